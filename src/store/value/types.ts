@@ -1,0 +1,39 @@
+// The value model of the keyspace: what a key can hold. Codecs (RDB, AOF rewrite) and
+// commands depend on this file; it depends on nothing outside store/value.
+// Strings are latin1 JS strings: one char per byte, binary safe, immutable.
+
+import { HashValue } from './hash.js';
+import { ListValue } from './list.js';
+import { SetValue } from './set.js';
+import { ZSetValue } from './zset.js';
+
+export { HashValue, ListValue, SetValue, ZSetValue };
+
+export type Value = string | HashValue | ListValue | SetValue | ZSetValue;
+
+export type TypeName = 'string' | 'hash' | 'list' | 'set' | 'zset';
+
+/** The TYPE command's name for a value. */
+export function typeName(value: Value): TypeName {
+  if (typeof value === 'string') return 'string';
+  if (value instanceof HashValue) return 'hash';
+  if (value instanceof ListValue) return 'list';
+  if (value instanceof SetValue) return 'set';
+  return 'zset';
+}
+
+/** Deep copy, used by COPY and by the snapshot engine's copy-on-write. */
+export function cloneValue(value: Value): Value {
+  if (typeof value === 'string') return value;
+  if (value instanceof HashValue) {
+    const copy = new HashValue(value);
+    copy.hashtable = value.hashtable;
+    return copy;
+  }
+  if (value instanceof SetValue) {
+    const copy = new SetValue(value);
+    copy.hashtable = value.hashtable;
+    return copy;
+  }
+  return value.clone();
+}
