@@ -1,0 +1,279 @@
+// Typed access to the command table generated from redis-server 7.0 (spec.generated.ts): arity,
+// flags, key positions, ACL categories, and the exact COMMAND INFO / COMMAND DOCS replies as
+// typed RESP trees. Never edit metadata here; regenerate it (scripts/gen-command-spec.ts).
+// This module knows nothing about clients or the keyspace.
+// Redis equivalent: the redisCommand table built from commands.def, and lookupCommand().
+
+import { assert, unreachable } from '../assert.js';
+import { GENERATED_COMMANDS } from './spec.generated.js';
+
+/**
+ * A reply as Redis builds it, keeping the RESP3 type of every node, so both protocols can be
+ * rendered from it (see encodeRespTree). `map` holds key/value pairs in reply order.
+ */
+export type RespTree =
+  | { readonly t: 'arr'; readonly v: readonly RespTree[] }
+  | { readonly t: 'set'; readonly v: readonly RespTree[] }
+  | { readonly t: 'map'; readonly v: readonly (readonly [RespTree, RespTree])[] }
+  | { readonly t: 'bulk'; readonly v: string }
+  | { readonly t: 'simple'; readonly v: string }
+  | { readonly t: 'int'; readonly v: number }
+  | { readonly t: 'null' };
+
+/** One COMMAND INFO key specification (Redis 7 key specs), with camelCase field names. */
+export interface KeySpec {
+  readonly notes?: string;
+  /** RW/RO/OW/RM, access/update/insert/delete, not_key, incomplete, variable_flags. */
+  readonly flags: readonly string[];
+  readonly beginSearch:
+    | { readonly type: 'index'; readonly index: number }
+    | { readonly type: 'keyword'; readonly keyword: string; readonly startFrom: number }
+    | { readonly type: 'unknown' };
+  readonly findKeys:
+    | {
+        readonly type: 'range';
+        readonly lastKey: number;
+        readonly keyStep: number;
+        readonly limit: number;
+      }
+    | {
+        readonly type: 'keynum';
+        readonly keyNumIdx: number;
+        readonly firstKey: number;
+        readonly keyStep: number;
+      }
+    | { readonly type: 'unknown' };
+}
+
+export interface CommandSpec {
+  /** Lower case, as COMMAND INFO reports it; subcommands are "parent|sub" ("config|get"). */
+  readonly name: string;
+  /** Argument count including the name; negative means "at least -arity". */
+  readonly arity: number;
+  /** COMMAND INFO flags: "write", "readonly", "denyoom", "fast", "noscript", … */
+  readonly flags: ReadonlySet<string>;
+  /** Legacy key range over argv (0 = no keys; negative lastKey counts from the end). */
+  readonly firstKey: number;
+  readonly lastKey: number;
+  readonly keyStep: number;
+  /** "@read", "@string", "@fast", … */
+  readonly aclCategories: readonly string[];
+  /** Command tips: "nondeterministic_output", "request_policy:all_shards", … */
+  readonly tips: readonly string[];
+  readonly keySpecs: readonly KeySpec[];
+  /** Keyed by the bare subcommand name: getCommandSpec('config')?.subcommands.get('get'). */
+  readonly subcommands: ReadonlyMap<string, CommandSpec>;
+  /** This command's COMMAND INFO entry (a 10-element array, subcommands included). */
+  readonly info: RespTree;
+  /** This command's COMMAND DOCS value (a map); the reply's key is `name`. */
+  readonly docs: RespTree;
+  /** For a subcommand, the parent's name. */
+  readonly container?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated record format
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Compact RESP, the tree encoding used in spec.generated.ts (mirrors the RESP3 type bytes):
+ *   "$text" bulk, "+text" simple, 12 integer, null, ["*", …] array, ["~", …] set,
+ *   ["%", k1, v1, k2, v2, …] map.
+ */
+export type CompactResp = string | number | null | readonly CompactResp[];
+
+/**
+ * One generated record. `info` and `docs` come with their subcommand slots empty (index 9 of the
+ * INFO array; the "subcommands" value of the DOCS map); expandCommand fills them from
+ * `subcommands` so nothing is stored twice.
+ */
+export type GeneratedCommand = readonly [
+  name: string,
+  arity: number,
+  flags: readonly string[],
+  firstKey: number,
+  lastKey: number,
+  keyStep: number,
+  aclCategories: readonly string[],
+  tips: readonly string[],
+  keySpecs: readonly KeySpec[],
+  info: CompactResp,
+  docs: CompactResp,
+  subcommands: readonly GeneratedCommand[],
+];
+
+const INFO_FIELDS = 10;
+const INFO_SUBCOMMANDS = 9;
+
+function expandCompact(value: CompactResp): RespTree {
+  if (value === null) return { t: 'null' };
+  if (typeof value === 'number') return { t: 'int', v: value };
+  if (typeof value === 'string') {
+    if (value.startsWith('$')) return { t: 'bulk', v: value.slice(1) };
+    assert(value.startsWith('+'), 'compact RESP: bad string tag');
+    return { t: 'simple', v: value.slice(1) };
+  }
+  const tag = value[0];
+  const items = value.slice(1).map(expandCompact);
+  if (tag === '*') return { t: 'arr', v: items };
+  if (tag === '~') return { t: 'set', v: items };
+  assert(tag === '%' && items.length % 2 === 0, 'compact RESP: bad aggregate tag');
+  const pairs: (readonly [RespTree, RespTree])[] = [];
+  for (let i = 0; i < items.length; i += 2) pairs.push([items[i]!, items[i + 1]!]);
+  return { t: 'map', v: pairs };
+}
+
+/** Puts the children's INFO entries into slot 9 of the parent's INFO array. */
+function withInfoSubcommands(info: RespTree, children: readonly CommandSpec[]): RespTree {
+  assert(info.t === 'arr' && info.v.length === INFO_FIELDS, 'spec: INFO entry shape');
+  if (children.length === 0) return info;
+  const slot = info.v[INFO_SUBCOMMANDS];
+  assert(slot !== undefined && (slot.t === 'arr' || slot.t === 'set'), 'spec: INFO slot');
+  assert(slot.v.length === 0, 'spec: INFO slot must be empty in generated data');
+  const filled: RespTree = { t: slot.t, v: children.map((c) => c.info) };
+  return { t: 'arr', v: [...info.v.slice(0, INFO_SUBCOMMANDS), filled] };
+}
+
+/** Puts "name → docs" pairs for the children into the parent's DOCS "subcommands" map. */
+function withDocsSubcommands(docs: RespTree, children: readonly CommandSpec[]): RespTree {
+  assert(docs.t === 'map', 'spec: DOCS entry must be a map');
+  if (children.length === 0) return docs;
+  let found = false;
+  const pairs = docs.v.map(([key, value]): readonly [RespTree, RespTree] => {
+    if (key.t !== 'bulk' || key.v !== 'subcommands') return [key, value];
+    assert(value.t === 'map' && value.v.length === 0, 'spec: DOCS subcommands slot');
+    found = true;
+    const entries = children.map((c): readonly [RespTree, RespTree] => [
+      { t: 'bulk', v: c.name },
+      c.docs,
+    ]);
+    return [key, { t: 'map', v: entries }];
+  });
+  assert(found, 'spec: DOCS entry lacks subcommands');
+  return { t: 'map', v: pairs };
+}
+
+function expandCommand(record: GeneratedCommand, container?: string): CommandSpec {
+  const [name, arity, flags, firstKey, lastKey, keyStep, aclCategories, tips, keySpecs] = record;
+  const children = record[11].map((child) => expandCommand(child, name));
+  const info = withInfoSubcommands(expandCompact(record[9]), children);
+  const docs = withDocsSubcommands(expandCompact(record[10]), children);
+  // Pair assertion: the plain fields and the INFO tree were written from the same reply.
+  assert(info.t === 'arr', 'spec: INFO entry shape');
+  const [infoName, infoArity, , infoFirst, infoLast, infoStep] = info.v;
+  assert(infoName?.t === 'bulk' && infoName.v === name, 'spec: INFO name mismatch');
+  assert(infoArity?.t === 'int' && infoArity.v === arity, 'spec: INFO arity mismatch');
+  assert(infoFirst?.t === 'int' && infoFirst.v === firstKey, 'spec: INFO first key mismatch');
+  assert(infoLast?.t === 'int' && infoLast.v === lastKey, 'spec: INFO last key mismatch');
+  assert(infoStep?.t === 'int' && infoStep.v === keyStep, 'spec: INFO key step mismatch');
+  const subcommands = new Map<string, CommandSpec>();
+  for (const child of children) {
+    const bare = child.name.slice(name.length + 1);
+    assert(child.name.startsWith(`${name}|`) && bare.length > 0, 'spec: subcommand name');
+    subcommands.set(bare, child);
+  }
+  const spec: CommandSpec = {
+    name,
+    arity,
+    flags: new Set(flags),
+    firstKey,
+    lastKey,
+    keyStep,
+    aclCategories,
+    tips,
+    keySpecs,
+    subcommands,
+    info,
+    docs,
+  };
+  return container === undefined ? spec : { ...spec, container };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookup
+// ---------------------------------------------------------------------------------------------
+
+let table: ReadonlyMap<string, CommandSpec> | undefined;
+
+/** Built on first use: expanding every tree costs a few milliseconds we need not pay at import. */
+function commandTable(): ReadonlyMap<string, CommandSpec> {
+  if (table === undefined) {
+    const built = new Map<string, CommandSpec>();
+    for (const record of GENERATED_COMMANDS) {
+      const spec = expandCommand(record);
+      assert(!built.has(spec.name), 'spec: duplicate command');
+      built.set(spec.name, spec);
+    }
+    table = built;
+  }
+  return table;
+}
+
+/**
+ * Looks a command up by name, case-insensitively. "parent|sub" finds a subcommand directly;
+ * otherwise use `getCommandSpec('config')?.subcommands.get('get')`.
+ */
+export function getCommandSpec(name: string): CommandSpec | undefined {
+  const lower = name.toLowerCase();
+  const bar = lower.indexOf('|');
+  if (bar < 0) return commandTable().get(lower);
+  return commandTable().get(lower.slice(0, bar))?.subcommands.get(lower.slice(bar + 1));
+}
+
+/** Every top-level command, sorted by name (subcommands hang off their parents). */
+export function allCommandSpecs(): Iterable<CommandSpec> {
+  return commandTable().values();
+}
+
+/**
+ * The argv indexes of the key arguments, from the legacy first/last/step range, as
+ * COMMAND GETKEYS reports them for simple commands. `argv[0]` is the command name (for a
+ * subcommand, the parent's name; indexes are over the whole argv). A negative lastKey counts
+ * from the end (-1 = last argument). Returns [] for commands without keys. Commands whose keys
+ * the range cannot describe (keyStep 0 or the "movablekeys" flag) need their key specs instead.
+ */
+export function commandKeys(spec: CommandSpec, argv: readonly string[]): number[] {
+  if (spec.firstKey <= 0 || spec.keyStep <= 0) return [];
+  const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
+  const keys: number[] = [];
+  for (let i = spec.firstKey; i <= last && i < argv.length; i += spec.keyStep) keys.push(i);
+  return keys;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Renders a tree exactly as redis-server 7.0 sends it. RESP3 keeps each type (`~` set, `%` map,
+ * `_` null). RESP2 has none of these: a set goes out as an array, a map as a flat array of
+ * 2N items (key, value, key, value, …), and null as `$-1`. Simple strings stay `+` in both.
+ * Strings are latin1 (one char per byte), so the bulk length is the string length.
+ */
+export function encodeRespTree(tree: RespTree, protocol: 2 | 3): string {
+  switch (tree.t) {
+    case 'bulk':
+      return `$${tree.v.length}\r\n${tree.v}\r\n`;
+    case 'simple':
+      return `+${tree.v}\r\n`;
+    case 'int':
+      return `:${tree.v}\r\n`;
+    case 'null':
+      return protocol === 3 ? '_\r\n' : '$-1\r\n';
+    case 'arr':
+      return `*${tree.v.length}\r\n${tree.v.map((n) => encodeRespTree(n, protocol)).join('')}`;
+    case 'set': {
+      const items = tree.v.map((n) => encodeRespTree(n, protocol)).join('');
+      return `${protocol === 3 ? '~' : '*'}${tree.v.length}\r\n${items}`;
+    }
+    case 'map': {
+      const header = protocol === 3 ? `%${tree.v.length}` : `*${tree.v.length * 2}`;
+      const encodePair = ([k, v]: readonly [RespTree, RespTree]): string =>
+        encodeRespTree(k, protocol) + encodeRespTree(v, protocol);
+      const items = tree.v.map(encodePair);
+      return `${header}\r\n${items.join('')}`;
+    }
+    default:
+      return unreachable(tree);
+  }
+}
