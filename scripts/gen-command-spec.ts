@@ -226,7 +226,7 @@ export async function startRedis(
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'vesta-gen-spec-'));
     const args = ['--save', '', '--appendonly', 'no', '--port', String(port), '--dir', dir];
-    const child = spawn(binary, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(binary, args, { cwd: dir, stdio: 'ignore' });
     let exited = false;
     child.once('exit', () => (exited = true));
     const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
@@ -237,7 +237,10 @@ export async function startRedis(
         const client = await Promise.race([RespClient.connect(port), spawnError]);
         return { server, client };
       } catch (error: unknown) {
-        if (!isConnectionRefused(error)) throw error;
+        if (!isConnectionRefused(error)) {
+          await stopRedis(server);
+          throw error;
+        }
         await new Promise((wake) => setTimeout(wake, CONNECT_RETRY_MS));
       }
     }
