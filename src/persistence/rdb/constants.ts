@@ -119,12 +119,13 @@ export const RDB_MODULE_OPCODE_DOUBLE = 4;
 export const RDB_MODULE_OPCODE_STRING = 5;
 
 // ---------------------------------------------------------------------------------------------
-// Redis 7.0 defaults that decide compact encodings (redis.conf). The encoder and decoder use them
-// only to mirror Redis's choice of in-memory encoding after a load; callers may pass the server's
-// configured values instead.
+// Redis 7.0 built-in defaults that decide compact encodings. The decoder uses them only to mirror
+// Redis's choice of in-memory encoding after a load; callers may pass the server's configured
+// values instead. Observed on redis-server 7.0.15 started without a config file (CONFIG GET):
+// hash-max-listpack-entries is 512, not the 128 some write-ups give.
 // ---------------------------------------------------------------------------------------------
 
-export const DEFAULT_HASH_MAX_LISTPACK_ENTRIES = 128;
+export const DEFAULT_HASH_MAX_LISTPACK_ENTRIES = 512;
 export const DEFAULT_HASH_MAX_LISTPACK_VALUE = 64;
 export const DEFAULT_ZSET_MAX_LISTPACK_ENTRIES = 128;
 export const DEFAULT_ZSET_MAX_LISTPACK_VALUE = 64;

@@ -1,0 +1,521 @@
+// RDB decoder: turns the bytes of a dump (RDB versions 6 to 10, as written by Redis 2.6 up to
+// 7.0) into a stream of events: aux fields, database switches, and keys with their values and
+// expire times. It also sets each value's sticky encoding flags the way Redis 7.0 would after a
+// load. Pure and synchronous; it never touches the keyspace (load.ts does, and decides what to do
+// with expired keys) and it is shared with the checker tool, so both read the format one way.
+// Redis equivalent: rdb.c, load side (rdbLoadRio, rdbLoadObject) and redis-check-rdb.c.
+//
+// Trust nothing: every length is checked against the bytes left before anything is sized from
+// it, every container blob is validated, loops are bounded by input consumed, there is no
+// recursion, and every failure is an RdbError with the byte offset.
+
+import { HashValue, ListValue, SetValue, ZSetValue, type Value } from '../../store/value/types.js';
+import { Crc64 } from './crc64.js';
+import { corruptError, describeKey, RdbError } from './errors.js';
+import { intsetMembers } from './intset.js';
+import { parseCanonicalInt64 } from './integer-string.js';
+import { listpackEntries } from './listpack.js';
+import { parseRedisDouble, RdbReader } from './reader.js';
+import { ziplistEntries } from './ziplist.js';
+import { zipmapEntries } from './zipmap.js';
+import * as C from './constants.js';
+
+export { RdbError } from './errors.js';
+export type { RdbErrorCode } from './errors.js';
+
+/** Everything a dump can say, in file order. `offset` is where the item starts in the dump. */
+export type RdbEvent =
+  | { kind: 'header'; version: number; offset: number }
+  | { kind: 'aux'; key: string; value: string; offset: number }
+  | { kind: 'selectdb'; db: number; offset: number }
+  | { kind: 'resizedb'; keyCount: number; expireCount: number; offset: number }
+  | {
+    kind: 'key';
+    db: number;
+    key: string;
+    value: Value;
+    /** Absolute expire time in Unix ms, or null. Possibly in the past: the loader decides. */
+    expireAtMs: number | null;
+    /** LRU idle seconds (maxmemory-policy *lru dumps), or null. */
+    lruIdleSec: number | null;
+    /** LFU frequency counter (maxmemory-policy *lfu dumps), or null. */
+    lfuFreq: number | null;
+    offset: number;
+  }
+  /** A Redis function library (FUNCTION2): Vesta does not run functions; the code is passed on. */
+  | { kind: 'function'; code: string; offset: number }
+  /** Module aux data: skipped (it is self-describing), the module named for the log. */
+  | { kind: 'module-aux'; moduleName: string; offset: number }
+  | { kind: 'warning'; message: string; offset: number }
+  | { kind: 'eof'; checksum: bigint; checksumVerified: boolean; offset: number };
+
+/**
+ * Decoder settings. The encoding thresholds are the server's *-max-listpack-* settings (Redis
+ * 7.0 defaults when omitted); they only decide the sticky encoding flags of loaded values.
+ */
+export interface RdbDecoderOptions {
+  /** Verify the CRC-64 at EOF (rdbchecksum). A stored checksum of 0 is never verified. */
+  verifyChecksum?: boolean;
+  hashMaxListpackEntries?: number;
+  hashMaxListpackValue?: number;
+  zsetMaxListpackEntries?: number;
+  zsetMaxListpackValue?: number;
+  setMaxIntsetEntries?: number;
+}
+
+interface Thresholds {
+  hashEntries: number;
+  hashValue: number;
+  zsetEntries: number;
+  zsetValue: number;
+  intsetEntries: number;
+}
+
+function thresholdsFrom(options: RdbDecoderOptions): Thresholds {
+  return {
+    hashEntries: options.hashMaxListpackEntries ?? C.DEFAULT_HASH_MAX_LISTPACK_ENTRIES,
+    hashValue: options.hashMaxListpackValue ?? C.DEFAULT_HASH_MAX_LISTPACK_VALUE,
+    zsetEntries: options.zsetMaxListpackEntries ?? C.DEFAULT_ZSET_MAX_LISTPACK_ENTRIES,
+    zsetValue: options.zsetMaxListpackValue ?? C.DEFAULT_ZSET_MAX_LISTPACK_VALUE,
+    intsetEntries: options.setMaxIntsetEntries ?? C.DEFAULT_SET_MAX_INTSET_ENTRIES,
+  };
+}
+
+/** Decodes a whole dump held in memory. Iterate `events()` once. */
+export class RdbDecoder {
+  readonly #reader: RdbReader;
+  readonly #data: Buffer;
+  readonly #verifyChecksum: boolean;
+  readonly #thresholds: Thresholds;
+
+  constructor(data: Buffer, options: RdbDecoderOptions = {}) {
+    this.#data = data;
+    this.#reader = new RdbReader(data);
+    this.#verifyChecksum = options.verifyChecksum ?? true;
+    this.#thresholds = thresholdsFrom(options);
+  }
+
+  /** The events of the dump in file order; throws RdbError at the first problem. */
+  *events(): Generator<RdbEvent, void, undefined> {
+    const reader = this.#reader;
+    const version = readHeader(reader);
+    yield { kind: 'header', version, offset: 0 };
+    let db = 0;
+    let expireAtMs: number | null = null;
+    let lruIdleSec: number | null = null;
+    let lfuFreq: number | null = null;
+    for (;;) {
+      const offset = reader.offset;
+      const type = reader.u8();
+      switch (type) {
+        case C.RDB_OPCODE_EXPIRETIME_MS:
+          expireAtMs = reader.safeI64le('expire time');
+          continue;
+        case C.RDB_OPCODE_EXPIRETIME:
+          expireAtMs = reader.i32le() * 1000;
+          continue;
+        case C.RDB_OPCODE_IDLE:
+          lruIdleSec = reader.length();
+          continue;
+        case C.RDB_OPCODE_FREQ:
+          lfuFreq = reader.u8();
+          continue;
+        case C.RDB_OPCODE_SELECTDB:
+          db = reader.length();
+          yield { kind: 'selectdb', db, offset };
+          continue;
+        case C.RDB_OPCODE_RESIZEDB: {
+          const keyCount = reader.length();
+          const expireCount = reader.length();
+          yield { kind: 'resizedb', keyCount, expireCount, offset };
+          continue;
+        }
+        case C.RDB_OPCODE_AUX: {
+          const key = reader.string();
+          const value = reader.string();
+          yield { kind: 'aux', key, value, offset };
+          continue;
+        }
+        case C.RDB_OPCODE_MODULE_AUX:
+          yield { kind: 'module-aux', moduleName: skipModuleAux(reader), offset };
+          continue;
+        case C.RDB_OPCODE_FUNCTION2:
+          yield { kind: 'function', code: reader.string(), offset };
+          continue;
+        case C.RDB_OPCODE_FUNCTION_PRE_GA:
+          throw new RdbError('VESTA_ERR_RDB_UNSUPPORTED', 'Vesta cannot load functions saved by ' +
+            `a Redis 7.0 release candidate (opcode 246 at offset ${offset})`, offset);
+        case C.RDB_OPCODE_EOF:
+          yield this.#finish(version, offset);
+          return;
+        default:
+          break;
+      }
+      if (!C.isKnownValueType(type)) {
+        throw new RdbError('VESTA_ERR_RDB_UNKNOWN_TYPE',
+          `Unknown RDB value type ${type} at offset ${offset}`, offset);
+      }
+      const key = reader.string();
+      const value = loadObject(reader, type, key, offset, this.#thresholds);
+      if (value === null) {
+        yield { kind: 'warning', message: `empty key '${describeKey(key)}' at offset ${offset} ` +
+          'skipped', offset };
+      } else {
+        yield { kind: 'key', db, key, value, expireAtMs, lruIdleSec, lfuFreq, offset };
+      }
+      expireAtMs = null;
+      lruIdleSec = null;
+      lfuFreq = null;
+    }
+  }
+
+  /** Reads and verifies the checksum after the EOF opcode at `eofOffset`. */
+  #finish(version: number, eofOffset: number): RdbEvent {
+    const reader = this.#reader;
+    if (version < 5) return { kind: 'eof', checksum: 0n, checksumVerified: false, offset: eofOffset };
+    const stored = reader.bytes(8).readBigUInt64LE(0);
+    if (stored === 0n || !this.#verifyChecksum) {
+      return { kind: 'eof', checksum: stored, checksumVerified: false, offset: eofOffset };
+    }
+    const crc = new Crc64();
+    crc.update(this.#data, 0, eofOffset + 1);
+    if (crc.value !== stored) {
+      throw new RdbError('VESTA_ERR_RDB_CHECKSUM', `Bad RDB checksum: expected ${hex64(stored)}, ` +
+        `got ${hex64(crc.value)} (offset ${eofOffset + 1})`, eofOffset + 1);
+    }
+    return { kind: 'eof', checksum: stored, checksumVerified: true, offset: eofOffset };
+  }
+}
+
+/** Convenience: the events of a dump held in memory. */
+export function decodeRdb(data: Buffer, options: RdbDecoderOptions = {}):
+  Generator<RdbEvent, void, undefined> {
+  return new RdbDecoder(data, options).events();
+}
+
+/**
+ * Decodes a DUMP payload (<type> <value> <RDB version u16le> <CRC-64 le>), as RESTORE does.
+ * Rejects payloads from newer RDB versions, bad checksums and trailing bytes.
+ * Redis equivalent: verifyDumpPayload + rdbLoadObject (cluster.c, rdb.c).
+ */
+export function decodeDumpPayload(payload: Buffer, options: RdbDecoderOptions = {}): Value {
+  if (payload.length < 11) {
+    throw corruptError('DUMP payload shorter than its footer', 0);
+  }
+  const footer = payload.length - 10;
+  const version = payload.readUInt16LE(footer);
+  if (version > C.RDB_VERSION) {
+    throw new RdbError('VESTA_ERR_RDB_VERSION', `DUMP payload version ${version} is newer than ` +
+      `${C.RDB_VERSION}`, footer);
+  }
+  const crc = new Crc64();
+  crc.update(payload, 0, footer + 2);
+  if (crc.value !== payload.readBigUInt64LE(footer + 2)) {
+    throw new RdbError('VESTA_ERR_RDB_CHECKSUM', 'Bad DUMP payload checksum', footer + 2);
+  }
+  const reader = new RdbReader(payload, 0, footer);
+  const type = reader.u8();
+  if (!C.isKnownValueType(type)) {
+    throw new RdbError('VESTA_ERR_RDB_UNKNOWN_TYPE', `Unknown RDB value type ${type} at offset 0`,
+      0);
+  }
+  const value = loadObject(reader, type, '', 0, thresholdsFrom(options));
+  if (value === null) throw corruptError('empty value in DUMP payload', 0);
+  if (reader.remaining !== 0) throw corruptError('trailing bytes in DUMP payload', reader.offset);
+  return value;
+}
+
+function hex64(v: bigint): string {
+  return '0x' + v.toString(16).padStart(16, '0');
+}
+
+function readHeader(reader: RdbReader): number {
+  const header = reader.bytes(C.RDB_HEADER_BYTES).toString('latin1');
+  if (!header.startsWith(C.RDB_MAGIC) || !/^[0-9]{4}$/.test(header.slice(5))) {
+    throw new RdbError('VESTA_ERR_RDB_HEADER', 'Wrong signature trying to load DB from file ' +
+      '(not an RDB file) at offset 0', 0);
+  }
+  const version = Number(header.slice(5));
+  if (version < C.RDB_VERSION_MIN || version > C.RDB_VERSION) {
+    throw new RdbError('VESTA_ERR_RDB_VERSION', `Can't handle RDB format version ${version} ` +
+      `(Vesta loads ${C.RDB_VERSION_MIN} to ${C.RDB_VERSION}) at offset 5`, 5);
+  }
+  return version;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values. Redis equivalent: rdbLoadObject.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Reads one value of RDB type `type`. Returns null for an empty collection (Redis skips those
+ * keys). `offset` is the type byte's offset, `key` is for messages.
+ */
+function loadObject(reader: RdbReader, type: number, key: string, offset: number,
+  thresholds: Thresholds): Value | null {
+  switch (type) {
+    case C.RDB_TYPE_STRING:
+      return reader.string();
+    case C.RDB_TYPE_LIST:
+      return loadPlainList(reader);
+    case C.RDB_TYPE_LIST_ZIPLIST: {
+      const at = reader.offset;
+      return listFrom(ziplistEntries(reader.blob(), at));
+    }
+    case C.RDB_TYPE_LIST_QUICKLIST:
+    case C.RDB_TYPE_LIST_QUICKLIST_2:
+      return loadQuicklist(reader, type === C.RDB_TYPE_LIST_QUICKLIST_2);
+    case C.RDB_TYPE_SET:
+      return loadPlainSet(reader, thresholds);
+    case C.RDB_TYPE_SET_INTSET: {
+      const at = reader.offset;
+      return setFrom(intsetMembers(reader.blob(), at), at, thresholds);
+    }
+    case C.RDB_TYPE_HASH:
+      return loadPlainHash(reader, thresholds);
+    case C.RDB_TYPE_HASH_ZIPMAP:
+    case C.RDB_TYPE_HASH_ZIPLIST:
+    case C.RDB_TYPE_HASH_LISTPACK: {
+      const at = reader.offset;
+      const checkLengths = type === C.RDB_TYPE_HASH_ZIPMAP;
+      return hashFrom(readPairsBlob(reader, type), at, thresholds, checkLengths);
+    }
+    case C.RDB_TYPE_ZSET:
+    case C.RDB_TYPE_ZSET_2:
+      return loadPlainZSet(reader, type === C.RDB_TYPE_ZSET_2, thresholds);
+    case C.RDB_TYPE_ZSET_ZIPLIST:
+    case C.RDB_TYPE_ZSET_LISTPACK: {
+      const at = reader.offset;
+      return zsetFrom(readPairsBlob(reader, type), at, thresholds);
+    }
+    case C.RDB_TYPE_STREAM_LISTPACKS:
+    case C.RDB_TYPE_STREAM_LISTPACKS_2:
+      throw new RdbError('VESTA_ERR_RDB_UNSUPPORTED', 'Vesta does not support stream keys yet ' +
+        `(key '${describeKey(key)}' at offset ${offset})`, offset);
+    case C.RDB_TYPE_MODULE_PRE_GA:
+    case C.RDB_TYPE_MODULE_2:
+      throw new RdbError('VESTA_ERR_RDB_UNSUPPORTED', 'Vesta does not support module keys ' +
+        `(module '${moduleName(reader.lengthBig())}', key '${describeKey(key)}' at offset ` +
+        `${offset})`, offset);
+    default:
+      throw new RdbError('VESTA_ERR_RDB_UNKNOWN_TYPE',
+        `Unknown RDB value type ${type} at offset ${offset}`, offset);
+  }
+}
+
+/** Entries of a zipmap, ziplist or listpack blob that must come in pairs. */
+function readPairsBlob(reader: RdbReader, type: number): string[] {
+  const at = reader.offset;
+  const blob = reader.blob();
+  const entries = type === C.RDB_TYPE_HASH_ZIPMAP ? zipmapEntries(blob, at)
+    : type === C.RDB_TYPE_HASH_LISTPACK || type === C.RDB_TYPE_ZSET_LISTPACK
+      ? listpackEntries(blob, at) : ziplistEntries(blob, at);
+  if (entries.length % 2 !== 0) throw corruptError('odd number of entries in pair container', at);
+  return entries;
+}
+
+function loadPlainList(reader: RdbReader): ListValue | null {
+  const count = reader.count(1);
+  const list = new ListValue();
+  for (let i = 0; i < count; i++) list.pushBack(reader.string());
+  return list.length === 0 ? null : list;
+}
+
+/** Quicklist 1 (ziplist nodes) or 2 (container tag, then listpack or plain element). */
+function loadQuicklist(reader: RdbReader, withContainers: boolean): ListValue | null {
+  const nodeCount = reader.count(withContainers ? 2 : 1);
+  const list = new ListValue();
+  for (let i = 0; i < nodeCount; i++) {
+    let container = C.QUICKLIST_NODE_CONTAINER_PACKED;
+    if (withContainers) {
+      const at = reader.offset;
+      container = reader.length();
+      if (container !== C.QUICKLIST_NODE_CONTAINER_PACKED &&
+        container !== C.QUICKLIST_NODE_CONTAINER_PLAIN) {
+        throw corruptError(`unknown quicklist container ${container}`, at);
+      }
+    }
+    if (container === C.QUICKLIST_NODE_CONTAINER_PLAIN) {
+      list.pushBack(reader.string());
+      continue;
+    }
+    const at = reader.offset;
+    const blob = reader.blob();
+    // Empty nodes are skipped, as Redis does.
+    const entries = withContainers ? listpackEntries(blob, at) : ziplistEntries(blob, at);
+    for (const entry of entries) list.pushBack(entry);
+  }
+  return list.length === 0 ? null : list;
+}
+
+function listFrom(entries: string[]): ListValue | null {
+  return entries.length === 0 ? null : ListValue.from(entries);
+}
+
+function loadPlainSet(reader: RdbReader, thresholds: Thresholds): SetValue | null {
+  const count = reader.count(1);
+  const set = new SetValue();
+  for (let i = 0; i < count; i++) {
+    const at = reader.offset;
+    const member = reader.string();
+    if (set.has(member)) throw corruptError('duplicate set member', at);
+    set.add(member);
+  }
+  return finishSet(set, thresholds);
+}
+
+function setFrom(members: string[], at: number, thresholds: Thresholds): SetValue | null {
+  const set = new SetValue(members);
+  if (set.size !== members.length) throw corruptError('duplicate set member', at);
+  return finishSet(set, thresholds);
+}
+
+function finishSet(set: SetValue, thresholds: Thresholds): SetValue | null {
+  if (set.size === 0) return null;
+  let hashtable = set.size > thresholds.intsetEntries;
+  if (!hashtable) {
+    for (const member of set) {
+      if (parseCanonicalInt64(member) === null) {
+        hashtable = true;
+        break;
+      }
+    }
+  }
+  set.hashtable = hashtable;
+  return set;
+}
+
+function loadPlainHash(reader: RdbReader, thresholds: Thresholds): HashValue | null {
+  const count = reader.count(2);
+  const hash = new HashValue();
+  for (let i = 0; i < count; i++) {
+    const at = reader.offset;
+    const field = reader.string();
+    const value = reader.string();
+    if (hash.has(field)) throw corruptError('duplicate hash field', at);
+    hash.set(field, value);
+  }
+  return finishHash(hash, thresholds, true);
+}
+
+function hashFrom(pairs: string[], at: number, thresholds: Thresholds,
+  checkLengths: boolean): HashValue | null {
+  const hash = new HashValue();
+  for (let i = 0; i < pairs.length; i += 2) {
+    const field = pairs[i] as string;
+    if (hash.has(field)) throw corruptError('duplicate hash field', at);
+    hash.set(field, pairs[i + 1] as string);
+  }
+  return finishHash(hash, thresholds, checkLengths);
+}
+
+/**
+ * Sets the sticky flag as Redis 7.0 does after loading (observed on 7.0.15): too many entries
+ * always means a hashtable; long fields or values only count for plain and zipmap hashes, while
+ * ziplist and listpack hashes keep the compact encoding whatever their element sizes.
+ */
+function finishHash(hash: HashValue, thresholds: Thresholds,
+  checkLengths: boolean): HashValue | null {
+  if (hash.size === 0) return null;
+  let hashtable = hash.size > thresholds.hashEntries;
+  if (!hashtable && checkLengths) {
+    for (const [field, value] of hash) {
+      if (field.length > thresholds.hashValue || value.length > thresholds.hashValue) {
+        hashtable = true;
+        break;
+      }
+    }
+  }
+  hash.hashtable = hashtable;
+  return hash;
+}
+
+function loadPlainZSet(reader: RdbReader, binaryScores: boolean,
+  thresholds: Thresholds): ZSetValue | null {
+  const count = reader.count(binaryScores ? 9 : 2);
+  const zset = new ZSetValue();
+  for (let i = 0; i < count; i++) {
+    const at = reader.offset;
+    const member = reader.string();
+    const score = binaryScores ? reader.f64le() : reader.textDouble();
+    if (Number.isNaN(score)) throw corruptError('NaN zset score', at);
+    if (!zset.add(member, score)) throw corruptError('duplicate zset member', at);
+  }
+  return finishZSet(zset, thresholds, true);
+}
+
+function zsetFrom(pairs: string[], at: number, thresholds: Thresholds): ZSetValue | null {
+  // Compact sorted sets only convert on entry count (observed on 7.0.15), hence `false` below.
+  const zset = new ZSetValue();
+  for (let i = 0; i < pairs.length; i += 2) {
+    const score = parseRedisDouble(pairs[i + 1] as string);
+    if (score === null || Number.isNaN(score)) throw corruptError('invalid zset score', at);
+    if (!zset.add(pairs[i] as string, score)) throw corruptError('duplicate zset member', at);
+  }
+  return finishZSet(zset, thresholds, false);
+}
+
+/** Sticky flag after loading: entry count always, member length only for plain sorted sets. */
+function finishZSet(zset: ZSetValue, thresholds: Thresholds,
+  checkLengths: boolean): ZSetValue | null {
+  if (zset.size === 0) return null;
+  let skiplist = zset.size > thresholds.zsetEntries;
+  if (!skiplist && checkLengths) {
+    for (const member of zset.dict.keys()) {
+      if (member.length > thresholds.zsetValue) {
+        skiplist = true;
+        break;
+      }
+    }
+  }
+  zset.skiplist = skiplist;
+  return zset;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Modules. Module data is a stream of <opcode length> <payload> items ending in opcode 0, so it
+// can be skipped without the module.
+// ---------------------------------------------------------------------------------------------
+
+const MODULE_NAME_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** A module id is nine 6-bit name characters followed by a 10-bit encoding version. */
+function moduleName(id: bigint): string {
+  let name = '';
+  for (let i = 0; i < 9; i++) {
+    name += MODULE_NAME_CHARS[Number((id >> BigInt(64 - 6 * (i + 1))) & 63n)];
+  }
+  return name;
+}
+
+function skipModuleAux(reader: RdbReader): string {
+  const name = moduleName(reader.lengthBig());
+  const whenAt = reader.offset;
+  if (reader.length() !== C.RDB_MODULE_OPCODE_UINT) {
+    throw corruptError('module aux "when" not stored as an unsigned integer', whenAt);
+  }
+  reader.length();
+  for (;;) {
+    const at = reader.offset;
+    const opcode = reader.length();
+    switch (opcode) {
+      case C.RDB_MODULE_OPCODE_EOF:
+        return name;
+      case C.RDB_MODULE_OPCODE_SINT:
+      case C.RDB_MODULE_OPCODE_UINT:
+        reader.lengthBig();
+        break;
+      case C.RDB_MODULE_OPCODE_FLOAT:
+        reader.skip(4);
+        break;
+      case C.RDB_MODULE_OPCODE_DOUBLE:
+        reader.skip(8);
+        break;
+      case C.RDB_MODULE_OPCODE_STRING:
+        reader.skipString();
+        break;
+      default:
+        throw corruptError(`unknown module opcode ${opcode}`, at);
+    }
+  }
+}
