@@ -39,7 +39,8 @@ function buildTables(): void {
       const prevLo = TABLE_LO[(k - 1) * 256 + n] as number;
       const index = prevLo & 0xff;
       TABLE_HI[k * 256 + n] = ((prevHi >>> 8) ^ (TABLE_HI[index] as number)) >>> 0;
-      TABLE_LO[k * 256 + n] = (((prevLo >>> 8) | (prevHi << 24)) ^ (TABLE_LO[index] as number)) >>> 0;
+      const shiftedLo = ((prevLo >>> 8) | (prevHi << 24)) >>> 0;
+      TABLE_LO[k * 256 + n] = (shiftedLo ^ (TABLE_LO[index] as number)) >>> 0;
     }
   }
 }

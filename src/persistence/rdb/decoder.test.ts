@@ -226,7 +226,7 @@ test('every single-byte flip of a checksummed dump is detected as RdbError', () 
       const copy = Buffer.from(dump);
       copy[at] = (copy[at] as number) ^ mask;
       const error = drain(copy);
-      assert.ok(error instanceof RdbError, `flip 0x${mask.toString(16)} at ${at}: ${String(error)}`);
+      assert.ok(error instanceof RdbError, `flip ${mask} at ${at}: ${String(error)}`);
     }
   }
 });

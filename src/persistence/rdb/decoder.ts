@@ -63,6 +63,13 @@ export interface RdbDecoderOptions {
   setMaxIntsetEntries?: number;
 }
 
+interface KeyMeta {
+  db: number;
+  expireAtMs: number | null;
+  lruIdleSec: number | null;
+  lfuFreq: number | null;
+}
+
 interface Thresholds {
   hashEntries: number;
   hashValue: number;
@@ -151,28 +158,37 @@ export class RdbDecoder {
         default:
           break;
       }
-      if (!C.isKnownValueType(type)) {
-        throw new RdbError('VESTA_ERR_RDB_UNKNOWN_TYPE',
-          `Unknown RDB value type ${type} at offset ${offset}`, offset);
-      }
-      const key = reader.string();
-      const value = loadObject(reader, type, key, offset, this.#thresholds);
-      if (value === null) {
-        yield { kind: 'warning', message: `empty key '${describeKey(key)}' at offset ${offset} ` +
-          'skipped', offset };
-      } else {
-        yield { kind: 'key', db, key, value, expireAtMs, lruIdleSec, lfuFreq, offset };
-      }
+      yield this.#keyRecord(type, offset, { db, expireAtMs, lruIdleSec, lfuFreq });
       expireAtMs = null;
       lruIdleSec = null;
       lfuFreq = null;
     }
   }
 
+  /**
+   * Reads the key and value whose type byte `type` was at `offset`; `meta` is what the opcodes
+   * before it said. An empty collection becomes a warning, as Redis skips such keys.
+   */
+  #keyRecord(type: number, offset: number, meta: KeyMeta): RdbEvent {
+    if (!C.isKnownValueType(type)) {
+      throw new RdbError('VESTA_ERR_RDB_UNKNOWN_TYPE',
+        `Unknown RDB value type ${type} at offset ${offset}`, offset);
+    }
+    const key = this.#reader.string();
+    const value = loadObject(this.#reader, type, key, offset, this.#thresholds);
+    if (value === null) {
+      return { kind: 'warning', message: `empty key '${describeKey(key)}' at offset ${offset} ` +
+        'skipped', offset };
+    }
+    return { kind: 'key', key, value, offset, ...meta };
+  }
+
   /** Reads and verifies the checksum after the EOF opcode at `eofOffset`. */
   #finish(version: number, eofOffset: number): RdbEvent {
     const reader = this.#reader;
-    if (version < 5) return { kind: 'eof', checksum: 0n, checksumVerified: false, offset: eofOffset };
+    if (version < 5) {
+      return { kind: 'eof', checksum: 0n, checksumVerified: false, offset: eofOffset };
+    }
     const stored = reader.bytes(8).readBigUInt64LE(0);
     if (stored === 0n || !this.#verifyChecksum) {
       return { kind: 'eof', checksum: stored, checksumVerified: false, offset: eofOffset };

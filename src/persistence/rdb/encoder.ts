@@ -341,7 +341,9 @@ export class RdbEncoder {
       }
     }
     if (this.#compression && length >= COMPRESS_MIN_BYTES) {
-      if (this.#scratchIn.length < length) this.#scratchIn = Buffer.allocUnsafe(length * 2);
+      if (this.#scratchIn.length < length) {
+        this.#scratchIn = Buffer.allocUnsafe(scratchSize(length));
+      }
       this.#scratchIn.write(s, 0, length, 'latin1');
       if (this.#tryWriteCompressed(this.#scratchIn, length)) return;
     }
@@ -358,9 +360,8 @@ export class RdbEncoder {
   /** A binary blob (listpack, intset) as an RDB string, compressed when it pays. */
   #writeBlob(blob: Buffer): void {
     const length = blob.length;
-    if (this.#compression && length >= COMPRESS_MIN_BYTES && this.#tryWriteCompressed(blob, length)) {
-      return;
-    }
+    const compressible = this.#compression && length >= COMPRESS_MIN_BYTES;
+    if (compressible && this.#tryWriteCompressed(blob, length)) return;
     this.#writeLength(length);
     if (length >= DIRECT_WRITE_MIN_BYTES) {
       this.#handOff(true);
@@ -375,7 +376,7 @@ export class RdbEncoder {
   /** LZF form (0xC3 <compressed len> <original len> <data>) if it saves at least 4 bytes. */
   #tryWriteCompressed(source: Buffer, length: number): boolean {
     const limit = length - 4;
-    if (this.#scratchOut.length < limit) this.#scratchOut = Buffer.allocUnsafe(length * 2);
+    if (this.#scratchOut.length < limit) this.#scratchOut = Buffer.allocUnsafe(scratchSize(length));
     const compressedLength = lzfCompress(source, 0, length, this.#scratchOut, limit);
     if (compressedLength === 0) return false;
     this.#writeByte((3 << 6) | RDB_ENC_LZF);
@@ -472,6 +473,11 @@ export class RdbEncoder {
   }
 }
 
+/** Scratch buffers grow geometrically, but not beyond what one huge string needs. */
+function scratchSize(length: number): number {
+  return length < 1 << 20 ? length * 2 : length;
+}
+
 /** Members as int64 values when every member is a canonical integer, else null. */
 function setAsIntegers(set: SetValue): (number | bigint)[] | null {
   const values: (number | bigint)[] = [];
@@ -538,7 +544,9 @@ export function encodeRdb(databases: readonly RdbDatabase[], aux: RdbAuxInfo,
     let expireCount = 0;
     for (const entry of database.entries) if (entry.expireAtMs !== null) expireCount++;
     encoder.writeResizeDb(database.entries.length, expireCount);
-    for (const entry of database.entries) encoder.writeKey(entry.key, entry.value, entry.expireAtMs);
+    for (const entry of database.entries) {
+      encoder.writeKey(entry.key, entry.value, entry.expireAtMs);
+    }
   }
   encoder.writeEof();
   return sink.toBuffer();

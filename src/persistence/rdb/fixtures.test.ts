@@ -99,7 +99,7 @@ function checkDataset(loaded: Loaded): void {
   assert.deepEqual(loaded.events.filter((e) => e.kind === 'selectdb').map((e) => e.db), [0, 1, 5]);
 }
 
-test('golden dump from redis 7.0 (compression and checksum on) decodes to the script inputs', () => {
+test('golden dump from redis 7.0 (compression, checksum on) decodes to the script inputs', () => {
   const loaded = load('redis-7.0-all-types.rdb');
   checkDataset(loaded);
   const eof = loaded.events.at(-1);

@@ -86,7 +86,9 @@ async function redisContent(server: RedisServer, key: string): Promise<unknown> 
     case 'hash': {
       const flat = (await server.client.call('HGETALL', key)) as string[];
       const pairs: [string, string][] = [];
-      for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i] as string, flat[i + 1] as string]);
+      for (let i = 0; i < flat.length; i += 2) {
+        pairs.push([flat[i] as string, flat[i + 1] as string]);
+      }
       return ['hash', pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))];
     }
     case 'set': return ['set', ((await server.client.call('SMEMBERS', key)) as string[]).sort()];

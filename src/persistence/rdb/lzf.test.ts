@@ -52,7 +52,8 @@ test('lzf decompress rejects corrupt input without crashing', () => {
   for (const [bytes, length] of cases) {
     const input = Buffer.from(bytes);
     assert.throws(() => lzfDecompress(input, 0, input.length, length, 100),
-      (e: unknown) => e instanceof RdbError && e.code === 'VESTA_ERR_RDB_CORRUPT' && e.offset >= 100);
+      (e: unknown) => e instanceof RdbError && e.code === 'VESTA_ERR_RDB_CORRUPT' &&
+        e.offset >= 100);
   }
 });
 

@@ -95,7 +95,8 @@ export function lzfCompress(input: Uint8Array, start: number, end: number, outpu
 }
 
 function hash3(input: Uint8Array, i: number): number {
-  const v = ((input[i] as number) << 16) | ((input[i + 1] as number) << 8) | (input[i + 2] as number);
+  const v = ((input[i] as number) << 16) | ((input[i + 1] as number) << 8) |
+    (input[i + 2] as number);
   return Math.imul(v, 0x9e3779b1) >>> (32 - HASH_LOG);
 }
 

@@ -21,7 +21,9 @@ test('RDB encode/decode round trip over random datasets of every type', () => {
       encoderOptions);
     const expected = new Map<string, unknown>();
     for (const d of databases) {
-      for (const e of d.entries) expected.set(`${d.db}/${e.key}`, [contentOf(e.value), e.expireAtMs]);
+      for (const e of d.entries) {
+        expected.set(`${d.db}/${e.key}`, [contentOf(e.value), e.expireAtMs]);
+      }
     }
     const actual = new Map<string, unknown>();
     for (const event of decodeRdb(dump)) {
