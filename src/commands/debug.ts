@@ -1,0 +1,260 @@
+// DEBUG: the subcommands tests and tools rely on (SLEEP OBJECT SET-ACTIVE-EXPIRE POPULATE
+// DIGEST DIGEST-VALUE RELOAD LOADAOF), gated by enable-debug-command exactly as Redis 7.0 gates it.
+// Redis equivalent: debug.c.
+
+import { createHash } from 'node:crypto';
+import type { Client } from '../server/client.js';
+import type { Database } from '../store/keyspace.js';
+import { HashValue, ListValue, SetValue, ZSetValue, type Value } from '../store/value/types.js';
+import { formatDouble, parseInt64 } from '../util/numbers.js';
+import { parseDouble } from '../util/numbers.js';
+import { isLocal } from './server.js';
+import { objectEncoding } from './encoding.js';
+import { SYNTAX, NOT_INTEGER, NO_SUCH_KEY } from './errors.js';
+
+const DEBUG_REFUSED =
+  'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
+
+export function debugCommand(c: Client, argv: string[]): void {
+  const gate = c.server.config.str('enable-debug-command');
+  if (gate === 'no' || (gate === 'local' && !isLocal(c))) {
+    c.addReplyError(DEBUG_REFUSED);
+    return;
+  }
+  const sub = (argv[1] as string).toLowerCase();
+  const handler = SUBCOMMANDS[sub];
+  if (handler === undefined) {
+    c.addReplyError(`ERR unknown subcommand '${argv[1] as string}'. Try DEBUG HELP.`);
+    return;
+  }
+  handler(c, argv);
+}
+
+const SUBCOMMANDS: Record<string, (c: Client, argv: string[]) => void> = {
+  help: debugHelp,
+  sleep: debugSleep,
+  object: debugObject,
+  'set-active-expire': debugSetActiveExpire,
+  populate: debugPopulate,
+  digest: debugDigest,
+  'digest-value': debugDigestValue,
+  reload: (c, argv) => c.server.debugReload(c, argv),
+  loadaof: (c, argv) => c.server.debugLoadAof(c, argv),
+};
+
+function debugHelp(c: Client): void {
+  const lines = [
+    'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+    'DIGEST',
+    '    Output a hex signature representing the current DB content.',
+    'DIGEST-VALUE <key> [<key> ...]',
+    '    Output a hex signature of the values of all the specified keys.',
+    'LOADAOF',
+    '    Flush the AOF buffers on disk and reload the AOF in memory.',
+    'OBJECT <key>',
+    '    Show low level info about the key and associated value.',
+    'POPULATE <count> [<prefix>] [<size>]',
+    '    Create <count> string keys named key:<num>. If <prefix> is specified then',
+    '    it is used instead of the \'key\' prefix. These are not propagated to',
+    '    replicas. Cluster slots are not respected so keys not belonging to the',
+    '    current node can be created in cluster mode.',
+    'RELOAD [option ...]',
+    '    Save the RDB on disk and reload it back to memory. Available options:',
+    '    * MERGE: Merge the content of the RDB file with the existing data.',
+    '    * NOFLUSH: Do not flush the existing data before loading.',
+    '    * NOSAVE: Do not save the RDB file before reloading it.',
+    'SET-ACTIVE-EXPIRE <0|1>',
+    '    Setting it to 0 disables expiring keys in background when they are not',
+    '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
+    '    default.',
+    'SLEEP <seconds>',
+    '    Stop the server for <seconds>. Decimals allowed.',
+    'HELP',
+    '    Prints this help.',
+  ];
+  c.addReplyArrayLen(lines.length);
+  for (const line of lines) c.addReplyStatus(line);
+}
+
+function debugSleep(c: Client, argv: string[]): void {
+  const seconds = parseDouble(argv[2] ?? '');
+  if (seconds === null) {
+    c.addReplyError('ERR value is not a valid float');
+    return;
+  }
+  // Blocks the whole server, as DEBUG SLEEP does in Redis (tests use it to simulate stalls).
+  const ms = Math.max(0, Math.min(seconds * 1000, 2 ** 31 - 1));
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  c.addReplyOk();
+}
+
+function debugObject(c: Client, argv: string[]): void {
+  if (argv.length !== 3) {
+    c.addReplyError(SYNTAX);
+    return;
+  }
+  const value = c.server.keyspace.peek(c.db, argv[2] as string);
+  if (value === undefined) {
+    c.addReplyError(NO_SUCH_KEY);
+    return;
+  }
+  const encoding = objectEncoding(value, c.server.config);
+  let extra = '';
+  if (value instanceof ListValue) {
+    extra = ` ql_nodes:${Math.max(1, Math.ceil(value.length / 128))} ql_avg_node:${value.length.toFixed(2)} ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:0`;
+  }
+  c.addReplyStatus(
+    `Value at:0x0 refcount:1 encoding:${encoding} serializedlength:${serializedLength(value)} lru:0 lru_seconds_idle:0${extra}`,
+  );
+}
+
+function serializedLength(value: Value): number {
+  if (typeof value === 'string') return value.length + 1;
+  let n = 1;
+  if (value instanceof ZSetValue) for (const [m] of value) n += m.length + 9;
+  else if (value instanceof HashValue) for (const [f, v] of value) n += f.length + v.length + 2;
+  else for (const item of value) n += item.length + 1;
+  return n;
+}
+
+function debugSetActiveExpire(c: Client, argv: string[]): void {
+  if (argv.length !== 3) {
+    c.addReplyError(SYNTAX);
+    return;
+  }
+  c.server.activeExpire.enabled = argv[2] !== '0';
+  c.addReplyOk();
+}
+
+function debugPopulate(c: Client, argv: string[]): void {
+  if (argv.length < 3 || argv.length > 5) {
+    c.addReplyError(SYNTAX);
+    return;
+  }
+  const count = parseInt64(argv[2] as string);
+  if (count === null || typeof count === 'bigint' || count < 0) {
+    c.addReplyError(count === null ? NOT_INTEGER : 'ERR count must be greater than or equal to 0');
+    return;
+  }
+  const prefix = argv[3] ?? 'key';
+  let size = -1;
+  if (argv[4] !== undefined) {
+    const v = parseInt64(argv[4]);
+    if (v === null || typeof v === 'bigint' || v < 0) {
+      c.addReplyError(NOT_INTEGER);
+      return;
+    }
+    size = v;
+  }
+  const ks = c.server.keyspace;
+  const db = c.db;
+  for (let j = 0; j < count; j++) {
+    const key = `${prefix}:${j}`;
+    if (ks.peek(db, key) !== undefined) continue;
+    let value = `value:${j}`;
+    if (size >= 0) value = value.length >= size ? value.slice(0, size) : value + '\0'.repeat(size - value.length);
+    ks.add(db, key, value);
+  }
+  c.addReplyOk();
+}
+
+// ------------------------------------------------------------------------ digest
+
+/**
+ * The dataset digest: order-independent across keys and set/hash members, order-dependent for
+ * list elements, sensitive to expires, computed with SHA-1 "mix" (xor then rehash) and "xor"
+ * steps over 20-byte digests as Redis's DEBUG DIGEST does, so equal datasets give equal digests.
+ */
+function sha1(data: Buffer): Buffer {
+  return createHash('sha1').update(data).digest();
+}
+
+function xorDigest(digest: Buffer, data: Buffer): void {
+  const hash = sha1(data);
+  for (let i = 0; i < 20; i++) digest[i] = (digest[i] as number) ^ (hash[i] as number);
+}
+
+function mixDigest(digest: Buffer, data: Buffer): void {
+  xorDigest(digest, data);
+  sha1(digest).copy(digest);
+}
+
+function latin1(s: string): Buffer {
+  return Buffer.from(s, 'latin1');
+}
+
+const TYPE_CODES = { string: 0, list: 1, set: 2, zset: 3, hash: 4 } as const;
+
+function typeCode(value: Value): number {
+  if (typeof value === 'string') return TYPE_CODES.string;
+  if (value instanceof ListValue) return TYPE_CODES.list;
+  if (value instanceof SetValue) return TYPE_CODES.set;
+  if (value instanceof ZSetValue) return TYPE_CODES.zset;
+  return TYPE_CODES.hash;
+}
+
+function be32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n >>> 0);
+  return b;
+}
+
+/** Mixes one value (and whether it has an expire) into `digest`. */
+function xorValueDigest(digest: Buffer, value: Value, hasExpire: boolean): void {
+  mixDigest(digest, be32(typeCode(value)));
+  if (typeof value === 'string') {
+    mixDigest(digest, latin1(value));
+  } else if (value instanceof ListValue) {
+    for (const item of value) mixDigest(digest, latin1(item));
+  } else if (value instanceof SetValue) {
+    for (const member of value) xorDigest(digest, latin1(member));
+  } else if (value instanceof ZSetValue) {
+    for (const [member, score] of value) {
+      const element = Buffer.alloc(20);
+      mixDigest(element, latin1(member));
+      mixDigest(element, latin1(formatDouble(score)));
+      xorDigest(digest, element);
+    }
+  } else {
+    for (const [field, v] of value) {
+      const element = Buffer.alloc(20);
+      mixDigest(element, latin1(field));
+      mixDigest(element, latin1(v));
+      xorDigest(digest, element);
+    }
+  }
+  if (hasExpire) xorDigest(digest, latin1('!!expire!!'));
+}
+
+export function datasetDigest(dbs: readonly Database[], now: number): string {
+  const final = Buffer.alloc(20);
+  let empty = true;
+  for (const db of dbs) {
+    if (db.dict.size === 0) continue;
+    mixDigest(final, be32(db.id));
+    for (const [key, value] of db.dict) {
+      const when = db.expires.get(key);
+      if (when !== undefined && when <= now) continue;
+      empty = false;
+      const digest = Buffer.alloc(20);
+      mixDigest(digest, latin1(key));
+      xorValueDigest(digest, value, when !== undefined);
+      xorDigest(final, digest);
+    }
+  }
+  return empty ? '0'.repeat(40) : final.toString('hex');
+}
+
+function debugDigest(c: Client): void {
+  c.addReplyStatus(datasetDigest(c.server.keyspace.dbs, c.server.keyspace.now));
+}
+
+function debugDigestValue(c: Client, argv: string[]): void {
+  c.addReplyArrayLen(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) {
+    const value = c.server.keyspace.peek(c.db, argv[i] as string);
+    const digest = Buffer.alloc(20);
+    if (value !== undefined) xorValueDigest(digest, value, false);
+    c.addReplyStatus(digest.toString('hex'));
+  }
+}

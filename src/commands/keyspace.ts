@@ -1,0 +1,526 @@
+// Key-level commands: existence, deletion, renaming, copying, expiry, scanning, databases.
+// Redis equivalent: db.c and expire.c (the command halves).
+
+import type { Client } from '../server/client.js';
+import type { Database } from '../store/keyspace.js';
+import { cloneValue, typeName, HashValue, ListValue, SetValue, type Value } from '../store/value/types.js';
+import { globMatch } from '../util/glob.js';
+import { parseInt64 } from '../util/numbers.js';
+import { eqIgnoreCase, longOrReply } from './args.js';
+import { DB_INDEX, NO_SUCH_KEY, NOT_INTEGER, SAME_OBJECT, SYNTAX, invalidExpire } from './errors.js';
+import { matches, parseCursorOrReply, parseScanOptionsOrReply, scanStep } from './scan.js';
+import type { CommandDef } from './types.js';
+import { objectEncoding } from './encoding.js';
+
+function delCommand(c: Client, argv: string[]): void {
+  const ks = c.server.keyspace;
+  const db = c.db;
+  let deleted = 0;
+  for (let i = 1; i < argv.length; i++) {
+    const key = argv[i] as string;
+    if (db.expires.size !== 0) ks.expireIfNeeded(db, key);
+    if (ks.delete(db, key)) deleted++;
+  }
+  c.addReplyLongLong(deleted);
+}
+
+function existsCommand(c: Client, argv: string[]): void {
+  const ks = c.server.keyspace;
+  let count = 0;
+  for (let i = 1; i < argv.length; i++) if (ks.lookupRead(c.db, argv[i] as string) !== undefined) count++;
+  c.addReplyLongLong(count);
+}
+
+function touchCommand(c: Client, argv: string[]): void {
+  const ks = c.server.keyspace;
+  let count = 0;
+  for (let i = 1; i < argv.length; i++) if (ks.peek(c.db, argv[i] as string) !== undefined) count++;
+  c.addReplyLongLong(count);
+}
+
+function typeCommand(c: Client, argv: string[]): void {
+  const value = c.server.keyspace.peek(c.db, argv[1] as string);
+  c.addReplyStatus(value === undefined ? 'none' : typeName(value));
+}
+
+function keysCommand(c: Client, argv: string[]): void {
+  const pattern = argv[1] as string;
+  const ks = c.server.keyspace;
+  const db = c.db;
+  const now = ks.now;
+  const out: string[] = [];
+  for (const key of db.dict.keys()) {
+    if (pattern !== '*' && !globMatch(pattern, key)) continue;
+    const when = db.expires.size === 0 ? undefined : db.expires.get(key);
+    if (when !== undefined && when <= now) continue;
+    out.push(key);
+  }
+  c.addReplyBulks(out);
+}
+
+function scanCommand(c: Client, argv: string[]): void {
+  const cursor = parseCursorOrReply(c, argv[1] as string);
+  if (cursor === null) return;
+  const options = parseScanOptionsOrReply(c, argv, 2, true);
+  if (options === null) return;
+  const ks = c.server.keyspace;
+  const db = c.db;
+  const found: string[] = [];
+  const type = options.type?.toLowerCase() ?? null;
+  const next = scanStep(c.server, cursor, db.dict, () => db.dict.entries(), options.count, (entry) => {
+    const [key, value] = entry;
+    if (!matches(options.pattern, key)) return;
+    if (type !== null && typeName(value) !== type) return;
+    found.push(key);
+  });
+  // Keys that expired or were deleted are filtered at reply time, as Redis does.
+  const alive = found.filter((key) => ks.peek(db, key) !== undefined);
+  c.addReplyArrayLen(2);
+  c.addReplyBulk(next);
+  c.addReplyBulks(alive);
+}
+
+/** Persistent per-db iterators make RANDOMKEY O(1) amortised on a Map without random access. */
+const randomIterators = new WeakMap<Map<string, Value>, Iterator<string>>();
+
+export function randomKey(db: Database): string | undefined {
+  const dict = db.dict;
+  if (dict.size === 0) return undefined;
+  let iterator = randomIterators.get(dict);
+  if (iterator === undefined) {
+    iterator = dict.keys();
+    randomIterators.set(dict, iterator);
+  }
+  const skip = Math.floor(Math.random() * Math.min(dict.size, 64));
+  let key: string | undefined;
+  for (let i = 0; i <= skip; i++) {
+    let next = iterator.next();
+    if (next.done === true) {
+      iterator = dict.keys();
+      randomIterators.set(dict, iterator);
+      next = iterator.next();
+    }
+    if (next.done !== true) key = next.value;
+  }
+  return key;
+}
+
+function randomkeyCommand(c: Client): void {
+  const ks = c.server.keyspace;
+  const db = c.db;
+  // Bounded retries: if every key has expired, deleting them as we go empties the db.
+  for (let tries = 0; tries < 100; tries++) {
+    const key = randomKey(db);
+    if (key === undefined) break;
+    if (ks.peek(db, key) !== undefined) {
+      c.addReplyBulk(key);
+      return;
+    }
+  }
+  c.addReplyNull();
+}
+
+function renameGeneric(c: Client, argv: string[], nx: boolean): void {
+  const ks = c.server.keyspace;
+  const db = c.db;
+  const source = argv[1] as string;
+  const target = argv[2] as string;
+  const value = ks.lookupWrite(db, source);
+  if (value === undefined) {
+    c.addReplyError(NO_SUCH_KEY);
+    return;
+  }
+  if (source === target) {
+    if (nx) c.addReplyLongLong(0);
+    else c.addReplyOk();
+    return;
+  }
+  const expire = ks.getExpire(db, source);
+  if (ks.peek(db, target) !== undefined) {
+    if (nx) {
+      c.addReplyLongLong(0);
+      return;
+    }
+    ks.delete(db, target);
+  }
+  ks.delete(db, source);
+  ks.add(db, target, value);
+  if (expire !== undefined) ks.setExpire(db, target, expire);
+  if (nx) c.addReplyLongLong(1);
+  else c.addReplyOk();
+}
+
+function dbIndexOrReply(c: Client, text: string, error = DB_INDEX): Database | null {
+  const index = parseInt64(text);
+  if (index === null) {
+    c.addReplyError(NOT_INTEGER);
+    return null;
+  }
+  const dbs = c.server.keyspace.dbs;
+  if (typeof index === 'bigint' || index < 0 || index >= dbs.length) {
+    c.addReplyError(error);
+    return null;
+  }
+  return dbs[index] as Database;
+}
+
+function copyCommand(c: Client, argv: string[]): void {
+  const ks = c.server.keyspace;
+  let target = c.db;
+  let replace = false;
+  for (let i = 3; i < argv.length; i++) {
+    const opt = argv[i] as string;
+    if (eqIgnoreCase(opt, 'REPLACE')) replace = true;
+    else if (eqIgnoreCase(opt, 'DB') && i + 1 < argv.length) {
+      const db = dbIndexOrReply(c, argv[++i] as string);
+      if (db === null) return;
+      target = db;
+    } else {
+      c.addReplyError(SYNTAX);
+      return;
+    }
+  }
+  const source = argv[1] as string;
+  const destination = argv[2] as string;
+  if (source === destination && target === c.db) {
+    c.addReplyError(SAME_OBJECT);
+    return;
+  }
+  const value = ks.lookupRead(c.db, source);
+  if (value === undefined) {
+    c.addReplyLongLong(0);
+    return;
+  }
+  const expire = ks.getExpire(c.db, source);
+  if (ks.peek(target, destination) !== undefined) {
+    if (!replace) {
+      c.addReplyLongLong(0);
+      return;
+    }
+    ks.delete(target, destination);
+  }
+  ks.add(target, destination, cloneValue(value));
+  if (expire !== undefined) ks.setExpire(target, destination, expire);
+  c.addReplyLongLong(1);
+}
+
+function moveCommand(c: Client, argv: string[]): void {
+  const ks = c.server.keyspace;
+  const target = dbIndexOrReply(c, argv[2] as string);
+  if (target === null) return;
+  if (target === c.db) {
+    c.addReplyError(SAME_OBJECT);
+    return;
+  }
+  const key = argv[1] as string;
+  const value = ks.lookupWrite(c.db, key);
+  if (value === undefined || ks.peek(target, key) !== undefined) {
+    c.addReplyLongLong(0);
+    return;
+  }
+  const expire = ks.getExpire(c.db, key);
+  ks.delete(c.db, key);
+  ks.add(target, key, value);
+  if (expire !== undefined) ks.setExpire(target, key, expire);
+  c.addReplyLongLong(1);
+}
+
+// ------------------------------------------------------------------------ expiry
+
+const EXPIRE_NX = 1;
+const EXPIRE_XX = 2;
+const EXPIRE_GT = 4;
+const EXPIRE_LT = 8;
+
+function parseExpireFlagsOrReply(c: Client, argv: string[]): number | null {
+  let flags = 0;
+  for (let i = 3; i < argv.length; i++) {
+    const opt = (argv[i] as string).toUpperCase();
+    if (opt === 'NX') flags |= EXPIRE_NX;
+    else if (opt === 'XX') flags |= EXPIRE_XX;
+    else if (opt === 'GT') flags |= EXPIRE_GT;
+    else if (opt === 'LT') flags |= EXPIRE_LT;
+    else {
+      c.addReplyError(`ERR Unsupported option ${argv[i] as string}`);
+      return null;
+    }
+  }
+  if ((flags & EXPIRE_NX) !== 0 && (flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT)) !== 0) {
+    c.addReplyError('ERR NX and XX, GT or LT options at the same time are not compatible');
+    return null;
+  }
+  if ((flags & EXPIRE_GT) !== 0 && (flags & EXPIRE_LT) !== 0) {
+    c.addReplyError('ERR GT and LT options at the same time are not compatible');
+    return null;
+  }
+  return flags;
+}
+
+/**
+ * EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT: 'unitSeconds' scales the argument, 'relative' adds now.
+ * A time in the past deletes the key. Propagated as PEXPIREAT (or DEL) so replay is exact.
+ */
+function expireGeneric(c: Client, argv: string[], relative: boolean, unitSeconds: boolean, name: string): void {
+  const ks = c.server.keyspace;
+  const db = c.db;
+  const key = argv[1] as string;
+  const parsed = parseInt64(argv[2] as string);
+  if (parsed === null) {
+    c.addReplyError(NOT_INTEGER);
+    return;
+  }
+  const flags = parseExpireFlagsOrReply(c, argv);
+  if (flags === null) return;
+  let when = BigInt(parsed);
+  const LIMIT = 9223372036854775807n;
+  if (unitSeconds) {
+    if (when > LIMIT / 1000n || when < -LIMIT / 1000n) {
+      c.addReplyError(invalidExpire(name));
+      return;
+    }
+    when *= 1000n;
+  }
+  if (relative) {
+    if (when > LIMIT - BigInt(ks.now)) {
+      c.addReplyError(invalidExpire(name));
+      return;
+    }
+    when += BigInt(ks.now);
+  }
+  if (ks.lookupWrite(db, key) === undefined) {
+    c.addReplyLongLong(0);
+    return;
+  }
+  const whenMs = Number(when);
+  const current = ks.getExpire(db, key);
+  if (flags !== 0) {
+    const ok =
+      ((flags & EXPIRE_NX) !== 0 && current === undefined) ||
+      ((flags & EXPIRE_XX) !== 0 && current !== undefined && (flags & (EXPIRE_GT | EXPIRE_LT)) === 0) ||
+      ((flags & EXPIRE_GT) !== 0 && current !== undefined && whenMs > current) ||
+      ((flags & EXPIRE_LT) !== 0 && (current === undefined || whenMs < current));
+    if (!ok) {
+      c.addReplyLongLong(0);
+      return;
+    }
+  }
+  if (whenMs <= ks.now) {
+    ks.delete(db, key);
+    c.propagateArgv = ['DEL', key];
+  } else {
+    ks.setExpire(db, key, whenMs);
+    c.propagateArgv = ['PEXPIREAT', key, String(whenMs)];
+  }
+  c.addReplyLongLong(1);
+}
+
+function ttlGeneric(c: Client, argv: string[], ms: boolean, absolute: boolean): void {
+  const ks = c.server.keyspace;
+  const key = argv[1] as string;
+  if (ks.lookupRead(c.db, key) === undefined) {
+    c.addReplyLongLong(-2);
+    return;
+  }
+  const when = ks.getExpire(c.db, key);
+  if (when === undefined) {
+    c.addReplyLongLong(-1);
+    return;
+  }
+  if (absolute) {
+    c.addReplyLongLong(ms ? when : Math.floor(when / 1000));
+    return;
+  }
+  const remaining = Math.max(0, when - ks.now);
+  c.addReplyLongLong(ms ? remaining : Math.floor((remaining + 500) / 1000));
+}
+
+function persistCommand(c: Client, argv: string[]): void {
+  const ks = c.server.keyspace;
+  const key = argv[1] as string;
+  if (ks.lookupWrite(c.db, key) === undefined) {
+    c.addReplyLongLong(0);
+    return;
+  }
+  c.addReplyLongLong(ks.removeExpire(c.db, key) ? 1 : 0);
+}
+
+// ------------------------------------------------------------------------ databases
+
+function selectCommand(c: Client, argv: string[]): void {
+  const index = parseInt64(argv[1] as string);
+  if (index === null) {
+    c.addReplyError(NOT_INTEGER);
+    return;
+  }
+  if (typeof index === 'bigint' || index < 0 || index >= c.server.keyspace.dbs.length) {
+    c.addReplyError(DB_INDEX);
+    return;
+  }
+  c.dbIndex = index;
+  c.addReplyOk();
+}
+
+function swapdbCommand(c: Client, argv: string[]): void {
+  const ks = c.server.keyspace;
+  const a = parseInt64(argv[1] as string);
+  if (a === null) {
+    c.addReplyError('ERR invalid first DB index');
+    return;
+  }
+  const b = parseInt64(argv[2] as string);
+  if (b === null) {
+    c.addReplyError('ERR invalid second DB index');
+    return;
+  }
+  const count = ks.dbs.length;
+  if (typeof a === 'bigint' || typeof b === 'bigint' || a < 0 || b < 0 || a >= count || b >= count) {
+    c.addReplyError(DB_INDEX);
+    return;
+  }
+  if (a !== b) ks.swapDb(ks.db(a), ks.db(b));
+  else ks.dirty++;
+  c.addReplyOk();
+}
+
+function dbsizeCommand(c: Client): void {
+  c.addReplyLongLong(c.db.dict.size);
+}
+
+function flushOptionOk(c: Client, argv: string[]): boolean {
+  if (argv.length === 1) return true;
+  const opt = (argv[1] as string).toUpperCase();
+  if (argv.length === 2 && (opt === 'ASYNC' || opt === 'SYNC')) return true;
+  c.addReplyError(SYNTAX);
+  return false;
+}
+
+function flushdbCommand(c: Client, argv: string[]): void {
+  if (!flushOptionOk(c, argv)) return;
+  c.server.keyspace.flushDb(c.db);
+  c.server.keyspace.dirty++;
+  c.addReplyOk();
+}
+
+function flushallCommand(c: Client, argv: string[]): void {
+  if (!flushOptionOk(c, argv)) return;
+  c.server.keyspace.flushAll();
+  c.server.keyspace.dirty++;
+  c.server.afterFlushAll();
+  c.addReplyOk();
+}
+
+// ------------------------------------------------------------------------ OBJECT
+
+function objectEncodingCommand(c: Client, argv: string[]): void {
+  const value = c.server.keyspace.peek(c.db, argv[2] as string);
+  if (value === undefined) {
+    c.addReplyNull();
+    return;
+  }
+  c.addReplyBulk(objectEncoding(value, c.server.config));
+}
+
+function objectRefcountCommand(c: Client, argv: string[]): void {
+  const value = c.server.keyspace.peek(c.db, argv[2] as string);
+  if (value === undefined) {
+    c.addReplyNull();
+    return;
+  }
+  // Redis shares the integers 0..9999 (refcount INT_MAX) unless an LRU/LFU policy is set.
+  const policy = c.server.config.str('maxmemory-policy');
+  const shared =
+    typeof value === 'string' &&
+    !policy.includes('lru') &&
+    !policy.includes('lfu') &&
+    /^(0|[1-9][0-9]{0,3})$/.test(value);
+  c.addReplyLongLong(shared ? 2147483647 : 1);
+}
+
+function objectIdletimeCommand(c: Client, argv: string[]): void {
+  const value = c.server.keyspace.peek(c.db, argv[2] as string);
+  if (value === undefined) {
+    c.addReplyNull();
+    return;
+  }
+  if (c.server.config.str('maxmemory-policy').includes('lfu')) {
+    c.addReplyError(
+      'ERR An LRU maxmemory policy is not selected, no access time is tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+    );
+    return;
+  }
+  // Vesta does not keep a per-key access clock (it would cost 8+ bytes per key); see docs.
+  c.addReplyLongLong(0);
+}
+
+function objectFreqCommand(c: Client, argv: string[]): void {
+  const value = c.server.keyspace.peek(c.db, argv[2] as string);
+  if (value === undefined) {
+    c.addReplyNull();
+    return;
+  }
+  if (!c.server.config.str('maxmemory-policy').includes('lfu')) {
+    c.addReplyError(
+      'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+    );
+    return;
+  }
+  c.addReplyLongLong(0);
+}
+
+function objectHelpCommand(c: Client): void {
+  const lines = [
+    'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+    'ENCODING <key>',
+    '    Return the kind of internal representation used in order to store the value',
+    '    associated with a <key>.',
+    'FREQ <key>',
+    '    Return the access frequency index of the <key>. The returned integer is',
+    '    proportional to the logarithm of the recent access frequency of the key.',
+    'IDLETIME <key>',
+    '    Return the idle time of the <key>, that is the approximated number of',
+    '    seconds elapsed since the last access to the key.',
+    'REFCOUNT <key>',
+    '    Return the number of references of the value associated with the specified',
+    '    <key>.',
+    'HELP',
+    '    Prints this help.',
+  ];
+  c.addReplyArrayLen(lines.length);
+  for (const line of lines) c.addReplyStatus(line);
+}
+
+export const keyspaceCommands: CommandDef[] = [
+  { name: 'del', handler: delCommand },
+  { name: 'unlink', handler: delCommand },
+  { name: 'exists', handler: existsCommand },
+  { name: 'touch', handler: touchCommand },
+  { name: 'type', handler: typeCommand },
+  { name: 'keys', handler: keysCommand },
+  { name: 'scan', handler: scanCommand },
+  { name: 'randomkey', handler: randomkeyCommand },
+  { name: 'rename', handler: (c, argv) => renameGeneric(c, argv, false) },
+  { name: 'renamenx', handler: (c, argv) => renameGeneric(c, argv, true) },
+  { name: 'copy', handler: copyCommand },
+  { name: 'move', handler: moveCommand },
+  { name: 'expire', handler: (c, argv) => expireGeneric(c, argv, true, true, 'expire') },
+  { name: 'pexpire', handler: (c, argv) => expireGeneric(c, argv, true, false, 'pexpire') },
+  { name: 'expireat', handler: (c, argv) => expireGeneric(c, argv, false, true, 'expireat') },
+  { name: 'pexpireat', handler: (c, argv) => expireGeneric(c, argv, false, false, 'pexpireat') },
+  { name: 'ttl', handler: (c, argv) => ttlGeneric(c, argv, false, false) },
+  { name: 'pttl', handler: (c, argv) => ttlGeneric(c, argv, true, false) },
+  { name: 'expiretime', handler: (c, argv) => ttlGeneric(c, argv, false, true) },
+  { name: 'pexpiretime', handler: (c, argv) => ttlGeneric(c, argv, true, true) },
+  { name: 'persist', handler: persistCommand },
+  { name: 'select', handler: selectCommand },
+  { name: 'swapdb', handler: swapdbCommand },
+  { name: 'dbsize', handler: dbsizeCommand },
+  { name: 'flushdb', handler: flushdbCommand },
+  { name: 'flushall', handler: flushallCommand },
+  { name: 'object|encoding', handler: objectEncodingCommand },
+  { name: 'object|refcount', handler: objectRefcountCommand },
+  { name: 'object|idletime', handler: objectIdletimeCommand },
+  { name: 'object|freq', handler: objectFreqCommand },
+  { name: 'object|help', handler: objectHelpCommand },
+];
+
+export { HashValue, ListValue, SetValue, longOrReply };

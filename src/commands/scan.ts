@@ -1,0 +1,131 @@
+// SCAN, and the cursor machinery HSCAN/SSCAN/ZSCAN share. Redis's cursor encodes a position in
+// its hash table; a JS Map has no such position, so Vesta keeps server-side cursors: the cursor
+// number names a live Map/Set iterator. V8 iterators survive inserts, deletes and rehashing and
+// visit every entry present for the whole iteration exactly once, which is Redis's guarantee.
+// Cursors are bounded (SCAN_CURSORS_MAX, oldest forgotten first); a forgotten or unknown cursor
+// ends the iteration (cursor 0) rather than restarting it, so a client can never loop forever.
+// Redis equivalent: scanGenericCommand in db.c.
+
+import { SCAN_CURSORS_MAX } from '../limits.js';
+import type { Client } from '../server/client.js';
+import type { Server } from '../server/server.js';
+import { globMatch } from '../util/glob.js';
+import { parseInt64 } from '../util/numbers.js';
+import { SYNTAX, NOT_INTEGER } from './errors.js';
+
+interface Cursor {
+  /** The collection iterated; a cursor is only valid for the object it was made for. */
+  target: object;
+  iterator: Iterator<unknown>;
+}
+
+interface CursorTable {
+  cursors: Map<string, Cursor>;
+  next: number;
+}
+
+const tables = new WeakMap<Server, CursorTable>();
+
+function table(server: Server): CursorTable {
+  let t = tables.get(server);
+  if (t === undefined) {
+    // Start at a random point so cursors from a previous process are not mistaken for ours.
+    t = { cursors: new Map(), next: 1 + Math.floor(Math.random() * 1e9) };
+    tables.set(server, t);
+  }
+  return t;
+}
+
+export interface ScanOptions {
+  count: number;
+  pattern: string | null;
+  type: string | null;
+}
+
+/** Parses a cursor argument; replies "invalid cursor" and returns null on garbage. */
+export function parseCursorOrReply(c: Client, text: string): string | null {
+  const v = parseInt64(text);
+  if (v === null && !/^[0-9]+$/.test(text)) {
+    c.addReplyError('ERR invalid cursor');
+    return null;
+  }
+  return String(v ?? text);
+}
+
+/** Parses COUNT / MATCH (/ TYPE when allowed) starting at argv[start]. */
+export function parseScanOptionsOrReply(
+  c: Client,
+  argv: string[],
+  start: number,
+  allowType: boolean,
+): ScanOptions | null {
+  const options: ScanOptions = { count: 10, pattern: null, type: null };
+  for (let i = start; i < argv.length; i += 2) {
+    const opt = (argv[i] as string).toUpperCase();
+    const value = argv[i + 1];
+    if (value === undefined) {
+      c.addReplyError(SYNTAX);
+      return null;
+    }
+    if (opt === 'COUNT') {
+      const n = parseInt64(value);
+      if (n === null) {
+        c.addReplyError(NOT_INTEGER);
+        return null;
+      }
+      if (typeof n === 'bigint' || n < 1) {
+        c.addReplyError(SYNTAX);
+        return null;
+      }
+      options.count = n;
+    } else if (opt === 'MATCH') {
+      options.pattern = value === '*' ? null : value;
+    } else if (opt === 'TYPE' && allowType) {
+      options.type = value;
+    } else {
+      c.addReplyError(SYNTAX);
+      return null;
+    }
+  }
+  return options;
+}
+
+/**
+ * Advances the iteration named by `cursor` over `target`, calling `visit` for up to `count`
+ * entries. Returns the next cursor ("0" when the iteration is complete).
+ */
+export function scanStep<T>(
+  server: Server,
+  cursor: string,
+  target: object,
+  makeIterator: () => Iterator<T>,
+  count: number,
+  visit: (entry: T) => void,
+): string {
+  const t = table(server);
+  let state: Cursor | undefined;
+  if (cursor === '0') {
+    state = { target, iterator: makeIterator() };
+  } else {
+    state = t.cursors.get(cursor);
+    t.cursors.delete(cursor);
+    if (state === undefined || state.target !== target) return '0';
+  }
+  const iterator = state.iterator as Iterator<T>;
+  for (let i = 0; i < count; i++) {
+    const next = iterator.next();
+    if (next.done === true) return '0';
+    visit(next.value);
+  }
+  const id = String(t.next++);
+  t.cursors.set(id, state);
+  if (t.cursors.size > SCAN_CURSORS_MAX) {
+    const oldest = t.cursors.keys().next();
+    if (oldest.done !== true) t.cursors.delete(oldest.value);
+  }
+  return id;
+}
+
+export function matches(pattern: string | null, text: string): boolean {
+  return pattern === null || globMatch(pattern, text);
+}

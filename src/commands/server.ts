@@ -1,0 +1,310 @@
+// Server commands: INFO CONFIG COMMAND TIME DEBUG SHUTDOWN SLOWLOG.
+// Redis equivalent: the command halves of server.c, config.c, debug.c and slowlog.c.
+
+import { ClientFlag, type Client } from '../server/client.js';
+import { genInfoString } from '../observe/info.js';
+import { parseInt64 } from '../util/numbers.js';
+import { globMatch } from '../util/glob.js';
+import { commandKeys, encodeRespTree, getCommandSpec, type CommandSpec } from './spec.js';
+import { CommandFlag } from './table.js';
+import { SYNTAX, NOT_INTEGER } from './errors.js';
+import { debugCommand } from './debug.js';
+import type { CommandDef } from './types.js';
+
+function infoCommand(c: Client, argv: string[]): void {
+  const sections = argv.slice(1).map((s) => s.toLowerCase());
+  c.addReplyVerbatim(genInfoString(c.server, sections));
+}
+
+function timeCommand(c: Client): void {
+  const nowUs = BigInt(Date.now()) * 1000n + BigInt(Math.floor((performance.now() % 1) * 1000));
+  c.addReplyArrayLen(2);
+  c.addReplyBulk(String(nowUs / 1000000n));
+  c.addReplyBulk(String(nowUs % 1000000n));
+}
+
+// ------------------------------------------------------------------------ CONFIG
+
+function configGetCommand(c: Client, argv: string[]): void {
+  const pairs = c.server.config.configGet(argv.slice(2));
+  c.addReplyMapLen(pairs.length);
+  for (const [name, value] of pairs) {
+    c.addReplyBulk(name);
+    c.addReplyBulk(value);
+  }
+}
+
+function configSetCommand(c: Client, argv: string[]): void {
+  if (argv.length % 2 !== 0) {
+    c.addReplyError("ERR wrong number of arguments for 'config|set' command");
+    return;
+  }
+  const pairs: [string, string][] = [];
+  for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i] as string, argv[i + 1] as string]);
+  const error = c.server.config.configSet(pairs, { clientIsLocal: isLocal(c) });
+  if (error !== null) c.addReplyError(error);
+  else c.addReplyOk();
+}
+
+export function isLocal(c: Client): boolean {
+  const address = c.socket?.remoteAddress ?? '127.0.0.1';
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+function configResetstatCommand(c: Client): void {
+  c.server.resetStats();
+  c.addReplyOk();
+}
+
+function configRewriteCommand(c: Client): void {
+  const config = c.server.config;
+  if (config.configFile === null) {
+    c.addReplyError('ERR The server is running without a config file');
+    return;
+  }
+  try {
+    config.rewrite();
+    c.server.log.notice('CONFIG REWRITE executed with success.');
+    c.addReplyOk();
+  } catch (error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
+    c.server.log.warning(`CONFIG REWRITE failed: ${message}`);
+    c.addReplyError(`ERR Rewriting config file: ${message}`);
+  }
+}
+
+function helpReply(c: Client, lines: string[]): void {
+  c.addReplyArrayLen(lines.length);
+  for (const line of lines) c.addReplyStatus(line);
+}
+
+function configHelpCommand(c: Client): void {
+  helpReply(c, [
+    'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+    'GET <pattern>',
+    '    Return parameters matching the glob-like <pattern> and their values.',
+    'SET <directive> <value>',
+    '    Set the configuration <directive> to <value>.',
+    'RESETSTAT',
+    '    Reset statistics reported by the INFO command.',
+    'REWRITE',
+    '    Rewrite the configuration file.',
+    'HELP',
+    '    Prints this help.',
+  ]);
+}
+
+// ------------------------------------------------------------------------ COMMAND
+
+function implementedSpecs(c: Client): CommandSpec[] {
+  const specs: CommandSpec[] = [];
+  for (const cmd of c.server.commands.all()) specs.push(cmd.spec);
+  return specs;
+}
+
+function commandCommand(c: Client, argv: string[]): void {
+  if (argv.length > 1) {
+    c.addReplyError(`ERR unknown subcommand '${argv[1] as string}'. Try COMMAND HELP.`);
+    return;
+  }
+  const specs = implementedSpecs(c);
+  c.addReplyArrayLen(specs.length);
+  for (const spec of specs) c.addReplyRaw(encodeRespTree(spec.info, c.resp));
+}
+
+function commandCountCommand(c: Client): void {
+  c.addReplyLongLong(c.server.commands.size);
+}
+
+function commandInfoCommand(c: Client, argv: string[]): void {
+  if (argv.length === 2) {
+    commandCommand(c, ['command']);
+    return;
+  }
+  c.addReplyArrayLen(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) {
+    const cmd = c.server.commands.lookup(argv[i] as string);
+    if (cmd === undefined) c.addReplyNullArray();
+    else c.addReplyRaw(encodeRespTree(cmd.spec.info, c.resp));
+  }
+}
+
+function commandDocsCommand(c: Client, argv: string[]): void {
+  const names = argv.length === 2 ? implementedSpecs(c).map((s) => s.name) : argv.slice(2);
+  const found: CommandSpec[] = [];
+  for (const name of names) {
+    const cmd = c.server.commands.lookup(name);
+    if (cmd !== undefined) found.push(cmd.spec);
+  }
+  c.addReplyMapLen(found.length);
+  for (const spec of found) {
+    c.addReplyBulk(spec.name);
+    c.addReplyRaw(encodeRespTree(spec.docs, c.resp));
+  }
+}
+
+function commandListCommand(c: Client, argv: string[]): void {
+  let names: string[] = [];
+  for (const cmd of c.server.commands.all()) {
+    names.push(cmd.fullName);
+    if (cmd.subcommands !== null) for (const sub of cmd.subcommands.values()) names.push(sub.fullName);
+  }
+  if (argv.length === 5 && (argv[2] as string).toUpperCase() === 'FILTERBY') {
+    const kind = (argv[3] as string).toUpperCase();
+    const value = argv[4] as string;
+    if (kind === 'PATTERN') names = names.filter((n) => globMatch(value, n, true));
+    else if (kind === 'ACLCAT') {
+      names = names.filter((n) => getCommandSpec(n)?.aclCategories.includes(`@${value.toLowerCase()}`) === true);
+    } else if (kind === 'MODULE') names = [];
+    else {
+      c.addReplyError(SYNTAX);
+      return;
+    }
+  } else if (argv.length !== 2) {
+    c.addReplyError(SYNTAX);
+    return;
+  }
+  c.addReplyBulks(names);
+}
+
+function commandGetkeysCommand(c: Client, argv: string[]): void {
+  const target = argv.slice(2);
+  const cmd = c.server.commands.lookup(target[0] as string);
+  if (cmd === undefined) {
+    c.addReplyError('ERR Invalid command specified');
+    return;
+  }
+  if ((cmd.arity > 0 && target.length !== cmd.arity) || target.length < -cmd.arity) {
+    c.addReplyError('ERR Invalid number of arguments specified for command');
+    return;
+  }
+  const keys = commandKeys(cmd.spec, target);
+  if (keys.length === 0) {
+    c.addReplyError('ERR The command has no key arguments');
+    return;
+  }
+  c.addReplyBulks(keys.map((i) => target[i] as string));
+}
+
+function commandHelpCommand(c: Client): void {
+  helpReply(c, [
+    'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+    '(no subcommand)',
+    '    Return details about all Redis commands.',
+    'COUNT',
+    '    Return the total number of commands in this Redis server.',
+    'LIST',
+    '    Return a list of all commands in this Redis server.',
+    'INFO [<command-name> ...]',
+    '    Return details about multiple Redis commands.',
+    '    If no command names are given, documentation details for all',
+    '    commands are returned.',
+    'DOCS [<command-name> ...]',
+    '    Return documentation details about multiple Redis commands.',
+    '    If no command names are given, documentation details for all',
+    '    commands are returned.',
+    'GETKEYS <full-command>',
+    '    Return the keys from a full Redis command.',
+    'GETKEYSANDFLAGS <full-command>',
+    '    Return the keys and the access flags from a full Redis command.',
+    'HELP',
+    '    Prints this help.',
+  ]);
+}
+
+// ------------------------------------------------------------------------ SHUTDOWN
+
+function shutdownCommand(c: Client, argv: string[]): void {
+  let save: boolean | null = null;
+  for (let i = 1; i < argv.length; i++) {
+    const opt = (argv[i] as string).toUpperCase();
+    if (opt === 'NOSAVE') save = false;
+    else if (opt === 'SAVE') save = true;
+    else if (opt === 'NOW' || opt === 'FORCE') continue;
+    else if (opt === 'ABORT') {
+      c.addReplyError('ERR No shutdown in progress.');
+      return;
+    } else {
+      c.addReplyError(SYNTAX);
+      return;
+    }
+  }
+  c.flags |= ClientFlag.closeAsap;
+  c.server.requestShutdown({ save, reason: 'User requested shutdown', client: c });
+}
+
+// ------------------------------------------------------------------------ SLOWLOG
+
+function slowlogGetCommand(c: Client, argv: string[]): void {
+  let count = 10;
+  if (argv.length === 3) {
+    const n = parseInt64(argv[2] as string);
+    if (n === null || typeof n === 'bigint' || n < -1) {
+      c.addReplyError('ERR count should be greater than or equal to -1');
+      return;
+    }
+    count = n === -1 ? c.server.slowlog.length : n;
+  }
+  const entries = c.server.slowlog.slice(0, count);
+  c.addReplyArrayLen(entries.length);
+  for (const e of entries) {
+    c.addReplyArrayLen(6);
+    c.addReplyLongLong(e.id);
+    c.addReplyLongLong(e.timeSec);
+    c.addReplyLongLong(e.usec);
+    c.addReplyBulks(e.argv);
+    c.addReplyBulk(e.address);
+    c.addReplyBulk(e.name);
+  }
+}
+
+function slowlogLenCommand(c: Client): void {
+  c.addReplyLongLong(c.server.slowlog.length);
+}
+
+function slowlogResetCommand(c: Client): void {
+  c.server.slowlog.length = 0;
+  c.addReplyOk();
+}
+
+function slowlogHelpCommand(c: Client): void {
+  helpReply(c, [
+    'SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+    'GET [<count>]',
+    '    Return top <count> entries from the slowlog (default: 10, -1 mean all).',
+    '    Entries are made of:',
+    '    id, timestamp, time in microseconds, arguments array, client IP and port,',
+    '    client name',
+    'LEN',
+    '    Return the length of the slowlog.',
+    'RESET',
+    '    Reset the slowlog.',
+    'HELP',
+    '    Prints this help.',
+  ]);
+}
+
+export const serverCommands: CommandDef[] = [
+  { name: 'info', handler: infoCommand },
+  { name: 'time', handler: timeCommand },
+  { name: 'config|get', handler: configGetCommand },
+  { name: 'config|set', handler: configSetCommand },
+  { name: 'config|resetstat', handler: configResetstatCommand },
+  { name: 'config|rewrite', handler: configRewriteCommand },
+  { name: 'config|help', handler: configHelpCommand },
+  { name: 'command', handler: commandCommand },
+  { name: 'command|count', handler: commandCountCommand },
+  { name: 'command|info', handler: commandInfoCommand },
+  { name: 'command|docs', handler: commandDocsCommand },
+  { name: 'command|list', handler: commandListCommand },
+  { name: 'command|getkeys', handler: commandGetkeysCommand },
+  { name: 'command|help', handler: commandHelpCommand },
+  { name: 'shutdown', handler: shutdownCommand },
+  { name: 'slowlog|get', handler: slowlogGetCommand },
+  { name: 'slowlog|len', handler: slowlogLenCommand },
+  { name: 'slowlog|reset', handler: slowlogResetCommand },
+  { name: 'slowlog|help', handler: slowlogHelpCommand },
+  { name: 'debug', handler: debugCommand },
+];
+
+export { CommandFlag, NOT_INTEGER };

@@ -1,0 +1,98 @@
+// MULTI / EXEC / DISCARD / WATCH / UNWATCH. Queued commands were checked (arity, existence) when
+// queued; EXEC runs them back to back with no other client in between, and propagates them to
+// the AOF wrapped in MULTI/EXEC so a crash can never log half a transaction.
+// Redis equivalent: multi.c.
+
+import { call } from '../server/dispatch.js';
+import { ClientFlag, type Client } from '../server/client.js';
+import type { CommandDef } from './types.js';
+
+function multiCommand(c: Client): void {
+  if (c.has(ClientFlag.multi)) {
+    c.addReplyError('ERR MULTI calls can not be nested');
+    return;
+  }
+  c.flags |= ClientFlag.multi;
+  c.queue = [];
+  c.addReplyOk();
+}
+
+export function discardTransaction(c: Client): void {
+  c.queue = [];
+  c.flags &= ~(ClientFlag.multi | ClientFlag.dirtyCas | ClientFlag.dirtyExec);
+  c.server.watches.unwatchAll(c);
+}
+
+function discardCommand(c: Client): void {
+  if (!c.has(ClientFlag.multi)) {
+    c.addReplyError('ERR DISCARD without MULTI');
+    return;
+  }
+  discardTransaction(c);
+  c.addReplyOk();
+}
+
+function execCommand(c: Client): void {
+  if (!c.has(ClientFlag.multi)) {
+    c.addReplyError('ERR EXEC without MULTI');
+    return;
+  }
+  const server = c.server;
+  server.keyspace.now = Date.now();
+  if (c.has(ClientFlag.dirtyExec)) {
+    discardTransaction(c);
+    c.addReplyError('EXECABORT Transaction discarded because of previous errors.');
+    return;
+  }
+  if (c.has(ClientFlag.dirtyCas) || server.watches.anyWatchedKeyExpired(c)) {
+    discardTransaction(c);
+    c.addReplyNullArray();
+    return;
+  }
+  const queue = c.queue;
+  server.watches.unwatchAll(c);
+  c.addReplyArrayLen(queue.length);
+  server.beginPropagationBlock();
+  try {
+    for (const queued of queue) {
+      const cmd = server.commands.lookup(queued.argv[0] as string);
+      const resolved =
+        cmd?.subcommands != null && queued.argv.length >= 2
+          ? (cmd.subcommands.get((queued.argv[1] as string).toLowerCase()) ?? cmd)
+          : cmd;
+      if (resolved === undefined || resolved.handler === null) continue;
+      const denied = resolved.flags & 1 ? server.writeDeniedReason() : null;
+      if (denied !== null) {
+        c.addReplyError(denied);
+        continue;
+      }
+      call(server, c, resolved, queued.argv);
+    }
+  } finally {
+    server.endPropagationBlock();
+    discardTransaction(c);
+  }
+}
+
+function watchCommand(c: Client, argv: string[]): void {
+  if (c.has(ClientFlag.multi)) {
+    c.addReplyError('ERR WATCH inside MULTI is not allowed');
+    return;
+  }
+  for (let i = 1; i < argv.length; i++) c.server.watches.watch(c, c.db, argv[i] as string);
+  c.addReplyOk();
+}
+
+function unwatchCommand(c: Client): void {
+  c.server.watches.unwatchAll(c);
+  c.flags &= ~ClientFlag.dirtyCas;
+  c.addReplyOk();
+}
+
+export const transactionCommands: CommandDef[] = [
+  { name: 'multi', handler: multiCommand },
+  { name: 'exec', handler: execCommand },
+  { name: 'discard', handler: discardCommand },
+  { name: 'watch', handler: watchCommand },
+  { name: 'unwatch', handler: unwatchCommand },
+];

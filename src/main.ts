@@ -1,0 +1,72 @@
+// Start-up and shutdown order for a Vesta server process or an embedded instance:
+// config -> data directory -> server (persistence attached) -> load -> listen; and on SIGTERM,
+// SIGINT or SHUTDOWN: stop accepting, save if configured, release files. Only this module and
+// bin/ decide about process exit.
+// Redis equivalent: main() in server.c.
+
+import { mkdirSync } from 'node:fs';
+import type { Config } from './config/config.js';
+import { ConfigFileError, loadConfig } from './config/parse.js';
+import { Logger, type LogLevel } from './observe/log.js';
+import { attachPersistence } from './persistence/attach.js';
+import { REDIS_VERSION, Server, VESTA_VERSION } from './server/server.js';
+
+export interface StartOptions {
+  /** Where log lines go: the config's logfile/stdout (default), or a function, or nowhere. */
+  log?: 'config' | ((line: string) => void) | false;
+}
+
+/** Builds, loads and starts a server from a Config. Throws with a clear message on failure. */
+export async function startFromConfig(config: Config, options: StartOptions = {}): Promise<Server> {
+  const log = new Logger();
+  log.level = config.str('loglevel') as LogLevel;
+  log.file = config.str('logfile');
+  if (options.log === false) log.enabled = false;
+  else if (typeof options.log === 'function') {
+    log.enabled = false;
+    log.sink = options.log;
+  }
+  log.notice('oO0OoO0OoO0Oo Vesta is starting oO0OoO0OoO0Oo');
+  log.notice(
+    `Vesta version=${VESTA_VERSION} (Redis ${REDIS_VERSION} compatible), bits=64, node=${process.version}, pid=${process.pid}, just started`,
+  );
+  log.notice(config.configFile === null ? 'Configuration loaded (no config file, using defaults)' : 'Configuration loaded');
+  const dir = config.str('dir');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const server = new Server(config, log);
+  const persistence = attachPersistence(server);
+  log.notice('Server initialized');
+  await persistence.load();
+  await server.listen();
+  return server;
+}
+
+/** The vesta-server program: returns the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(argv);
+  } catch (error: unknown) {
+    if (error instanceof ConfigFileError) {
+      process.stderr.write(error.message.endsWith('\n') ? error.message : error.message + '\n');
+      return 1;
+    }
+    throw error;
+  }
+  let server: Server;
+  try {
+    server = await startFromConfig(config);
+  } catch (error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`Vesta could not start: ${message}\n`);
+    return 1;
+  }
+  const onSignal = (signal: string): void => {
+    server.log.warning(`Received ${signal} scheduling shutdown...`);
+    server.requestShutdown({ save: null, reason: 'User requested shutdown' });
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  await server.stopped;
+  return 0;
+}

@@ -1,0 +1,353 @@
+// INFO: sections and field names as Redis 7.0 reports them. Sections are produced by
+// providers, so persistence and other modules add their fields without this file knowing
+// them. Redis equivalent: genRedisInfoString in server.c.
+
+import { cpuUsage, memoryUsage, pid, uptime } from 'node:process';
+import { arch, platform, release } from 'node:os';
+import type { Server } from '../server/server.js';
+import { REDIS_VERSION, VESTA_VERSION } from '../server/server.js';
+import { ClientFlag } from '../server/client.js';
+
+export type InfoFields = [string, string | number][];
+
+/** Default sections (INFO / INFO default), in Redis's order. */
+const DEFAULT_SECTIONS = [
+  'server',
+  'clients',
+  'memory',
+  'persistence',
+  'stats',
+  'replication',
+  'cpu',
+  'modules',
+  'errorstats',
+  'cluster',
+  'keyspace',
+];
+const ALL_EXTRA = ['commandstats', 'latencystats'];
+
+const SECTION_TITLES: Record<string, string> = {
+  server: 'Server',
+  clients: 'Clients',
+  memory: 'Memory',
+  persistence: 'Persistence',
+  stats: 'Stats',
+  replication: 'Replication',
+  cpu: 'CPU',
+  modules: 'Modules',
+  errorstats: 'Errorstats',
+  cluster: 'Cluster',
+  keyspace: 'Keyspace',
+  commandstats: 'Commandstats',
+  latencystats: 'Latencystats',
+};
+
+export type InfoProvider = (server: Server) => InfoFields;
+
+/** Extra fields per section contributed by other modules (persistence, snapshot, …). */
+const providers = new WeakMap<Server, Map<string, InfoProvider[]>>();
+
+export function addInfoProvider(server: Server, section: string, provider: InfoProvider): void {
+  let map = providers.get(server);
+  if (map === undefined) {
+    map = new Map();
+    providers.set(server, map);
+  }
+  const list = map.get(section) ?? [];
+  list.push(provider);
+  map.set(section, list);
+}
+
+/** Builds the INFO text for the requested section names (already lower-cased). */
+export function genInfoString(server: Server, requested: string[]): string {
+  let sections: string[];
+  if (requested.length === 0 || requested.includes('default')) sections = [...DEFAULT_SECTIONS];
+  else sections = [];
+  for (const r of requested) {
+    if (r === 'all') sections.push(...DEFAULT_SECTIONS, 'commandstats', 'latencystats');
+    else if (r === 'everything') sections.push(...DEFAULT_SECTIONS, ...ALL_EXTRA);
+    else if (r !== 'default') sections.push(r);
+  }
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const s of sections) {
+    if (seen.has(s)) continue;
+    seen.add(s);
+    const fields = sectionFields(server, s);
+    if (fields === null) continue;
+    let text = `# ${SECTION_TITLES[s] ?? s}\r\n`;
+    for (const [k, v] of fields) text += `${k}:${v}\r\n`;
+    parts.push(text);
+  }
+  return parts.join('\r\n');
+}
+
+function sectionFields(server: Server, section: string): InfoFields | null {
+  const base = BUILTIN[section];
+  const extra = providers.get(server)?.get(section) ?? [];
+  if (base === undefined && extra.length === 0) return null;
+  const fields = base === undefined ? [] : base(server);
+  for (const p of extra) fields.push(...p(server));
+  return fields;
+}
+
+const BUILTIN: Record<string, (server: Server) => InfoFields> = {
+  server: serverSection,
+  clients: clientsSection,
+  memory: memorySection,
+  persistence: () => [],
+  stats: statsSection,
+  replication: replicationSection,
+  cpu: cpuSection,
+  modules: () => [],
+  errorstats: errorstatsSection,
+  cluster: () => [['cluster_enabled', 0]],
+  keyspace: keyspaceSection,
+  commandstats: commandstatsSection,
+  latencystats: () => [],
+};
+
+function serverSection(server: Server): InfoFields {
+  const uptimeSec = Math.floor((Date.now() - server.startedAtMs) / 1000);
+  const hz = server.config.num('hz');
+  return [
+    ['redis_version', REDIS_VERSION],
+    ['redis_git_sha1', '00000000'],
+    ['redis_git_dirty', 0],
+    ['redis_build_id', '0'],
+    ['redis_mode', 'standalone'],
+    ['os', `${platform() === 'linux' ? 'Linux' : platform()} ${release()} ${arch()}`],
+    ['arch_bits', 64],
+    ['monotonic_clock', 'POSIX clock_gettime'],
+    ['multiplexing_api', 'epoll'],
+    ['atomicvar_api', 'c11-builtin'],
+    ['gcc_version', '0.0.0'],
+    ['process_id', pid],
+    ['process_supervised', 'no'],
+    ['run_id', server.runId],
+    ['tcp_port', server.ports[0] ?? server.config.num('port')],
+    ['server_time_usec', Date.now() * 1000],
+    ['uptime_in_seconds', uptimeSec],
+    ['uptime_in_days', Math.floor(uptimeSec / 86400)],
+    ['hz', hz],
+    ['configured_hz', hz],
+    ['lru_clock', Math.floor(Date.now() / 1000) & 0xffffff],
+    ['executable', process.argv[1] ?? ''],
+    ['config_file', server.config.configFile ?? ''],
+    ['io_threads_active', 0],
+    ['vesta_version', VESTA_VERSION],
+    ['node_version', process.version],
+  ];
+}
+
+function clientsSection(server: Server): InfoFields {
+  let blocked = 0;
+  let pubsub = 0;
+  for (const c of server.clients.values()) {
+    if (c.has(ClientFlag.blocked)) blocked++;
+    if (c.has(ClientFlag.pubsub)) pubsub++;
+  }
+  void pubsub;
+  return [
+    ['connected_clients', server.clients.size],
+    ['cluster_connections', 0],
+    ['maxclients', server.config.num('maxclients')],
+    ['client_recent_max_input_buffer', 0],
+    ['client_recent_max_output_buffer', 0],
+    ['blocked_clients', blocked],
+    ['tracking_clients', 0],
+    ['clients_in_timeout_table', blocked],
+  ];
+}
+
+function humanBytes(n: number): string {
+  if (n < 1024) return `${n}B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(2)}K`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(2)}M`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(2)}G`;
+}
+
+function memorySection(server: Server): InfoFields {
+  const mem = memoryUsage();
+  const used = mem.heapUsed + mem.external + mem.arrayBuffers;
+  const peak = Math.max(server.memoryPeak, used);
+  server.memoryPeak = peak;
+  const maxmemory = server.config.num('maxmemory');
+  return [
+    ['used_memory', used],
+    ['used_memory_human', humanBytes(used)],
+    ['used_memory_rss', mem.rss],
+    ['used_memory_rss_human', humanBytes(mem.rss)],
+    ['used_memory_peak', peak],
+    ['used_memory_peak_human', humanBytes(peak)],
+    ['used_memory_peak_perc', `${((used / peak) * 100).toFixed(2)}%`],
+    ['used_memory_overhead', mem.heapTotal - mem.heapUsed],
+    ['used_memory_startup', server.memoryStartup],
+    ['used_memory_dataset', Math.max(0, used - server.memoryStartup)],
+    ['allocator_allocated', mem.heapUsed],
+    ['allocator_active', mem.heapTotal],
+    ['allocator_resident', mem.rss],
+    ['total_system_memory', server.totalSystemMemory],
+    ['total_system_memory_human', humanBytes(server.totalSystemMemory)],
+    ['used_memory_lua', 31744],
+    ['used_memory_vm_eval', 31744],
+    ['used_memory_lua_human', '31.00K'],
+    ['used_memory_scripts_eval', 0],
+    ['number_of_cached_scripts', 0],
+    ['number_of_functions', 0],
+    ['number_of_libraries', 0],
+    ['used_memory_vm_functions', 32768],
+    ['used_memory_vm_total', 64512],
+    ['used_memory_vm_total_human', '63.00K'],
+    ['used_memory_functions', 184],
+    ['used_memory_scripts', 184],
+    ['used_memory_scripts_human', '184B'],
+    ['maxmemory', maxmemory],
+    ['maxmemory_human', humanBytes(maxmemory)],
+    ['maxmemory_policy', server.config.str('maxmemory-policy')],
+    ['allocator_frag_ratio', (mem.heapTotal / Math.max(1, mem.heapUsed)).toFixed(2)],
+    ['allocator_frag_bytes', mem.heapTotal - mem.heapUsed],
+    ['mem_fragmentation_ratio', (mem.rss / Math.max(1, used)).toFixed(2)],
+    ['mem_fragmentation_bytes', mem.rss - used],
+    ['mem_not_counted_for_evict', 0],
+    ['mem_replication_backlog', 0],
+    ['mem_total_replication_buffers', 0],
+    ['mem_clients_slaves', 0],
+    ['mem_clients_normal', 0],
+    ['mem_cluster_links', 0],
+    ['mem_aof_buffer', 0],
+    ['mem_allocator', 'v8'],
+    ['active_defrag_running', 0],
+    ['lazyfree_pending_objects', 0],
+    ['lazyfreed_objects', 0],
+  ];
+}
+
+function statsSection(server: Server): InfoFields {
+  const s = server.stats;
+  const ks = server.keyspace.stats;
+  const samples = s.opsSamples;
+  const ops = samples.length === 0 ? 0 : Math.round(samples.reduce((a, b) => a + b, 0) / samples.length);
+  let pubsubChannels = 0;
+  let pubsubPatterns = 0;
+  for (const c of server.clients.values()) {
+    pubsubChannels += c.channels.size;
+    pubsubPatterns += c.patterns.size;
+  }
+  return [
+    ['total_connections_received', s.connectionsReceived],
+    ['total_commands_processed', s.commandsProcessed],
+    ['instantaneous_ops_per_sec', ops],
+    ['total_net_input_bytes', s.netInputBytes],
+    ['total_net_output_bytes', s.netOutputBytes],
+    ['instantaneous_input_kbps', '0.00'],
+    ['instantaneous_output_kbps', '0.00'],
+    ['rejected_connections', s.rejectedConnections],
+    ['sync_full', 0],
+    ['sync_partial_ok', 0],
+    ['sync_partial_err', 0],
+    ['expired_keys', ks.expiredKeys],
+    ['expired_stale_perc', '0.00'],
+    ['expired_time_cap_reached_count', 0],
+    ['expire_cycle_cpu_milliseconds', 0],
+    ['evicted_keys', 0],
+    ['evicted_clients', 0],
+    ['total_eviction_exceeded_time', 0],
+    ['current_eviction_exceeded_time', 0],
+    ['keyspace_hits', ks.hits],
+    ['keyspace_misses', ks.misses],
+    ['pubsub_channels', server.pubsubChannelCount()],
+    ['pubsub_patterns', server.pubsubPatternCount()],
+    ['pubsubshard_channels', 0],
+    ['latest_fork_usec', 0],
+    ['total_forks', 0],
+    ['migrate_cached_sockets', 0],
+    ['slave_expires_tracked_keys', 0],
+    ['active_defrag_hits', 0],
+    ['active_defrag_misses', 0],
+    ['active_defrag_key_hits', 0],
+    ['active_defrag_key_misses', 0],
+    ['total_active_defrag_time', 0],
+    ['current_active_defrag_time', 0],
+    ['tracking_total_keys', 0],
+    ['tracking_total_items', 0],
+    ['tracking_total_prefixes', 0],
+    ['unexpected_error_replies', 0],
+    ['total_error_replies', s.errorReplies],
+    ['dump_payload_sanitizations', 0],
+    ['total_reads_processed', s.readsProcessed],
+    ['total_writes_processed', s.writesProcessed],
+    ['io_threaded_reads_processed', 0],
+    ['io_threaded_writes_processed', 0],
+    ['reply_buffer_shrinks', 0],
+    ['reply_buffer_expands', 0],
+  ].filter((f) => f[0] !== undefined) as InfoFields;
+  void pubsubChannels;
+  void pubsubPatterns;
+}
+
+function replicationSection(server: Server): InfoFields {
+  return [
+    ['role', 'master'],
+    ['connected_slaves', 0],
+    ['master_failover_state', 'no-failover'],
+    ['master_replid', server.runId],
+    ['master_replid2', '0000000000000000000000000000000000000000'],
+    ['master_repl_offset', 0],
+    ['second_repl_offset', -1],
+    ['repl_backlog_active', 0],
+    ['repl_backlog_size', server.config.num('repl-backlog-size')],
+    ['repl_backlog_first_byte_offset', 0],
+    ['repl_backlog_histlen', 0],
+  ];
+}
+
+function cpuSection(): InfoFields {
+  const u = cpuUsage();
+  return [
+    ['used_cpu_sys', (u.system / 1e6).toFixed(6)],
+    ['used_cpu_user', (u.user / 1e6).toFixed(6)],
+    ['used_cpu_sys_children', '0.000000'],
+    ['used_cpu_user_children', '0.000000'],
+    ['used_cpu_sys_main_thread', (u.system / 1e6).toFixed(6)],
+    ['used_cpu_user_main_thread', (u.user / 1e6).toFixed(6)],
+  ];
+  void uptime;
+}
+
+function errorstatsSection(server: Server): InfoFields {
+  const fields: InfoFields = [];
+  const codes = [...server.errorStats.keys()].sort();
+  for (const code of codes) fields.push([`errorstat_${code}`, `count=${server.errorStats.get(code) ?? 0}`]);
+  return fields;
+}
+
+function keyspaceSection(server: Server): InfoFields {
+  const fields: InfoFields = [];
+  for (const db of server.keyspace.dbs) {
+    if (db.dict.size === 0) continue;
+    fields.push([
+      `db${db.id}`,
+      `keys=${db.dict.size},expires=${db.expires.size},avg_ttl=${Math.round(db.avgTtlMs)}`,
+    ]);
+  }
+  return fields;
+}
+
+function commandstatsSection(server: Server): InfoFields {
+  const fields: InfoFields = [];
+  const visit = (cmd: { fullName: string; stats: { calls: number; usec: number; rejectedCalls: number; failedCalls: number } }): void => {
+    const s = cmd.stats;
+    if (s.calls === 0 && s.rejectedCalls === 0 && s.failedCalls === 0) return;
+    const per = s.calls === 0 ? 0 : s.usec / s.calls;
+    fields.push([
+      `cmdstat_${cmd.fullName}`,
+      `calls=${s.calls},usec=${s.usec},usec_per_call=${per.toFixed(2)},rejected_calls=${s.rejectedCalls},failed_calls=${s.failedCalls}`,
+    ]);
+  };
+  for (const cmd of server.commands.all()) {
+    visit(cmd);
+    if (cmd.subcommands !== null) for (const sub of cmd.subcommands.values()) visit(sub);
+  }
+  return fields;
+}

@@ -1,0 +1,105 @@
+// Per-connection state: socket, query parser, reply buffer, selected db, protocol version,
+// transaction and pub/sub state. Redis equivalent: the client struct in server.h plus the
+// connection half of networking.c.
+
+import type { Socket } from 'node:net';
+import type { Command } from '../commands/table.js';
+import type { Database } from '../store/keyspace.js';
+import { RespParser } from './resp-parser.js';
+import { ReplyBuffer } from './reply.js';
+import type { Server } from './server.js';
+
+export interface QueuedCommand {
+  name: string;
+  argv: string[];
+}
+
+export const ClientFlag = {
+  closeAfterReply: 1,
+  closeAsap: 2,
+  multi: 4,
+  dirtyCas: 8, // a WATCHed key was touched: EXEC must fail
+  dirtyExec: 16, // a queued command had an error: EXEC must abort
+  pubsub: 32,
+  blocked: 64,
+  monitor: 128,
+} as const;
+
+export class Client extends ReplyBuffer {
+  readonly id: number;
+  readonly server: Server;
+  readonly socket: Socket | null;
+  readonly parser = new RespParser();
+  readonly createdAtMs: number;
+  readonly address: string;
+  readonly localAddress: string;
+  name = '';
+  dbIndex = 0;
+  flags = 0;
+  authenticated: boolean;
+  user = 'default';
+  lastInteractionMs: number;
+  lastCommand = 'NULL';
+  /** Commands queued by MULTI. */
+  queue: QueuedCommand[] = [];
+  /** Keys this client WATCHes (see server/watch.ts). */
+  watched: { dbIndex: number; key: string; expiredAtWatch: boolean }[] = [];
+  /** Pub/sub subscriptions (channels and patterns). */
+  channels = new Set<string>();
+  patterns = new Set<string>();
+  /** Set while the client waits on a blocking command; see commands' blocking support. */
+  blockedOn: unknown = null;
+  /** Bytes of replies not yet handed to the socket, for client-output-buffer-limit. */
+  pendingFlush = false;
+  libName = '';
+  libVersion = '';
+  /** Error replies sent so far (a handler that sent one counts as a failed call). */
+  errorReplies = 0;
+  /** Set by a handler to propagate a deterministic form instead of its argv (SET EX -> PXAT). */
+  propagateArgv: string[] | null = null;
+  /** The command being executed, for CLIENT LIST's cmd= and error reporting. */
+  currentCommand: Command | null = null;
+
+  constructor(options: {
+    server: Server;
+    id: number;
+    socket: Socket | null;
+    nowMs: number;
+    authenticated: boolean;
+  }) {
+    super();
+    this.id = options.id;
+    this.server = options.server;
+    this.socket = options.socket;
+    this.createdAtMs = options.nowMs;
+    this.lastInteractionMs = options.nowMs;
+    this.authenticated = options.authenticated;
+    const s = options.socket;
+    this.address = s === null ? '' : formatAddress(s.remoteAddress, s.remotePort);
+    this.localAddress = s === null ? '' : formatAddress(s.localAddress, s.localPort);
+  }
+
+  /** The selected database. */
+  get db(): Database {
+    return this.server.keyspace.db(this.dbIndex);
+  }
+
+  override onError(text: string): void {
+    this.errorReplies++;
+    this.server.countError(text);
+  }
+
+  has(flag: number): boolean {
+    return (this.flags & flag) !== 0;
+  }
+
+  get subscriptionCount(): number {
+    return this.channels.size + this.patterns.size;
+  }
+}
+
+function formatAddress(host: string | undefined, port: number | undefined): string {
+  if (host === undefined) return '?:0';
+  const clean = host.startsWith('::ffff:') ? host.slice(7) : host;
+  return `${clean}:${port ?? 0}`;
+}

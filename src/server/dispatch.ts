@@ -1,0 +1,150 @@
+// Command dispatch: lookup, arity, authentication, MULTI queueing, context checks, then the
+// call itself with stats and propagation. Redis equivalent: processCommand() and call() in
+// server.c.
+
+import { CommandFlag, type Command } from '../commands/table.js';
+import { ClientFlag, type Client } from './client.js';
+import type { Server } from './server.js';
+
+const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+const PUBSUB_ALLOWED = new Set([
+  'ping',
+  'subscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'sunsubscribe',
+  'psubscribe',
+  'punsubscribe',
+  'quit',
+  'reset',
+]);
+
+/** Runs one request from a client: every check Redis makes before call(), then call(). */
+export function processCommand(server: Server, c: Client, argv: string[]): void {
+  const name = argv[0] as string;
+  let cmd = server.commands.lookup(name);
+  if (cmd === undefined) {
+    rejectCommand(server, c, unknownCommandError(name, argv));
+    return;
+  }
+  if (cmd.subcommands !== null && argv.length >= 2) {
+    const sub = cmd.subcommands.get((argv[1] as string).toLowerCase());
+    if (sub !== undefined) {
+      cmd = sub;
+    } else if (cmd.handler === null || cmd.spec.subcommands.size > 0) {
+      const top = cmd.fullName.toUpperCase();
+      const subName = argv[1] as string;
+      if (cmd.handler === null || cmd.fullName !== 'command') {
+        rejectCommand(
+          server,
+          c,
+          `ERR unknown subcommand '${truncate(subName, 128)}'. Try ${top} HELP.`,
+        );
+        return;
+      }
+    }
+  }
+  if ((cmd.arity > 0 && argv.length !== cmd.arity) || argv.length < -cmd.arity) {
+    rejectCommand(server, c, `ERR wrong number of arguments for '${cmd.fullName}' command`, cmd);
+    return;
+  }
+  if (cmd.handler === null) {
+    rejectCommand(server, c, `ERR wrong number of arguments for '${cmd.fullName}' command`, cmd);
+    return;
+  }
+  if (!c.authenticated && (cmd.flags & CommandFlag.noAuth) === 0) {
+    rejectCommand(server, c, 'NOAUTH Authentication required.', cmd);
+    return;
+  }
+  const topName = cmd.parent === null ? cmd.fullName : cmd.parent.fullName;
+  if (c.has(ClientFlag.multi) && !MULTI_CONTROL.has(topName)) {
+    if ((cmd.flags & CommandFlag.noMulti) !== 0) {
+      rejectCommand(server, c, 'ERR Command not allowed inside a transaction', cmd);
+      return;
+    }
+    c.queue.push({ name: cmd.fullName, argv });
+    c.addReplyStatus('QUEUED');
+    return;
+  }
+  if (c.resp === 2 && c.has(ClientFlag.pubsub) && !PUBSUB_ALLOWED.has(topName)) {
+    rejectCommand(
+      server,
+      c,
+      `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      cmd,
+    );
+    return;
+  }
+  const denied = checkDenied(server, cmd);
+  if (denied !== null) {
+    rejectCommand(server, c, denied, cmd);
+    return;
+  }
+  call(server, c, cmd, argv);
+}
+
+/** Reasons a command may not run now that do not depend on its arguments. */
+function checkDenied(server: Server, cmd: Command): string | null {
+  if (server.loading && (cmd.flags & CommandFlag.loading) === 0) {
+    return 'LOADING Redis is loading the dataset in memory';
+  }
+  if ((cmd.flags & CommandFlag.write) !== 0) {
+    const reason = server.writeDeniedReason();
+    if (reason !== null) return reason;
+  }
+  if ((cmd.flags & CommandFlag.denyoom) !== 0) {
+    const reason = server.oomReason();
+    if (reason !== null) return reason;
+  }
+  return null;
+}
+
+/**
+ * Executes a command whose checks passed: stats, the handler, then propagation to the AOF
+ * (and later replicas) when it changed the dataset. Also used by EXEC for queued commands.
+ */
+export function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
+  const ks = server.keyspace;
+  ks.now = Date.now();
+  const dirtyBefore = ks.dirty;
+  const dbIndex = c.dbIndex;
+  const errorsBefore = c.errorReplies;
+  c.propagateArgv = null;
+  c.currentCommand = cmd;
+  const start = performance.now();
+  (cmd.handler as NonNullable<Command['handler']>)(c, argv);
+  const usec = Math.round((performance.now() - start) * 1000);
+  c.currentCommand = null;
+  const stats = cmd.stats;
+  stats.calls++;
+  stats.usec += usec;
+  if (c.errorReplies !== errorsBefore) stats.failedCalls++;
+  server.stats.commandsProcessed++;
+  c.lastCommand = cmd.fullName;
+  if (server.slowlogThresholdUs >= 0 && usec >= server.slowlogThresholdUs) {
+    server.slowlogPush(c, argv, usec);
+  }
+  if (ks.dirty !== dirtyBefore && (cmd.flags & (CommandFlag.write | CommandFlag.mayReplicate)) !== 0) {
+    server.propagate(dbIndex, c.propagateArgv ?? argv);
+  }
+}
+
+function rejectCommand(server: Server, c: Client, error: string, cmd?: Command): void {
+  if (cmd !== undefined) cmd.stats.rejectedCalls++;
+  if (c.has(ClientFlag.multi)) c.flags |= ClientFlag.dirtyExec;
+  c.addReplyError(error);
+  void server;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max) : text;
+}
+
+/** Redis 7.0's text: the name and the start of the arguments, each quoted, 128 chars max. */
+function unknownCommandError(name: string, argv: string[]): string {
+  let args = '';
+  for (let i = 1; i < argv.length && args.length < 128; i++) {
+    args += `'${truncate(argv[i] as string, 128 - args.length)}' `;
+  }
+  return `ERR unknown command '${truncate(name, 128)}', with args beginning with: ${args}`;
+}

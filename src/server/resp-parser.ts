@@ -1,0 +1,214 @@
+// Incremental RESP request parser: multibulk (`*2\r\n$3\r\nGET\r\n$1\r\nk\r\n`) and inline
+// (telnet-style `GET k\n`) requests, fed with whatever chunks the socket delivers.
+// Arguments come out as latin1 strings (one char per byte), so they are binary safe.
+// Redis equivalent: processMultibulkBuffer / processInlineBuffer in networking.c.
+//
+// It never trusts a length: header lines are bounded, counts and bulk lengths are checked
+// against the configured limits before anything is allocated, and a bulk of BIG_ARG_BYTES or
+// more is copied into a buffer of exactly its size instead of growing the query buffer.
+
+import {
+  BIG_ARG_BYTES,
+  HEADER_LINE_MAX_BYTES,
+  INLINE_MAX_BYTES,
+  UNAUTHENTICATED_BULK_MAX,
+  UNAUTHENTICATED_MULTIBULK_MAX,
+} from '../limits.js';
+import { splitArgs } from '../util/split-args.js';
+
+const CR = 13;
+const LF = 10;
+const INT_MAX = 2147483647;
+
+export interface ParserLimits {
+  /** proto-max-bulk-len */
+  bulkLenMax: number;
+  /** True until the client has authenticated on a server with a password. */
+  unauthenticated: boolean;
+}
+
+/** Why parsing stopped for good; the text follows "-ERR Protocol error: ". */
+export type ProtocolErrorText = string;
+
+export class RespParser {
+  #buf: Buffer | null = null;
+  #pos = 0;
+  // Multibulk state: how many args are still expected (0 = between requests).
+  #argsLeft = 0;
+  #args: string[] = [];
+  #bulkLen = -1; // length of the bulk being read, -1 while its $ header is still expected
+  #bigArg: Buffer | null = null;
+  #bigFilled = 0;
+  /** Set when the stream is unrecoverable; the client must get the error and be closed. */
+  error: ProtocolErrorText | null = null;
+  /** True when the request being parsed is inline (affects nothing but diagnostics). */
+  inline = false;
+
+  /** Bytes held that no complete command has consumed yet (client-query-buffer-limit). */
+  get pendingBytes(): number {
+    const buffered = this.#buf === null ? 0 : this.#buf.length - this.#pos;
+    return buffered + this.#bigFilled;
+  }
+
+  feed(chunk: Buffer): void {
+    if (this.#bigArg !== null) {
+      const room = this.#bigArg.length - this.#bigFilled;
+      const take = Math.min(room, chunk.length);
+      chunk.copy(this.#bigArg, this.#bigFilled, 0, take);
+      this.#bigFilled += take;
+      if (take === chunk.length) return;
+      chunk = chunk.subarray(take);
+    }
+    if (this.#buf === null || this.#pos >= this.#buf.length) {
+      this.#buf = chunk;
+      this.#pos = 0;
+    } else {
+      this.#buf = Buffer.concat([this.#buf.subarray(this.#pos), chunk]);
+      this.#pos = 0;
+    }
+  }
+
+  /**
+   * The next complete request, an empty array for a request to skip (blank inline line or
+   * `*0`), or null when more bytes are needed or `error` was set.
+   */
+  next(limits: ParserLimits): string[] | null {
+    if (this.error !== null) return null;
+    if (this.#argsLeft > 0 || this.#bigArg !== null) return this.#multibulk(limits);
+    const buf = this.#buf;
+    if (buf === null || this.#pos >= buf.length) return null;
+    if (buf[this.#pos] === 0x2a /* '*' */) {
+      this.inline = false;
+      return this.#multibulkHeader(limits);
+    }
+    this.inline = true;
+    return this.#inline(buf);
+  }
+
+  #inline(buf: Buffer): string[] | null {
+    const newline = buf.indexOf(LF, this.#pos);
+    if (newline === -1) {
+      if (buf.length - this.#pos > INLINE_MAX_BYTES) this.error = 'too big inline request';
+      return null;
+    }
+    let end = newline;
+    if (end > this.#pos && buf[end - 1] === CR) end--;
+    const line = buf.toString('latin1', this.#pos, end);
+    this.#pos = newline + 1;
+    const args = splitArgs(line);
+    if (args === null) {
+      this.error = 'unbalanced quotes in request';
+      return null;
+    }
+    return args;
+  }
+
+  #multibulkHeader(limits: ParserLimits): string[] | null {
+    const buf = this.#buf as Buffer;
+    const cr = buf.indexOf(CR, this.#pos);
+    if (cr === -1 || cr + 1 >= buf.length) {
+      if (buf.length - this.#pos > INLINE_MAX_BYTES) this.error = 'too big mbulk count string';
+      return null;
+    }
+    const count = parseDecimal(buf, this.#pos + 1, cr);
+    const countMax = limits.unauthenticated ? UNAUTHENTICATED_MULTIBULK_MAX : INT_MAX;
+    if (count === null || count > countMax) {
+      this.error = 'invalid multibulk length';
+      return null;
+    }
+    this.#pos = cr + 2;
+    if (count <= 0) return [];
+    this.#argsLeft = count;
+    this.#args = [];
+    this.#bulkLen = -1;
+    return this.#multibulk(limits);
+  }
+
+  #multibulk(limits: ParserLimits): string[] | null {
+    while (this.#argsLeft > 0) {
+      if (this.#bigArg !== null) {
+        if (!this.#takeBigArg()) return null;
+        continue;
+      }
+      const buf = this.#buf;
+      if (buf === null || this.#pos >= buf.length) return null;
+      if (this.#bulkLen === -1 && !this.#bulkHeader(buf, limits)) return null;
+      const need = this.#bulkLen + 2;
+      if (buf.length - this.#pos < need) return null;
+      this.#args.push(buf.toString('latin1', this.#pos, this.#pos + this.#bulkLen));
+      this.#pos += need;
+      this.#bulkLen = -1;
+      this.#argsLeft--;
+    }
+    const args = this.#args;
+    this.#args = [];
+    return args;
+  }
+
+  /** Reads a `$<len>\r\n` header; false when more bytes are needed or on error. */
+  #bulkHeader(buf: Buffer, limits: ParserLimits): boolean {
+    const cr = buf.indexOf(CR, this.#pos);
+    if (cr === -1 || cr + 1 >= buf.length) {
+      if (buf.length - this.#pos > HEADER_LINE_MAX_BYTES) this.error = 'too big bulk count string';
+      return false;
+    }
+    if (buf[this.#pos] !== 0x24 /* '$' */) {
+      this.error = `expected '$', got '${String.fromCharCode(buf[this.#pos] as number)}'`;
+      return false;
+    }
+    const len = parseDecimal(buf, this.#pos + 1, cr);
+    const lenMax = limits.unauthenticated ? UNAUTHENTICATED_BULK_MAX : limits.bulkLenMax;
+    if (len === null || len < 0 || len > lenMax) {
+      this.error = 'invalid bulk length';
+      return false;
+    }
+    this.#pos = cr + 2;
+    this.#bulkLen = len;
+    if (len >= BIG_ARG_BYTES) {
+      // Give a big argument its own exact-size buffer, so a 512 MB bulk arriving in 64 KB reads
+      // is copied once instead of re-concatenated on every read.
+      const big = Buffer.allocUnsafe(len + 2);
+      const available = Math.min(buf.length - this.#pos, len + 2);
+      buf.copy(big, 0, this.#pos, this.#pos + available);
+      this.#pos += available;
+      this.#bigArg = big;
+      this.#bigFilled = available;
+    }
+    return true;
+  }
+
+  #takeBigArg(): boolean {
+    const big = this.#bigArg as Buffer;
+    if (this.#bigFilled < big.length) return false;
+    this.#args.push(big.toString('latin1', 0, big.length - 2));
+    this.#bigArg = null;
+    this.#bigFilled = 0;
+    this.#bulkLen = -1;
+    this.#argsLeft--;
+    return true;
+  }
+}
+
+/**
+ * Parses a signed decimal between start and end as Redis's string2ll does (no '+', no leading
+ * zeros, no spaces); null when malformed or beyond 2^53 (far past every limit we accept).
+ */
+function parseDecimal(buf: Buffer, start: number, end: number): number | null {
+  if (start >= end || end - start > 16) return null;
+  let i = start;
+  let negative = false;
+  if (buf[i] === 0x2d /* '-' */) {
+    negative = true;
+    i++;
+    if (i === end) return null;
+  }
+  if (buf[i] === 0x30 && end - i > 1) return null;
+  let value = 0;
+  for (; i < end; i++) {
+    const digit = (buf[i] as number) - 0x30;
+    if (digit < 0 || digit > 9) return null;
+    value = value * 10 + digit;
+  }
+  if (negative && value === 0) return null;
+  return negative ? -value : value;
+}

@@ -1,0 +1,558 @@
+// The server: owns the config, keyspace, clients and listeners, and runs Redis's event-loop
+// order in Node's terms. Socket reads parse and execute commands immediately (single-threaded,
+// synchronous handlers); replies accumulate per client; one setImmediate per turn runs
+// beforeSleep: persistence hooks first (AOF write, and fsync for appendfsync always), then one
+// socket write per client ("log before reply"). A timer runs cron at `hz`.
+// Redis equivalent: server.c (initServer, beforeSleep, serverCron) and networking.c.
+
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { totalmem } from 'node:os';
+import { assert } from '../assert.js';
+import { allCommandDefs } from '../commands/index.js';
+import { CommandTable } from '../commands/table.js';
+import type { Config } from '../config/config.js';
+import { Logger } from '../observe/log.js';
+import { ActiveExpire } from '../store/expire.js';
+import { Keyspace } from '../store/keyspace.js';
+import { STRING_BYTES_MAX, ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION } from '../limits.js';
+import { ClientFlag, Client } from './client.js';
+import { processCommand } from './dispatch.js';
+import { Watches } from './watch.js';
+
+export const VESTA_VERSION = '0.1.0';
+/** The Redis version Vesta is compatible with and reports as redis_version. */
+export const REDIS_VERSION = '7.0.15';
+
+export interface ServerStats {
+  connectionsReceived: number;
+  rejectedConnections: number;
+  commandsProcessed: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  errorReplies: number;
+  readsProcessed: number;
+  writesProcessed: number;
+  opsSamples: number[];
+  lastOpsSampleCommands: number;
+  lastOpsSampleMs: number;
+}
+
+export interface SlowlogEntry {
+  id: number;
+  timeSec: number;
+  usec: number;
+  argv: string[];
+  address: string;
+  name: string;
+}
+
+/** Work other modules (persistence, pub/sub, blocking) plug into the event loop. */
+export interface ServerHooks {
+  /** Runs before replies are written; may return a promise that holds the replies back. */
+  beforeSleep?(): Promise<void> | null;
+  cron?(): void;
+  /** A write command changed the dataset: log it (AOF) / send it (replicas). */
+  propagate?(dbIndex: number, argv: readonly string[]): void;
+  /** Reason to refuse write commands now (MISCONF), or null. */
+  writeDeniedReason?(): string | null;
+  clientClosed?(c: Client): void;
+  /** FLUSHALL happened: Redis saves right away when save points are configured. */
+  afterFlushAll?(): void;
+  /** DEBUG RELOAD / DEBUG LOADAOF; reply through the client. Return false if not handled. */
+  debugReload?(c: Client, argv: string[]): boolean;
+  debugLoadAof?(c: Client, argv: string[]): boolean;
+  /** Extra per-client cleanup for RESET (pub/sub, blocking). */
+  resetClient?(c: Client): void;
+  /** Counts for INFO stats owned by other modules. */
+  pubsubCounts?(): { channels: number; patterns: number };
+  /** Shutdown: save if configured. Throwing aborts a SHUTDOWN without NOSAVE. */
+  shutdown?(options: { save: boolean | null }): Promise<void>;
+  /** After listeners are closed and clients dropped; release files and locks. */
+  closed?(): Promise<void> | void;
+}
+
+export class Server {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly keyspace: Keyspace;
+  readonly activeExpire: ActiveExpire;
+  readonly commands: CommandTable;
+  readonly watches: Watches;
+  readonly clients = new Map<number, Client>();
+  readonly startedAtMs = Date.now();
+  readonly stats: ServerStats = {
+    connectionsReceived: 0,
+    rejectedConnections: 0,
+    commandsProcessed: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    errorReplies: 0,
+    readsProcessed: 0,
+    writesProcessed: 0,
+    opsSamples: [],
+    lastOpsSampleCommands: 0,
+    lastOpsSampleMs: Date.now(),
+  };
+  readonly errorStats = new Map<string, number>();
+  readonly slowlog: SlowlogEntry[] = [];
+  slowlogNextId = 0;
+  slowlogThresholdUs = 10_000;
+  loading = false;
+  readonly runId = randomBytes(20).toString('hex');
+  memoryPeak = 0;
+  memoryStartup = process.memoryUsage().heapUsed;
+  readonly totalSystemMemory = totalmem();
+  #propagationDepth = 0;
+  #propagationStarted = false;
+  /** The TCP ports actually listened on (port 0 resolves to a free port). */
+  ports: number[] = [];
+  #hooks: ServerHooks[] = [];
+  #listeners: NetServer[] = [];
+  #nextClientId = 1;
+  #pending: Client[] = [];
+  #flushScheduled = false;
+  #cronTimer: NodeJS.Timeout | null = null;
+  #closing: Promise<void> | null = null;
+  /** Resolves when the server has fully stopped (SHUTDOWN, close(), or a signal). */
+  readonly stopped: Promise<void>;
+  #resolveStopped: () => void = () => {};
+
+  constructor(config: Config, log = new Logger()) {
+    this.config = config;
+    this.log = log;
+    this.keyspace = new Keyspace(config.num('databases'));
+    this.activeExpire = new ActiveExpire(this.keyspace);
+    this.commands = new CommandTable(allCommandDefs());
+    this.watches = new Watches(this);
+    this.keyspace.addHooks(this.watches);
+    this.slowlogThresholdUs = config.num('slowlog-log-slower-than');
+    this.stopped = new Promise((resolve) => {
+      this.#resolveStopped = resolve;
+    });
+  }
+
+  addHooks(hooks: ServerHooks): void {
+    this.#hooks.push(hooks);
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /** Binds every configured address; `bind` entries starting with '-' may fail quietly. */
+  async listen(): Promise<void> {
+    // port 0 picks a free port (embedded use and tests); every bind address then shares it.
+    let actualPort = this.config.num('port');
+    for (const entry of this.config.bind()) {
+      const optional = entry.startsWith('-');
+      const host = optional ? entry.slice(1) : entry;
+      try {
+        const listener = await this.#listenOne(host, actualPort);
+        const address = listener.address();
+        assert(address !== null && typeof address === 'object', 'tcp listener has an address');
+        actualPort = address.port;
+        if (!this.ports.includes(actualPort)) this.ports.push(actualPort);
+      } catch (error: unknown) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) continue;
+        const reason = error instanceof Error ? error.message : String(error);
+        this.log.warning(`Warning: Could not create server TCP listening socket ${host}:${actualPort}: ${reason}`);
+        throw error;
+      }
+    }
+    this.#startCron();
+    this.log.notice('Ready to accept connections tcp');
+  }
+
+  #listenOne(host: string, port: number): Promise<NetServer> {
+    return new Promise((resolve, reject) => {
+      const listener = createServer({ noDelay: true }, (socket) => this.#onConnection(socket));
+      listener.once('error', reject);
+      listener.listen({ host, port, backlog: this.config.num('tcp-backlog'), exclusive: true }, () => {
+        listener.removeListener('error', reject);
+        listener.on('error', (error) => this.log.warning(`Listener error: ${error.message}`));
+        this.#listeners.push(listener);
+        resolve(listener);
+      });
+    });
+  }
+
+  #startCron(): void {
+    const hz = Math.min(500, Math.max(1, this.config.num('hz')));
+    this.#cronTimer = setInterval(() => this.cron(), Math.floor(1000 / hz));
+    this.#cronTimer.unref();
+  }
+
+  /**
+   * Stops the server: closes listeners and clients, runs shutdown hooks (saving when
+   * configured or `save` is true) and resolves when everything is released.
+   */
+  shutdown(options: { save: boolean | null; reason: string }): Promise<void> {
+    if (this.#closing !== null) return this.#closing;
+    this.#closing = this.#shutdown(options);
+    return this.#closing;
+  }
+
+  async #shutdown(options: { save: boolean | null; reason: string }): Promise<void> {
+    this.log.warning(`${options.reason}, preparing to shut down...`);
+    for (const h of this.#hooks) await h.shutdown?.({ save: options.save });
+    if (this.#cronTimer !== null) clearInterval(this.#cronTimer);
+    this.#cronTimer = null;
+    // Stop accepting first, then drop clients: net.Server#close waits for open connections.
+    const closing = this.#listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
+    this.#listeners = [];
+    for (const c of this.clients.values()) {
+      this.#writeReplies(c);
+      c.socket?.destroy();
+    }
+    await Promise.all(closing);
+    for (const h of this.#hooks) await h.closed?.();
+    this.log.warning(`Vesta is now ready to exit, bye bye...`);
+    this.#resolveStopped();
+  }
+
+  // ------------------------------------------------------------------ connections
+
+  #onConnection(socket: Socket): void {
+    this.stats.connectionsReceived++;
+    if (this.clients.size >= this.config.num('maxclients')) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    if (this.#deniedByProtectedMode(socket)) {
+      this.stats.rejectedConnections++;
+      socket.end(PROTECTED_MODE_DENIED);
+      return;
+    }
+    socket.setNoDelay(true);
+    const c = this.createClient(socket);
+    socket.on('data', (chunk: Buffer) => this.#onData(c, chunk));
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.freeClient(c));
+  }
+
+  #deniedByProtectedMode(socket: Socket): boolean {
+    if (!this.config.bool('protected-mode') || this.config.str('requirepass') !== '') return false;
+    const address = socket.remoteAddress ?? '';
+    return !(
+      address === '127.0.0.1' ||
+      address === '::1' ||
+      address === '::ffff:127.0.0.1' ||
+      address.startsWith('127.') ||
+      address.startsWith('::ffff:127.')
+    );
+  }
+
+  /** Creates a client; socket null makes an internal client (AOF loading, tests). */
+  createClient(socket: Socket | null): Client {
+    const c = new Client({
+      server: this,
+      id: this.#nextClientId++,
+      socket,
+      nowMs: Date.now(),
+      authenticated: this.config.str('requirepass') === '',
+    });
+    if (socket !== null) this.clients.set(c.id, c);
+    return c;
+  }
+
+  freeClient(c: Client): void {
+    if (!this.clients.delete(c.id)) return;
+    c.flags |= ClientFlag.closeAsap;
+    this.watches.unwatchAll(c);
+    for (const h of this.#hooks) h.clientClosed?.(c);
+  }
+
+  #onData(c: Client, chunk: Buffer): void {
+    this.stats.netInputBytes += chunk.length;
+    this.stats.readsProcessed++;
+    if (c.has(ClientFlag.closeAsap | ClientFlag.closeAfterReply)) return;
+    c.parser.feed(chunk);
+    this.processInputBuffer(c);
+  }
+
+  /** Parses and runs buffered commands until the buffer is empty or the client blocks. */
+  processInputBuffer(c: Client): void {
+    c.lastInteractionMs = Date.now();
+    const limits = {
+      bulkLenMax: Math.min(this.config.num('proto-max-bulk-len'), STRING_BYTES_MAX),
+      unauthenticated: !c.authenticated,
+    };
+    const stop = ClientFlag.blocked | ClientFlag.closeAfterReply | ClientFlag.closeAsap;
+    while ((c.flags & stop) === 0) {
+      const argv = c.parser.next(limits);
+      if (argv === null) {
+        if (c.parser.error !== null) this.#protocolError(c, c.parser.error);
+        break;
+      }
+      if (argv.length === 0) continue;
+      processCommand(this, c, argv);
+      limits.unauthenticated = !c.authenticated;
+    }
+    if (c.parser.pendingBytes > this.config.num('client-query-buffer-limit')) {
+      this.log.warning(`Closing client that reached max query buffer length: id=${c.id} addr=${c.address}`);
+      c.flags |= ClientFlag.closeAsap;
+      c.socket?.destroy();
+      return;
+    }
+    this.queueFlush(c);
+  }
+
+  #protocolError(c: Client, text: string): void {
+    this.log.verbose(`Protocol error (${text}) from client: id=${c.id} addr=${c.address}`);
+    c.addReplyError(`ERR Protocol error: ${text}`);
+    c.flags |= ClientFlag.closeAfterReply;
+  }
+
+  // ------------------------------------------------------------------ replies
+
+  /** Marks a client as having output; one beforeSleep per turn writes all of them. */
+  queueFlush(c: Client): void {
+    if (c.out.length === 0 && !c.has(ClientFlag.closeAfterReply)) return;
+    if (!c.pendingFlush) {
+      c.pendingFlush = true;
+      this.#pending.push(c);
+    }
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.beforeSleep());
+    }
+  }
+
+  /** Redis's beforeSleep: persistence first, then replies ("log before reply"). */
+  beforeSleep(): void {
+    this.#flushScheduled = false;
+    const pending = this.#pending;
+    this.#pending = [];
+    let gate: Promise<void> | null = null;
+    for (const h of this.#hooks) {
+      const g = h.beforeSleep?.() ?? null;
+      if (g !== null) gate = gate === null ? g : Promise.all([gate, g]).then(() => undefined);
+    }
+    if (gate === null) {
+      for (const c of pending) this.#writeReplies(c);
+      return;
+    }
+    // Replies whose writes are not yet durable wait for the gate (appendfsync always). Their
+    // text is captured now, so replies produced meanwhile are ordered after them.
+    const held = pending.map((c) => ({ c, out: c.out, close: c.has(ClientFlag.closeAfterReply) }));
+    for (const c of pending) {
+      c.out = '';
+      c.pendingFlush = false;
+    }
+    gate.then(
+      () => {
+        for (const h of held) this.#writeHeld(h.c, h.out, h.close);
+      },
+      () => {
+        for (const h of held) this.#writeHeld(h.c, h.out, h.close);
+      },
+    );
+  }
+
+  #writeHeld(c: Client, out: string, close: boolean): void {
+    c.out = out + c.out;
+    if (close) c.flags |= ClientFlag.closeAfterReply;
+    this.#writeReplies(c);
+  }
+
+  #writeReplies(c: Client): void {
+    c.pendingFlush = false;
+    const socket = c.socket;
+    if (socket === null || socket.destroyed) {
+      c.out = '';
+      return;
+    }
+    if (c.out.length !== 0) {
+      this.stats.netOutputBytes += c.out.length;
+      this.stats.writesProcessed++;
+      socket.write(c.out, 'latin1');
+      c.out = '';
+    }
+    if (c.has(ClientFlag.closeAfterReply)) {
+      c.flags |= ClientFlag.closeAsap;
+      socket.end();
+    }
+  }
+
+  // ------------------------------------------------------------------ hooks for commands
+
+  propagate(dbIndex: number, argv: readonly string[]): void {
+    if (this.#propagationDepth > 0 && !this.#propagationStarted) {
+      this.#propagationStarted = true;
+      for (const h of this.#hooks) h.propagate?.(dbIndex, ['MULTI']);
+    }
+    for (const h of this.#hooks) h.propagate?.(dbIndex, argv);
+  }
+
+  /** Commands propagated until the matching end are wrapped in MULTI/EXEC (EXEC of a MULTI). */
+  beginPropagationBlock(): void {
+    this.#propagationDepth++;
+  }
+
+  endPropagationBlock(): void {
+    this.#propagationDepth--;
+    if (this.#propagationDepth === 0 && this.#propagationStarted) {
+      this.#propagationStarted = false;
+      for (const h of this.#hooks) h.propagate?.(-1, ['EXEC']);
+    }
+  }
+
+  afterFlushAll(): void {
+    for (const h of this.#hooks) h.afterFlushAll?.();
+  }
+
+  debugReload(c: Client, argv: string[]): void {
+    for (const h of this.#hooks) if (h.debugReload?.(c, argv) === true) return;
+    c.addReplyError('ERR DEBUG RELOAD needs persistence, which is not enabled');
+  }
+
+  debugLoadAof(c: Client, argv: string[]): void {
+    for (const h of this.#hooks) if (h.debugLoadAof?.(c, argv) === true) return;
+    c.addReplyError('ERR DEBUG LOADAOF needs the AOF, which is not enabled');
+  }
+
+  /** RESET: back to a fresh connection's state (Redis's resetCommand). */
+  resetClient(c: Client): void {
+    c.flags &= ~(ClientFlag.multi | ClientFlag.dirtyCas | ClientFlag.dirtyExec | ClientFlag.pubsub);
+    c.queue = [];
+    this.watches.unwatchAll(c);
+    for (const h of this.#hooks) h.resetClient?.(c);
+    c.dbIndex = 0;
+    c.resp = 2;
+    c.name = '';
+    c.authenticated = this.config.str('requirepass') === '';
+    c.user = 'default';
+  }
+
+  resetStats(): void {
+    const s = this.stats;
+    s.connectionsReceived = 0;
+    s.rejectedConnections = 0;
+    s.commandsProcessed = 0;
+    s.netInputBytes = 0;
+    s.netOutputBytes = 0;
+    s.errorReplies = 0;
+    s.readsProcessed = 0;
+    s.writesProcessed = 0;
+    s.opsSamples = [];
+    this.keyspace.stats.hits = 0;
+    this.keyspace.stats.misses = 0;
+    this.keyspace.stats.expiredKeys = 0;
+    this.errorStats.clear();
+    for (const cmd of this.commands.all()) {
+      resetCommandStats(cmd.stats);
+      if (cmd.subcommands !== null) for (const sub of cmd.subcommands.values()) resetCommandStats(sub.stats);
+    }
+  }
+
+  pubsubChannelCount(): number {
+    let n = 0;
+    for (const h of this.#hooks) n += h.pubsubCounts?.().channels ?? 0;
+    return n;
+  }
+
+  pubsubPatternCount(): number {
+    let n = 0;
+    for (const h of this.#hooks) n += h.pubsubCounts?.().patterns ?? 0;
+    return n;
+  }
+
+  /**
+   * SHUTDOWN from a client or a signal. On success the process (or embedded host) is told via
+   * `stopped`; a failed save aborts the shutdown and the client gets Redis's error.
+   */
+  requestShutdown(options: { save: boolean | null; reason: string; client?: Client }): void {
+    this.shutdown({ save: options.save, reason: options.reason }).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.warning(`Error trying to shut down: ${message}`);
+      this.#closing = null;
+      const c = options.client;
+      if (c !== undefined && !c.socket?.destroyed) {
+        c.flags &= ~ClientFlag.closeAsap;
+        c.addReplyError('ERR Errors trying to SHUTDOWN. Check logs.');
+        this.#writeReplies(c);
+      }
+    });
+  }
+
+  writeDeniedReason(): string | null {
+    for (const h of this.#hooks) {
+      const reason = h.writeDeniedReason?.() ?? null;
+      if (reason !== null) return reason;
+    }
+    return null;
+  }
+
+  /** OOM refusal for denyoom commands; maxmemory enforcement arrives with hardening. */
+  oomReason(): string | null {
+    return null;
+  }
+
+  countError(text: string): void {
+    this.stats.errorReplies++;
+    const space = text.indexOf(' ');
+    const code = space < 0 ? text : text.slice(0, space);
+    this.errorStats.set(code, (this.errorStats.get(code) ?? 0) + 1);
+  }
+
+  slowlogPush(c: Client, argv: string[], usec: number): void {
+    const maxLen = this.config.num('slowlog-max-len');
+    this.slowlog.unshift({
+      id: this.slowlogNextId++,
+      timeSec: Math.floor(Date.now() / 1000),
+      usec,
+      argv: argv.slice(0, 32),
+      address: c.address,
+      name: c.name,
+    });
+    if (this.slowlog.length > maxLen) this.slowlog.length = maxLen;
+  }
+
+  // ------------------------------------------------------------------ cron
+
+  cron(): void {
+    const ks = this.keyspace;
+    ks.now = Date.now();
+    const periodMs = 1000 / Math.max(1, this.config.num('hz'));
+    this.activeExpire.cycle(periodMs * ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION, () => performance.now());
+    this.#sampleOps();
+    this.#closeIdleClients();
+    for (const h of this.#hooks) h.cron?.();
+    for (const c of this.#pending) if (c.out.length !== 0) this.queueFlush(c);
+  }
+
+  #sampleOps(): void {
+    const now = Date.now();
+    const elapsed = now - this.stats.lastOpsSampleMs;
+    if (elapsed < 100) return;
+    const ops = this.stats.commandsProcessed - this.stats.lastOpsSampleCommands;
+    this.stats.opsSamples.push(Math.round((ops * 1000) / elapsed));
+    if (this.stats.opsSamples.length > 16) this.stats.opsSamples.shift();
+    this.stats.lastOpsSampleCommands = this.stats.commandsProcessed;
+    this.stats.lastOpsSampleMs = now;
+  }
+
+  #closeIdleClients(): void {
+    const timeoutSec = this.config.num('timeout');
+    if (timeoutSec <= 0) return;
+    const now = Date.now();
+    for (const c of this.clients.values()) {
+      const exempt = c.has(ClientFlag.pubsub | ClientFlag.blocked | ClientFlag.monitor);
+      if (!exempt && now - c.lastInteractionMs > timeoutSec * 1000) {
+        this.log.verbose('Closing idle client');
+        c.socket?.destroy();
+      }
+    }
+  }
+}
+
+function resetCommandStats(stats: { calls: number; usec: number; rejectedCalls: number; failedCalls: number }): void {
+  stats.calls = 0;
+  stats.usec = 0;
+  stats.rejectedCalls = 0;
+  stats.failedCalls = 0;
+}
+
+const PROTECTED_MODE_DENIED =
+  '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n';

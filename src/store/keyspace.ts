@@ -1,0 +1,263 @@
+// The keyspace: 16 (configurable) databases of key -> value with absolute expire times, and the
+// ONE write path every mutation passes through. Redis equivalent: db.c (lookupKeyRead/Write,
+// dbAdd, setKey, dbDelete, setExpire, signalModifiedKey, emptyData, swapdb) and expire.c.
+//
+// The write-path contract (the snapshot engine, WATCH, AOF propagation and the dirty counter
+// rely on it, so nothing may bypass it):
+//   1. before any change to a key's value or expire, or its deletion, `beforeWrite(db, key)` runs
+//      (the snapshot engine preserves the old state there);
+//   2. the change is made;
+//   3. `keyModified(db, key)` runs (WATCH invalidation, keyspace events) and `dirty` grows.
+// In-place changes to a collection obtained from lookupWrite() must end with modified().
+// Whole-db changes (flush, swap) announce themselves with beforeFlush/beforeSwap first.
+// This module never sees clients, sockets or RESP.
+
+import { assert } from '../assert.js';
+import { type Value, ListValue, ZSetValue } from './value/types.js';
+
+export class Database {
+  readonly id: number;
+  dict = new Map<string, Value>();
+  /** key -> absolute unix time in ms; only keys that exist in dict. */
+  expires = new Map<string, number>();
+  /** Sum of TTLs sampled by the active expire cycle, for INFO keyspace avg_ttl. */
+  avgTtlMs = 0;
+  constructor(id: number) {
+    this.id = id;
+  }
+}
+
+export interface KeyspaceHooks {
+  /** A key's value or expire is about to change, or the key is about to be deleted. */
+  beforeWrite?(db: Database, key: string): void;
+  /** A key changed (after the fact). */
+  keyModified?(db: Database, key: string): void;
+  /** A key was deleted because it expired; Redis propagates a DEL for it. */
+  keyExpired?(db: Database, key: string): void;
+  /** A list or sorted set key came into existence; blocked clients may be served. */
+  keyReady?(db: Database, key: string): void;
+  /** The whole db is about to be emptied (FLUSHDB/FLUSHALL): its maps will be replaced. */
+  beforeFlush?(db: Database): void;
+  /** The db was emptied. */
+  dbFlushed?(db: Database): void;
+  /** Two dbs are about to exchange their contents. */
+  beforeSwap?(a: Database, b: Database): void;
+  dbSwapped?(a: Database, b: Database): void;
+}
+
+export interface KeyspaceStats {
+  hits: number;
+  misses: number;
+  expiredKeys: number;
+}
+
+export class Keyspace {
+  readonly dbs: Database[];
+  /** Changes since the last successful save (rdb_changes_since_last_save). */
+  dirty = 0;
+  /**
+   * The time commands see, in ms. The server sets it once per command (Redis's
+   * commandTimeSnapshot), so one command or one EXEC sees one consistent clock.
+   */
+  now = Date.now();
+  readonly stats: KeyspaceStats = { hits: 0, misses: 0, expiredKeys: 0 };
+  #hooks: KeyspaceHooks[] = [];
+  /** False while loading or on a replica: expired keys are hidden but not deleted. */
+  activeExpire = true;
+
+  constructor(databaseCount: number) {
+    assert(databaseCount >= 1, 'at least one database');
+    this.dbs = [];
+    for (let i = 0; i < databaseCount; i++) this.dbs.push(new Database(i));
+  }
+
+  addHooks(hooks: KeyspaceHooks): void {
+    this.#hooks.push(hooks);
+  }
+
+  removeHooks(hooks: KeyspaceHooks): void {
+    this.#hooks = this.#hooks.filter((h) => h !== hooks);
+  }
+
+  db(index: number): Database {
+    const db = this.dbs[index];
+    assert(db !== undefined, 'db index out of range');
+    return db;
+  }
+
+  // ---------------------------------------------------------------- lookups
+
+  /** The value for reading, or undefined; deletes the key first if it has expired. */
+  lookupRead(db: Database, key: string): Value | undefined {
+    if (db.expires.size !== 0 && this.expireIfNeeded(db, key)) {
+      this.stats.misses++;
+      return undefined;
+    }
+    const value = db.dict.get(key);
+    if (value === undefined) this.stats.misses++;
+    else this.stats.hits++;
+    return value;
+  }
+
+  /** Like lookupRead but does not count hits or misses (EXISTS-style internal checks). */
+  peek(db: Database, key: string): Value | undefined {
+    if (db.expires.size !== 0 && this.expireIfNeeded(db, key)) return undefined;
+    return db.dict.get(key);
+  }
+
+  /**
+   * The value for writing: the caller may mutate it in place and must then call modified().
+   * Runs the beforeWrite hook so the old state is preserved for a running snapshot.
+   */
+  lookupWrite(db: Database, key: string): Value | undefined {
+    if (db.expires.size !== 0) this.expireIfNeeded(db, key);
+    const value = db.dict.get(key);
+    if (value !== undefined) this.#beforeWrite(db, key);
+    return value;
+  }
+
+  exists(db: Database, key: string): boolean {
+    return this.peek(db, key) !== undefined;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Announces an in-place change made through lookupWrite(); `changes` adds to dirty. */
+  modified(db: Database, key: string, changes = 1): void {
+    this.dirty += changes;
+    this.#keyModified(db, key);
+  }
+
+  /** Adds a key that does not exist. */
+  add(db: Database, key: string, value: Value): void {
+    this.#beforeWrite(db, key);
+    assert(!db.dict.has(key), 'add of an existing key');
+    db.dict.set(key, value);
+    this.dirty++;
+    this.#keyModified(db, key);
+    if (value instanceof ListValue || value instanceof ZSetValue) this.#keyReady(db, key);
+  }
+
+  /**
+   * Sets a key to a value, creating or overwriting it (SET semantics). The expire is removed
+   * unless keepTtl. Counts one change.
+   */
+  setKey(db: Database, key: string, value: Value, keepTtl = false): void {
+    this.#beforeWrite(db, key);
+    const existed = db.dict.has(key);
+    db.dict.set(key, value);
+    if (!keepTtl && db.expires.size !== 0) db.expires.delete(key);
+    this.dirty++;
+    this.#keyModified(db, key);
+    if (!existed && (value instanceof ListValue || value instanceof ZSetValue)) {
+      this.#keyReady(db, key);
+    }
+  }
+
+  /** Deletes a key; true when it existed. Counts one change. */
+  delete(db: Database, key: string): boolean {
+    if (!db.dict.has(key)) return false;
+    this.#beforeWrite(db, key);
+    db.dict.delete(key);
+    if (db.expires.size !== 0) db.expires.delete(key);
+    this.dirty++;
+    this.#keyModified(db, key);
+    return true;
+  }
+
+  /** Sets the absolute expire time of an existing key. Counts one change. */
+  setExpire(db: Database, key: string, whenMs: number): void {
+    assert(db.dict.has(key), 'expire on a missing key');
+    this.#beforeWrite(db, key);
+    db.expires.set(key, whenMs);
+    this.dirty++;
+    this.#keyModified(db, key);
+  }
+
+  /** Removes a key's expire; true when it had one. Counts one change when it did. */
+  removeExpire(db: Database, key: string): boolean {
+    if (!db.expires.has(key)) return false;
+    this.#beforeWrite(db, key);
+    db.expires.delete(key);
+    this.dirty++;
+    this.#keyModified(db, key);
+    return true;
+  }
+
+  getExpire(db: Database, key: string): number | undefined {
+    return db.expires.size === 0 ? undefined : db.expires.get(key);
+  }
+
+  /** Empties one db by replacing its maps, so a running snapshot keeps the old ones. */
+  flushDb(db: Database): number {
+    const removed = db.dict.size;
+    for (const h of this.#hooks) h.beforeFlush?.(db);
+    db.dict = new Map();
+    db.expires = new Map();
+    db.avgTtlMs = 0;
+    this.dirty += removed;
+    for (const h of this.#hooks) h.dbFlushed?.(db);
+    return removed;
+  }
+
+  flushAll(): number {
+    let removed = 0;
+    for (const db of this.dbs) removed += this.flushDb(db);
+    return removed;
+  }
+
+  swapDb(a: Database, b: Database): void {
+    for (const h of this.#hooks) h.beforeSwap?.(a, b);
+    const dict = a.dict;
+    const expires = a.expires;
+    const avg = a.avgTtlMs;
+    a.dict = b.dict;
+    a.expires = b.expires;
+    a.avgTtlMs = b.avgTtlMs;
+    b.dict = dict;
+    b.expires = expires;
+    b.avgTtlMs = avg;
+    this.dirty++;
+    for (const h of this.#hooks) h.dbSwapped?.(a, b);
+  }
+
+  // ---------------------------------------------------------------- expiry
+
+  /**
+   * Deletes the key if its expire time has passed; true when the key is (now) logically gone
+   * because it expired. When activeExpire is off (loading), the key is only reported expired.
+   */
+  expireIfNeeded(db: Database, key: string): boolean {
+    const when = db.expires.get(key);
+    if (when === undefined || when > this.now) return false;
+    if (!this.activeExpire) return true;
+    this.deleteExpired(db, key);
+    return true;
+  }
+
+  /** Deletes an expired key through the write path and announces it (AOF DEL). */
+  deleteExpired(db: Database, key: string): void {
+    this.#beforeWrite(db, key);
+    db.dict.delete(key);
+    db.expires.delete(key);
+    this.stats.expiredKeys++;
+    for (const h of this.#hooks) h.keyExpired?.(db, key);
+    this.#keyModified(db, key);
+  }
+
+  // ---------------------------------------------------------------- hooks
+
+  #beforeWrite(db: Database, key: string): void {
+    const hooks = this.#hooks;
+    for (let i = 0; i < hooks.length; i++) hooks[i]?.beforeWrite?.(db, key);
+  }
+
+  #keyModified(db: Database, key: string): void {
+    const hooks = this.#hooks;
+    for (let i = 0; i < hooks.length; i++) hooks[i]?.keyModified?.(db, key);
+  }
+
+  #keyReady(db: Database, key: string): void {
+    for (const h of this.#hooks) h.keyReady?.(db, key);
+  }
+}
