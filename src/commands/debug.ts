@@ -24,7 +24,9 @@ export function debugCommand(c: Client, argv: string[]): void {
   const sub = (argv[1] as string).toLowerCase();
   const handler = SUBCOMMANDS[sub];
   if (handler === undefined) {
-    c.addReplyError(`ERR unknown subcommand '${argv[1] as string}'. Try DEBUG HELP.`);
+    c.addReplyError(
+      `ERR unknown subcommand or wrong number of arguments for '${argv[1] as string}'. Try DEBUG HELP.`,
+    );
     return;
   }
   handler(c, argv);

@@ -1,0 +1,61 @@
+// Differential testing: the same command streams go to a real redis-server 7.0 and to Vesta,
+// and every reply is compared byte for byte. Start both once per test file.
+
+import assert from 'node:assert/strict';
+import type { RespClient } from './resp-client.js';
+import { startRedis, startVesta, type RunningServer, type StartOptions } from './servers.js';
+
+export interface Pair {
+  redis: RunningServer;
+  vesta: RunningServer;
+  redisClient: RespClient;
+  vestaClient: RespClient;
+  stop(): Promise<void>;
+}
+
+export async function startPair(options: StartOptions = {}): Promise<Pair> {
+  const [redis, vesta] = await Promise.all([startRedis(options), startVesta(options)]);
+  const [redisClient, vestaClient] = await Promise.all([redis.client(), vesta.client()]);
+  return {
+    redis,
+    vesta,
+    redisClient,
+    vestaClient,
+    stop: async () => {
+      redisClient.close();
+      vestaClient.close();
+      await Promise.all([redis.stop(), vesta.stop()]);
+    },
+  };
+}
+
+/** Sends each command to both and asserts identical reply bytes. */
+export async function same(pair: Pair, commands: (string | number)[][], label = ''): Promise<void> {
+  const [expected, actual] = await Promise.all([
+    pair.redisClient.pipeline(commands),
+    pair.vestaClient.pipeline(commands),
+  ]);
+  for (let i = 0; i < commands.length; i++) {
+    // Client ids depend on how many connections each server has seen; mask them in HELLO.
+    const mask = String(commands[i]?.[0]).toUpperCase() === 'HELLO' ? maskClientId : (x: string) => x;
+    assert.equal(
+      mask(actual[i] as string),
+      mask(expected[i] as string),
+      `${label} reply to ${JSON.stringify(commands[i])} differs (redis ${JSON.stringify(expected[i])}, vesta ${JSON.stringify(actual[i])})`,
+    );
+  }
+}
+
+/** Like same(), but compares replies as unordered collections (SMEMBERS, KEYS, HGETALL...). */
+export function sortedReply(reply: string): string {
+  const lines = reply.split('\r\n');
+  const header = lines.shift();
+  const items: string[] = [];
+  for (let i = 0; i + 1 < lines.length; i += 2) items.push(`${lines[i]}\r\n${lines[i + 1]}`);
+  items.sort();
+  return [header, ...items].join('\r\n') + '\r\n';
+}
+
+function maskClientId(reply: string): string {
+  return reply.replace(/\$2\r\nid\r\n:\d+\r\n/, '$2\r\nid\r\n:ID\r\n');
+}
