@@ -106,7 +106,7 @@ function helloCommand(c: Client, argv: string[]): void {
     c.user = auth[0];
   }
   if (!c.authenticated) {
-    c.addReplyError('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+    c.addReplyError('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
     return;
   }
   if (name !== null) {

@@ -111,9 +111,12 @@ export class RespParser {
       return null;
     }
     const count = parseDecimal(buf, this.#pos + 1, cr);
-    const countMax = limits.unauthenticated ? UNAUTHENTICATED_MULTIBULK_MAX : INT_MAX;
-    if (count === null || count > countMax) {
+    if (count === null || count > INT_MAX) {
       this.error = 'invalid multibulk length';
+      return null;
+    }
+    if (limits.unauthenticated && count > UNAUTHENTICATED_MULTIBULK_MAX) {
+      this.error = 'unauthenticated multibulk length';
       return null;
     }
     this.#pos = cr + 2;
@@ -157,9 +160,12 @@ export class RespParser {
       return false;
     }
     const len = parseDecimal(buf, this.#pos + 1, cr);
-    const lenMax = limits.unauthenticated ? UNAUTHENTICATED_BULK_MAX : limits.bulkLenMax;
-    if (len === null || len < 0 || len > lenMax) {
+    if (len === null || len < 0 || len > limits.bulkLenMax) {
       this.error = 'invalid bulk length';
+      return false;
+    }
+    if (limits.unauthenticated && len > UNAUTHENTICATED_BULK_MAX) {
+      this.error = 'unauthenticated bulk length';
       return false;
     }
     this.#pos = cr + 2;
