@@ -1,0 +1,354 @@
+// The fork-less snapshot engine: a point-in-time cut of the whole keyspace, serialized
+// incrementally in short slices between client work, with key-level copy-on-write.
+// It replaces Redis's fork() for BGSAVE, AOF rewrite and (later) replication full syncs; the
+// format is the visitor's business (RDB encoder, AOF command writer, a socket).
+//
+// How the cut stays exact (time T = when start() runs, synchronously, inside one command):
+//   1. At T, for each non-empty db, the engine keeps references to the db's dict and expires
+//      maps and copies the list of keys that exist at T (8 bytes per key: pointers to the key
+//      strings the dict already holds). That copy is the only O(keys) work done at T.
+//   2. The scanner walks that key list in slices. A key is serialized from its `preserved`
+//      state if it has one, else from the live dict, which still holds its value as of T.
+//   3. Every keyspace write calls Keyspace's beforeWrite hook first (the one write path). The
+//      engine's hook, on the FIRST write to a key of a db being cut, records the key's state as
+//      of T in `preserved`: the string itself (strings are immutable: no copy), a deep clone of
+//      a collection (it is about to be mutated in place), or ABSENT if the key did not exist at
+//      T. Later writes to the same key find it preserved and cost one Map lookup.
+//   4. Hence, when the scanner reaches key K: if K was written since T, `preserved` has K's
+//      state at T; if not, the live value is K's state at T. Keys created after T are not in
+//      the list. Keys deleted after T are in `preserved`. Each key of T is emitted exactly once.
+//   5. FLUSHDB/FLUSHALL replace a db's maps (Keyspace.flushDb), and SWAPDB exchanges them, so
+//      the engine finds a db's state by the identity of the dict map, not by db index. A map
+//      that was flushed away is never written again, so nothing there needs preserving, and no
+//      flush or swap ever copies the dataset.
+// Memory overhead: the key list (8 B/key) plus what writes during the cut preserved, which is
+// released as the scanner passes each key. Nothing here allocates in proportion to values that
+// are not written during the cut.
+
+import { assert } from '../assert.js';
+import type { Database, Keyspace, KeyspaceHooks } from '../store/keyspace.js';
+import { cloneValue, type Value } from '../store/value/types.js';
+
+/** Receives the cut, key by key. Implemented by the RDB writer, the AOF rewriter, … */
+export interface SnapshotVisitor {
+  /** Called once per non-empty db, before its keys, with the counts at T. */
+  beginDb(dbIndex: number, keyCount: number, expireCount: number): void;
+  /** One key as of T. `expireAtMs` is null for a key without an expire. */
+  key(dbIndex: number, key: string, value: Value, expireAtMs: number | null): void;
+  /** False asks the engine to pause until `drained()` resolves (back-pressure from the sink). */
+  wantsMore(): boolean;
+  drained(): Promise<void>;
+  /** After the last key: flush, fsync, rename, … The snapshot succeeds when this resolves. */
+  end(): Promise<void>;
+  /** The snapshot failed or was cancelled; release resources. */
+  abort(error: Error): void;
+}
+
+export interface SnapshotOptions {
+  /** Longest time one slice may run before yielding to clients. */
+  sliceBudgetMs: number;
+  /** Artificial delay per key in microseconds (rdb-key-save-delay, for tests). */
+  keyDelayUs?: number;
+}
+
+const ABSENT: unique symbol = Symbol('absent');
+
+interface Preserved {
+  value: Value;
+  expireAtMs: number | undefined;
+}
+
+interface DbCut {
+  dbIndex: number;
+  dict: Map<string, Value>;
+  expires: Map<string, number>;
+  keys: string[];
+  expireCount: number;
+  cursor: number;
+  preserved: Map<string, Preserved | typeof ABSENT>;
+}
+
+export interface SnapshotStats {
+  /** Keys in the cut (at T). */
+  keysTotal: number;
+  keysDone: number;
+  /** Bytes kept alive or copied by copy-on-write for this cut (estimate). */
+  preservedBytes: number;
+  preservedBytesPeak: number;
+  preservedKeys: number;
+  /** Time spent at T building the cut, in microseconds (Redis's latest_fork_usec analog). */
+  startUs: number;
+  slices: number;
+  sliceMsMax: number;
+  startedAtMs: number;
+}
+
+/** One running cut. Created by SnapshotEngine.start(). */
+export class Snapshot {
+  readonly stats: SnapshotStats;
+  readonly done: Promise<void>;
+  readonly #engine: SnapshotEngine;
+  readonly #visitor: SnapshotVisitor;
+  readonly #options: SnapshotOptions;
+  readonly #cuts: DbCut[];
+  readonly #now: number;
+  #cutIndex = 0;
+  #finished = false;
+  #cancelled: Error | null = null;
+  #resolve: () => void = () => {};
+  #reject: (e: Error) => void = () => {};
+
+  constructor(engine: SnapshotEngine, keyspace: Keyspace, visitor: SnapshotVisitor, options: SnapshotOptions) {
+    this.#engine = engine;
+    this.#visitor = visitor;
+    this.#options = options;
+    this.#now = keyspace.now;
+    const started = performance.now();
+    this.#cuts = [];
+    let total = 0;
+    for (const db of keyspace.dbs) {
+      if (db.dict.size === 0) continue;
+      this.#cuts.push(cutOf(db));
+      total += db.dict.size;
+    }
+    this.stats = {
+      keysTotal: total,
+      keysDone: 0,
+      preservedBytes: 0,
+      preservedBytesPeak: 0,
+      preservedKeys: 0,
+      startUs: Math.round((performance.now() - started) * 1000),
+      slices: 0,
+      sliceMsMax: 0,
+      startedAtMs: Date.now(),
+    };
+    this.done = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    // The caller attaches handlers later; avoid an unhandled rejection in the meantime.
+    this.done.catch(() => {});
+  }
+
+  /** The db cut whose dict is `dict`, if this snapshot still has to write keys from it. */
+  cutFor(dict: Map<string, Value>): DbCut | undefined {
+    for (let i = this.#cutIndex; i < this.#cuts.length; i++) {
+      const cut = this.#cuts[i] as DbCut;
+      if (cut.dict === dict) return cut;
+    }
+    return undefined;
+  }
+
+  /** The write hook's work: remember a key's state as of T before its first change. */
+  preserve(cut: DbCut, key: string): void {
+    if (cut.preserved.has(key)) return;
+    const value = cut.dict.get(key);
+    if (value === undefined) {
+      cut.preserved.set(key, ABSENT);
+      return;
+    }
+    const expireAtMs = cut.expires.get(key);
+    const copy = typeof value === 'string' ? value : cloneValue(value);
+    cut.preserved.set(key, { value: copy, expireAtMs });
+    this.stats.preservedKeys++;
+    this.stats.preservedBytes += key.length + estimateBytes(copy);
+    if (this.stats.preservedBytes > this.stats.preservedBytesPeak) {
+      this.stats.preservedBytesPeak = this.stats.preservedBytes;
+    }
+  }
+
+  cancel(error: Error): void {
+    if (this.#finished) return;
+    this.#cancelled = error;
+  }
+
+  /** Schedules slices until every key is written, then ends the visitor. */
+  run(): void {
+    setImmediate(() => this.#slice());
+  }
+
+  #slice(): void {
+    if (this.#cancelled !== null) {
+      this.#fail(this.#cancelled);
+      return;
+    }
+    const start = performance.now();
+    const budget = this.#options.sliceBudgetMs;
+    const delayUs = this.#options.keyDelayUs ?? 0;
+    let count = 0;
+    try {
+      while (this.#cutIndex < this.#cuts.length) {
+        const cut = this.#cuts[this.#cutIndex] as DbCut;
+        if (cut.cursor === 0) this.#visitor.beginDb(cut.dbIndex, cut.keys.length, cut.expireCount);
+        while (cut.cursor < cut.keys.length) {
+          const key = cut.keys[cut.cursor] as string;
+          cut.keys[cut.cursor] = ''; // release the reference as we go
+          cut.cursor++;
+          this.#emit(cut, key);
+          if (delayUs > 0) busyWaitUs(delayUs);
+          if ((++count & 31) === 0 || delayUs > 0) {
+            if (performance.now() - start >= budget) return this.#yield(start);
+            if (!this.#visitor.wantsMore()) return this.#waitForDrain(start);
+          }
+        }
+        this.#cutIndex++;
+        this.#release(cut);
+      }
+    } catch (error: unknown) {
+      this.#fail(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    this.#recordSlice(start);
+    this.#finish();
+  }
+
+  #emit(cut: DbCut, key: string): void {
+    const preserved = cut.preserved.get(key);
+    let value: Value | undefined;
+    let expireAtMs: number | undefined;
+    if (preserved !== undefined) {
+      assert(preserved !== ABSENT, 'a key of the cut was preserved as absent');
+      value = preserved.value;
+      expireAtMs = preserved.expireAtMs;
+      cut.preserved.delete(key);
+      this.stats.preservedBytes -= key.length + estimateBytes(value);
+    } else {
+      value = cut.dict.get(key);
+      expireAtMs = cut.expires.get(key);
+      assert(value !== undefined, 'a key of the cut vanished without going through the write path');
+    }
+    this.stats.keysDone++;
+    if (expireAtMs !== undefined && expireAtMs <= this.#now) return; // already expired at T
+    this.#visitor.key(cut.dbIndex, key, value, expireAtMs ?? null);
+  }
+
+  /** Drops what a finished cut still holds (states preserved after the scanner passed them). */
+  #release(cut: DbCut): void {
+    for (const [key, state] of cut.preserved) {
+      if (state !== ABSENT) this.stats.preservedBytes -= key.length + estimateBytes(state.value);
+    }
+    cut.preserved.clear();
+    cut.keys = [];
+  }
+
+  #recordSlice(start: number): void {
+    const ms = performance.now() - start;
+    this.stats.slices++;
+    if (ms > this.stats.sliceMsMax) this.stats.sliceMsMax = ms;
+  }
+
+  #yield(start: number): void {
+    this.#recordSlice(start);
+    setImmediate(() => this.#slice());
+  }
+
+  #waitForDrain(start: number): void {
+    this.#recordSlice(start);
+    this.#visitor.drained().then(
+      () => setImmediate(() => this.#slice()),
+      (error: unknown) => this.#fail(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  #finish(): void {
+    // Every key of T is written: writes no longer need preserving.
+    this.#engine.detach(this);
+    this.#visitor.end().then(
+      () => {
+        this.#finished = true;
+        this.#resolve();
+      },
+      (error: unknown) => this.#fail(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  #fail(error: Error): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#engine.detach(this);
+    for (const cut of this.#cuts) this.#release(cut);
+    try {
+      this.#visitor.abort(error);
+    } finally {
+      this.#reject(error);
+    }
+  }
+}
+
+function cutOf(db: Database): DbCut {
+  const keys = new Array<string>(db.dict.size);
+  let i = 0;
+  for (const key of db.dict.keys()) keys[i++] = key;
+  return {
+    dbIndex: db.id,
+    dict: db.dict,
+    expires: db.expires,
+    keys,
+    expireCount: db.expires.size,
+    cursor: 0,
+    preserved: new Map(),
+  };
+}
+
+/** Rough bytes a value holds, for the copy-on-write accounting (not an exact heap size). */
+export function estimateBytes(value: Value): number {
+  if (typeof value === 'string') return value.length;
+  let bytes = 64;
+  if (value instanceof Map) {
+    for (const [k, v] of value as Map<string, unknown>) bytes += k.length + (typeof v === 'string' ? v.length : 8) + 48;
+    return bytes;
+  }
+  if (value instanceof Set) {
+    for (const m of value) bytes += m.length + 32;
+    return bytes;
+  }
+  for (const item of value as Iterable<unknown>) {
+    bytes += Array.isArray(item) ? String(item[0]).length + 56 : String(item).length + 16;
+  }
+  return bytes;
+}
+
+function busyWaitUs(us: number): void {
+  const until = performance.now() + us / 1000;
+  while (performance.now() < until) {
+    // rdb-key-save-delay is a test aid: it deliberately burns time per key, as in Redis.
+  }
+}
+
+/**
+ * Owns the keyspace hook and the (at most one) running snapshot. Redis allows one child at a
+ * time; so does Vesta, and BGSAVE/BGREWRITEAOF coordinate through `active`.
+ */
+export class SnapshotEngine implements KeyspaceHooks {
+  readonly #keyspace: Keyspace;
+  #active: Snapshot | null = null;
+
+  constructor(keyspace: Keyspace) {
+    this.#keyspace = keyspace;
+    keyspace.addHooks(this);
+  }
+
+  get active(): Snapshot | null {
+    return this.#active;
+  }
+
+  /** Takes the cut now (synchronously) and starts serializing it in slices. */
+  start(visitor: SnapshotVisitor, options: SnapshotOptions): Snapshot {
+    assert(this.#active === null, 'one snapshot at a time');
+    const snapshot = new Snapshot(this, this.#keyspace, visitor, options);
+    this.#active = snapshot;
+    snapshot.run();
+    return snapshot;
+  }
+
+  detach(snapshot: Snapshot): void {
+    if (this.#active === snapshot) this.#active = null;
+  }
+
+  beforeWrite(db: Database, key: string): void {
+    const snapshot = this.#active;
+    if (snapshot === null) return;
+    const cut = snapshot.cutFor(db.dict);
+    if (cut !== undefined) snapshot.preserve(cut, key);
+  }
+}
