@@ -3,6 +3,7 @@
 
 import { connectionCommands } from './connection.js';
 import { keyspaceCommands } from './keyspace.js';
+import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './string.js';
 import { transactionCommands } from './transaction.js';
@@ -12,6 +13,7 @@ export function allCommandDefs(): CommandDef[] {
   return [
     ...connectionCommands,
     ...keyspaceCommands,
+    ...pubsubCommands,
     ...serverCommands,
     ...stringCommands,
     ...transactionCommands,

@@ -1,0 +1,317 @@
+// Pub/sub: SUBSCRIBE UNSUBSCRIBE PSUBSCRIBE PUNSUBSCRIBE PUBLISH, the shard-channel variants
+// (SSUBSCRIBE SUNSUBSCRIBE SPUBLISH, which behave like plain channels outside cluster mode) and
+// PUBSUB's introspection subcommands. Messages are written into the receiving clients' output
+// buffers at once and flushed in the same event-loop turn; nothing here touches the keyspace.
+// Redis equivalent: pubsub.c.
+
+import { ClientFlag, type Client } from '../server/client.js';
+import type { Server } from '../server/server.js';
+import { globMatch } from '../util/glob.js';
+import type { CommandDef } from './types.js';
+
+/**
+ * One server's subscriptions. Subscriber sets keep insertion order, which is the order Redis
+ * delivers a channel's messages in (it appends subscribers to a list).
+ */
+class PubSubRegistry {
+  readonly channels = new Map<string, Set<Client>>();
+  readonly patterns = new Map<string, Set<Client>>();
+  readonly shardChannels = new Map<string, Set<Client>>();
+  /** Each client's shard channels; Client has no field for them, and few clients use them. */
+  readonly clientShards = new WeakMap<Client, Set<string>>();
+
+  shardsOf(c: Client): Set<string> {
+    let shards = this.clientShards.get(c);
+    if (shards === undefined) {
+      shards = new Set();
+      this.clientShards.set(c, shards);
+    }
+    return shards;
+  }
+
+  /** Drops every subscription of a client without replying (disconnect, RESET). */
+  dropClient(c: Client): void {
+    for (const channel of c.channels) removeSubscriber(this.channels, channel, c);
+    for (const pattern of c.patterns) removeSubscriber(this.patterns, pattern, c);
+    const shards = this.clientShards.get(c);
+    if (shards !== undefined) {
+      for (const channel of shards) removeSubscriber(this.shardChannels, channel, c);
+      shards.clear();
+    }
+    c.channels.clear();
+    c.patterns.clear();
+    c.flags &= ~ClientFlag.pubsub;
+  }
+}
+
+const registries = new WeakMap<Server, PubSubRegistry>();
+
+/** The server's registry, created (and hooked into disconnect, RESET and INFO) on first use. */
+function registryOf(server: Server): PubSubRegistry {
+  let registry = registries.get(server);
+  if (registry === undefined) {
+    const created = new PubSubRegistry();
+    registry = created;
+    registries.set(server, created);
+    server.addHooks({
+      clientClosed: (c) => created.dropClient(c),
+      resetClient: (c) => created.dropClient(c),
+      pubsubCounts: () => ({ channels: created.channels.size, patterns: created.patterns.size }),
+    });
+  }
+  return registry;
+}
+
+function addSubscriber(map: Map<string, Set<Client>>, name: string, c: Client): void {
+  let clients = map.get(name);
+  if (clients === undefined) {
+    clients = new Set();
+    map.set(name, clients);
+  }
+  clients.add(c);
+}
+
+function removeSubscriber(map: Map<string, Set<Client>>, name: string, c: Client): void {
+  const clients = map.get(name);
+  if (clients === undefined) return;
+  clients.delete(c);
+  if (clients.size === 0) map.delete(name);
+}
+
+// ------------------------------------------------------------------ replies
+
+/**
+ * The confirmation Redis sends per channel: a push in RESP3, a plain array in RESP2.
+ *   *3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n      (RESP3: >3 ...)
+ * A null channel is the reply to an unsubscribe-all when nothing was subscribed.
+ */
+function addReplySubscription(c: Client, kind: string, name: string | null, count: number): void {
+  c.addReplyPushLen(3);
+  c.addReplyBulk(kind);
+  c.addReplyBulkOrNull(name);
+  c.addReplyLongLong(count);
+}
+
+function shardCount(registry: PubSubRegistry, c: Client): number {
+  return registry.clientShards.get(c)?.size ?? 0;
+}
+
+/** Redis clears the pub/sub flag only when no subscription of any kind is left. */
+function updatePubsubFlag(registry: PubSubRegistry, c: Client): void {
+  if (c.subscriptionCount + shardCount(registry, c) === 0) c.flags &= ~ClientFlag.pubsub;
+  else c.flags |= ClientFlag.pubsub;
+}
+
+// ------------------------------------------------------------------ (un)subscribing
+
+function subscribeCommand(c: Client, argv: string[]): void {
+  const registry = registryOf(c.server);
+  for (let i = 1; i < argv.length; i++) {
+    const channel = argv[i] as string;
+    if (!c.channels.has(channel)) {
+      c.channels.add(channel);
+      addSubscriber(registry.channels, channel, c);
+    }
+    c.flags |= ClientFlag.pubsub;
+    addReplySubscription(c, 'subscribe', channel, c.subscriptionCount);
+  }
+}
+
+function psubscribeCommand(c: Client, argv: string[]): void {
+  const registry = registryOf(c.server);
+  for (let i = 1; i < argv.length; i++) {
+    const pattern = argv[i] as string;
+    if (!c.patterns.has(pattern)) {
+      c.patterns.add(pattern);
+      addSubscriber(registry.patterns, pattern, c);
+    }
+    c.flags |= ClientFlag.pubsub;
+    addReplySubscription(c, 'psubscribe', pattern, c.subscriptionCount);
+  }
+}
+
+function ssubscribeCommand(c: Client, argv: string[]): void {
+  const registry = registryOf(c.server);
+  const shards = registry.shardsOf(c);
+  for (let i = 1; i < argv.length; i++) {
+    const channel = argv[i] as string;
+    if (!shards.has(channel)) {
+      shards.add(channel);
+      addSubscriber(registry.shardChannels, channel, c);
+    }
+    c.flags |= ClientFlag.pubsub;
+    addReplySubscription(c, 'ssubscribe', channel, shards.size);
+  }
+}
+
+function unsubscribeCommand(c: Client, argv: string[]): void {
+  const registry = registryOf(c.server);
+  const names = argv.length > 1 ? argv.slice(1) : [...c.channels];
+  if (names.length === 0) addReplySubscription(c, 'unsubscribe', null, c.subscriptionCount);
+  for (const channel of names) {
+    if (c.channels.delete(channel)) removeSubscriber(registry.channels, channel, c);
+    addReplySubscription(c, 'unsubscribe', channel, c.subscriptionCount);
+  }
+  updatePubsubFlag(registry, c);
+}
+
+function punsubscribeCommand(c: Client, argv: string[]): void {
+  const registry = registryOf(c.server);
+  const names = argv.length > 1 ? argv.slice(1) : [...c.patterns];
+  if (names.length === 0) addReplySubscription(c, 'punsubscribe', null, c.subscriptionCount);
+  for (const pattern of names) {
+    if (c.patterns.delete(pattern)) removeSubscriber(registry.patterns, pattern, c);
+    addReplySubscription(c, 'punsubscribe', pattern, c.subscriptionCount);
+  }
+  updatePubsubFlag(registry, c);
+}
+
+function sunsubscribeCommand(c: Client, argv: string[]): void {
+  const registry = registryOf(c.server);
+  const shards = registry.shardsOf(c);
+  const names = argv.length > 1 ? argv.slice(1) : [...shards];
+  if (names.length === 0) addReplySubscription(c, 'sunsubscribe', null, shards.size);
+  for (const channel of names) {
+    if (shards.delete(channel)) removeSubscriber(registry.shardChannels, channel, c);
+    addReplySubscription(c, 'sunsubscribe', channel, shards.size);
+  }
+  updatePubsubFlag(registry, c);
+}
+
+// ------------------------------------------------------------------ publishing
+
+/** Appends a message to a subscriber's output and makes sure it is written this turn. */
+function deliver(server: Server, target: Client, parts: readonly string[]): void {
+  target.addReplyPushLen(parts.length);
+  for (const part of parts) target.addReplyBulk(part);
+  server.queueFlush(target);
+}
+
+/**
+ * Sends `message` to the channel's subscribers, then to every client whose pattern matches it
+ * (once per matching pattern, as Redis does). Returns the number of deliveries. Exported for
+ * keyspace notifications.
+ */
+export function publishMessage(server: Server, channel: string, message: string): number {
+  const registry = registries.get(server);
+  if (registry === undefined) return 0;
+  let receivers = 0;
+  const subscribers = registry.channels.get(channel);
+  if (subscribers !== undefined) {
+    for (const target of subscribers) deliver(server, target, ['message', channel, message]);
+    receivers += subscribers.size;
+  }
+  for (const [pattern, clients] of registry.patterns) {
+    if (!globMatch(pattern, channel)) continue;
+    for (const target of clients) deliver(server, target, ['pmessage', pattern, channel, message]);
+    receivers += clients.size;
+  }
+  return receivers;
+}
+
+function publishCommand(c: Client, argv: string[]): void {
+  c.addReplyLongLong(publishMessage(c.server, argv[1] as string, argv[2] as string));
+}
+
+function spublishCommand(c: Client, argv: string[]): void {
+  const registry = registries.get(c.server);
+  const channel = argv[1] as string;
+  const subscribers = registry?.shardChannels.get(channel);
+  if (subscribers === undefined) {
+    c.addReplyLongLong(0);
+    return;
+  }
+  for (const target of subscribers) deliver(c.server, target, ['smessage', channel, argv[2] as string]);
+  c.addReplyLongLong(subscribers.size);
+}
+
+// ------------------------------------------------------------------ PUBSUB introspection
+
+/** Active channel names matching an optional pattern; Redis sends them in hash order. */
+function replyChannelNames(c: Client, map: Map<string, Set<Client>> | undefined, pattern?: string): void {
+  const names: string[] = [];
+  if (map !== undefined) {
+    for (const name of map.keys()) if (pattern === undefined || globMatch(pattern, name)) names.push(name);
+  }
+  c.addReplyBulks(names);
+}
+
+function replyNumsub(c: Client, map: Map<string, Set<Client>> | undefined, argv: string[]): void {
+  c.addReplyArrayLen((argv.length - 2) * 2);
+  for (let i = 2; i < argv.length; i++) {
+    const channel = argv[i] as string;
+    c.addReplyBulk(channel);
+    c.addReplyLongLong(map?.get(channel)?.size ?? 0);
+  }
+}
+
+/** Redis echoes the subcommand as the client spelled it, truncated to 128 bytes. */
+function subcommandSyntax(sub: string): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try PUBSUB HELP.`;
+}
+
+function pubsubChannelsCommand(c: Client, argv: string[]): void {
+  if (argv.length > 3) {
+    c.addReplyError(subcommandSyntax(argv[1] as string));
+    return;
+  }
+  replyChannelNames(c, registries.get(c.server)?.channels, argv[2]);
+}
+
+function pubsubShardchannelsCommand(c: Client, argv: string[]): void {
+  if (argv.length > 3) {
+    c.addReplyError(subcommandSyntax(argv[1] as string));
+    return;
+  }
+  replyChannelNames(c, registries.get(c.server)?.shardChannels, argv[2]);
+}
+
+function pubsubNumsubCommand(c: Client, argv: string[]): void {
+  replyNumsub(c, registries.get(c.server)?.channels, argv);
+}
+
+function pubsubShardnumsubCommand(c: Client, argv: string[]): void {
+  replyNumsub(c, registries.get(c.server)?.shardChannels, argv);
+}
+
+function pubsubNumpatCommand(c: Client): void {
+  c.addReplyLongLong(registries.get(c.server)?.patterns.size ?? 0);
+}
+
+function pubsubHelpCommand(c: Client): void {
+  const lines = [
+    'PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+    'CHANNELS [<pattern>]',
+    "    Return the currently active channels matching a <pattern> (default: '*').",
+    'NUMPAT',
+    '    Return number of subscriptions to patterns.',
+    'NUMSUB [<channel> ...]',
+    '    Return the number of subscribers for the specified channels, excluding',
+    '    pattern subscriptions(default: no channels).',
+    'SHARDCHANNELS [<pattern>]',
+    "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+    'SHARDNUMSUB [<shardchannel> ...]',
+    '    Return the number of subscribers for the specified shard level channel(s)',
+    'HELP',
+    '    Prints this help.',
+  ];
+  c.addReplyArrayLen(lines.length);
+  for (const line of lines) c.addReplyStatus(line);
+}
+
+export const pubsubCommands: CommandDef[] = [
+  { name: 'subscribe', handler: subscribeCommand },
+  { name: 'unsubscribe', handler: unsubscribeCommand },
+  { name: 'psubscribe', handler: psubscribeCommand },
+  { name: 'punsubscribe', handler: punsubscribeCommand },
+  { name: 'ssubscribe', handler: ssubscribeCommand },
+  { name: 'sunsubscribe', handler: sunsubscribeCommand },
+  { name: 'publish', handler: publishCommand },
+  { name: 'spublish', handler: spublishCommand },
+  { name: 'pubsub|channels', handler: pubsubChannelsCommand },
+  { name: 'pubsub|numsub', handler: pubsubNumsubCommand },
+  { name: 'pubsub|numpat', handler: pubsubNumpatCommand },
+  { name: 'pubsub|shardchannels', handler: pubsubShardchannelsCommand },
+  { name: 'pubsub|shardnumsub', handler: pubsubShardnumsubCommand },
+  { name: 'pubsub|help', handler: pubsubHelpCommand },
+];
