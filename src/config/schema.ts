@@ -24,6 +24,8 @@ interface EntryBase {
   readonly protected?: boolean;
   /** Whether Vesta acts on the value (set by the server owners); accepted-only when false. */
   readonly honoured?: boolean;
+  /** Redis's HIDDEN_CONFIG (test-only knobs): CONFIG GET finds it by exact name, never by glob. */
+  readonly hidden?: boolean;
 }
 export interface BoolEntry extends EntryBase {
   readonly kind: 'bool';
@@ -145,8 +147,8 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
   { name: 'crash-memcheck-enabled', kind: 'bool', default: true },
   { name: 'daemonize', kind: 'bool', default: false, mutable: false },
   { name: 'databases', kind: 'int', min: 1n, max: 2147483647n, default: 16n, mutable: false },
-  { name: 'dbfilename', kind: 'string', default: 'dump.rdb', protected: true },
-  { name: 'dir', kind: 'string', default: './data', protected: true },
+  { name: 'dbfilename', kind: 'string', default: 'dump.rdb', protected: true, honoured: true },
+  { name: 'dir', kind: 'string', default: './data', protected: true, honoured: true },
   { name: 'disable-thp', kind: 'bool', default: true, mutable: false },
   { name: 'dynamic-hz', kind: 'bool', default: true },
   { name: 'enable-debug-command', kind: 'enum', values: ['no', 'yes', 'local'], default: 'no', mutable: false },
@@ -160,6 +162,7 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
   { name: 'io-threads', kind: 'int', min: 1n, max: 128n, default: 1n, mutable: false },
   { name: 'io-threads-do-reads', kind: 'bool', default: false, mutable: false },
   { name: 'jemalloc-bg-thread', kind: 'bool', default: true },
+  { name: 'key-load-delay', kind: 'int', min: -2147483648n, max: 2147483647n, default: 0n, hidden: true, honoured: true },
   { name: 'latency-monitor-threshold', kind: 'int', min: 0n, max: 9223372036854775807n, default: 0n },
   { name: 'latency-tracking', kind: 'bool', default: true },
   { name: 'latency-tracking-info-percentiles', kind: 'special', default: '50 99 99.9' },
@@ -195,10 +198,11 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
   { name: 'propagation-error-behavior', kind: 'enum', values: ['ignore', 'panic', 'panic-on-replicas'], default: 'ignore' },
   { name: 'protected-mode', kind: 'bool', default: true },
   { name: 'proto-max-bulk-len', kind: 'memory', min: 1048576n, max: I64_MAX, default: 536870912n },
-  { name: 'rdb-del-sync-files', kind: 'bool', default: false },
-  { name: 'rdb-save-incremental-fsync', kind: 'bool', default: true },
-  { name: 'rdbchecksum', kind: 'bool', default: true, mutable: false },
-  { name: 'rdbcompression', kind: 'bool', default: true },
+  { name: 'rdb-del-sync-files', kind: 'bool', default: false, honoured: true },
+  { name: 'rdb-key-save-delay', kind: 'int', min: -2147483648n, max: 2147483647n, default: 0n, hidden: true, honoured: true },
+  { name: 'rdb-save-incremental-fsync', kind: 'bool', default: true, honoured: true },
+  { name: 'rdbchecksum', kind: 'bool', default: true, mutable: false, honoured: true },
+  { name: 'rdbcompression', kind: 'bool', default: true, honoured: true },
   { name: 'repl-backlog-size', kind: 'memory', min: 1n, max: I64_MAX, default: 1048576n },
   { name: 'repl-backlog-ttl', kind: 'int', min: 0n, max: 9223372036854775807n, default: 3600n },
   { name: 'repl-disable-tcp-nodelay', kind: 'bool', default: false },
@@ -220,7 +224,7 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
   { name: 'replicaof', aliases: ['slaveof'], kind: 'special', default: '', mutable: false },
   { name: 'requirepass', kind: 'string', default: '' },
   { name: 'sanitize-dump-payload', kind: 'enum', values: ['no', 'yes', 'clients'], default: 'no' },
-  { name: 'save', kind: 'special', default: '3600 1 300 100 60 10000' },
+  { name: 'save', kind: 'special', default: '3600 1 300 100 60 10000', honoured: true },
   { name: 'server_cpulist', kind: 'string', default: '', mutable: false },
   { name: 'set-max-intset-entries', kind: 'int', min: 0n, max: 9223372036854775807n, default: 512n },
   { name: 'set-proc-title', kind: 'bool', default: true, mutable: false },
@@ -230,7 +234,7 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
   { name: 'slowlog-log-slower-than', kind: 'int', min: -1n, max: 9223372036854775807n, default: 10000n },
   { name: 'slowlog-max-len', kind: 'int', min: 0n, max: 9223372036854775807n, default: 128n },
   { name: 'socket-mark-id', kind: 'int', min: 0n, max: 4294967295n, default: 0n, mutable: false },
-  { name: 'stop-writes-on-bgsave-error', kind: 'bool', default: true },
+  { name: 'stop-writes-on-bgsave-error', kind: 'bool', default: true, honoured: true },
   { name: 'stream-node-max-bytes', kind: 'memory', min: 0n, max: I64_MAX, default: 4096n },
   { name: 'stream-node-max-entries', kind: 'int', min: 0n, max: 9223372036854775807n, default: 100n },
   { name: 'supervised', kind: 'enum', values: ['upstart', 'systemd', 'auto', 'no'], default: 'no', mutable: false },
@@ -263,6 +267,9 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
   { name: 'tracking-table-max-keys', kind: 'int', min: 0n, max: 9223372036854775807n, default: 1000000n },
   { name: 'unixsocket', kind: 'string', default: '', mutable: false },
   { name: 'unixsocketperm', kind: 'octal', default: 0n, mutable: false },
+  // Vesta's own: the longest one slice of a background snapshot (BGSAVE, AOF rewrite) may run
+  // before yielding to clients. Lower means lower client latency during saves, longer saves.
+  { name: 'vesta-snapshot-slice-ms', kind: 'int', min: 0n, max: 1000n, default: 1n, honoured: true },
   { name: 'zset-max-listpack-entries', aliases: ['zset-max-ziplist-entries'], kind: 'int', min: 0n, max: 9223372036854775807n, default: 128n },
   { name: 'zset-max-listpack-value', aliases: ['zset-max-ziplist-value'], kind: 'memory', min: 0n, max: I64_MAX, default: 64n },
 ];
@@ -306,6 +313,7 @@ export function lookupConfig(name: string): ConfigEntry | undefined {
 export function allConfigNames(): { name: string; entry: ConfigEntry }[] {
   const names: { name: string; entry: ConfigEntry }[] = [];
   for (const entry of CONFIG_TABLE) {
+    if (entry.hidden === true) continue;
     names.push({ name: entry.name, entry });
     for (const alias of entry.aliases ?? []) names.push({ name: alias, entry });
   }

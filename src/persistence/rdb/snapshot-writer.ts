@@ -1,0 +1,52 @@
+// Writes a snapshot engine cut as an RDB file: the engine hands over keys slice by slice, the
+// encoder turns them into RDB bytes, and RdbFileWriter puts them in a temp file that replaces
+// the dump only once complete and fsynced. Used by BGSAVE and by the AOF rewrite's preamble.
+// Redis equivalent: rdbSaveRio as run in the fork child.
+
+import type { Config } from '../../config/config.js';
+import type { SnapshotVisitor } from '../../snapshot/engine.js';
+import type { Value } from '../../store/value/types.js';
+import { RdbEncoder } from './encoder.js';
+import { RdbFileWriter, rdbAuxInfo, rdbEncoderOptions } from './save.js';
+
+export class RdbSnapshotWriter implements SnapshotVisitor {
+  readonly writer: RdbFileWriter;
+  readonly #encoder: RdbEncoder;
+  keysWritten = 0;
+
+  constructor(config: Config, targetDir: string, targetName: string, aofBase: boolean) {
+    this.writer = RdbFileWriter.create(targetDir, targetName, config.bool('rdb-save-incremental-fsync'));
+    this.#encoder = new RdbEncoder(this.writer, rdbEncoderOptions(config));
+    this.#encoder.writeHeader();
+    this.#encoder.writeDefaultAux(rdbAuxInfo(aofBase));
+  }
+
+  beginDb(dbIndex: number, keyCount: number, expireCount: number): void {
+    this.#encoder.writeSelectDb(dbIndex);
+    this.#encoder.writeResizeDb(keyCount, expireCount);
+  }
+
+  key(_dbIndex: number, key: string, value: Value, expireAtMs: number | null): void {
+    this.#encoder.writeKey(key, value, expireAtMs);
+    this.keysWritten++;
+  }
+
+  /** Writes are synchronous chunks into the page cache, so the sink never falls behind. */
+  wantsMore(): boolean {
+    return true;
+  }
+
+  drained(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** EOF + checksum, then fsync off the main thread, rename, fsync the directory. */
+  async end(): Promise<void> {
+    this.#encoder.writeEof();
+    await this.writer.commitAsync();
+  }
+
+  abort(): void {
+    this.writer.abort();
+  }
+}
