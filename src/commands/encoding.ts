@@ -10,7 +10,7 @@ const EMBSTR_MAX = 44;
 
 export function objectEncoding(value: Value, _config: Config): string {
   if (typeof value === 'string') {
-    if (value.length <= 20 && typeof parseInt64(value) === 'number') return 'int';
+    if (value.length <= 20 && parseInt64(value) !== null) return 'int';
     return value.length <= EMBSTR_MAX ? 'embstr' : 'raw';
   }
   if (value instanceof HashValue) return value.hashtable ? 'hashtable' : 'listpack';

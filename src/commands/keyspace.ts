@@ -11,6 +11,7 @@ import { DB_INDEX, NO_SUCH_KEY, NOT_INTEGER, SAME_OBJECT, SYNTAX, invalidExpire 
 import { matches, parseCursorOrReply, parseScanOptionsOrReply, scanStep } from './scan.js';
 import type { CommandDef } from './types.js';
 import { objectEncoding } from './encoding.js';
+import { StringEncodings } from './string-encoding.js';
 
 function delCommand(c: Client, argv: string[]): void {
   const ks = c.server.keyspace;
@@ -143,9 +144,11 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
     }
     ks.delete(db, target);
   }
+  const forced = typeof value === 'string' ? StringEncodings.forced(ks, db, source, value) : null;
   ks.delete(db, source);
   ks.add(db, target, value);
   if (expire !== undefined) ks.setExpire(db, target, expire);
+  if (typeof value === 'string') StringEncodings.carry(ks, forced, db, target, value);
   if (nx) c.addReplyLongLong(1);
   else c.addReplyOk();
 }
@@ -199,8 +202,10 @@ function copyCommand(c: Client, argv: string[]): void {
     }
     ks.delete(target, destination);
   }
+  const forced = typeof value === 'string' ? StringEncodings.forced(ks, c.db, source, value) : null;
   ks.add(target, destination, cloneValue(value));
   if (expire !== undefined) ks.setExpire(target, destination, expire);
+  if (typeof value === 'string') StringEncodings.carry(ks, forced, target, destination, value);
   c.addReplyLongLong(1);
 }
 
@@ -219,9 +224,11 @@ function moveCommand(c: Client, argv: string[]): void {
     return;
   }
   const expire = ks.getExpire(c.db, key);
+  const forced = typeof value === 'string' ? StringEncodings.forced(ks, c.db, key, value) : null;
   ks.delete(c.db, key);
   ks.add(target, key, value);
   if (expire !== undefined) ks.setExpire(target, key, expire);
+  if (typeof value === 'string') StringEncodings.carry(ks, forced, target, key, value);
   c.addReplyLongLong(1);
 }
 
@@ -264,13 +271,14 @@ function expireGeneric(c: Client, argv: string[], relative: boolean, unitSeconds
   const ks = c.server.keyspace;
   const db = c.db;
   const key = argv[1] as string;
+  // Redis 7.0 checks the NX/XX/GT/LT options before it parses the time.
+  const flags = parseExpireFlagsOrReply(c, argv);
+  if (flags === null) return;
   const parsed = parseInt64(argv[2] as string);
   if (parsed === null) {
     c.addReplyError(NOT_INTEGER);
     return;
   }
-  const flags = parseExpireFlagsOrReply(c, argv);
-  if (flags === null) return;
   let when = BigInt(parsed);
   const LIMIT = 9223372036854775807n;
   if (unitSeconds) {
@@ -294,11 +302,12 @@ function expireGeneric(c: Client, argv: string[], relative: boolean, unitSeconds
   const whenMs = Number(when);
   const current = ks.getExpire(db, key);
   if (flags !== 0) {
+    // Every given condition must hold; no TTL counts as an infinite one for GT and LT.
     const ok =
-      ((flags & EXPIRE_NX) !== 0 && current === undefined) ||
-      ((flags & EXPIRE_XX) !== 0 && current !== undefined && (flags & (EXPIRE_GT | EXPIRE_LT)) === 0) ||
-      ((flags & EXPIRE_GT) !== 0 && current !== undefined && whenMs > current) ||
-      ((flags & EXPIRE_LT) !== 0 && (current === undefined || whenMs < current));
+      ((flags & EXPIRE_NX) === 0 || current === undefined) &&
+      ((flags & EXPIRE_XX) === 0 || current !== undefined) &&
+      ((flags & EXPIRE_GT) === 0 || (current !== undefined && whenMs > current)) &&
+      ((flags & EXPIRE_LT) === 0 || current === undefined || whenMs < current);
     if (!ok) {
       c.addReplyLongLong(0);
       return;
@@ -417,7 +426,9 @@ function objectEncodingCommand(c: Client, argv: string[]): void {
     c.addReplyNull();
     return;
   }
-  c.addReplyBulk(objectEncoding(value, c.server.config));
+  const key = argv[2] as string;
+  const forced = typeof value === 'string' ? StringEncodings.forced(c.server.keyspace, c.db, key, value) : null;
+  c.addReplyBulk(forced ?? objectEncoding(value, c.server.config));
 }
 
 function objectRefcountCommand(c: Client, argv: string[]): void {

@@ -1,6 +1,7 @@
 // String commands. Values are latin1 strings; integers are 64-bit as in Redis (number in the
 // safe range, bigint beyond it). Redis equivalent: t_string.c.
 
+import { StringEncodings } from './string-encoding.js';
 import type { Client } from '../server/client.js';
 import { formatLongDouble, addLongDouble, parseLongDouble } from '../util/long-double.js';
 import { INT64_MAX, INT64_MIN, parseInt64 } from '../util/numbers.js';
@@ -115,10 +116,14 @@ export function expireAtMsOrReply(
     c.addReplyError(invalidExpire(command));
     return null;
   }
-  let ms = value;
-  if ((flags & (SET_EX | SET_EXAT)) !== 0) ms = value * 1000n;
+  const unitSeconds = (flags & (SET_EX | SET_EXAT)) !== 0;
+  if (unitSeconds && value > INT64_MAX / 1000n) {
+    c.addReplyError(invalidExpire(command));
+    return null;
+  }
+  let ms = unitSeconds ? value * 1000n : value;
   if ((flags & (SET_EX | SET_PX)) !== 0) ms += BigInt(c.server.keyspace.now);
-  if (ms > INT64_MAX || value > INT64_MAX / 1000n) {
+  if (ms > INT64_MAX) {
     c.addReplyError(invalidExpire(command));
     return null;
   }
@@ -157,6 +162,7 @@ function setGeneric(c: Client, key: string, value: string, flags: number, expire
     return;
   }
   ks.setKey(db, key, value, (flags & SET_KEEPTTL) !== 0);
+  StringEncodings.unmark(ks, db, key);
   if (expireAtMs !== null) {
     ks.setExpire(db, key, expireAtMs);
     ks.dirty--; // SET with an expire counts as one change, as in Redis
@@ -174,6 +180,7 @@ function setnxCommand(c: Client, argv: string[]): void {
     return;
   }
   ks.setKey(c.db, key, argv[2] as string);
+  StringEncodings.unmark(ks, c.db, key);
   c.addReplyLongLong(1);
 }
 
@@ -200,16 +207,17 @@ function getexCommand(c: Client, argv: string[]): void {
   const key = argv[1] as string;
   const spec = parseSetOptions(c, argv, 2, true);
   if (spec === null) return;
-  let expireAtMs: number | null = null;
-  if (spec.expireArg !== null) {
-    expireAtMs = expireAtMsOrReply(c, spec.flags, spec.expireArg, 'getex');
-    if (expireAtMs === null) return;
-  }
+  // Redis 7.0 looks the key up (null, WRONGTYPE) before it validates the expire time.
   const value = getStringOrReply(c, key);
   if (value === undefined) return;
   if (value === null) {
     c.addReplyNull();
     return;
+  }
+  let expireAtMs: number | null = null;
+  if (spec.expireArg !== null) {
+    expireAtMs = expireAtMsOrReply(c, spec.flags, spec.expireArg, 'getex');
+    if (expireAtMs === null) return;
   }
   const ks = c.server.keyspace;
   if (expireAtMs !== null) {
@@ -251,7 +259,10 @@ function msetGeneric(c: Client, argv: string[], nx: boolean): void {
       }
     }
   }
-  for (let i = 1; i < argv.length; i += 2) ks.setKey(db, argv[i] as string, argv[i + 1] as string);
+  for (let i = 1; i < argv.length; i += 2) {
+    ks.setKey(db, argv[i] as string, argv[i + 1] as string);
+    StringEncodings.unmark(ks, db, argv[i] as string);
+  }
   if (nx) c.addReplyLongLong(1);
   else c.addReplyOk();
 }
@@ -292,6 +303,7 @@ function incrDecr(c: Client, key: string, delta: number | bigint): void {
   const text = String(result);
   if (current === undefined) ks.add(db, key, text);
   else ks.setKey(db, key, text, true);
+  StringEncodings.unmark(ks, db, key);
   c.addReplyLongLong(result);
 }
 
@@ -342,6 +354,8 @@ function incrbyfloatCommand(c: Client, argv: string[]): void {
   const text = formatLongDouble(sum);
   if (current === undefined) ks.add(db, key, text);
   else ks.setKey(db, key, text, true);
+  // A fresh string object, never re-encoded as an integer.
+  StringEncodings.of(ks).mark(db, key, text, text.length <= 44 ? 'embstr' : 'raw');
   c.propagateArgv = ['SET', key, text, 'KEEPTTL'];
   c.addReplyBulk(text);
 }
@@ -367,7 +381,10 @@ function appendCommand(c: Client, argv: string[]): void {
     c.addReplyError(STRING_TOO_LONG);
     return;
   }
-  ks.setKey(db, key, current + (argv[2] as string), true);
+  const appended = current + (argv[2] as string);
+  ks.setKey(db, key, appended, true);
+  // APPEND to an existing key changes the object in place: Redis leaves it raw.
+  StringEncodings.of(ks).mark(db, key, appended, 'raw');
   c.addReplyLongLong(total);
 }
 
@@ -436,6 +453,7 @@ function setrangeCommand(c: Client, argv: string[]): void {
   const next = padded.slice(0, offset) + patch + padded.slice(offset + patch.length);
   if (current === undefined) ks.add(db, key, next);
   else ks.setKey(db, key, next, true);
+  StringEncodings.of(ks).mark(db, key, next, 'raw');
   c.addReplyLongLong(next.length);
 }
 
