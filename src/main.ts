@@ -9,6 +9,7 @@ import type { Config } from './config/config.js';
 import { ConfigFileError, loadConfig } from './config/parse.js';
 import { Logger, type LogLevel } from './observe/log.js';
 import { attachPersistence } from './persistence/attach.js';
+import { lockDataDir } from './persistence/lock.js';
 import { REDIS_VERSION, Server, VESTA_VERSION } from './server/server.js';
 
 export interface StartOptions {
@@ -33,11 +34,19 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
   log.notice(config.configFile === null ? 'Configuration loaded (no config file, using defaults)' : 'Configuration loaded');
   const dir = config.str('dir');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // One server per data directory: a second one would rewrite the same dump and AOF.
+  const lock = lockDataDir(dir);
   const server = new Server(config, log);
+  server.addHooks({ closed: () => lock.release() });
   const persistence = attachPersistence(server);
   log.notice('Server initialized');
   await persistence.load();
-  await server.listen();
+  try {
+    await server.listen();
+  } catch (error: unknown) {
+    lock.release();
+    throw error;
+  }
   return server;
 }
 
