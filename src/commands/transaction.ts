@@ -3,7 +3,8 @@
 // the AOF wrapped in MULTI/EXEC so a crash can never log half a transaction.
 // Redis equivalent: multi.c.
 
-import { call } from '../server/dispatch.js';
+import { assert } from '../assert.js';
+import { call, resolveCommand } from '../server/dispatch.js';
 import { ClientFlag, type Client } from '../server/client.js';
 import type { CommandDef } from './types.js';
 
@@ -55,18 +56,12 @@ function execCommand(c: Client): void {
   server.beginPropagationBlock();
   try {
     for (const queued of queue) {
-      const cmd = server.commands.lookup(queued.argv[0] as string);
-      const resolved =
-        cmd?.subcommands != null && queued.argv.length >= 2
-          ? (cmd.subcommands.get((queued.argv[1] as string).toLowerCase()) ?? cmd)
-          : cmd;
-      if (resolved === undefined || resolved.handler === null) continue;
-      const denied = resolved.flags & 1 ? server.writeDeniedReason() : null;
-      if (denied !== null) {
-        c.addReplyError(denied);
-        continue;
-      }
-      call(server, c, resolved, queued.argv);
+      // Every queued command passed dispatch's checks when it was queued, and the write
+      // refusals (MISCONF...) were applied to EXEC as a whole, as Redis does.
+      const cmd = resolveCommand(server, queued.argv);
+      // Skipping one would make the reply shorter than the array length already sent.
+      assert(cmd !== undefined && cmd.handler !== null, 'a queued command resolves to a handler');
+      call(server, c, cmd, queued.argv);
     }
   } finally {
     server.endPropagationBlock();

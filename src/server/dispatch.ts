@@ -57,13 +57,9 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
     return;
   }
   const topName = cmd.parent === null ? cmd.fullName : cmd.parent.fullName;
-  if (c.has(ClientFlag.multi) && !MULTI_CONTROL.has(topName)) {
-    if ((cmd.flags & CommandFlag.noMulti) !== 0) {
-      rejectCommand(server, c, 'ERR Command not allowed inside a transaction', cmd);
-      return;
-    }
-    c.queue.push({ name: cmd.fullName, argv });
-    c.addReplyStatus('QUEUED');
+  const queueing = c.has(ClientFlag.multi) && !MULTI_CONTROL.has(topName);
+  if (queueing && (cmd.flags & CommandFlag.noMulti) !== 0) {
+    rejectCommand(server, c, 'ERR Command not allowed inside a transaction', cmd);
     return;
   }
   if (c.resp === 2 && c.has(ClientFlag.pubsub) && !PUBSUB_ALLOWED.has(topName)) {
@@ -75,28 +71,51 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
     );
     return;
   }
-  const denied = checkDenied(server, cmd);
+  // As in Redis, state-based refusals (LOADING, MISCONF, OOM) apply before queueing, so a
+  // refused command inside MULTI makes EXEC fail with EXECABORT.
+  const denied = checkDenied(server, c, cmd);
   if (denied !== null) {
     rejectCommand(server, c, denied, cmd);
+    return;
+  }
+  if (queueing) {
+    c.queue.push({ name: cmd.fullName, argv });
+    c.addReplyStatus('QUEUED');
     return;
   }
   call(server, c, cmd, argv);
 }
 
 /** Reasons a command may not run now that do not depend on its arguments. */
-function checkDenied(server: Server, cmd: Command): string | null {
+function checkDenied(server: Server, c: Client, cmd: Command): string | null {
   if (server.loading && (cmd.flags & CommandFlag.loading) === 0) {
     return 'LOADING Redis is loading the dataset in memory';
   }
-  if ((cmd.flags & CommandFlag.write) !== 0) {
+  // EXEC counts as a write (and as denyoom) when its transaction contains one.
+  const inExec = cmd.fullName === 'exec' && c.has(ClientFlag.multi);
+  const flags = inExec ? cmd.flags | queuedFlags(server, c) : cmd.flags;
+  if ((flags & CommandFlag.write) !== 0) {
     const reason = server.writeDeniedReason();
     if (reason !== null) return reason;
   }
-  if ((cmd.flags & CommandFlag.denyoom) !== 0) {
+  if ((flags & CommandFlag.denyoom) !== 0) {
     const reason = server.oomReason();
     if (reason !== null) return reason;
   }
   return null;
+}
+
+function queuedFlags(server: Server, c: Client): number {
+  let flags = 0;
+  for (const queued of c.queue) flags |= resolveCommand(server, queued.argv)?.flags ?? 0;
+  return flags;
+}
+
+/** The command (or subcommand) an argv names, as dispatch resolved it; for queued commands. */
+export function resolveCommand(server: Server, argv: readonly string[]): Command | undefined {
+  const cmd = server.commands.lookup(argv[0] as string);
+  if (cmd?.subcommands == null || argv.length < 2) return cmd;
+  return cmd.subcommands.get((argv[1] as string).toLowerCase()) ?? cmd;
 }
 
 /**
@@ -132,8 +151,17 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
 function rejectCommand(server: Server, c: Client, error: string, cmd?: Command): void {
   if (cmd !== undefined) cmd.stats.rejectedCalls++;
   if (c.has(ClientFlag.multi)) c.flags |= ClientFlag.dirtyExec;
+  if (cmd?.fullName === 'exec') {
+    // A rejected EXEC (arity, NOAUTH) discards the transaction, in MULTI or not, and Redis words
+    // it as an abort: "EXECABORT ... because of: NOAUTH ..." (a plain ERR loses its code).
+    c.queue = [];
+    c.flags &= ~(ClientFlag.multi | ClientFlag.dirtyCas | ClientFlag.dirtyExec);
+    server.watches.unwatchAll(c);
+    const reason = error.startsWith('ERR ') ? error.slice(4) : error;
+    c.addReplyError(`EXECABORT Transaction discarded because of: ${reason}`);
+    return;
+  }
   c.addReplyError(error);
-  void server;
 }
 
 function truncate(text: string, max: number): string {

@@ -42,7 +42,6 @@ export class Recorder {
   async step(args: string[] | null, token: string): Promise<string> {
     const name = args?.[0]?.toUpperCase() ?? '';
     const single = args !== null && (this.inMulti || name === 'MULTI');
-    if (name === 'MULTI') this.inMulti = true;
     if (name === 'EXEC' || name === 'DISCARD' || name === 'RESET') this.inMulti = false;
     if (args === null && this.inMulti) return '';
     let bytes = args === null ? '' : encodeCommand(args);
@@ -55,6 +54,7 @@ export class Recorder {
       if (end > 0) {
         const out = this.#buffer.slice(0, end);
         this.#buffer = this.#buffer.slice(end);
+        if (name === 'MULTI' && out === '+OK\r\n') this.inMulti = true;
         return out;
       }
       if (this.#closed) throw new Error(`connection closed during ${token}: ${JSON.stringify(this.#buffer)}`);
