@@ -40,11 +40,18 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
   server.addHooks({ closed: () => lock.release() });
   const persistence = attachPersistence(server);
   log.notice('Server initialized');
-  await persistence.load();
+  // Listen first, as Redis does: while the dataset loads, clients get -LOADING and INFO shows
+  // the loading progress. A load that fails closes the server again.
   try {
     await server.listen();
   } catch (error: unknown) {
     lock.release();
+    throw error;
+  }
+  try {
+    await persistence.load();
+  } catch (error: unknown) {
+    await server.shutdown({ save: false, reason: 'Loading the dataset failed' });
     throw error;
   }
   return server;

@@ -228,35 +228,39 @@ function xorValueDigest(digest: Buffer, value: Value, hasExpire: boolean): void 
   if (hasExpire) xorDigest(digest, latin1('!!expire!!'));
 }
 
-export function datasetDigest(dbs: readonly Database[], now: number): string {
+/**
+ * DEBUG DIGEST: per db with keys, the db index is mixed in; per key, a digest of the key mixed
+ * with its value's digest is xored in, so key order does not matter. Keys are read as stored,
+ * logically expired ones included, exactly as Redis iterates its dict (checked against
+ * redis-server 7.0.15 on every type and encoding). An empty dataset gives 40 zeros.
+ */
+export function datasetDigest(dbs: readonly Database[]): string {
   const final = Buffer.alloc(20);
-  let empty = true;
   for (const db of dbs) {
     if (db.dict.size === 0) continue;
     mixDigest(final, be32(db.id));
     for (const [key, value] of db.dict) {
-      const when = db.expires.get(key);
-      if (when !== undefined && when <= now) continue;
-      empty = false;
       const digest = Buffer.alloc(20);
       mixDigest(digest, latin1(key));
-      xorValueDigest(digest, value, when !== undefined);
+      xorValueDigest(digest, value, db.expires.has(key));
       xorDigest(final, digest);
     }
   }
-  return empty ? '0'.repeat(40) : final.toString('hex');
+  return final.toString('hex');
 }
 
 function debugDigest(c: Client): void {
-  c.addReplyStatus(datasetDigest(c.server.keyspace.dbs, c.server.keyspace.now));
+  c.addReplyStatus(datasetDigest(c.server.keyspace.dbs));
 }
 
 function debugDigestValue(c: Client, argv: string[]): void {
   c.addReplyArrayLen(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
-    const value = c.server.keyspace.peek(c.db, argv[i] as string);
+    // Read without expiring, as Redis does: a debug command sees logically expired keys too.
+    const key = argv[i] as string;
+    const value = c.db.dict.get(key);
     const digest = Buffer.alloc(20);
-    if (value !== undefined) xorValueDigest(digest, value, false);
+    if (value !== undefined) xorValueDigest(digest, value, c.db.expires.has(key));
     c.addReplyStatus(digest.toString('hex'));
   }
 }

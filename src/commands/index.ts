@@ -3,6 +3,7 @@
 
 import { connectionCommands } from './connection.js';
 import { keyspaceCommands } from './keyspace.js';
+import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './string.js';
@@ -13,6 +14,7 @@ export function allCommandDefs(): CommandDef[] {
   return [
     ...connectionCommands,
     ...keyspaceCommands,
+    ...persistenceCommands,
     ...pubsubCommands,
     ...serverCommands,
     ...stringCommands,

@@ -3,6 +3,7 @@
 // Redis equivalent: the persistence parts of server.c's main/serverCron/prepareForShutdown.
 
 import type { Server } from '../server/server.js';
+import { attachRdb } from './persistence.js';
 
 export interface Persistence {
   /** Loads the dataset from disk (AOF or RDB per config). Throws when the files are unusable. */
@@ -10,8 +11,11 @@ export interface Persistence {
 }
 
 export function attachPersistence(server: Server): Persistence {
-  void server;
+  const rdb = attachRdb(server);
   return {
-    load: async () => {},
+    load: async () => {
+      // TODO(issue 6): with appendonly yes the AOF (with its RDB preamble) is loaded instead.
+      if (!server.config.bool('appendonly')) await rdb.load();
+    },
   };
 }

@@ -1,0 +1,366 @@
+// RDB persistence policy for one server: when to save (SAVE, save points in cron, SHUTDOWN,
+// FLUSHALL, DEBUG RELOAD), loading at start-up, the state INFO persistence reports, and the
+// MISCONF refusal after a failed background save. The file work is in rdb/save.ts and
+// rdb/load.ts; this file decides and records, and never touches bytes or files itself.
+// Redis equivalent: rdb.c (saveCommand, lastsaveCommand), serverCron's save-point check,
+// prepareForShutdown, flushallCommand's save, debug.c's DEBUG RELOAD, and the persistence part
+// of genRedisInfoString (server.c).
+
+import { addInfoProvider, type InfoFields } from '../observe/info.js';
+import type { Client } from '../server/client.js';
+import type { Server } from '../server/server.js';
+import * as fs from '../platform/fs.js';
+import { rdbFilePath, RdbLoadError, rdbLoad, rdbLoadSync, type LoadingProgress,
+  type RdbLoadResult } from './rdb/load.js';
+import { RdbSaveError, rdbSaveSync } from './rdb/save.js';
+
+/** Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed background save, wait this long. */
+const BGSAVE_RETRY_DELAY_SEC = 5;
+
+/** Redis's shared.bgsaveerr, the MISCONF reply to writes after a failed background save. */
+const MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to " +
+  'persist to disk. Commands that may modify the data set are disabled, because this instance ' +
+  'is configured to report errors during writes if RDB snapshotting fails ' +
+  '(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the ' +
+  'RDB error.';
+
+/**
+ * The RDB state of one server: what INFO persistence reports and what the save policy reads.
+ * The background-save fields are set by the snapshot engine (issue 5), which owns BGSAVE.
+ */
+export class RdbState {
+  /** Unix seconds of the last successful save (LASTSAVE); server start until then. */
+  lastSaveSec = Math.floor(Date.now() / 1000);
+  /** Unix seconds of the last background save attempt (save-point retry delay). */
+  lastBgsaveTrySec = 0;
+  lastBgsaveStatus: 'ok' | 'err' = 'ok';
+  lastBgsaveTimeSec = -1;
+  /** Performance-clock ms when the running background save started, or null when none runs. */
+  bgsaveStartedMs: number | null = null;
+  /** Save attempts, synchronous and background (rdb_saves). */
+  saves = 0;
+  /** Keys written / to write by the running save (current_save_keys_*). */
+  saveKeysProcessed = 0;
+  saveKeysTotal = 0;
+  lastLoadKeysLoaded = 0;
+  lastLoadKeysExpired = 0;
+  readonly loading: LoadingProgress = { startSec: 0, totalBytes: 0, loadedBytes: 0,
+    rdbUsedMemBytes: 0 };
+  /**
+   * True when the dump on disk was made only to feed a replica (replication sets it), so
+   * rdb-del-sync-files may delete it when no persistence is configured.
+   */
+  dumpMadeForReplication = false;
+
+  get bgsaveInProgress(): boolean {
+    return this.bgsaveStartedMs !== null;
+  }
+}
+
+const states = new WeakMap<Server, RdbState>();
+
+/** The RDB state of `server` (created by attachRdb). */
+export function rdbState(server: Server): RdbState {
+  let state = states.get(server);
+  if (state === undefined) {
+    state = new RdbState();
+    states.set(server, state);
+  }
+  return state;
+}
+
+/**
+ * Installs RDB persistence on a server: cron save points, shutdown and FLUSHALL saves, DEBUG
+ * RELOAD, MISCONF and INFO persistence. Returns the start-up loader (for appendonly no).
+ */
+export function attachRdb(server: Server): { load(): Promise<void> } {
+  const state = rdbState(server);
+  server.addHooks({
+    cron: () => rdbCron(server),
+    shutdown: ({ save }) => {
+      saveOnShutdown(server, save);
+      return Promise.resolve();
+    },
+    afterFlushAll: () => saveAfterFlushAll(server),
+    debugReload: (c, argv) => debugReload(server, c, argv),
+    writeDeniedReason: () => {
+      const config = server.config;
+      const refuse = config.bool('stop-writes-on-bgsave-error') &&
+        config.savePoints().length > 0 && state.lastBgsaveStatus === 'err';
+      return refuse ? MISCONF : null;
+    },
+  });
+  addInfoProvider(server, 'persistence', (s) => persistenceInfo(s));
+  return { load: () => loadAtStartup(server) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saving.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A synchronous save of the whole dataset to dir/dbfilename (SAVE, SHUTDOWN, FLUSHALL). Logs
+ * the outcome as Redis does and records it; true on success. File errors are reported, never
+ * thrown; the previous dump is then untouched.
+ */
+export function saveSync(server: Server): boolean {
+  const state = rdbState(server);
+  state.saves++;
+  try {
+    rdbSaveSync(server);
+  } catch (error: unknown) {
+    if (!(error instanceof RdbSaveError)) throw error;
+    server.log.warning(error.message);
+    return false;
+  }
+  server.log.notice('DB saved on disk');
+  server.keyspace.dirty = 0;
+  state.lastSaveSec = Math.floor(Date.now() / 1000);
+  state.lastBgsaveStatus = 'ok';
+  return true;
+}
+
+/**
+ * What a save point runs. For now a synchronous save standing in for BGSAVE: its outcome is
+ * recorded as a background save's (rdb_last_bgsave_status, MISCONF, the retry delay).
+ * TODO(issue 5): replace with BGSAVE on the fork-less snapshot engine.
+ */
+export function triggerBackgroundSave(server: Server): boolean {
+  const state = rdbState(server);
+  const startedMs = performance.now();
+  state.lastBgsaveTrySec = Math.floor(Date.now() / 1000);
+  const ok = saveSync(server);
+  state.lastBgsaveStatus = ok ? 'ok' : 'err';
+  state.lastBgsaveTimeSec = Math.floor((performance.now() - startedMs) / 1000);
+  return ok;
+}
+
+/** serverCron's part: save points, and rdb-del-sync-files. */
+function rdbCron(server: Server): void {
+  const state = rdbState(server);
+  if (server.loading || state.bgsaveInProgress) return;
+  const nowSec = Math.floor(Date.now() / 1000);
+  const dirty = server.keyspace.dirty;
+  const retryAllowed = state.lastBgsaveStatus === 'ok' ||
+    nowSec - state.lastBgsaveTrySec > BGSAVE_RETRY_DELAY_SEC;
+  for (const point of server.config.savePoints()) {
+    if (dirty >= point.changes && nowSec - state.lastSaveSec > point.seconds && retryAllowed) {
+      server.log.notice(`${point.changes} changes in ${point.seconds} seconds. Saving...`);
+      triggerBackgroundSave(server);
+      break;
+    }
+  }
+  removeRdbUsedToSyncReplicas(server);
+}
+
+/**
+ * rdb-del-sync-files: with no persistence configured, a dump that only existed to feed a
+ * replica is deleted. Replication (a later issue) sets dumpMadeForReplication.
+ */
+function removeRdbUsedToSyncReplicas(server: Server): void {
+  const state = rdbState(server);
+  const config = server.config;
+  if (!state.dumpMadeForReplication || !config.bool('rdb-del-sync-files')) return;
+  if (config.savePoints().length > 0 || config.bool('appendonly')) return;
+  state.dumpMadeForReplication = false;
+  server.log.notice('Removing the RDB file used to feed replicas in a persistence-less instance');
+  try {
+    fs.unlinkIfExistsSync(rdbFilePath(config));
+  } catch (error: unknown) {
+    if (fs.errorCode(error) === null) throw error;
+    server.log.warning(`Unable to remove the RDB file: ${fs.describeFsError(error)}`);
+  }
+}
+
+/**
+ * SHUTDOWN: save first when save points are configured (or SHUTDOWN SAVE), unless NOSAVE. A
+ * failed save throws, which aborts the shutdown ("Errors trying to SHUTDOWN").
+ */
+function saveOnShutdown(server: Server, save: boolean | null): void {
+  if (save === false) return;
+  if (save !== true && server.config.savePoints().length === 0) return;
+  if (server.loading) {
+    // A partial dataset must never replace the dump being loaded.
+    server.log.warning('Not saving the final RDB snapshot: the dataset is still loading.');
+    return;
+  }
+  // TODO(issue 5): a background save in progress is abandoned here (Redis kills its child).
+  server.log.notice('Saving the final RDB snapshot before exiting.');
+  if (!saveSync(server)) {
+    server.log.warning("Error trying to save the DB, can't exit.");
+    throw new RdbSaveError("Error trying to save the DB, can't exit.", null);
+  }
+}
+
+/**
+ * FLUSHALL with save points saves the (now empty) dataset right away, as Redis does, so a
+ * restart cannot bring the flushed keys back. Redis counts the FLUSHALL itself as one change
+ * after that save, hence dirty = 1.
+ */
+function saveAfterFlushAll(server: Server): void {
+  if (server.config.savePoints().length === 0) return;
+  // TODO(issue 5): Redis first kills a running background save here.
+  if (saveSync(server)) server.keyspace.dirty = 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading.
+// ---------------------------------------------------------------------------------------------
+
+/** Start-up load of dir/dbfilename. Missing file: empty start. Corrupt: throws RdbLoadError. */
+async function loadAtStartup(server: Server): Promise<void> {
+  const state = rdbState(server);
+  const started = performance.now();
+  let result: RdbLoadResult | null;
+  try {
+    result = await rdbLoad(server, { progress: state.loading });
+  } catch (error: unknown) {
+    if (!(error instanceof RdbLoadError)) throw error;
+    server.log.warning(error.message);
+    throw new RdbLoadError(error.path, error.offset, `${causeOf(error)}. Vesta refuses to ` +
+      'start rather than run with an empty or partial dataset and later save it over this ' +
+      'file: repair or move the file (redis-check-rdb shows the problem)', error);
+  }
+  if (result === null) return;
+  recordLoad(state, result);
+  server.log.notice(`DB loaded from disk: ${((performance.now() - started) / 1000).toFixed(3)} ` +
+    'seconds');
+}
+
+function causeOf(error: RdbLoadError): string {
+  const prefix = `Failed loading RDB file ${error.path}` +
+    (error.offset === null ? '' : ` at offset ${error.offset}`) + ': ';
+  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+}
+
+function recordLoad(state: RdbState, result: RdbLoadResult): void {
+  state.lastLoadKeysLoaded = result.keysLoaded;
+  state.lastLoadKeysExpired = result.keysExpired;
+}
+
+/**
+ * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the dataset, load the dump back, all
+ * inside one command. The dirty counter is what the save left (loading adds no changes).
+ */
+function debugReload(server: Server, c: Client, argv: string[]): boolean {
+  let merge = false;
+  let flush = true;
+  let save = true;
+  for (let i = 2; i < argv.length; i++) {
+    const option = (argv[i] as string).toLowerCase();
+    if (option === 'merge') merge = true;
+    else if (option === 'noflush') flush = false;
+    else if (option === 'nosave') save = false;
+    else {
+      c.addReplyError('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+      return true;
+    }
+  }
+  if (save && !saveSync(server)) {
+    c.addReplyError('ERR');
+    return true;
+  }
+  const keyspace = server.keyspace;
+  const dirty = keyspace.dirty;
+  if (flush) keyspace.flushAll();
+  keyspace.dirty = dirty;
+  let result: RdbLoadResult | null = null;
+  try {
+    result = rdbLoadSync(server, { allowDuplicates: merge, progress: rdbState(server).loading });
+    if (result === null) {
+      server.log.warning(`Failed loading RDB file ${rdbFilePath(server.config)}: ` +
+        'No such file or directory');
+    }
+  } catch (error: unknown) {
+    if (!(error instanceof RdbLoadError)) throw error;
+    server.log.warning(error.message);
+  }
+  if (result === null) {
+    c.addReplyError('ERR Error trying to load the RDB dump, check server logs.');
+    return true;
+  }
+  recordLoad(rdbState(server), result);
+  server.log.warning('DB reloaded by DEBUG RELOAD');
+  c.addReplyOk();
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// INFO persistence, field for field in Redis 7.0's order.
+// ---------------------------------------------------------------------------------------------
+
+function persistenceInfo(server: Server): InfoFields {
+  const state = rdbState(server);
+  const bgsaveRunningSec = state.bgsaveStartedMs === null ? -1
+    : Math.floor((performance.now() - state.bgsaveStartedMs) / 1000);
+  const fields: InfoFields = [
+    ['loading', server.loading ? 1 : 0],
+    ['async_loading', 0],
+    ['current_cow_peak', 0],
+    ['current_cow_size', 0],
+    ['current_cow_size_age', 0],
+    ['current_fork_perc', '0.00'],
+    ['current_save_keys_processed', state.saveKeysProcessed],
+    ['current_save_keys_total', state.saveKeysTotal],
+    ['rdb_changes_since_last_save', server.keyspace.dirty],
+    ['rdb_bgsave_in_progress', state.bgsaveInProgress ? 1 : 0],
+    ['rdb_last_save_time', state.lastSaveSec],
+    ['rdb_last_bgsave_status', state.lastBgsaveStatus],
+    ['rdb_last_bgsave_time_sec', state.lastBgsaveTimeSec],
+    ['rdb_current_bgsave_time_sec', bgsaveRunningSec],
+    ['rdb_saves', state.saves],
+    ['rdb_last_cow_size', 0],
+    ['rdb_last_load_keys_expired', state.lastLoadKeysExpired],
+    ['rdb_last_load_keys_loaded', state.lastLoadKeysLoaded],
+    ...aofInfoFields(server),
+    ['module_fork_in_progress', 0],
+    ['module_fork_last_cow_size', 0],
+    ...aofEnabledInfoFields(server),
+  ];
+  if (server.loading) fields.push(...loadingInfoFields(state.loading));
+  return fields;
+}
+
+// ---- AOF placeholders: the AOF engineer (issue 6) replaces these two functions. ------------
+
+/** aof_enabled ... aof_last_cow_size, fixed until the AOF exists. */
+function aofInfoFields(server: Server): InfoFields {
+  void server;
+  return [
+    ['aof_enabled', 0],
+    ['aof_rewrite_in_progress', 0],
+    ['aof_rewrite_scheduled', 0],
+    ['aof_last_rewrite_time_sec', -1],
+    ['aof_current_rewrite_time_sec', -1],
+    ['aof_last_bgrewrite_status', 'ok'],
+    ['aof_rewrites', 0],
+    ['aof_rewrites_consecutive_failures', 0],
+    ['aof_last_write_status', 'ok'],
+    ['aof_last_cow_size', 0],
+  ];
+}
+
+/** aof_current_size ... aof_delayed_fsync, which Redis adds only while the AOF is on. */
+function aofEnabledInfoFields(server: Server): InfoFields {
+  void server;
+  return [];
+}
+
+// ---- end of AOF placeholders ---------------------------------------------------------------
+
+/** The loading_* block, with Redis's percentage and ETA arithmetic. */
+function loadingInfoFields(p: LoadingProgress): InfoFields {
+  const perc = p.totalBytes === 0 ? 0 : (p.loadedBytes / (p.totalBytes + 1)) * 100;
+  const remainingBytes = p.totalBytes === 0 ? 1 : p.totalBytes - p.loadedBytes;
+  const elapsedSec = Math.floor(Date.now() / 1000) - p.startSec;
+  const etaSec = elapsedSec === 0 ? 1
+    : Math.floor((elapsedSec * remainingBytes) / (p.loadedBytes + 1));
+  return [
+    ['loading_start_time', p.startSec],
+    ['loading_total_bytes', p.totalBytes],
+    ['loading_rdb_used_mem', p.rdbUsedMemBytes],
+    ['loading_loaded_bytes', p.loadedBytes],
+    ['loading_loaded_perc', perc.toFixed(2)],
+    ['loading_eta_seconds', etaSec],
+  ];
+}

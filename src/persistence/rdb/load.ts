@@ -1,0 +1,315 @@
+// Loading a dump into the keyspace: at start-up (appendonly no) and for DEBUG RELOAD. Streams the
+// decoder's events into the keyspace through its write path (Keyspace.add / setExpire), drops keys
+// whose expire time has passed, logs what Redis logs, and keeps the INFO loading_* progress up to
+// date. A dump that cannot be read completely is never half-used at start-up: the error names the
+// file, the byte offset and the cause, and the server refuses to start. It never writes files.
+// Redis equivalent: rdb.c, rdbLoad / rdbLoadRio (load side) and loadDataFromDisk in server.c.
+
+import { join } from 'node:path';
+import { assert } from '../../assert.js';
+import type { Config } from '../../config/config.js';
+import type { Logger } from '../../observe/log.js';
+import * as fs from '../../platform/fs.js';
+import type { Database, Keyspace } from '../../store/keyspace.js';
+import { RdbDecoder, type RdbEvent } from './decoder.js';
+import { describeKey, RdbError } from './errors.js';
+import { delayMicroseconds } from './save.js';
+
+/** A dump that could not be loaded. `offset` is null when the file could not even be read. */
+export class RdbLoadError extends Error {
+  override readonly name = 'RdbLoadError';
+  readonly code = 'VESTA_ERR_RDB_LOAD';
+  readonly path: string;
+  readonly offset: number | null;
+
+  constructor(path: string, offset: number | null, cause: string, origin?: unknown) {
+    super(`Failed loading RDB file ${path}` + (offset === null ? '' : ` at offset ${offset}`) +
+      `: ${cause}`, { cause: origin });
+    this.path = path;
+    this.offset = offset;
+  }
+}
+
+/** What INFO persistence shows while a load runs (loading_* fields). Updated in place. */
+export interface LoadingProgress {
+  startSec: number;
+  totalBytes: number;
+  loadedBytes: number;
+  /** used-mem from the dump's aux fields (loading_rdb_used_mem). */
+  rdbUsedMemBytes: number;
+}
+
+export interface RdbLoadResult {
+  keysLoaded: number;
+  keysExpired: number;
+  /** RDB format version of the file. */
+  version: number;
+  seconds: number;
+}
+
+export interface RdbLoadOptions {
+  /** DEBUG RELOAD MERGE: a key already present is replaced; otherwise it is an error. */
+  allowDuplicates?: boolean;
+  /** Kept up to date while loading, for INFO. */
+  progress?: LoadingProgress;
+}
+
+/** What the loader needs from the server. */
+export interface RdbLoadTarget {
+  config: Config;
+  keyspace: Keyspace;
+  log: Logger;
+  loading: boolean;
+}
+
+/** Time slice of one step of an asynchronous load, between event-loop turns. */
+const LOAD_SLICE_MS = 20;
+/** Progress is logged at most this often on large files. */
+const PROGRESS_LOG_INTERVAL_MS = 5000;
+
+/** dir/dbfilename. */
+export function rdbFilePath(config: Config): string {
+  return join(config.str('dir'), config.str('dbfilename'));
+}
+
+/**
+ * Loads dir/dbfilename synchronously (DEBUG RELOAD). Returns null when there is no file.
+ * Throws RdbLoadError when the file is unreadable, corrupt or inconsistent; keys read before
+ * the problem stay loaded (the caller decides; at start-up the process exits).
+ */
+export function rdbLoadSync(target: RdbLoadTarget, options: RdbLoadOptions = {}):
+  RdbLoadResult | null {
+  const loader = RdbLoader.open(target, options);
+  if (loader === null) return null;
+  try {
+    while (!loader.step(Infinity)) {
+      // step(Infinity) only returns false if it was interrupted, which it never is.
+    }
+  } finally {
+    loader.finish();
+  }
+  return loader.result();
+}
+
+/**
+ * Loads dir/dbfilename at start-up in time slices, so the server answers INFO and replies
+ * -LOADING to other commands meanwhile. Same contract as rdbLoadSync.
+ */
+export async function rdbLoad(target: RdbLoadTarget, options: RdbLoadOptions = {}):
+  Promise<RdbLoadResult | null> {
+  const loader = RdbLoader.open(target, options);
+  if (loader === null) return null;
+  try {
+    while (!loader.step(LOAD_SLICE_MS)) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    loader.finish();
+  }
+  return loader.result();
+}
+
+/**
+ * One load in progress. open() reads the file and sets the server's loading state; step()
+ * applies events for a time budget; finish() restores the state whatever happened.
+ */
+class RdbLoader {
+  readonly #target: RdbLoadTarget;
+  readonly #path: string;
+  readonly #events: Generator<RdbEvent, void, undefined>;
+  readonly #allowDuplicates: boolean;
+  readonly #progress: LoadingProgress;
+  readonly #keyDelay: number;
+  readonly #startMs = performance.now();
+  readonly #dirtyBefore: number;
+  readonly #activeExpireBefore: boolean;
+  #db: Database;
+  #version = 0;
+  #keysLoaded = 0;
+  #keysExpired = 0;
+  #nowMs = Date.now();
+  #lastProgressLogMs = performance.now();
+  #done = false;
+
+  private constructor(target: RdbLoadTarget, path: string, data: Buffer, options: RdbLoadOptions) {
+    this.#target = target;
+    this.#path = path;
+    this.#allowDuplicates = options.allowDuplicates ?? false;
+    const config = target.config;
+    this.#events = new RdbDecoder(data, {
+      verifyChecksum: config.bool('rdbchecksum'),
+      hashMaxListpackEntries: config.num('hash-max-listpack-entries'),
+      hashMaxListpackValue: config.num('hash-max-listpack-value'),
+      zsetMaxListpackEntries: config.num('zset-max-listpack-entries'),
+      zsetMaxListpackValue: config.num('zset-max-listpack-value'),
+      setMaxIntsetEntries: config.num('set-max-intset-entries'),
+    }).events();
+    this.#keyDelay = config.num('key-load-delay');
+    this.#progress = options.progress ?? { startSec: 0, totalBytes: 0, loadedBytes: 0,
+      rdbUsedMemBytes: 0 };
+    this.#progress.startSec = Math.floor(Date.now() / 1000);
+    this.#progress.totalBytes = data.length;
+    this.#progress.loadedBytes = 0;
+    this.#progress.rdbUsedMemBytes = 0;
+    this.#db = target.keyspace.db(0);
+    this.#dirtyBefore = target.keyspace.dirty;
+    this.#activeExpireBefore = target.keyspace.activeExpire;
+    target.loading = true;
+    target.keyspace.activeExpire = false;
+  }
+
+  /** Reads the file; null when it does not exist. Throws RdbLoadError when it can't be read. */
+  static open(target: RdbLoadTarget, options: RdbLoadOptions): RdbLoader | null {
+    const path = rdbFilePath(target.config);
+    let data: Buffer;
+    try {
+      data = fs.readFileSync(path);
+    } catch (error: unknown) {
+      const code = fs.errorCode(error);
+      if (code === 'ENOENT') return null;
+      if (code === null) throw error;
+      throw new RdbLoadError(path, null, fs.describeFsError(error), error);
+    }
+    return new RdbLoader(target, path, data, options);
+  }
+
+  /** Applies events for up to budgetMs; true when the whole dump has been loaded. */
+  step(budgetMs: number): boolean {
+    const started = performance.now();
+    let count = 0;
+    while (!this.#done) {
+      let next: IteratorResult<RdbEvent, void>;
+      try {
+        next = this.#events.next();
+      } catch (error: unknown) {
+        if (!(error instanceof RdbError)) throw error;
+        throw new RdbLoadError(this.#path, error.offset, `${error.message} (${error.code})`,
+          error);
+      }
+      assert(next.done !== true || this.#done, 'RDB decoder ended without an EOF event');
+      if (next.done === true) break;
+      this.#apply(next.value);
+      if (++count % 32 === 0 && performance.now() - started >= budgetMs) {
+        this.#logProgress();
+        return false;
+      }
+    }
+    return this.#done;
+  }
+
+  /** Restores the server's normal state; the dirty counter ignores the keys loaded. */
+  finish(): void {
+    const keyspace = this.#target.keyspace;
+    keyspace.dirty = this.#dirtyBefore;
+    keyspace.activeExpire = this.#activeExpireBefore;
+    this.#target.loading = false;
+  }
+
+  result(): RdbLoadResult {
+    return {
+      keysLoaded: this.#keysLoaded,
+      keysExpired: this.#keysExpired,
+      version: this.#version,
+      seconds: (performance.now() - this.#startMs) / 1000,
+    };
+  }
+
+  #apply(event: RdbEvent): void {
+    this.#progress.loadedBytes = event.offset;
+    switch (event.kind) {
+      case 'header':
+        this.#version = event.version;
+        return;
+      case 'aux':
+        this.#applyAux(event.key, event.value);
+        return;
+      case 'selectdb': {
+        const db = this.#target.keyspace.dbs[event.db];
+        if (db === undefined) {
+          throw new RdbLoadError(this.#path, event.offset, `the file selects DB ${event.db} but ` +
+            `this server is configured for ${this.#target.keyspace.dbs.length} databases ` +
+            '(raise "databases")');
+        }
+        this.#db = db;
+        return;
+      }
+      case 'resizedb':
+        return;
+      case 'key':
+        this.#applyKey(event.key, event.value, event.expireAtMs, event.offset);
+        return;
+      case 'function':
+        throw new RdbLoadError(this.#path, event.offset, 'the file holds a Redis function ' +
+          'library, and Vesta does not support functions (remove them with FUNCTION FLUSH)');
+      case 'module-aux':
+        this.#target.log.warning(`Skipping module aux data of module '${event.moduleName}' at ` +
+          `offset ${event.offset}: Vesta does not support modules`);
+        return;
+      case 'warning':
+        this.#target.log.warning(`RDB ${this.#path}: ${event.message}`);
+        return;
+      case 'eof':
+        this.#finishEof(event.checksum);
+        return;
+    }
+  }
+
+  #applyKey(key: string, value: RdbEventValue, expireAtMs: number | null, offset: number): void {
+    this.#nowMs = Date.now();
+    if (expireAtMs !== null && expireAtMs < this.#nowMs) {
+      this.#keysExpired++;
+      return;
+    }
+    const keyspace = this.#target.keyspace;
+    const db = this.#db;
+    if (db.dict.has(key)) {
+      if (!this.#allowDuplicates) {
+        throw new RdbLoadError(this.#path, offset, `duplicated key '${describeKey(key)}' in ` +
+          `DB ${db.id}`);
+      }
+      keyspace.delete(db, key);
+    }
+    keyspace.add(db, key, value);
+    if (expireAtMs !== null) keyspace.setExpire(db, key, expireAtMs);
+    this.#keysLoaded++;
+    if (this.#keyDelay !== 0) delayMicroseconds(this.#keyDelay);
+  }
+
+  #applyAux(key: string, value: string): void {
+    const log = this.#target.log;
+    if (key === 'redis-ver') {
+      log.notice(`Loading RDB produced by version ${value}`);
+    } else if (key === 'ctime') {
+      const ageSec = Math.max(0, Math.floor(Date.now() / 1000) - Number.parseInt(value, 10));
+      log.notice(`RDB age ${Number.isFinite(ageSec) ? ageSec : 0} seconds`);
+    } else if (key === 'used-mem') {
+      const bytes = Number.parseInt(value, 10);
+      if (Number.isFinite(bytes)) {
+        this.#progress.rdbUsedMemBytes = bytes;
+        log.notice(`RDB memory usage when created ${(bytes / (1024 * 1024)).toFixed(2)} Mb`);
+      }
+    }
+  }
+
+  #finishEof(checksum: bigint): void {
+    this.#done = true;
+    this.#progress.loadedBytes = this.#progress.totalBytes;
+    if (checksum === 0n && this.#target.config.bool('rdbchecksum')) {
+      this.#target.log.warning('RDB file was saved with checksum disabled: no check performed.');
+    }
+    this.#target.log.notice(`Done loading RDB, keys loaded: ${this.#keysLoaded}, keys expired: ` +
+      `${this.#keysExpired}.`);
+  }
+
+  #logProgress(): void {
+    const now = performance.now();
+    if (now - this.#lastProgressLogMs < PROGRESS_LOG_INTERVAL_MS) return;
+    this.#lastProgressLogMs = now;
+    const p = this.#progress;
+    const percent = p.totalBytes === 0 ? 0 : (p.loadedBytes / p.totalBytes) * 100;
+    this.#target.log.notice(`Loading RDB: ${percent.toFixed(2)}% (${p.loadedBytes} of ` +
+      `${p.totalBytes} bytes), ${this.#keysLoaded} keys loaded`);
+  }
+}
+
+type RdbEventValue = Extract<RdbEvent, { kind: 'key' }>['value'];
