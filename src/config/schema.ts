@@ -175,6 +175,7 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
   { name: 'lfu-log-factor', kind: 'int', min: 0n, max: 2147483647n, default: 10n },
   { name: 'list-compress-depth', kind: 'int', min: 0n, max: 2147483647n, default: 0n },
   { name: 'list-max-listpack-size', aliases: ['list-max-ziplist-size'], kind: 'int', min: -2147483648n, max: 2147483647n, default: -2n },
+  { name: 'loading-process-events-interval-bytes', kind: 'int', min: 1024n, max: 2147483647n, default: 2097152n, hidden: true },
   { name: 'logfile', kind: 'string', default: '', mutable: false },
   { name: 'loglevel', kind: 'enum', values: ['debug', 'verbose', 'notice', 'warning'], default: 'notice' },
   { name: 'lua-time-limit', kind: 'int', min: 0n, max: 9223372036854775807n, default: 5000n },
