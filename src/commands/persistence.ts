@@ -4,6 +4,7 @@
 
 import type { Client } from '../server/client.js';
 import { rdbState, saveSync } from '../persistence/persistence.js';
+import { aofOf } from '../persistence/aof/aof.js';
 import type { CommandDef } from './types.js';
 
 /** SAVE: a synchronous save; "-ERR" (exactly, as Redis) when it fails, see the log. */
@@ -21,7 +22,15 @@ function lastsaveCommand(c: Client): void {
   c.addReplyLongLong(rdbState(c.server).lastSaveSec);
 }
 
+/** BGREWRITEAOF: compacts the AOF in the background (persistence/aof/aof.ts). */
+function bgrewriteaofCommand(c: Client): void {
+  const aof = aofOf(c.server);
+  if (aof === undefined) c.addReplyError('ERR AOF is not available on this server');
+  else aof.bgrewriteaofCommand(c);
+}
+
 export const persistenceCommands: CommandDef[] = [
+  { name: 'bgrewriteaof', handler: bgrewriteaofCommand },
   { name: 'save', handler: saveCommand },
   { name: 'lastsave', handler: lastsaveCommand },
 ];

@@ -3,6 +3,9 @@
 // Redis equivalent: the persistence parts of server.c's main/serverCron/prepareForShutdown.
 
 import type { Server } from '../server/server.js';
+import { SnapshotEngine } from '../snapshot/engine.js';
+import { Aof } from './aof/aof.js';
+import { BackgroundJobs } from './bgsave.js';
 import { attachRdb } from './persistence.js';
 
 export interface Persistence {
@@ -12,10 +15,11 @@ export interface Persistence {
 
 export function attachPersistence(server: Server): Persistence {
   const rdb = attachRdb(server);
+  // One snapshot engine and one background job at a time, shared by BGSAVE and BGREWRITEAOF.
+  const jobs = new BackgroundJobs(server, new SnapshotEngine(server.keyspace));
+  const aof = new Aof(server, jobs);
   return {
-    load: async () => {
-      // TODO(issue 6): with appendonly yes the AOF (with its RDB preamble) is loaded instead.
-      if (!server.config.bool('appendonly')) await rdb.load();
-    },
+    // appendonly yes: the AOF (falling back to an existing dump when there is no AOF yet).
+    load: () => aof.loadAtStartup(() => rdb.load()),
   };
 }

@@ -13,6 +13,7 @@ import * as fs from '../platform/fs.js';
 import { rdbFilePath, RdbLoadError, rdbLoad, rdbLoadSync, type LoadingProgress,
   type RdbLoadResult } from './rdb/load.js';
 import { RdbSaveError, rdbSaveSync } from './rdb/save.js';
+import { aofEnabledInfoFields, aofInfoFields } from './aof/aof.js';
 
 /** Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed background save, wait this long. */
 const BGSAVE_RETRY_DELAY_SEC = 5;
@@ -320,33 +321,6 @@ function persistenceInfo(server: Server): InfoFields {
   if (server.loading) fields.push(...loadingInfoFields(state.loading));
   return fields;
 }
-
-// ---- AOF placeholders: the AOF engineer (issue 6) replaces these two functions. ------------
-
-/** aof_enabled ... aof_last_cow_size, fixed until the AOF exists. */
-function aofInfoFields(server: Server): InfoFields {
-  void server;
-  return [
-    ['aof_enabled', 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0],
-    ['aof_last_write_status', 'ok'],
-    ['aof_last_cow_size', 0],
-  ];
-}
-
-/** aof_current_size ... aof_delayed_fsync, which Redis adds only while the AOF is on. */
-function aofEnabledInfoFields(server: Server): InfoFields {
-  void server;
-  return [];
-}
-
-// ---- end of AOF placeholders ---------------------------------------------------------------
 
 /** The loading_* block, with Redis's percentage and ETA arithmetic. */
 function loadingInfoFields(p: LoadingProgress): InfoFields {

@@ -111,6 +111,8 @@ export class Server {
   #listeners: NetServer[] = [];
   #nextClientId = 1;
   #pending: Client[] = [];
+  /** Clients with reply batches held by a beforeSleep gate, and how many batches. */
+  #holding = new Map<Client, number>();
   #flushScheduled = false;
   #cronTimer: NodeJS.Timeout | null = null;
   #closing: Promise<void> | null = null;
@@ -126,6 +128,9 @@ export class Server {
     this.commands = new CommandTable(allCommandDefs());
     this.watches = new Watches(this);
     this.keyspace.addHooks(this.watches);
+    // Redis propagates a DEL for every key that expires (lazily or actively), so the AOF (and
+    // replicas) delete it at the same point of the command stream.
+    this.keyspace.addHooks({ keyExpired: (db, key) => this.propagate(db.id, ['DEL', key]) });
     this.slowlogThresholdUs = config.num('slowlog-log-slower-than');
     this.stopped = new Promise((resolve) => {
       this.#resolveStopped = resolve;
@@ -330,30 +335,45 @@ export class Server {
       if (g !== null) gate = gate === null ? g : Promise.all([gate, g]).then(() => undefined);
     }
     if (gate === null) {
-      for (const c of pending) this.#writeReplies(c);
+      for (const c of pending) {
+        // A client with replies still held behind an earlier gate keeps its new output queued
+        // behind them; the held batch writes it (replies never overtake one another).
+        if (this.#holding.has(c)) c.pendingFlush = false;
+        else this.#writeReplies(c);
+      }
       return;
     }
     // Replies whose writes are not yet durable wait for the gate (appendfsync always). Their
-    // text is captured now, so replies produced meanwhile are ordered after them.
+    // text is captured now, so replies produced meanwhile are ordered after them. Gates resolve
+    // in the order they were created (the AOF's fsyncs are sequential).
     const held = pending.map((c) => ({ c, out: c.out, close: c.has(ClientFlag.closeAfterReply) }));
     for (const c of pending) {
       c.out = '';
       c.pendingFlush = false;
+      this.#holding.set(c, (this.#holding.get(c) ?? 0) + 1);
     }
-    gate.then(
-      () => {
-        for (const h of held) this.#writeHeld(h.c, h.out, h.close);
-      },
-      () => {
-        for (const h of held) this.#writeHeld(h.c, h.out, h.close);
-      },
-    );
+    const release = (): void => {
+      for (const h of held) this.#writeHeld(h.c, h.out, h.close);
+    };
+    gate.then(release, release);
   }
 
   #writeHeld(c: Client, out: string, close: boolean): void {
-    c.out = out + c.out;
+    const count = (this.#holding.get(c) ?? 1) - 1;
+    if (count === 0) this.#holding.delete(c);
+    else this.#holding.set(c, count);
+    if (count === 0) {
+      c.out = out + c.out;
+      if (close) c.flags |= ClientFlag.closeAfterReply;
+      this.#writeReplies(c);
+      return;
+    }
+    // A later batch is still held: write only this batch, leaving newer output queued.
+    const newer = c.out;
+    c.out = out;
     if (close) c.flags |= ClientFlag.closeAfterReply;
     this.#writeReplies(c);
+    c.out = newer;
   }
 
   #writeReplies(c: Client): void {

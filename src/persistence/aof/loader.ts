@@ -1,0 +1,303 @@
+// Loading AOF files into the keyspace: a base (an RDB image, possibly followed by commands as
+// in pre-7 hybrid files, or commands only) and incremental files of RESP commands, replayed
+// through the command table by an internal client without propagating them again. Handles
+// SELECT, MULTI/EXEC (an incomplete transaction at the end is discarded), #-annotations, and
+// a truncated last file (aof-load-truncated). It never writes the AOF except to truncate a torn
+// tail, and never decides which files to load (aof.ts reads the manifest).
+// Redis equivalent: loadSingleAppendOnlyFile / loadAppendOnlyFiles in aof.c.
+//
+// A record:                          An annotation (skipped):
+//   *<argc>\r\n                        #TS:1700000000\r\n
+//   $<len>\r\n<len bytes>\r\n  (argc times)
+
+import { join } from 'node:path';
+import type { Command } from '../../commands/table.js';
+import * as fs from '../../platform/fs.js';
+import type { Client } from '../../server/client.js';
+import type { Server } from '../../server/server.js';
+import { RdbDecoder, RdbError } from '../rdb/decoder.js';
+import { STRING_BYTES_MAX } from '../../limits.js';
+
+/** An AOF that cannot be loaded; the server refuses to start. */
+export class AofLoadError extends Error {
+  override readonly name = 'AofLoadError';
+  readonly code = 'VESTA_ERR_AOF_LOAD';
+  readonly path: string;
+  readonly offset: number | null;
+
+  constructor(path: string, offset: number | null, message: string) {
+    super(message);
+    this.path = path;
+    this.offset = offset;
+  }
+}
+
+export interface AofFileLoadResult {
+  commands: number;
+  keysFromRdb: number;
+  /** The file's size after loading (smaller than before when a torn tail was truncated). */
+  bytes: number;
+}
+
+export interface AofFileLoadOptions {
+  /** This is the last file of the AOF: a torn tail may be truncated (aof-load-truncated). */
+  isLast: boolean;
+  loadTruncated: boolean;
+  /** For messages: the manifest name redis-check-aof --fix takes. */
+  manifestName: string;
+}
+
+const CHECK_AOF_HINT = 'make a backup of your AOF file, then use ./redis-check-aof --fix';
+
+/**
+ * Loads one AOF file (base or incr) into the server's keyspace. Throws AofLoadError naming the
+ * file and byte offset when the file is corrupt, or truncated where that is not allowed.
+ */
+export function loadAofFile(server: Server, dir: string, name: string,
+  options: AofFileLoadOptions): AofFileLoadResult {
+  const path = join(dir, name);
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(path);
+  } catch (error: unknown) {
+    if (fs.errorCode(error) === null) throw error;
+    throw new AofLoadError(path, null, `Fatal error: can't open the append log file ${name} ` +
+      `for reading: ${fs.describeFsError(error)}`);
+  }
+  let start = 0;
+  let keysFromRdb = 0;
+  if (data.length >= 5 && data.toString('latin1', 0, 5) === 'REDIS') {
+    const rdb = loadRdbImage(server, path, data);
+    keysFromRdb = rdb.keys;
+    start = rdb.endOffset;
+    server.log.notice(`Reading RDB base file on AOF loading...`);
+  }
+  const replay = replayCommands(server, path, data, start);
+  if (replay.tornAt === null) {
+    return { commands: replay.commands, keysFromRdb, bytes: data.length };
+  }
+  return handleTornTail(server, path, data, replay, keysFromRdb, options);
+}
+
+function handleTornTail(server: Server, path: string, data: Buffer, replay: ReplayResult,
+  keysFromRdb: number, options: AofFileLoadOptions): AofFileLoadResult {
+  const validBytes = replay.tornAt ?? data.length;
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (replay.incompleteMulti) {
+    server.log.warning(`Revert incomplete MULTI/EXEC transaction in AOF file ${name}`);
+  }
+  if (!options.isLast) {
+    throw new AofLoadError(path, validBytes, `Unexpected end of file reading the append only ` +
+      `file ${name} at offset ${validBytes}, and it is not the last file of the AOF: ` +
+      `${CHECK_AOF_HINT} ${options.manifestName}`);
+  }
+  if (!options.loadTruncated) {
+    throw new AofLoadError(path, validBytes, `Unexpected end of file reading the append only ` +
+      `file ${name} (last valid command ends at offset ${validBytes}). You can: 1) Make a ` +
+      `backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) ` +
+      `Alternatively you can set the 'aof-load-truncated' configuration option to yes and ` +
+      `restart the server.`);
+  }
+  server.log.warning(`!!! Warning: short read while loading the AOF file ${name}!!!`);
+  server.log.warning(`!!! Truncating the AOF ${name} at offset ${validBytes} !!!`);
+  try {
+    fs.truncateSync(path, validBytes);
+  } catch (error: unknown) {
+    if (fs.errorCode(error) === null) throw error;
+    throw new AofLoadError(path, validBytes, `Error truncating the AOF file ${name}: ` +
+      fs.describeFsError(error));
+  }
+  server.log.warning(`AOF ${name} loaded anyway because aof-load-truncated is enabled`);
+  return { commands: replay.commands, keysFromRdb, bytes: validBytes };
+}
+
+/** Applies the RDB image at the start of `data`; returns the key count and where it ends. */
+function loadRdbImage(server: Server, path: string, data: Buffer): { keys: number;
+  endOffset: number } {
+  const config = server.config;
+  const keyspace = server.keyspace;
+  const decoder = new RdbDecoder(data, {
+    verifyChecksum: config.bool('rdbchecksum'),
+    hashMaxListpackEntries: config.num('hash-max-listpack-entries'),
+    hashMaxListpackValue: config.num('hash-max-listpack-value'),
+    zsetMaxListpackEntries: config.num('zset-max-listpack-entries'),
+    zsetMaxListpackValue: config.num('zset-max-listpack-value'),
+    setMaxIntsetEntries: config.num('set-max-intset-entries'),
+  });
+  let db = keyspace.db(0);
+  let version = 0;
+  let keys = 0;
+  const nowMs = Date.now();
+  try {
+    for (const event of decoder.events()) {
+      switch (event.kind) {
+        case 'header':
+          version = event.version;
+          break;
+        case 'selectdb': {
+          const next = keyspace.dbs[event.db];
+          if (next === undefined) {
+            throw new AofLoadError(path, event.offset, `the AOF base selects DB ${event.db} ` +
+              `but this server has ${keyspace.dbs.length} databases (raise "databases")`);
+          }
+          db = next;
+          break;
+        }
+        case 'key':
+          if (event.expireAtMs !== null && event.expireAtMs < nowMs) break;
+          if (db.dict.has(event.key)) keyspace.delete(db, event.key);
+          keyspace.add(db, event.key, event.value);
+          if (event.expireAtMs !== null) keyspace.setExpire(db, event.key, event.expireAtMs);
+          keys++;
+          break;
+        case 'function':
+          throw new AofLoadError(path, event.offset, 'the AOF base holds a Redis function ' +
+            'library, and Vesta does not support functions');
+        case 'warning':
+          server.log.warning(`AOF base ${path}: ${event.message}`);
+          break;
+        case 'eof':
+          return { keys, endOffset: event.offset + 1 + (version >= 5 ? 8 : 0) };
+        default:
+          break;
+      }
+    }
+  } catch (error: unknown) {
+    if (!(error instanceof RdbError)) throw error;
+    throw new AofLoadError(path, error.offset, `Bad file format reading the append only file ` +
+      `${path} at offset ${error.offset}: the RDB preamble is corrupt (${error.message}): ` +
+      `${CHECK_AOF_HINT}`);
+  }
+  throw new AofLoadError(path, data.length, `Unexpected end of file in the RDB preamble of ${path}`);
+}
+
+interface ReplayResult {
+  commands: number;
+  /** Offset of the end of the last whole command (or before an unfinished MULTI), or null. */
+  tornAt: number | null;
+  incompleteMulti: boolean;
+}
+
+export type Parsed = { argv: string[]; end: number } | { torn: true } | { bad: string; offset: number };
+
+/**
+ * Parses one record at `pos` (which holds '*'). Exported for vesta-check-aof (src/tools/
+ * check-aof.ts), so the checker and the loader read records the same way.
+ */
+export function parseRecord(data: Buffer, pos: number): Parsed {
+  const header = readNumberLine(data, pos, 0x2a /* '*' */);
+  if ('torn' in header || 'bad' in header) return header;
+  if (header.value < 1) return { bad: `invalid argument count ${header.value}`, offset: pos };
+  const argv: string[] = [];
+  let p = header.end;
+  for (let i = 0; i < header.value; i++) {
+    const bulk = readNumberLine(data, p, 0x24 /* '$' */);
+    if ('torn' in bulk || 'bad' in bulk) return bulk;
+    if (bulk.value < 0 || bulk.value > STRING_BYTES_MAX) {
+      return { bad: `invalid bulk length ${bulk.value}`, offset: p };
+    }
+    const from = bulk.end;
+    const to = from + bulk.value;
+    if (to + 2 > data.length) return { torn: true };
+    if (data[to] !== 0x0d || data[to + 1] !== 0x0a) {
+      return { bad: 'expected \\r\\n after a bulk string', offset: to };
+    }
+    argv.push(data.toString('latin1', from, to));
+    p = to + 2;
+  }
+  return { argv, end: p };
+}
+
+/** Reads "<prefix><digits>\r\n" at pos. */
+function readNumberLine(data: Buffer, pos: number, prefix: number):
+  { value: number; end: number } | { torn: true } | { bad: string; offset: number } {
+  if (pos >= data.length) return { torn: true };
+  if (data[pos] !== prefix) {
+    return { bad: `expected '${String.fromCharCode(prefix)}', got '${describeByte(data[pos])}'`,
+      offset: pos };
+  }
+  const nl = data.indexOf(0x0a, pos + 1);
+  if (nl < 0) {
+    // A header line is short: a long run of bytes without a newline is corruption, not a tear.
+    if (data.length - pos > 32) return { bad: 'header line without a newline', offset: pos };
+    return { torn: true };
+  }
+  const text = data.toString('latin1', pos + 1, nl - 1);
+  if (data[nl - 1] !== 0x0d || !/^-?[0-9]{1,18}$/.test(text)) {
+    return { bad: `invalid ${prefix === 0x2a ? 'argument count' : 'bulk length'} line`,
+      offset: pos };
+  }
+  return { value: Number(text), end: nl + 1 };
+}
+
+function describeByte(byte: number | undefined): string {
+  if (byte === undefined) return 'EOF';
+  return byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `\\x${byte.toString(16)}`;
+}
+
+/** Replays every command of `data` from `start`. Throws AofLoadError on corruption. */
+function replayCommands(server: Server, path: string, data: Buffer, start: number): ReplayResult {
+  const c = server.createClient(null);
+  let pos = start;
+  let commands = 0;
+  let multi: string[][] | null = null;
+  let beforeMulti = 0;
+  while (pos < data.length) {
+    if (data[pos] === 0x23 /* '#' */) {
+      const nl = data.indexOf(0x0a, pos);
+      if (nl < 0) return { commands, tornAt: multi === null ? pos : beforeMulti, incompleteMulti: multi !== null };
+      pos = nl + 1;
+      continue;
+    }
+    const parsed = parseRecord(data, pos);
+    if ('torn' in parsed) {
+      return { commands, tornAt: multi === null ? pos : beforeMulti, incompleteMulti: multi !== null };
+    }
+    if ('bad' in parsed) {
+      throw new AofLoadError(path, parsed.offset, `Bad file format reading the append only file ` +
+        `${path} at offset ${parsed.offset} (${parsed.bad}): ${CHECK_AOF_HINT} <manifest>`);
+    }
+    const argv = parsed.argv;
+    const name = (argv[0] as string).toLowerCase();
+    if (name === 'multi') {
+      multi = [];
+      beforeMulti = pos;
+    } else if (name === 'exec') {
+      if (multi !== null) for (const queued of multi) runCommand(server, c, path, pos, queued);
+      multi = null;
+    } else if (multi !== null) {
+      multi.push(argv);
+    } else {
+      runCommand(server, c, path, pos, argv);
+    }
+    commands++;
+    pos = parsed.end;
+  }
+  if (multi !== null) return { commands, tornAt: beforeMulti, incompleteMulti: true };
+  return { commands, tornAt: null, incompleteMulti: false };
+}
+
+/** Runs one logged command as Redis's fake AOF client does: the handler, reply discarded. */
+function runCommand(server: Server, c: Client, path: string, offset: number, argv: string[]): void {
+  const cmd = resolveLogged(server, argv);
+  if (cmd === undefined || cmd.handler === null) {
+    throw new AofLoadError(path, offset, `Unknown command '${(argv[0] as string).slice(0, 128)}' ` +
+      `reading the append only file ${path} at offset ${offset}`);
+  }
+  if ((cmd.arity > 0 && argv.length !== cmd.arity) || argv.length < -cmd.arity) {
+    throw new AofLoadError(path, offset, `Bad file format reading the append only file ${path} ` +
+      `at offset ${offset} (wrong number of arguments for '${cmd.fullName}'): ${CHECK_AOF_HINT}`);
+  }
+  server.keyspace.now = Date.now();
+  c.propagateArgv = null;
+  c.currentCommand = cmd;
+  cmd.handler(c, argv);
+  c.currentCommand = null;
+  c.out = '';
+}
+
+function resolveLogged(server: Server, argv: readonly string[]): Command | undefined {
+  const cmd = server.commands.lookup(argv[0] as string);
+  if (cmd === undefined || cmd.subcommands === null || argv.length < 2) return cmd;
+  return cmd.subcommands.get((argv[1] as string).toLowerCase()) ?? cmd;
+}

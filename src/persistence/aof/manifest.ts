@@ -1,0 +1,204 @@
+// The AOF manifest: which files make up the append-only log, in Redis 7.0's multi-part layout,
+// its exact line format, the file-naming rules, and the atomic replacement of the manifest file.
+// It never reads or writes AOF records (writer.ts and loader.ts do) and never decides when to
+// rewrite (rewrite.ts does).
+// Redis equivalent: the manifest half of aof.c (aofLoadManifestFromFile, getAofManifestAsString,
+// persistAofManifest, getNewBaseFileNameAndMarkPreAsHistory, getNewIncrAofName).
+//
+// Layout, with the default names (appenddirname appendonlydir, appendfilename appendonly.aof):
+//
+//   <dir>/appendonlydir/appendonly.aof.1.base.rdb     base: RDB preamble (or .base.aof: commands)
+//   <dir>/appendonlydir/appendonly.aof.1.incr.aof     incremental: RESP commands, appended
+//   <dir>/appendonlydir/appendonly.aof.2.incr.aof     (one more per rewrite started)
+//   <dir>/appendonlydir/appendonly.aof.manifest       the list below
+//
+// Manifest lines, one file each: base first, then history, then incrementals in sequence order:
+//
+//   file appendonly.aof.1.base.rdb seq 1 type b\n
+//   file appendonly.aof.1.incr.aof seq 1 type i\n
+//
+// `type` is b (base), h (history: superseded, awaiting deletion) or i (incremental). A name that
+// needs quoting (spaces, control bytes) is written quoted with escapes, as Redis's sdscatrepr.
+// Lines starting with '#' are comments. Every line must end with '\n' and be under 1024 bytes.
+// A pre-7 appendonly.aof moved into the directory keeps its name as the base ("upgrade").
+
+import { join } from 'node:path';
+import * as fs from '../../platform/fs.js';
+import { splitArgs } from '../../util/split-args.js';
+
+export type AofFileType = 'b' | 'h' | 'i';
+
+export interface AofFileInfo {
+  name: string;
+  seq: number;
+  type: AofFileType;
+}
+
+export interface AofManifest {
+  base: AofFileInfo | null;
+  incrs: AofFileInfo[];
+  history: AofFileInfo[];
+  /** Highest base and incr sequence numbers handed out (names are never reused). */
+  currBaseSeq: number;
+  currIncrSeq: number;
+}
+
+/** A manifest that cannot be used; the server refuses to start, naming the file. */
+export class AofManifestError extends Error {
+  override readonly name = 'AofManifestError';
+  readonly code = 'VESTA_ERR_AOF_MANIFEST';
+}
+
+/** Redis's AOF_ANNOTATION_LINE_MAX_LEN: manifest lines are shorter than this. */
+const MANIFEST_LINE_MAX_BYTES = 1024;
+
+export function emptyManifest(): AofManifest {
+  return { base: null, incrs: [], history: [], currBaseSeq: 0, currIncrSeq: 0 };
+}
+
+export function cloneManifest(m: AofManifest): AofManifest {
+  return {
+    base: m.base === null ? null : { ...m.base },
+    incrs: m.incrs.map((f) => ({ ...f })),
+    history: m.history.map((f) => ({ ...f })),
+    currBaseSeq: m.currBaseSeq,
+    currIncrSeq: m.currIncrSeq,
+  };
+}
+
+/** Names derived from appendfilename. */
+export function manifestName(appendFilename: string): string {
+  return `${appendFilename}.manifest`;
+}
+
+export function tempManifestName(appendFilename: string): string {
+  return `temp-${appendFilename}.manifest`;
+}
+
+export function baseName(appendFilename: string, seq: number, rdbPreamble: boolean): string {
+  return `${appendFilename}.${seq}.base.${rdbPreamble ? 'rdb' : 'aof'}`;
+}
+
+export function incrName(appendFilename: string, seq: number): string {
+  return `${appendFilename}.${seq}.incr.aof`;
+}
+
+/** The name of the incr file used while the first rewrite of a runtime `appendonly yes` runs. */
+export function tempIncrName(appendFilename: string): string {
+  return `temp-${appendFilename}.incr`;
+}
+
+/** The manifest as file text, in Redis's order: base, history, incrementals. */
+export function formatManifest(m: AofManifest): string {
+  let text = '';
+  const line = (f: AofFileInfo): string =>
+    `file ${quoteIfNeeded(f.name)} seq ${f.seq} type ${f.type}\n`;
+  if (m.base !== null) text += line(m.base);
+  for (const f of m.history) text += line(f);
+  for (const f of m.incrs) text += line(f);
+  return text;
+}
+
+/**
+ * Parses manifest text. Throws AofManifestError with Redis's reason on any malformed line,
+ * a second base, or incremental sequence numbers that do not increase.
+ */
+export function parseManifest(text: string): AofManifest {
+  const m = emptyManifest();
+  let start = 0;
+  while (start < text.length) {
+    const end = text.indexOf('\n', start);
+    if (end < 0) throw new AofManifestError('The AOF manifest file is invalid format');
+    const line = text.slice(start, end + 1);
+    start = end + 1;
+    if (line.length >= MANIFEST_LINE_MAX_BYTES) {
+      throw new AofManifestError('The AOF manifest file contains too long line');
+    }
+    if (line.startsWith('#')) continue;
+    parseManifestLine(m, line.slice(0, -1));
+  }
+  if (m.base === null && m.incrs.length === 0) {
+    throw new AofManifestError('Found an empty AOF manifest');
+  }
+  return m;
+}
+
+function parseManifestLine(m: AofManifest, line: string): void {
+  const argv = splitArgs(line.trim());
+  if (argv === null || argv.length < 6 || argv.length % 2 !== 0) {
+    throw new AofManifestError('Invalid AOF manifest file format');
+  }
+  let name: string | null = null;
+  let seq: number | null = null;
+  let type: string | null = null;
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i] as string;
+    const value = argv[i + 1] as string;
+    if (key === 'file') name = value;
+    else if (key === 'seq') seq = /^[0-9]{1,15}$/.test(value) ? Number(value) : null;
+    else if (key === 'type') type = value;
+    // Unknown keys are ignored, as Redis does, for forward compatibility.
+  }
+  if (name === null || seq === null || type === null || name.includes('/')) {
+    throw new AofManifestError('Invalid AOF manifest file format');
+  }
+  if (type === 'b') {
+    if (m.base !== null) throw new AofManifestError('Found duplicate base file information');
+    m.base = { name, seq, type };
+    m.currBaseSeq = seq;
+  } else if (type === 'h') {
+    m.history.push({ name, seq, type });
+  } else if (type === 'i') {
+    if (seq <= m.currIncrSeq) throw new AofManifestError('Found a non-monotonic sequence number');
+    m.incrs.push({ name, seq, type });
+    m.currIncrSeq = seq;
+  } else {
+    throw new AofManifestError(`Unknown AOF file type ${type}`);
+  }
+}
+
+/**
+ * Reads <dir>/<appendfilename>.manifest. Null when the file does not exist; throws
+ * AofManifestError when it cannot be parsed, and the fs error when it cannot be read.
+ */
+export function readManifest(dir: string, appendFilename: string): AofManifest | null {
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(join(dir, manifestName(appendFilename)));
+  } catch (error: unknown) {
+    if (fs.errorCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+  return parseManifest(data.toString('latin1'));
+}
+
+/**
+ * Replaces the manifest atomically: temp file, fsync, rename over the manifest, fsync of the
+ * directory. A crash at any point leaves the old or the new manifest, never a mix. Throws the
+ * fs error (the old manifest is then still in place).
+ */
+export function persistManifest(dir: string, appendFilename: string, m: AofManifest): void {
+  const temp = join(dir, tempManifestName(appendFilename));
+  fs.writeFileDurableSync(temp, Buffer.from(formatManifest(m), 'latin1'));
+  fs.renameSync(temp, join(dir, manifestName(appendFilename)));
+  fs.fsyncDirSync(dir);
+}
+
+/** Quotes a file name the way Redis's sdscatrepr does when it contains unsafe bytes. */
+function quoteIfNeeded(name: string): string {
+  if (name !== '' && !/[\s"'\\\x00-\x1f\x7f-\xff]/.test(name)) return name;
+  let out = '"';
+  for (let i = 0; i < name.length; i++) {
+    const ch = name.charCodeAt(i);
+    const c = name[i] as string;
+    if (c === '\\' || c === '"') out += '\\' + c;
+    else if (c === '\n') out += '\\n';
+    else if (c === '\r') out += '\\r';
+    else if (c === '\t') out += '\\t';
+    else if (c === '\x07') out += '\\a';
+    else if (c === '\b') out += '\\b';
+    else if (ch < 0x20 || ch >= 0x7f) out += '\\x' + ch.toString(16).padStart(2, '0');
+    else out += c;
+  }
+  return out + '"';
+}

@@ -1,0 +1,141 @@
+// Building a new AOF base from a cut of the dataset: the visitor that writes the base as
+// commands (aof-use-rdb-preamble no), the choice between it and the RDB snapshot writer, and the
+// synchronous feeding of the live keyspace into a visitor (the first base at start-up). The
+// background side (when to rewrite, switching incr files, the manifest) lives in aof.ts.
+// Redis equivalent: rewriteAppendOnlyFileRio and its rewrite{List,Set,SortedSet,Hash}Object.
+//
+// What the command base looks like (items batched 64 per command, as Redis's
+// AOF_REWRITE_ITEMS_PER_CMD):
+//
+//   *2 SELECT 0
+//   *3 SET key value             strings
+//   *N RPUSH key item ...        lists        *N SADD key member ...      sets
+//   *N ZADD key score member ... sorted sets  *N HMSET key field value .. hashes
+//   *3 PEXPIREAT key ms          after a key with an expire
+
+import type { Config } from '../../config/config.js';
+import type { SnapshotVisitor } from '../../snapshot/engine.js';
+import type { Keyspace } from '../../store/keyspace.js';
+import { HashValue, ListValue, SetValue, type Value } from '../../store/value/types.js';
+import { formatDouble } from '../../util/numbers.js';
+import { RdbFileWriter } from '../rdb/save.js';
+import { RdbSnapshotWriter } from '../rdb/snapshot-writer.js';
+import { encodeCommand } from './writer.js';
+
+/** Redis's AOF_REWRITE_ITEMS_PER_CMD. */
+const ITEMS_PER_COMMAND = 64;
+/** Encoded commands are handed to the file in chunks of about this size. */
+const CHUNK_BYTES = 64 * 1024;
+
+/** A visitor that writes the base into dir/name, replacing it only once complete and durable. */
+export interface BaseVisitor extends SnapshotVisitor {
+  /** Bytes of the finished file (valid after end()). */
+  bytes(): number;
+}
+
+/** The base writer the config asks for: RDB preamble (aofBase aux) or commands. */
+export function createBaseVisitor(config: Config, dir: string, name: string): BaseVisitor {
+  if (config.bool('aof-use-rdb-preamble')) {
+    const rdb = new RdbSnapshotWriter(config, dir, name, true);
+    return Object.assign(rdb, { bytes: () => rdb.writer.bytesWritten });
+  }
+  return new AofCommandVisitor(config, dir, name);
+}
+
+/** Writes the cut as commands (a .base.aof). */
+export class AofCommandVisitor implements BaseVisitor {
+  readonly #file: RdbFileWriter;
+  #pending = '';
+  #timestamps: boolean;
+
+  constructor(config: Config, dir: string, name: string) {
+    this.#file = RdbFileWriter.create(dir, name, config.bool('aof-rewrite-incremental-fsync'));
+    this.#timestamps = config.bool('aof-timestamp-enabled');
+    if (this.#timestamps) this.#pending += `#TS:${Math.floor(Date.now() / 1000)}\r\n`;
+  }
+
+  bytes(): number {
+    return this.#file.bytesWritten;
+  }
+
+  beginDb(dbIndex: number): void {
+    this.#emit(['SELECT', String(dbIndex)]);
+  }
+
+  key(_dbIndex: number, key: string, value: Value, expireAtMs: number | null): void {
+    if (typeof value === 'string') this.#emit(['SET', key, value]);
+    else if (value instanceof ListValue) this.#batched('RPUSH', key, value, (item) => [item]);
+    else if (value instanceof SetValue) this.#batched('SADD', key, value, (member) => [member]);
+    else if (value instanceof HashValue) {
+      this.#batched('HMSET', key, value, ([field, v]) => [field, v]);
+    } else {
+      this.#batched('ZADD', key, value, ([member, score]) => [formatDouble(score), member]);
+    }
+    if (expireAtMs !== null) this.#emit(['PEXPIREAT', key, String(expireAtMs)]);
+  }
+
+  #batched<T>(name: string, key: string, items: Iterable<T>, words: (item: T) => string[]): void {
+    let argv: string[] = [name, key];
+    let count = 0;
+    for (const item of items) {
+      argv.push(...words(item));
+      if (++count === ITEMS_PER_COMMAND) {
+        this.#emit(argv);
+        argv = [name, key];
+        count = 0;
+      }
+    }
+    if (count > 0) this.#emit(argv);
+  }
+
+  #emit(argv: string[]): void {
+    this.#pending += encodeCommand(argv);
+    if (this.#pending.length >= CHUNK_BYTES) this.#drain();
+  }
+
+  #drain(): void {
+    if (this.#pending === '') return;
+    this.#file.write(Buffer.from(this.#pending, 'latin1'));
+    this.#pending = '';
+  }
+
+  wantsMore(): boolean {
+    return true;
+  }
+
+  drained(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async end(): Promise<void> {
+    this.#drain();
+    await this.#file.commitAsync();
+  }
+
+  abort(): void {
+    this.#file.abort();
+  }
+}
+
+/**
+ * Feeds every live key of the keyspace to `visitor` synchronously (start-up, when the dataset
+ * cannot change meanwhile), then ends it. Keys already expired are skipped.
+ */
+export async function writeBaseNow(keyspace: Keyspace, visitor: BaseVisitor): Promise<void> {
+  const nowMs = Date.now();
+  try {
+    for (const db of keyspace.dbs) {
+      if (db.dict.size === 0) continue;
+      visitor.beginDb(db.id, db.dict.size, db.expires.size);
+      for (const [key, value] of db.dict) {
+        const expireAtMs = db.expires.get(key) ?? null;
+        if (expireAtMs !== null && expireAtMs <= nowMs) continue;
+        visitor.key(db.id, key, value, expireAtMs);
+      }
+    }
+    await visitor.end();
+  } catch (error: unknown) {
+    visitor.abort(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+}

@@ -1,0 +1,365 @@
+// Appending to the current incremental AOF file: the command encoding (RESP arrays, SELECT when
+// the db changes, #TS annotations), the in-memory buffer of one event-loop turn (aof_buf), the
+// write in beforeSleep, the three appendfsync policies, and write/fsync error handling. It never
+// chooses file names or touches the manifest (aof.ts and rewrite.ts do), and never runs commands.
+// Redis equivalent: feedAppendOnlyFile, catAppendOnlyGenericCommand, flushAppendOnlyFile and
+// the fsync half of bio.c.
+//
+// Durability contract, per policy (see docs/DURABILITY.md):
+//   always    beforeSleep writes the turn's buffer, then returns a promise that resolves only
+//             after an fsync that started after that write completed. The server holds every
+//             reply of the turn until then ("log before reply"). fsyncs run on the libuv pool;
+//             while one runs, later turns keep executing and queue behind it, so one fsync
+//             covers every client of one or more turns (group commit).
+//   everysec  write every turn; cron starts an fsync off the main thread once a second. While
+//             an fsync has been pending, writes are postponed up to 2 s, then done anyway and
+//             counted in aof_delayed_fsync, as Redis does.
+//   no        write every turn; the kernel decides when data reaches the disk.
+// A write error never lets a reply out: the turn's replies are held until a retry (in cron)
+// has written (and, under always, fsynced) the data. A partial write is truncated away so the
+// file never ends in half a command. Meanwhile writes are refused with MISCONF.
+
+import { assert } from '../../assert.js';
+import type { Logger } from '../../observe/log.js';
+import * as fs from '../../platform/fs.js';
+
+export type FsyncPolicy = 'always' | 'everysec' | 'no';
+
+/** Redis: a pending fsync postpones writes for at most this long (everysec). */
+const POSTPONE_WRITE_MAX_MS = 2000;
+/** Redis's AOF_WRITE_LOG_ERROR_RATE: repeated write errors are logged this often at most. */
+const WRITE_ERROR_LOG_INTERVAL_MS = 30_000;
+
+export interface AofWriterOptions {
+  log: Logger;
+  policy(): FsyncPolicy;
+  timestampsEnabled(): boolean;
+  /** no-appendfsync-on-rewrite while a rewrite runs: skip fsyncs. */
+  fsyncSuspended(): boolean;
+}
+
+/** Encodes one command as the RESP array Redis logs. Strings are latin1 (one char per byte). */
+export function encodeCommand(argv: readonly string[]): string {
+  let text = `*${argv.length}\r\n`;
+  for (const arg of argv) text += `$${arg.length}\r\n${arg}\r\n`;
+  return text;
+}
+
+export class AofWriter {
+  /** Commands of this turn not yet written (Redis's aof_buf), latin1. */
+  buffer = '';
+  /** Bytes of every file of the AOF (base and incrs), for aof_current_size. */
+  totalBytes = 0;
+  /** aof_delayed_fsync. */
+  delayedFsyncs = 0;
+  readonly #options: AofWriterOptions;
+  #fd: number | null = null;
+  #path = '';
+  /** Size of the current incr file as far as we have written it successfully. */
+  #fileBytes = 0;
+  #selectedDb = -1;
+  #lastTimestampSec = 0;
+  #truncateNeeded = false;
+  #error: { from: 'write' | 'fsync'; text: string } | null = null;
+  #lastErrorLogMs = 0;
+  #postponedSinceMs = 0;
+  /** Bytes written since the last fsync started (everysec decides on it). */
+  #unsyncedBytes = 0;
+  #lastFsyncMs = Date.now();
+  #fsyncRunning = false;
+  /** Resolvers waiting for an fsync that starts after their data was written. */
+  #fsyncWaiters: (() => void)[] = [];
+  /** Turns whose write failed: resolved once their data is written (and fsynced if always). */
+  #writeWaiters: (() => void)[] = [];
+  /** Descriptors of files switched away from: fsynced with the next fsync, then closed. */
+  #retired: number[] = [];
+
+  constructor(options: AofWriterOptions) {
+    this.#options = options;
+  }
+
+  get isOpen(): boolean {
+    return this.#fd !== null;
+  }
+
+  get path(): string {
+    return this.#path;
+  }
+
+  get fileBytes(): number {
+    return this.#fileBytes;
+  }
+
+  /** aof_last_write_status: null when ok, else the strerror text for MISCONF. */
+  get errorText(): string | null {
+    return this.#error?.text ?? null;
+  }
+
+  /** aof_pending_bio_fsync. */
+  get fsyncPending(): boolean {
+    return this.#fsyncRunning;
+  }
+
+  /**
+   * Makes `fd` (already open for append on `path`, `bytes` long) the file new commands go to.
+   * Whatever is buffered must have been flushed into the previous file by the caller; the
+   * previous descriptor is fsynced by the next fsync and then closed.
+   */
+  switchTo(fd: number, path: string, bytes: number): void {
+    assert(this.buffer === '', 'AOF buffer flushed before switching files');
+    if (this.#fd !== null) this.#retired.push(this.#fd);
+    this.#fd = fd;
+    this.#path = path;
+    this.#fileBytes = bytes;
+    this.#selectedDb = -1;
+    this.#lastTimestampSec = 0;
+    this.#truncateNeeded = false;
+  }
+
+  /** The current file was renamed (temp incr -> incr N): only the name changes. */
+  renamed(path: string): void {
+    this.#path = path;
+  }
+
+  /** Re-reads the current file's size (after DEBUG LOADAOF may have truncated it). */
+  refreshFileBytes(): void {
+    if (this.#fd !== null) this.#fileBytes = fs.fstatSizeSync(this.#fd);
+  }
+
+  /** Adds one propagated command to the buffer (SELECT first when the db changes). */
+  append(dbIndex: number, argv: readonly string[]): void {
+    let text = '';
+    if (this.#options.timestampsEnabled()) {
+      const nowSec = Math.floor(Date.now() / 1000);
+      if (nowSec > this.#lastTimestampSec) {
+        text += `#TS:${nowSec}\r\n`;
+        this.#lastTimestampSec = nowSec;
+      }
+    }
+    if (dbIndex >= 0 && dbIndex !== this.#selectedDb) {
+      text += encodeCommand(['SELECT', String(dbIndex)]);
+      this.#selectedDb = dbIndex;
+    }
+    this.buffer += text + encodeCommand(argv);
+  }
+
+  /**
+   * The beforeSleep step: write the turn's buffer; under always, return the promise the
+   * replies must wait for. Null when replies may go out now.
+   */
+  beforeSleep(): Promise<void> | null {
+    if (this.buffer === '' || this.#fd === null) return null;
+    if (!this.flush(false)) {
+      return this.#error === null ? null : new Promise((resolve) => this.#writeWaiters.push(resolve));
+    }
+    return this.#fsyncGate();
+  }
+
+  /** The promise for "data written so far is durable", per policy; null when none is needed. */
+  #fsyncGate(): Promise<void> | null {
+    if (this.#options.policy() !== 'always' || this.#options.fsyncSuspended()) return null;
+    return new Promise((resolve) => {
+      this.#fsyncWaiters.push(resolve);
+      this.#startFsync();
+    });
+  }
+
+  /**
+   * Writes the buffer to the current file. Returns true when the buffer is empty afterwards.
+   * `force` skips everysec's postponement (shutdown, file switches).
+   */
+  flush(force: boolean): boolean {
+    if (this.buffer === '') return true;
+    if (this.#fd === null) return false;
+    if (!force && this.#postpone()) return false;
+    if (!this.#write(this.#fd)) return false;
+    this.#postponedSinceMs = 0;
+    return true;
+  }
+
+  /** everysec with an fsync still running: wait up to 2 s before writing anyway. */
+  #postpone(): boolean {
+    if (this.#options.policy() !== 'everysec' || !this.#fsyncRunning) return false;
+    const now = Date.now();
+    if (this.#postponedSinceMs === 0) {
+      this.#postponedSinceMs = now;
+      return true;
+    }
+    if (now - this.#postponedSinceMs < POSTPONE_WRITE_MAX_MS) return true;
+    this.delayedFsyncs++;
+    this.#options.log.notice('Asynchronous AOF fsync is taking too long (disk is busy?). ' +
+      'Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.');
+    return false;
+  }
+
+  #write(fd: number): boolean {
+    if (this.#truncateNeeded) {
+      try {
+        fs.ftruncateSync(fd, this.#fileBytes);
+        this.#truncateNeeded = false;
+      } catch (error: unknown) {
+        this.#recordError('write', error);
+        return false;
+      }
+    }
+    const data = Buffer.from(this.buffer, 'latin1');
+    try {
+      fs.writeAllSync(fd, data);
+    } catch (error: unknown) {
+      if (fs.errorCode(error) === null) throw error;
+      this.#undoPartialWrite(fd);
+      this.#recordError('write', error);
+      return false;
+    }
+    this.buffer = '';
+    this.#fileBytes += data.length;
+    this.totalBytes += data.length;
+    this.#unsyncedBytes += data.length;
+    if (this.#error?.from === 'write') this.#clearError();
+    return true;
+  }
+
+  /**
+   * After a failed write: cut the file back to its last whole command. If even that fails, keep
+   * what reached the file and drop it from the buffer (the rest completes it later), as Redis.
+   */
+  #undoPartialWrite(fd: number): void {
+    let size: number;
+    try {
+      size = fs.fstatSizeSync(fd);
+    } catch (error: unknown) {
+      if (fs.errorCode(error) === null) throw error;
+      this.#truncateNeeded = true;
+      return;
+    }
+    if (size === this.#fileBytes) return;
+    this.#options.log.warning(`Short write while writing to the AOF file: (nwritten=` +
+      `${size - this.#fileBytes}, expected=${this.buffer.length})`);
+    try {
+      fs.ftruncateSync(fd, this.#fileBytes);
+    } catch (error: unknown) {
+      if (fs.errorCode(error) === null) throw error;
+      this.#options.log.warning('Could not remove short write from the append-only file. ' +
+        'Redis may refuse to load the AOF the next time it starts. ftruncate: ' +
+        fs.describeFsError(error));
+      const written = size - this.#fileBytes;
+      this.buffer = this.buffer.slice(written);
+      this.#fileBytes = size;
+      this.totalBytes += written;
+      this.#unsyncedBytes += written;
+    }
+  }
+
+  #recordError(from: 'write' | 'fsync', error: unknown): void {
+    if (fs.errorCode(error) === null) throw error;
+    const text = fs.describeFsError(error);
+    this.#error = { from, text };
+    const now = Date.now();
+    if (now - this.#lastErrorLogMs >= WRITE_ERROR_LOG_INTERVAL_MS) {
+      this.#lastErrorLogMs = now;
+      const what = from === 'write' ? 'Error writing to the AOF file' : 'Error syncing the AOF file';
+      this.#options.log.warning(`${what}: ${text}`);
+    }
+  }
+
+  #clearError(): void {
+    this.#error = null;
+    this.#lastErrorLogMs = 0;
+    this.#options.log.warning('AOF write error looks solved, Redis can write again.');
+  }
+
+  /** Starts an fsync of the current (and retired) files unless one is running. */
+  #startFsync(): void {
+    if (this.#fsyncRunning || this.#fd === null) return;
+    const waiters = this.#fsyncWaiters;
+    this.#fsyncWaiters = [];
+    const retired = this.#retired;
+    this.#retired = [];
+    const fds = [...retired, this.#fd];
+    this.#fsyncRunning = true;
+    this.#unsyncedBytes = 0;
+    const started = Date.now();
+    fsyncAll(fds).then(
+      () => {
+        this.#fsyncRunning = false;
+        this.#lastFsyncMs = started;
+        for (const fd of retired) closeQuietly(fd);
+        if (this.#error?.from === 'fsync') this.#clearError();
+        for (const resolve of waiters) resolve();
+        if (this.#fsyncWaiters.length > 0) this.#startFsync();
+        else if (this.buffer !== '' && this.#postponedSinceMs !== 0) this.flush(false);
+      },
+      (error: unknown) => {
+        this.#fsyncRunning = false;
+        this.#retired.unshift(...retired);
+        this.#fsyncWaiters.unshift(...waiters);
+        this.#unsyncedBytes += 1; // still unsynced: everysec retries
+        this.#recordError('fsync', error);
+      },
+    );
+  }
+
+  /** serverCron's part: retry after errors, everysec fsync, postponed writes. */
+  cron(): void {
+    if (this.#fd === null) return;
+    if (this.buffer !== '' || this.#writeWaiters.length > 0) {
+      if (this.flush(false) && this.#writeWaiters.length > 0) this.#releaseWriteWaiters();
+    }
+    if (this.#fsyncWaiters.length > 0 && this.#error?.from !== 'write') this.#startFsync();
+    if (this.#options.policy() === 'everysec' && !this.#options.fsyncSuspended() &&
+      (this.#unsyncedBytes > 0 || this.#retired.length > 0) &&
+      Date.now() - this.#lastFsyncMs >= 1000) {
+      this.#startFsync();
+    }
+  }
+
+  #releaseWriteWaiters(): void {
+    const waiters = this.#writeWaiters;
+    this.#writeWaiters = [];
+    const gate = this.#fsyncGate();
+    if (gate === null) for (const resolve of waiters) resolve();
+    else void gate.then(() => {
+      for (const resolve of waiters) resolve();
+    });
+  }
+
+  /**
+   * Shutdown and file switches: write everything and fsync synchronously. Throws the fs error
+   * (the caller logs it; the data may then be incomplete on disk).
+   */
+  flushAndSyncNow(): void {
+    if (this.#fd === null) return;
+    if (!this.flush(true)) throw new Error(this.#error?.text ?? 'AOF flush failed');
+    for (const fd of this.#retired) fs.fsyncSync(fd);
+    fs.fsyncSync(this.#fd);
+    this.#unsyncedBytes = 0;
+    this.#lastFsyncMs = Date.now();
+    if (this.#error?.from === 'fsync') this.#clearError();
+    for (const resolve of this.#fsyncWaiters.splice(0)) resolve();
+    if (this.#writeWaiters.length > 0) this.#releaseWriteWaiters();
+  }
+
+  /** Closes every descriptor (after flushAndSyncNow at shutdown, or when the AOF is turned off). */
+  close(): void {
+    for (const fd of this.#retired.splice(0)) closeQuietly(fd);
+    if (this.#fd !== null) closeQuietly(this.#fd);
+    this.#fd = null;
+    this.#path = '';
+    this.buffer = '';
+    this.#error = null;
+    for (const resolve of this.#fsyncWaiters.splice(0)) resolve();
+    for (const resolve of this.#writeWaiters.splice(0)) resolve();
+  }
+}
+
+async function fsyncAll(fds: number[]): Promise<void> {
+  for (const fd of fds) await fs.fsync(fd);
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch (error: unknown) {
+    if (fs.errorCode(error) === null) throw error;
+  }
+}
