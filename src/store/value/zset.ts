@@ -234,6 +234,40 @@ export class ZSetValue implements Iterable<[string, number]> {
     return x;
   }
 
+  /**
+   * Removes the members with 0-based ascending ranks start..end (inclusive, clamped to the set)
+   * and returns their nodes in ascending order. One descent to `start`, then a walk along
+   * level 0: O(log n + m), as ZREMRANGEBY* and ZPOP* need. Redis equivalent:
+   * zslDeleteRangeByRank.
+   */
+  deleteRangeByRank(start: number, end: number): ZNode[] {
+    const removed: ZNode[] = [];
+    const first = Math.max(0, start);
+    const last = Math.min(this.size - 1, end);
+    if (first > last) return removed;
+    const update = new Array<ZNode>(MAX_LEVEL);
+    let traversed = 0;
+    let x = this.#head;
+    for (let i = this.#level - 1; i >= 0; i--) {
+      for (;;) {
+        const level = x.levels[i] as Level;
+        if (level.forward === null || traversed + level.span > first) break;
+        traversed += level.span;
+        x = level.forward;
+      }
+      update[i] = x;
+    }
+    let node = (x.levels[0] as Level).forward;
+    for (let rank = first; rank <= last && node !== null; rank++) {
+      const next = (node.levels[0] as Level).forward;
+      this.#unlink(node, update);
+      this.dict.delete(node.member);
+      removed.push(node);
+      node = next;
+    }
+    return removed;
+  }
+
   /** Ascending (member, score) pairs. */
   *[Symbol.iterator](): Iterator<[string, number]> {
     for (let x = this.first(); x !== null; x = ZSetValue.next(x)) yield [x.member, x.score];
@@ -299,6 +333,11 @@ export class ZSetValue implements Iterable<[string, number]> {
     }
     const node = (x.levels[0] as Level).forward;
     assert(node !== null && node.member === member && node.score === score, 'zset node missing');
+    this.#unlink(node, update);
+  }
+
+  /** Unlinks `node`, given each level's last node before it (`update`). Leaves dict alone. */
+  #unlink(node: ZNode, update: ZNode[]): void {
     for (let i = 0; i < this.#level; i++) {
       const prev = (update[i] as ZNode).levels[i] as Level;
       if (prev.forward === node) {
