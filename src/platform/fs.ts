@@ -34,7 +34,7 @@ export type FaultCode = 'ENOSPC' | 'EIO' | 'EACCES' | 'EROFS' | 'EDQUOT' | 'ENOE
  */
 export type FaultDecision = FaultCode | 'SHORT_WRITE' | null;
 
-/** Asked before every operation; `path` is the file (for fd operations, the path it was opened as). */
+/** Asked before every operation; `path` is the file (for fd operations, the path opened). */
 export type FaultInjector = (op: FsOp, path: string) => FaultDecision;
 
 const ERROR_TEXTS: Record<FaultCode, string> = {
