@@ -43,18 +43,19 @@ export function intOption(args: ToolArgs, name: string, fallback: number): numbe
 }
 
 /**
- * Runs a tool body and returns the exit code. ToolError: one line on stderr (and the usage hint
- * for usage errors). Anything else is a bug: its stack goes to stderr, exit code 70 (EX_SOFTWARE).
+ * Runs a tool body and returns the exit code. ToolError: one line on stderr (and the usage text
+ * for usage errors), exit code from the error unless `failureExitCode` overrides it. Anything else is a bug: its stack goes to stderr, exit code 70 (EX_SOFTWARE).
  */
 export async function runTool(tool: string, usage: string,
-  body: () => Promise<number> | number): Promise<number> {
+  body: () => Promise<number> | number, failureExitCode: number | null = null): Promise<number> {
   try {
     return await body();
   } catch (error: unknown) {
     if (error instanceof ToolError) {
       process.stderr.write(`${tool}: ${error.message}\n`);
       if (error.showUsage) process.stderr.write(usage);
-      return error.exitCode;
+      // vesta-check-aof exits 1 for every failure, as redis-check-aof does.
+      return failureExitCode ?? error.exitCode;
     }
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`${tool}: internal error (a bug, please report it):\n${text}\n`);
