@@ -4,6 +4,8 @@
 
 import type { Client } from '../server/client.js';
 import { rdbState, saveSync } from '../persistence/persistence.js';
+import { backgroundJobsOf } from '../persistence/bgsave.js';
+import { SYNTAX } from './errors.js';
 import { aofOf } from '../persistence/aof/aof.js';
 import type { CommandDef } from './types.js';
 
@@ -15,6 +17,29 @@ function saveCommand(c: Client): void {
   }
   if (saveSync(c.server)) c.addReplyOk();
   else c.addReplyError('ERR');
+}
+
+/** BGSAVE [SCHEDULE]: a point-in-time dump written in the background (persistence/bgsave.ts). */
+function bgsaveCommand(c: Client, argv: string[]): void {
+  let schedule = false;
+  if (argv.length === 2) {
+    if ((argv[1] as string).toUpperCase() !== 'SCHEDULE') {
+      c.addReplyError(SYNTAX);
+      return;
+    }
+    schedule = true;
+  } else if (argv.length > 2) {
+    c.addReplyError(SYNTAX);
+    return;
+  }
+  const jobs = backgroundJobsOf(c.server);
+  if (jobs === undefined) {
+    c.addReplyError('ERR BGSAVE is not available on this server');
+    return;
+  }
+  const result = jobs.bgsaveCommandReply(schedule);
+  if ('ok' in result) c.addReplyStatus(result.ok);
+  else c.addReplyError(result.error);
 }
 
 /** LASTSAVE: Unix time of the last successful save (server start before any). */
@@ -32,5 +57,6 @@ function bgrewriteaofCommand(c: Client): void {
 export const persistenceCommands: CommandDef[] = [
   { name: 'bgrewriteaof', handler: bgrewriteaofCommand },
   { name: 'save', handler: saveCommand },
+  { name: 'bgsave', handler: bgsaveCommand },
   { name: 'lastsave', handler: lastsaveCommand },
 ];

@@ -3,7 +3,7 @@
 // them. Redis equivalent: genRedisInfoString in server.c.
 
 import { cpuUsage, memoryUsage, pid, uptime } from 'node:process';
-import { arch, platform, release } from 'node:os';
+import { machine, platform, release } from 'node:os';
 import type { Server } from '../server/server.js';
 import { REDIS_VERSION, VESTA_VERSION } from '../server/server.js';
 import { ClientFlag } from '../server/client.js';
@@ -116,7 +116,7 @@ function serverSection(server: Server): InfoFields {
     ['redis_git_dirty', 0],
     ['redis_build_id', '0'],
     ['redis_mode', 'standalone'],
-    ['os', `${platform() === 'linux' ? 'Linux' : platform()} ${release()} ${arch()}`],
+    ['os', `${platform() === 'linux' ? 'Linux' : platform()} ${release()} ${machine()}`],
     ['arch_bits', 64],
     ['monotonic_clock', 'POSIX clock_gettime'],
     ['multiplexing_api', 'epoll'],
@@ -259,8 +259,8 @@ function statsSection(server: Server): InfoFields {
     ['pubsub_channels', server.pubsubChannelCount()],
     ['pubsub_patterns', server.pubsubPatternCount()],
     ['pubsubshard_channels', 0],
-    ['latest_fork_usec', 0],
-    ['total_forks', 0],
+    ['latest_fork_usec', server.forkStats.latestForkUsec],
+    ['total_forks', server.forkStats.totalForks],
     ['migrate_cached_sockets', 0],
     ['slave_expires_tracked_keys', 0],
     ['active_defrag_hits', 0],

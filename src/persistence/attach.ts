@@ -6,7 +6,7 @@ import type { Server } from '../server/server.js';
 import { SnapshotEngine } from '../snapshot/engine.js';
 import { Aof } from './aof/aof.js';
 import { BackgroundJobs } from './bgsave.js';
-import { attachRdb } from './persistence.js';
+import { attachRdb, rdbState } from './persistence.js';
 
 export interface Persistence {
   /** Loads the dataset from disk (AOF or RDB per config). Throws when the files are unusable. */
@@ -16,7 +16,7 @@ export interface Persistence {
 export function attachPersistence(server: Server): Persistence {
   const rdb = attachRdb(server);
   // One snapshot engine and one background job at a time, shared by BGSAVE and BGREWRITEAOF.
-  const jobs = new BackgroundJobs(server, new SnapshotEngine(server.keyspace));
+  const jobs = new BackgroundJobs(server, new SnapshotEngine(server.keyspace), rdbState(server));
   const aof = new Aof(server, jobs);
   return {
     // appendonly yes: the AOF (falling back to an existing dump when there is no AOF yet).

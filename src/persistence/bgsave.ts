@@ -7,21 +7,16 @@
 
 import type { Server } from '../server/server.js';
 import type { Snapshot, SnapshotEngine } from '../snapshot/engine.js';
+import type { RdbState } from './persistence.js';
 import { RdbSnapshotWriter } from './rdb/snapshot-writer.js';
-
-export const MISCONF_RDB =
-  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
-
-/** After a failed background save, save points retry no sooner than this (Redis: 5 s). */
-const BGSAVE_RETRY_DELAY_MS = 5000;
 
 export type BackgroundJobKind = 'rdb' | 'aof';
 
+/**
+ * What the engine measured about background jobs (the save status, times and counters that
+ * INFO persistence shows live in RdbState, persistence.ts).
+ */
 export interface BgsaveState {
-  lastStatusOk: boolean;
-  /** Duration of the last background save in seconds, -1 before the first. */
-  lastTimeSec: number;
-  lastTryMs: number;
   /** Bytes preserved by copy-on-write during the last save (rdb_last_cow_size analog). */
   lastCowBytes: number;
   lastSliceMsMax: number;
@@ -35,21 +30,19 @@ export class BackgroundJobs {
   readonly engine: SnapshotEngine;
   #running: { kind: BackgroundJobKind; snapshot: Snapshot; startedMs: number } | null = null;
   readonly state: BgsaveState = {
-    lastStatusOk: true,
-    lastTimeSec: -1,
-    lastTryMs: 0,
     lastCowBytes: 0,
     lastSliceMsMax: 0,
     latestForkUsec: 0,
     totalForks: 0,
     scheduled: false,
   };
-  /** Called after a successful background save with the dirty count it covered. */
-  onSaved: (dirtyCovered: number) => void = () => {};
+  readonly #rdb: RdbState;
 
-  constructor(server: Server, engine: SnapshotEngine) {
+  constructor(server: Server, engine: SnapshotEngine, rdb: RdbState) {
     this.#server = server;
     this.engine = engine;
+    this.#rdb = rdb;
+    registry.set(server, this);
   }
 
   get running(): BackgroundJobKind | null {
@@ -69,6 +62,8 @@ export class BackgroundJobs {
     this.#running = { kind, snapshot, startedMs: Date.now() };
     this.state.totalForks++;
     this.state.latestForkUsec = snapshot.stats.startUs;
+    this.#server.forkStats.totalForks = this.state.totalForks;
+    this.#server.forkStats.latestForkUsec = snapshot.stats.startUs;
     const release = (): void => {
       if (this.#running?.snapshot === snapshot) this.#running = null;
       this.#maybeRunScheduled();
@@ -77,8 +72,8 @@ export class BackgroundJobs {
   }
 
   /**
-   * Starts a background save now. Returns null when started, or Redis's error text.
-   * 'reason' is logged ("Background saving started").
+   * Starts a background save now: the cut is taken before this returns. Returns null when
+   * started, or Redis's error text. The outcome is recorded in RdbState when the save ends.
    */
   startBgsave(): string | null {
     if (this.#running?.kind === 'rdb') return 'ERR Background save already in progress';
@@ -87,14 +82,16 @@ export class BackgroundJobs {
     }
     const server = this.#server;
     const config = server.config;
+    const rdb = this.#rdb;
+    rdb.lastBgsaveTrySec = Math.floor(Date.now() / 1000);
+    rdb.saves++;
     let writer: RdbSnapshotWriter;
     try {
       writer = new RdbSnapshotWriter(config, config.str('dir'), config.str('dbfilename'), false);
     } catch (error: unknown) {
       const message = error instanceof Error ? error.message : String(error);
       server.log.warning(`Can't save in background: ${message}`);
-      this.state.lastStatusOk = false;
-      this.state.lastTryMs = Date.now();
+      rdb.lastBgsaveStatus = 'err';
       return `ERR ${message}`;
     }
     const dirtyBefore = server.keyspace.dirty;
@@ -103,24 +100,34 @@ export class BackgroundJobs {
       keyDelayUs: config.num('rdb-key-save-delay'),
     });
     this.claim('rdb', snapshot);
-    this.state.lastTryMs = Date.now();
-    server.log.notice(`Background saving started (fork-less snapshot of ${snapshot.stats.keysTotal} keys, cut in ${snapshot.stats.startUs} us)`);
-    const started = Date.now();
+    rdb.bgsaveStartedMs = performance.now();
+    rdb.saveKeysTotal = snapshot.stats.keysTotal;
+    server.log.notice(
+      `Background saving started (fork-less snapshot of ${snapshot.stats.keysTotal} keys, cut in ${snapshot.stats.startUs} us)`,
+    );
+    const finish = (ok: boolean): void => {
+      const startedMs = rdb.bgsaveStartedMs ?? performance.now();
+      rdb.lastBgsaveTimeSec = Math.round((performance.now() - startedMs) / 1000);
+      rdb.bgsaveStartedMs = null;
+      rdb.saveKeysProcessed = 0;
+      rdb.saveKeysTotal = 0;
+      rdb.lastBgsaveStatus = ok ? 'ok' : 'err';
+      this.#recordStats(snapshot);
+    };
     snapshot.done.then(
       () => {
-        this.state.lastStatusOk = true;
-        this.state.lastTimeSec = Math.round((Date.now() - started) / 1000);
-        this.#recordStats(snapshot);
+        finish(true);
+        // Changes made while the save ran are not in the dump; they stay counted (Redis:
+        // dirty = dirty - dirty_before_bgsave).
+        server.keyspace.dirty = Math.max(0, server.keyspace.dirty - dirtyBefore);
+        rdb.lastSaveSec = Math.floor(Date.now() / 1000);
         server.log.notice('DB saved on disk');
         server.log.notice(
           `Background saving terminated with success (${writer.keysWritten} keys, ${snapshot.stats.slices} slices, max slice ${snapshot.stats.sliceMsMax.toFixed(2)} ms, ${snapshot.stats.preservedBytesPeak} bytes preserved by copy-on-write)`,
         );
-        this.onSaved(dirtyBefore);
       },
       (error: unknown) => {
-        this.state.lastStatusOk = false;
-        this.state.lastTimeSec = Math.round((Date.now() - started) / 1000);
-        this.#recordStats(snapshot);
+        finish(false);
         const message = error instanceof Error ? error.message : String(error);
         server.log.warning(`Background saving error: ${message}`);
       },
@@ -145,23 +152,15 @@ export class BackgroundJobs {
     return error === null ? { ok: 'Background saving started' } : { error };
   }
 
-  /** True when a save point may fire now (not right after a failed attempt). */
-  mayRetry(): boolean {
-    return this.state.lastStatusOk || Date.now() - this.state.lastTryMs > BGSAVE_RETRY_DELAY_MS;
-  }
-
   #maybeRunScheduled(): void {
     if (!this.state.scheduled || this.#running !== null) return;
     this.state.scheduled = false;
     this.startBgsave();
   }
 
-  /** MISCONF when the last background save failed and the config says to stop writes. */
-  writeDeniedReason(): string | null {
-    const config = this.#server.config;
-    if (this.state.lastStatusOk || !config.bool('stop-writes-on-bgsave-error')) return null;
-    if (config.savePoints().length === 0) return null;
-    return MISCONF_RDB;
+  /** Cancels the running job if it is of `kind` (its temp file is removed when it stops). */
+  cancelIf(kind: BackgroundJobKind, reason: string): void {
+    if (this.#running?.kind === kind) this.#running.snapshot.cancel(new Error(reason));
   }
 
   /** Stops the running job (SHUTDOWN, FLUSHALL semantics are the caller's). */
@@ -175,4 +174,11 @@ export class BackgroundJobs {
     if (running === null) return;
     await running.snapshot.done.catch(() => {});
   }
+}
+
+const registry = new WeakMap<Server, BackgroundJobs>();
+
+/** The background-job coordinator of a server (created by attachPersistence). */
+export function backgroundJobsOf(server: Server): BackgroundJobs | undefined {
+  return registry.get(server);
 }

@@ -14,6 +14,7 @@ import { rdbFilePath, RdbLoadError, rdbLoad, rdbLoadSync, type LoadingProgress,
   type RdbLoadResult } from './rdb/load.js';
 import { RdbSaveError, rdbSaveSync } from './rdb/save.js';
 import { aofEnabledInfoFields, aofInfoFields } from './aof/aof.js';
+import { backgroundJobsOf } from './bgsave.js';
 
 /** Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed background save, wait this long. */
 const BGSAVE_RETRY_DELAY_SEC = 5;
@@ -78,9 +79,9 @@ export function attachRdb(server: Server): { load(): Promise<void> } {
   const state = rdbState(server);
   server.addHooks({
     cron: () => rdbCron(server),
-    shutdown: ({ save }) => {
+    shutdown: async ({ save }) => {
+      await stopBackgroundSave(server, 'shutting down');
       saveOnShutdown(server, save);
-      return Promise.resolve();
     },
     afterFlushAll: () => saveAfterFlushAll(server),
     debugReload: (c, argv) => debugReload(server, c, argv),
@@ -122,24 +123,30 @@ export function saveSync(server: Server): boolean {
 }
 
 /**
- * What a save point runs. For now a synchronous save standing in for BGSAVE: its outcome is
- * recorded as a background save's (rdb_last_bgsave_status, MISCONF, the retry delay).
- * TODO(issue 5): replace with BGSAVE on the fork-less snapshot engine.
+ * What a save point runs: BGSAVE on the fork-less snapshot engine (bgsave.ts records the
+ * outcome here: rdb_last_bgsave_status, the MISCONF state, the retry delay). True if started.
  */
 export function triggerBackgroundSave(server: Server): boolean {
-  const state = rdbState(server);
-  const startedMs = performance.now();
-  state.lastBgsaveTrySec = Math.floor(Date.now() / 1000);
-  const ok = saveSync(server);
-  state.lastBgsaveStatus = ok ? 'ok' : 'err';
-  state.lastBgsaveTimeSec = Math.floor((performance.now() - startedMs) / 1000);
-  return ok;
+  const jobs = backgroundJobsOf(server);
+  if (jobs === undefined) return saveSync(server);
+  const error = jobs.startBgsave();
+  if (error !== null) server.log.warning(`Background save not started: ${error}`);
+  return error === null;
+}
+
+/** A running BGSAVE is abandoned (its temp file removed) before a synchronous save replaces it. */
+async function stopBackgroundSave(server: Server, reason: string): Promise<void> {
+  const jobs = backgroundJobsOf(server);
+  if (jobs?.running !== 'rdb') return;
+  server.log.notice(`Stopping the background save in progress: ${reason}`);
+  jobs.cancel(reason);
+  await jobs.settle();
 }
 
 /** serverCron's part: save points, and rdb-del-sync-files. */
 function rdbCron(server: Server): void {
   const state = rdbState(server);
-  if (server.loading || state.bgsaveInProgress) return;
+  if (server.loading || state.bgsaveInProgress || backgroundJobsOf(server)?.running != null) return;
   const nowSec = Math.floor(Date.now() / 1000);
   const dirty = server.keyspace.dirty;
   const retryAllowed = state.lastBgsaveStatus === 'ok' ||
@@ -185,7 +192,6 @@ function saveOnShutdown(server: Server, save: boolean | null): void {
     server.log.warning('Not saving the final RDB snapshot: the dataset is still loading.');
     return;
   }
-  // TODO(issue 5): a background save in progress is abandoned here (Redis kills its child).
   server.log.notice('Saving the final RDB snapshot before exiting.');
   if (!saveSync(server)) {
     server.log.warning("Error trying to save the DB, can't exit.");
@@ -200,7 +206,8 @@ function saveOnShutdown(server: Server, save: boolean | null): void {
  */
 function saveAfterFlushAll(server: Server): void {
   if (server.config.savePoints().length === 0) return;
-  // TODO(issue 5): Redis first kills a running background save here.
+  // Redis kills a running background save first: its dump would resurrect flushed keys.
+  backgroundJobsOf(server)?.cancelIf('rdb', 'FLUSHALL');
   if (saveSync(server)) server.keyspace.dirty = 1;
 }
 
@@ -292,16 +299,17 @@ function debugReload(server: Server, c: Client, argv: string[]): boolean {
 
 function persistenceInfo(server: Server): InfoFields {
   const state = rdbState(server);
+  const jobs = backgroundJobsOf(server);
   const bgsaveRunningSec = state.bgsaveStartedMs === null ? -1
     : Math.floor((performance.now() - state.bgsaveStartedMs) / 1000);
   const fields: InfoFields = [
     ['loading', server.loading ? 1 : 0],
     ['async_loading', 0],
-    ['current_cow_peak', 0],
-    ['current_cow_size', 0],
+    ['current_cow_peak', jobs?.runningSnapshot?.stats.preservedBytesPeak ?? 0],
+    ['current_cow_size', jobs?.runningSnapshot?.stats.preservedBytes ?? 0],
     ['current_cow_size_age', 0],
     ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', state.saveKeysProcessed],
+    ['current_save_keys_processed', jobs?.runningSnapshot?.stats.keysDone ?? 0],
     ['current_save_keys_total', state.saveKeysTotal],
     ['rdb_changes_since_last_save', server.keyspace.dirty],
     ['rdb_bgsave_in_progress', state.bgsaveInProgress ? 1 : 0],
@@ -310,7 +318,7 @@ function persistenceInfo(server: Server): InfoFields {
     ['rdb_last_bgsave_time_sec', state.lastBgsaveTimeSec],
     ['rdb_current_bgsave_time_sec', bgsaveRunningSec],
     ['rdb_saves', state.saves],
-    ['rdb_last_cow_size', 0],
+    ['rdb_last_cow_size', jobs?.state.lastCowBytes ?? 0],
     ['rdb_last_load_keys_expired', state.lastLoadKeysExpired],
     ['rdb_last_load_keys_loaded', state.lastLoadKeysLoaded],
     ...aofInfoFields(server),
@@ -319,6 +327,15 @@ function persistenceInfo(server: Server): InfoFields {
     ...aofEnabledInfoFields(server),
   ];
   if (server.loading) fields.push(...loadingInfoFields(state.loading));
+  // Vesta's own: what the fork-less snapshot engine preserved by copy-on-write and how long
+  // its longest slice held the event loop, for the running job or else the last one.
+  const running = jobs?.runningSnapshot?.stats;
+  fields.push(
+    ['vesta_snapshot_preserved_bytes', running?.preservedBytes ?? 0],
+    ['vesta_snapshot_preserved_bytes_peak', running?.preservedBytesPeak ?? jobs?.state.lastCowBytes ?? 0],
+    ['vesta_snapshot_slice_max_ms', (running?.sliceMsMax ?? jobs?.state.lastSliceMsMax ?? 0).toFixed(3)],
+    ['vesta_snapshot_cut_usec', running?.startUs ?? jobs?.state.latestForkUsec ?? 0],
+  );
   return fields;
 }
 

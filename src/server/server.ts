@@ -19,6 +19,7 @@ import { STRING_BYTES_MAX, ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION } from '../limits
 import { ClientFlag, Client } from './client.js';
 import { processCommand } from './dispatch.js';
 import { Watches } from './watch.js';
+import { Blocking } from './blocking.js';
 
 export const VESTA_VERSION = '0.1.0';
 /** The Redis version Vesta is compatible with and reports as redis_version. */
@@ -79,6 +80,8 @@ export class Server {
   readonly activeExpire: ActiveExpire;
   readonly commands: CommandTable;
   readonly watches: Watches;
+  /** Clients blocked on list/zset keys (BLPOP, BZPOPMIN...); see server/blocking.ts. */
+  readonly blocking: Blocking;
   readonly clients = new Map<number, Client>();
   readonly startedAtMs = Date.now();
   readonly stats: ServerStats = {
@@ -99,6 +102,8 @@ export class Server {
   slowlogNextId = 0;
   slowlogThresholdUs = 10_000;
   loading = false;
+  /** Background jobs (the snapshot engine's stand-ins for fork): INFO stats fields. */
+  readonly forkStats = { latestForkUsec: 0, totalForks: 0 };
   readonly runId = randomBytes(20).toString('hex');
   memoryPeak = 0;
   memoryStartup = process.memoryUsage().heapUsed;
@@ -128,6 +133,7 @@ export class Server {
     this.commands = new CommandTable(allCommandDefs());
     this.watches = new Watches(this);
     this.keyspace.addHooks(this.watches);
+    this.blocking = new Blocking(this);
     // Redis propagates a DEL for every key that expires (lazily or actively), so the AOF (and
     // replicas) delete it at the same point of the command stream.
     this.keyspace.addHooks({ keyExpired: (db, key) => this.propagate(db.id, ['DEL', key]) });

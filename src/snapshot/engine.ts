@@ -38,8 +38,12 @@ export interface SnapshotVisitor {
   /** False asks the engine to pause until `drained()` resolves (back-pressure from the sink). */
   wantsMore(): boolean;
   drained(): Promise<void>;
-  /** After the last key: flush, fsync, rename, … The snapshot succeeds when this resolves. */
-  end(): Promise<void>;
+  /**
+   * After the last key: flush, fsync, rename, … The snapshot succeeds when this resolves.
+   * `stillWanted()` turns false if the snapshot was cancelled meanwhile (FLUSHALL, SHUTDOWN):
+   * the visitor must check it right before making its result visible (the rename).
+   */
+  end(stillWanted: () => boolean): Promise<void>;
   /** The snapshot failed or was cancelled; release resources. */
   abort(error: Error): void;
 }
@@ -253,7 +257,7 @@ export class Snapshot {
   #finish(): void {
     // Every key of T is written: writes no longer need preserving.
     this.#engine.detach(this);
-    this.#visitor.end().then(
+    this.#visitor.end(() => this.#cancelled === null).then(
       () => {
         this.#finished = true;
         this.#resolve();

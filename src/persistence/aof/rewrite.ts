@@ -133,7 +133,7 @@ export async function writeBaseNow(keyspace: Keyspace, visitor: BaseVisitor): Pr
         visitor.key(db.id, key, value, expireAtMs);
       }
     }
-    await visitor.end();
+    await visitor.end(() => true);
   } catch (error: unknown) {
     visitor.abort(error instanceof Error ? error : new Error(String(error)));
     throw error;

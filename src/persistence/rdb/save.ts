@@ -141,7 +141,7 @@ export class RdbFileWriter implements RdbSink {
    * runs on the libuv pool so clients keep being served; rename and the directory fsync are
    * quick and stay synchronous, so the switch to the new dump is a single step.
    */
-  async commitAsync(): Promise<void> {
+  async commitAsync(stillWanted: () => boolean = () => true): Promise<void> {
     const fd = this.#openFd();
     try {
       await fs.fsync(fd);
@@ -149,6 +149,10 @@ export class RdbFileWriter implements RdbSink {
       fs.closeSync(fd);
     } catch (error: unknown) {
       throw new RdbSaveError(`Write error saving DB on disk: ${fs.describeFsError(error)}`, error);
+    }
+    if (!stillWanted()) {
+      // Cancelled while the fsync ran (FLUSHALL, SHUTDOWN): the dump must not replace the file.
+      throw new RdbSaveError('Background save cancelled before it completed', null);
     }
     try {
       fs.renameSync(this.tempPath, this.targetPath);

@@ -41,9 +41,9 @@ export class RdbSnapshotWriter implements SnapshotVisitor {
   }
 
   /** EOF + checksum, then fsync off the main thread, rename, fsync the directory. */
-  async end(): Promise<void> {
+  async end(stillWanted: () => boolean): Promise<void> {
     this.#encoder.writeEof();
-    await this.writer.commitAsync();
+    await this.writer.commitAsync(stillWanted);
   }
 
   abort(): void {
