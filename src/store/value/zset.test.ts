@@ -30,7 +30,10 @@ const SCORES = [-Infinity, -2, -1.5, 0, 1, 1.1, 2, 3, Infinity];
 const memberArb = fc.constantFrom(...MEMBERS);
 const scoreArb = fc.constantFrom(...SCORES);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('add' as const), member: memberArb, score: scoreArb }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({ kind: fc.constant('add' as const), member: memberArb, score: scoreArb }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), member: memberArb }) },
   {
     weight: 1,
@@ -69,13 +72,18 @@ function applyToZset(zset: ZSetValue, op: Op, model: Entry[]): void {
       assert.equal(zset.add(op.member, op.score), !model.some(([m]) => m === op.member));
       return;
     case 'remove':
-      assert.equal(zset.remove(op.member), model.some(([m]) => m === op.member));
+      assert.equal(
+        zset.remove(op.member),
+        model.some(([m]) => m === op.member),
+      );
       return;
     case 'deleteRange': {
       const first = Math.max(0, op.start);
       const last = Math.min(model.length - 1, op.end);
       const expected = model.filter((_, i) => i >= first && i <= last);
-      const removed = zset.deleteRangeByRank(op.start, op.end).map((n): Entry => [n.member, n.score]);
+      const removed = zset
+        .deleteRangeByRank(op.start, op.end)
+        .map((n): Entry => [n.member, n.score]);
       assert.deepEqual(removed, expected);
     }
   }
@@ -122,7 +130,10 @@ const scoreRangeArb: fc.Arbitrary<ScoreRange> = fc.record({
 
 const lexBoundArb = fc.oneof(
   fc.record({ value: memberArb, infinite: fc.constant(null) }),
-  fc.record({ value: fc.constant(null), infinite: fc.constantFrom('neg' as const, 'pos' as const) }),
+  fc.record({
+    value: fc.constant(null),
+    infinite: fc.constantFrom('neg' as const, 'pos' as const),
+  }),
 );
 const lexRangeArb: fc.Arbitrary<LexRange> = fc
   .tuple(lexBoundArb, lexBoundArb, fc.boolean(), fc.boolean())
@@ -159,12 +170,16 @@ test('skip list matches a sorted-array model (ranks, links, ranges, deletes)', (
 
 test('lex ranges on equal scores match the model', () => {
   fc.assert(
-    fc.property(fc.uniqueArray(memberArb), fc.array(lexRangeArb, { minLength: 1 }), (members, ranges) => {
-      const zset = new ZSetValue();
-      for (const member of members) zset.add(member, 0);
-      const model = members.map((m): Entry => [m, 0]).sort(compareEntries);
-      for (const range of ranges) checkLexRange(zset, model, range);
-    }),
+    fc.property(
+      fc.uniqueArray(memberArb),
+      fc.array(lexRangeArb, { minLength: 1 }),
+      (members, ranges) => {
+        const zset = new ZSetValue();
+        for (const member of members) zset.add(member, 0);
+        const model = members.map((m): Entry => [m, 0]).sort(compareEntries);
+        for (const range of ranges) checkLexRange(zset, model, range);
+      },
+    ),
     { numRuns: 300 },
   );
 });
