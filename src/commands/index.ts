@@ -9,6 +9,7 @@ import { serverCommands } from './server.js';
 import { stringCommands } from './string.js';
 import { transactionCommands } from './transaction.js';
 import type { CommandDef } from './types.js';
+import { zsetCommands } from './zset.js';
 
 export function allCommandDefs(): CommandDef[] {
   return [
@@ -19,5 +20,6 @@ export function allCommandDefs(): CommandDef[] {
     ...serverCommands,
     ...stringCommands,
     ...transactionCommands,
+    ...zsetCommands,
   ];
 }
