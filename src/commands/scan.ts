@@ -42,14 +42,24 @@ export interface ScanOptions {
   type: string | null;
 }
 
-/** Parses a cursor argument; replies "invalid cursor" and returns null on garbage. */
+const CURSOR_RE = /^[+-]?[0-9]*$/;
+const ULONG_MAX = 18446744073709551615n;
+
+/**
+ * Parses a cursor as Redis does (strtoul over the whole text, no leading space): an optional
+ * sign, decimal digits (none is 0), magnitude at most 2^64-1, a negative value wrapping modulo
+ * 2^64. Returns its canonical decimal text; replies "invalid cursor" and returns null otherwise.
+ */
 export function parseCursorOrReply(c: Client, text: string): string | null {
-  const v = parseInt64(text);
-  if (v === null && !/^[0-9]+$/.test(text)) {
+  const digits = text.length > 0 && (text[0] === '+' || text[0] === '-') ? text.slice(1) : text;
+  const valid = CURSOR_RE.test(text) && (digits.length > 0 || text.length === 0);
+  const magnitude = valid && digits.length > 0 ? BigInt(digits) : 0n;
+  if (!valid || magnitude > ULONG_MAX) {
     c.addReplyError('ERR invalid cursor');
     return null;
   }
-  return String(v ?? text);
+  const value = text[0] === '-' && magnitude !== 0n ? ULONG_MAX + 1n - magnitude : magnitude;
+  return value.toString();
 }
 
 /** Parses COUNT / MATCH (/ TYPE when allowed) starting at argv[start]. */
