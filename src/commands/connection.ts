@@ -185,12 +185,13 @@ function clientListCommand(c: Client, argv: string[]): void {
   } else if (argv.length >= 4 && (argv[2] as string).toUpperCase() === 'ID') {
     ids = new Set();
     for (let i = 3; i < argv.length; i++) {
+      // Any 64-bit integer is accepted; ids that name no client (0, negative) just match none.
       const id = parseInt64(argv[i] as string);
-      if (id === null || typeof id === 'bigint' || id <= 0) {
+      if (id === null) {
         c.addReplyError('ERR Invalid client ID');
         return;
       }
-      ids.add(id);
+      if (typeof id === 'number') ids.add(id);
     }
   } else if (argv.length !== 2) {
     c.addReplyError(SYNTAX);
@@ -251,8 +252,14 @@ function clientKillCommand(c: Client, argv: string[]): void {
         c.addReplyError(`ERR Unknown client type '${value}'`);
         return;
       }
-    } else if (opt === 'USER') user = value;
-    else if (opt === 'SKIPME') {
+    } else if (opt === 'USER') {
+      // Only the default user exists until ACLs arrive.
+      if (value !== 'default') {
+        c.addReplyError(`ERR No such user '${value}'`);
+        return;
+      }
+      user = value;
+    } else if (opt === 'SKIPME') {
       const v = value.toLowerCase();
       if (v !== 'yes' && v !== 'no') {
         c.addReplyError(SYNTAX);

@@ -6,7 +6,7 @@ import { genInfoString } from '../observe/info.js';
 import { parseInt64 } from '../util/numbers.js';
 import { globMatch } from '../util/glob.js';
 import { commandKeys, encodeRespTree, getCommandSpec, type CommandSpec } from './spec.js';
-import { CommandFlag } from './table.js';
+import { CommandFlag, type Command } from './table.js';
 import { SYNTAX, NOT_INTEGER } from './errors.js';
 import { debugCommand } from './debug.js';
 import type { CommandDef } from './types.js';
@@ -116,6 +116,14 @@ function commandCountCommand(c: Client): void {
   c.addReplyLongLong(c.server.commands.size);
 }
 
+/** A command by name, or a subcommand by "container|sub" as COMMAND INFO/DOCS accept it. */
+function lookupByFullName(c: Client, name: string): Command | undefined {
+  const bar = name.indexOf('|');
+  if (bar < 0) return c.server.commands.lookup(name);
+  const parent = c.server.commands.lookup(name.slice(0, bar));
+  return parent?.subcommands?.get(name.slice(bar + 1).toLowerCase());
+}
+
 function commandInfoCommand(c: Client, argv: string[]): void {
   if (argv.length === 2) {
     commandCommand(c, ['command']);
@@ -123,8 +131,8 @@ function commandInfoCommand(c: Client, argv: string[]): void {
   }
   c.addReplyArrayLen(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
-    const cmd = c.server.commands.lookup(argv[i] as string);
-    if (cmd === undefined) c.addReplyNullArray();
+    const cmd = lookupByFullName(c, argv[i] as string);
+    if (cmd === undefined) c.addReplyNull();
     else c.addReplyRaw(encodeRespTree(cmd.spec.info, c.resp));
   }
 }
@@ -133,7 +141,7 @@ function commandDocsCommand(c: Client, argv: string[]): void {
   const names = argv.length === 2 ? implementedSpecs(c).map((s) => s.name) : argv.slice(2);
   const found: CommandSpec[] = [];
   for (const name of names) {
-    const cmd = c.server.commands.lookup(name);
+    const cmd = lookupByFullName(c, name);
     if (cmd !== undefined) found.push(cmd.spec);
   }
   c.addReplyMapLen(found.length);
@@ -215,20 +223,31 @@ function commandHelpCommand(c: Client): void {
 // ------------------------------------------------------------------------ SHUTDOWN
 
 function shutdownCommand(c: Client, argv: string[]): void {
-  let save: boolean | null = null;
+  let nosave = false;
+  let saveFlag = false;
+  let abort = false;
+  let otherFlags = false;
   for (let i = 1; i < argv.length; i++) {
     const opt = (argv[i] as string).toUpperCase();
-    if (opt === 'NOSAVE') save = false;
-    else if (opt === 'SAVE') save = true;
-    else if (opt === 'NOW' || opt === 'FORCE') continue;
-    else if (opt === 'ABORT') {
-      c.addReplyError('ERR No shutdown in progress.');
-      return;
-    } else {
+    if (opt === 'NOSAVE') nosave = true;
+    else if (opt === 'SAVE') saveFlag = true;
+    else if (opt === 'NOW' || opt === 'FORCE') otherFlags = true;
+    else if (opt === 'ABORT') abort = true;
+    else {
       c.addReplyError(SYNTAX);
       return;
     }
   }
+  // As Redis 7.0: ABORT takes no other flag, and NOSAVE and SAVE exclude each other.
+  if ((abort && (nosave || saveFlag || otherFlags)) || (nosave && saveFlag)) {
+    c.addReplyError(SYNTAX);
+    return;
+  }
+  if (abort) {
+    c.addReplyError('ERR No shutdown in progress.');
+    return;
+  }
+  const save = nosave ? false : saveFlag ? true : null;
   c.flags |= ClientFlag.closeAsap;
   c.server.requestShutdown({ save, reason: 'User requested shutdown', client: c });
 }

@@ -1,92 +1,102 @@
 // Glob-style matching with Redis's rules: * ? [abc] [^abc] [a-z] and \ escapes, over latin1
-// strings (bytes). Used by KEYS, SCAN MATCH, PSUBSCRIBE and CONFIG GET.
-// Redis equivalent: stringmatchlen in util.c. Iterative except for '*', whose recursion depth is
-// bounded by the number of stars in the pattern (which a client controls, so it is capped).
+// strings (bytes). Used by KEYS, SCAN MATCH, PSUBSCRIBE and PUBSUB CHANNELS.
+// Redis equivalent: stringmatchlen in util.c, whose corner cases are reproduced on purpose:
+// - an empty string matches only the empty pattern ("*" does not match ""; KEYS and SCAN treat
+//   a lone "*" as "everything" before matching, as Redis does);
+// - "[]" is an empty class that never matches ("[^]" matches any byte) and the "]" after it is
+//   then a literal; an unterminated class ends at the end of the pattern;
+// - "x-y" inside a class is a range whenever two pattern bytes follow the "x", even when the
+//   last of them is the class's "]" (so "[a-]" keeps reading past that "]");
+// - a trailing "\" is a literal backslash.
+// Recursion happens only at '*' (depth bounded by the number of stars, capped), and a failed
+// star tells the outer stars to give up, which keeps matching polynomial.
 
 const MAX_STARS_DEPTH = 1000;
 
 export function globMatch(pattern: string, text: string, nocase = false): boolean {
-  if (pattern === '*') return true;
-  return matchFrom(pattern, 0, text, 0, nocase, 0);
+  const state = { skipLongerMatches: false };
+  return matchFrom(pattern, 0, text, 0, nocase, 0, state);
 }
 
-function lower(c: string): string {
-  return c.toLowerCase();
+function fold(code: number, nocase: boolean): number {
+  return nocase && code >= 65 && code <= 90 ? code + 32 : code;
 }
 
-function matchFrom(p: string, pi: number, s: string, si: number, nocase: boolean, depth: number): boolean {
+function matchFrom(
+  p: string,
+  pi: number,
+  s: string,
+  si: number,
+  nocase: boolean,
+  depth: number,
+  state: { skipLongerMatches: boolean },
+): boolean {
   if (depth > MAX_STARS_DEPTH) return false;
-  while (pi < p.length) {
-    const pc = p[pi] as string;
-    if (pc === '*') {
-      while (p[pi + 1] === '*') pi++;
-      if (pi + 1 === p.length) return true;
-      for (let k = si; k <= s.length; k++) {
-        if (matchFrom(p, pi + 1, s, k, nocase, depth + 1)) return true;
+  const pEnd = p.length;
+  const sEnd = s.length;
+  while (pi < pEnd && si < sEnd) {
+    const pc = p.charCodeAt(pi);
+    if (pc === 0x2a /* '*' */) {
+      while (pi + 1 < pEnd && p.charCodeAt(pi + 1) === 0x2a) pi++;
+      if (pi + 1 === pEnd) return true;
+      for (; si < sEnd; si++) {
+        if (matchFrom(p, pi + 1, s, si, nocase, depth + 1, state)) return true;
+        if (state.skipLongerMatches) return false;
       }
+      state.skipLongerMatches = true;
       return false;
-    }
-    if (si >= s.length) return false;
-    const sc = s[si] as string;
-    if (pc === '?') {
-      pi++;
+    } else if (pc === 0x3f /* '?' */) {
       si++;
-      continue;
-    }
-    if (pc === '[') {
-      const result = matchClass(p, pi + 1, sc, nocase);
+    } else if (pc === 0x5b /* '[' */) {
+      const result = matchClass(p, pi + 1, fold(s.charCodeAt(si), nocase), nocase);
       if (!result.matched) return false;
-      pi = result.next;
+      pi = result.last;
       si++;
-      continue;
+    } else {
+      if (pc === 0x5c /* '\\' */ && pEnd - pi >= 2) pi++;
+      if (fold(p.charCodeAt(pi), nocase) !== fold(s.charCodeAt(si), nocase)) return false;
+      si++;
     }
-    let literal = pc;
-    if (pc === '\\' && pi + 1 < p.length) {
-      pi++;
-      literal = p[pi] as string;
-    }
-    if (nocase ? lower(literal) !== lower(sc) : literal !== sc) return false;
     pi++;
-    si++;
+    if (si === sEnd) {
+      while (pi < pEnd && p.charCodeAt(pi) === 0x2a) pi++;
+      break;
+    }
   }
-  return si === s.length;
+  return pi === pEnd && si === sEnd;
 }
 
-/** Matches one char against a [...] class starting after '['; returns where the pattern resumes. */
-function matchClass(p: string, start: number, c: string, nocase: boolean): { matched: boolean; next: number } {
+/**
+ * Matches one byte against the class whose body starts at `start` (just after '['). Returns
+ * whether it matched and the index of the class's last pattern byte (normally its ']').
+ */
+function matchClass(p: string, start: number, c: number, nocase: boolean): { matched: boolean; last: number } {
+  const pEnd = p.length;
   let pi = start;
-  const not = p[pi] === '^';
+  const not = pi < pEnd && p.charCodeAt(pi) === 0x5e; /* '^' */
   if (not) pi++;
   let matched = false;
   for (;;) {
-    const pc = p[pi];
-    if (pc === undefined) {
-      // Unterminated class: Redis treats the end of pattern as the end of the class.
+    if (pi >= pEnd) {
+      pi = pEnd - 1; // unterminated: the class ends with the pattern
       break;
     }
-    if (pc === '\\' && pi + 2 < p.length + 1 && p[pi + 1] !== undefined) {
+    const pc = p.charCodeAt(pi);
+    if (pc === 0x5c /* '\\' */ && pEnd - pi >= 2) {
       pi++;
-      if (p[pi] === c) matched = true;
-    } else if (pc === ']') {
+      if (p.charCodeAt(pi) === c) matched = true;
+    } else if (pc === 0x5d /* ']' */) {
       break;
-    } else if (p[pi + 1] === '-' && p[pi + 2] !== undefined && p[pi + 2] !== ']') {
-      let startChar = pc;
-      let endChar = p[pi + 2] as string;
-      if (startChar > endChar) [startChar, endChar] = [endChar, startChar];
-      let cc = c;
-      if (nocase) {
-        startChar = lower(startChar);
-        endChar = lower(endChar);
-        cc = lower(c);
-      }
-      if (cc >= startChar && cc <= endChar) matched = true;
+    } else if (pEnd - pi >= 3 && p.charCodeAt(pi + 1) === 0x2d /* '-' */) {
+      let low = fold(pc, nocase);
+      let high = fold(p.charCodeAt(pi + 2), nocase);
+      if (low > high) [low, high] = [high, low];
+      if (c >= low && c <= high) matched = true;
       pi += 2;
-    } else if (nocase ? lower(pc) === lower(c) : pc === c) {
+    } else if (fold(pc, nocase) === c) {
       matched = true;
     }
     pi++;
   }
-  if (not) matched = !matched;
-  // Skip past the closing ']' (or stay at the end for an unterminated class).
-  return { matched, next: pi < p.length ? pi + 1 : pi };
+  return { matched: not ? !matched : matched, last: pi };
 }
