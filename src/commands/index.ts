@@ -1,9 +1,13 @@
 // Every command module's handlers, for the command table. Adding a command module means adding
 // it here; table.ts asserts each handler matches a Redis 7.0 command spec.
 
+import { blockingListCommands } from './blocking-list.js';
+import { blockingZsetCommands } from './blocking-zset.js';
+import { clientUnblockCommands } from './client-unblock.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hash.js';
 import { keyspaceCommands } from './keyspace.js';
+import { listCommands } from './list.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
@@ -15,9 +19,13 @@ import { zsetCommands } from './zset.js';
 
 export function allCommandDefs(): CommandDef[] {
   return [
+    ...blockingListCommands,
+    ...blockingZsetCommands,
+    ...clientUnblockCommands,
     ...connectionCommands,
     ...hashCommands,
     ...keyspaceCommands,
+    ...listCommands,
     ...persistenceCommands,
     ...pubsubCommands,
     ...serverCommands,

@@ -84,6 +84,9 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
     return;
   }
   call(server, c, cmd, argv);
+  // Like Redis's processCommand: clients blocked on keys this command (or EXEC) made ready are
+  // served now, so their pops propagate after the command that pushed.
+  server.blocking.handleReadyKeys();
 }
 
 /** Reasons a command may not run now that do not depend on its arguments. */

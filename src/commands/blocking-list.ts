@@ -1,0 +1,151 @@
+// Blocking list commands: BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP. Each first tries its
+// non-blocking form; when every key is empty it blocks (server/blocking.ts) and later serves
+// itself from the key that became ready, replying and propagating the non-blocking form
+// (BLPOP -> LPOP key, BLMOVE -> LMOVE ..., BLMPOP -> LPOP key count). Inside MULTI/EXEC they
+// never block: the reply is a null (array) right away.
+// Redis equivalent: the blocking half of t_list.c and serveClientBlockedOnList in blocked.c.
+
+import { blockingDenied, timeoutOrReply } from '../server/blocking.js';
+import type { Client } from '../server/client.js';
+import { ListValue, checkType } from './args.js';
+import {
+  type ListEnd,
+  listEndOrReply,
+  listPopped,
+  lmoveGeneric,
+  lmpopFirstNonEmpty,
+  moveAndReply,
+  mpopArgsOrReply,
+  popRangeAndReply,
+} from './list.js';
+import type { CommandDef } from './types.js';
+
+export const blockingListCommands: CommandDef[] = [
+  { name: 'blpop', handler: (c, argv) => blockingPopGeneric(c, argv, 'left') },
+  { name: 'brpop', handler: (c, argv) => blockingPopGeneric(c, argv, 'right') },
+  { name: 'blmove', handler: blmoveCommand },
+  { name: 'brpoplpush', handler: brpoplpushCommand },
+  { name: 'blmpop', handler: blmpopCommand },
+];
+
+function popWord(end: ListEnd): string {
+  return end === 'left' ? 'LPOP' : 'RPOP';
+}
+
+function endWord(end: ListEnd): string {
+  return end === 'left' ? 'LEFT' : 'RIGHT';
+}
+
+/** Replies [key, element] after popping one element from an existing list. */
+function popOneWithKey(c: Client, key: string, list: ListValue, end: ListEnd): void {
+  c.addReplyArrayLen(2);
+  c.addReplyBulk(key);
+  c.addReplyBulk((end === 'left' ? list.popFront() : list.popBack()) as string);
+  listPopped(c, key, list, 1);
+}
+
+function blockingPopGeneric(c: Client, argv: string[], end: ListEnd): void {
+  const timeoutAtMs = timeoutOrReply(c, argv[argv.length - 1] as string);
+  if (timeoutAtMs === null) return;
+  const ks = c.server.keyspace;
+  const keys = argv.slice(1, -1);
+  for (const key of keys) {
+    const value = ks.lookupWrite(c.db, key);
+    if (!checkType(c, value, ListValue)) return;
+    if (value === undefined) continue;
+    popOneWithKey(c, key, value as ListValue, end);
+    c.propagateArgv = [popWord(end), key];
+    return;
+  }
+  if (blockingDenied(c)) {
+    c.addReplyNullArray();
+    return;
+  }
+  c.server.blocking.block(c, {
+    keys,
+    timeoutAtMs,
+    type: 'list',
+    serve: (served, key) => {
+      popOneWithKey(served, key, ks.lookupWrite(served.db, key) as ListValue, end);
+      served.server.propagate(served.dbIndex, [popWord(end), key]);
+    },
+  });
+}
+
+function blmoveCommand(c: Client, argv: string[]): void {
+  const from = listEndOrReply(c, argv[3] as string);
+  if (from === null) return;
+  const to = listEndOrReply(c, argv[4] as string);
+  if (to === null) return;
+  blmoveGeneric(c, argv, { from, to, timeoutText: argv[5] as string });
+}
+
+function brpoplpushCommand(c: Client, argv: string[]): void {
+  blmoveGeneric(c, argv, { from: 'right', to: 'left', timeoutText: argv[3] as string });
+}
+
+function blmoveGeneric(
+  c: Client,
+  argv: string[],
+  options: { from: ListEnd; to: ListEnd; timeoutText: string },
+): void {
+  const timeoutAtMs = timeoutOrReply(c, options.timeoutText);
+  if (timeoutAtMs === null) return;
+  const ks = c.server.keyspace;
+  const sourceKey = argv[1] as string;
+  const destinationKey = argv[2] as string;
+  const source = ks.lookupWrite(c.db, sourceKey);
+  if (!checkType(c, source, ListValue)) return;
+  const { from, to } = options;
+  const moveArgv =
+    argv.length === 4
+      ? ['RPOPLPUSH', sourceKey, destinationKey]
+      : ['LMOVE', sourceKey, destinationKey, endWord(from), endWord(to)];
+  if (source !== undefined) {
+    lmoveGeneric(c, argv, from, to);
+    c.propagateArgv = moveArgv;
+    return;
+  }
+  if (blockingDenied(c)) {
+    c.addReplyNull();
+    return;
+  }
+  c.server.blocking.block(c, {
+    keys: [sourceKey],
+    timeoutAtMs,
+    type: 'list',
+    serve: (served, key) => {
+      // The destination's type is checked only now: it may have changed while blocked.
+      const target = ks.lookupWrite(served.db, destinationKey);
+      if (!checkType(served, target, ListValue)) return;
+      const list = ks.lookupWrite(served.db, key) as ListValue;
+      moveAndReply(served, { key, list, end: from }, { key: destinationKey, end: to });
+      served.server.propagate(served.dbIndex, moveArgv);
+    },
+  });
+}
+
+function blmpopCommand(c: Client, argv: string[]): void {
+  const timeoutAtMs = timeoutOrReply(c, argv[1] as string);
+  if (timeoutAtMs === null) return;
+  const args = mpopArgsOrReply(c, argv, 2, listEndOrReply);
+  if (args === null) return;
+  if (lmpopFirstNonEmpty(c, args)) return;
+  if (blockingDenied(c)) {
+    c.addReplyNullArray();
+    return;
+  }
+  const ks = c.server.keyspace;
+  c.server.blocking.block(c, {
+    keys: args.keys,
+    timeoutAtMs,
+    type: 'list',
+    serve: (served, key) => {
+      served.addReplyArrayLen(2);
+      served.addReplyBulk(key);
+      const list = ks.lookupWrite(served.db, key) as ListValue;
+      const popped = popRangeAndReply(served, key, list, args.end, args.count);
+      served.server.propagate(served.dbIndex, [popWord(args.end), key, String(popped)]);
+    },
+  });
+}

@@ -1,0 +1,35 @@
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's wait in a blocking command, with
+// the timeout reply or an UNBLOCKED error. Replies 1 when that client was blocked on keys.
+// Redis equivalent: the "unblock" branch of clientCommand in networking.c.
+
+import type { Client } from '../server/client.js';
+import { eqIgnoreCase, int64OrReply } from './args.js';
+import type { CommandDef } from './types.js';
+
+export const clientUnblockCommands: CommandDef[] = [
+  { name: 'client|unblock', handler: clientUnblockCommand },
+];
+
+function clientUnblockCommand(c: Client, argv: string[]): void {
+  if (argv.length > 4) {
+    const sub = argv[1] as string;
+    c.addReplyError(
+      `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try CLIENT HELP.`,
+    );
+    return;
+  }
+  const id = int64OrReply(c, argv[2] as string);
+  if (id === null) return;
+  let error = false;
+  if (argv.length === 4) {
+    const reason = argv[3] as string;
+    if (eqIgnoreCase(reason, 'ERROR')) error = true;
+    else if (!eqIgnoreCase(reason, 'TIMEOUT')) {
+      c.addReplyError('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+      return;
+    }
+  }
+  const target = typeof id === 'number' ? c.server.clients.get(id) : undefined;
+  const unblocked = target !== undefined && c.server.blocking.unblockByRequest(target, error);
+  c.addReplyLongLong(unblocked ? 1 : 0);
+}
