@@ -14,6 +14,8 @@ import { createClient } from 'redis';
 import { haveRedis, REDIS_CLI, requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
 
 const PYTHON = '/usr/bin/python3';
+/** A client that waits for a reply that never comes must fail the test, not hang the run. */
+const TEST_TIMEOUT_MS = 60_000;
 const PY_DIR = resolve('test/clients/py');
 
 let redis: RunningServer | null = null;
@@ -100,7 +102,7 @@ function stepValue(steps: PyStep[], name: string): unknown {
   return found.value;
 }
 
-test('redis-py: e-commerce session store (HSET mapping, EXPIRE, read back, TTL)', async (t) => {
+test('redis-py: e-commerce session store (HSET mapping, EXPIRE, read back, TTL)', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   if (!requirePythonRedis(t)) return;
   const [expected, actual] = await pythonOnFreshServers('session_store.py');
   // The seed's session holds a list, which redis-py refuses before sending anything.
@@ -109,7 +111,7 @@ test('redis-py: e-commerce session store (HSET mapping, EXPIRE, read back, TTL)'
   assert.deepEqual(actual, expected);
 });
 
-test('redis-py: financial transaction log (pipeline LPUSH + INCRBY 100.0 in MULTI/EXEC)', async (t) => {
+test('redis-py: financial transaction log (pipeline LPUSH + INCRBY 100.0 in MULTI/EXEC)', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   if (!requirePythonRedis(t)) return;
   const [expected, actual] = await pythonOnFreshServers('transaction_log.py');
   // Redis runs the transaction: the LPUSH is applied, INCRBY "100.0" fails inside EXEC's reply.
@@ -118,7 +120,7 @@ test('redis-py: financial transaction log (pipeline LPUSH + INCRBY 100.0 in MULT
   assert.deepEqual(actual, expected);
 });
 
-test('redis-py: check_persistence_health reads INFO persistence', async (t) => {
+test('redis-py: check_persistence_health reads INFO persistence', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   if (!requirePythonRedis(t)) return;
   const [expected, actual] = await pythonOnFreshServers('persistence_health.py');
   // The fields the seed's function reads must exist and agree; the script ran without exceptions.
@@ -165,7 +167,7 @@ function errorText(e: unknown): string {
   return e instanceof Error ? `${e.constructor.name}: ${e.message}` : `not an error: ${String(e)}`;
 }
 
-test('ioredis: session store', async (t) => {
+test('ioredis: session store', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   if (!requireRedis(t)) return;
   const [expected, actual] = await onBoth(async (port) => {
     const r = ioredis(port);
@@ -191,7 +193,7 @@ test('ioredis: session store', async (t) => {
   assert.deepEqual(actual, expected);
 });
 
-test('ioredis: transaction log with MULTI/EXEC, a plain pipeline and WATCH', async (t) => {
+test('ioredis: transaction log with MULTI/EXEC, a plain pipeline and WATCH', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   if (!requireRedis(t)) return;
   const [expected, actual] = await onBoth(async (port) => {
     const r = ioredis(port);
@@ -229,7 +231,7 @@ async function waitFor(log: unknown[], count: number): Promise<void> {
   while (log.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }
 
-test('ioredis: pub/sub with channels and patterns', async (t) => {
+test('ioredis: pub/sub with channels and patterns', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   if (!requireRedis(t)) return;
   const [expected, actual] = await onBoth(async (port) => {
     const sub = ioredis(port);
@@ -276,7 +278,7 @@ async function nodeRedis(port: number, resp: 2 | 3 = 2) {
   return client;
 }
 
-test('node-redis: session store', async (t) => {
+test('node-redis: session store', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   if (!requireRedis(t)) return;
   const [expected, actual] = await onBoth(async (port) => {
     const r = await nodeRedis(port);
@@ -301,7 +303,7 @@ test('node-redis: session store', async (t) => {
   assert.deepEqual(actual, expected);
 });
 
-test('node-redis: transaction log with MULTI/EXEC, a pipeline and WATCH', async (t) => {
+test('node-redis: transaction log with MULTI/EXEC, a pipeline and WATCH', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   if (!requireRedis(t)) return;
   const [expected, actual] = await onBoth(async (port) => {
     const r = await nodeRedis(port);
@@ -333,7 +335,7 @@ test('node-redis: transaction log with MULTI/EXEC, a pipeline and WATCH', async 
 });
 
 for (const resp of [2, 3] as const) {
-  test(`node-redis: pub/sub over RESP${resp}`, async (t) => {
+  test(`node-redis: pub/sub over RESP${resp}`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
     if (!requireRedis(t)) return;
     const [expected, actual] = await onBoth(async (port) => {
       const pub = await nodeRedis(port, resp);
@@ -375,7 +377,7 @@ function cli(port: number, args: string[], input?: string): { stdout: string; st
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
-test('redis-cli: one-shot commands and a stdin script print the same', async (t) => {
+test('redis-cli: one-shot commands and a stdin script print the same', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   if (!requireRedis(t)) return;
   const commands: string[][] = [
     ['SET', 'counter', '1'],
@@ -407,7 +409,7 @@ test('redis-cli: one-shot commands and a stdin script print the same', async (t)
   assert.deepEqual(actual, expected);
 });
 
-test('redis-cli --pipe: mass insertion of 100k SET commands', async (t) => {
+test('redis-cli --pipe: mass insertion of 100k SET commands', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   if (!requireRedis(t)) return;
   const count = 100_000;
   const parts: string[] = [];
