@@ -32,10 +32,6 @@ function popWord(end: ListEnd): string {
   return end === 'left' ? 'LPOP' : 'RPOP';
 }
 
-function endWord(end: ListEnd): string {
-  return end === 'left' ? 'LEFT' : 'RIGHT';
-}
-
 /** Replies [key, element] after popping one element from an existing list. */
 function popOneWithKey(c: Client, key: string, list: ListValue, end: ListEnd): void {
   c.addReplyArrayLen(2);
@@ -97,13 +93,15 @@ function blmoveGeneric(
   const source = ks.lookupWrite(c.db, sourceKey);
   if (!checkType(c, source, ListValue)) return;
   const { from, to } = options;
-  const moveArgv =
+  // Redis keeps the direction words as the client typed them, except when it serves a blocked
+  // client: then it writes them lower-case.
+  const moveArgv = (served: boolean): string[] =>
     argv.length === 4
       ? ['RPOPLPUSH', sourceKey, destinationKey]
-      : ['LMOVE', sourceKey, destinationKey, endWord(from), endWord(to)];
+      : ['LMOVE', sourceKey, destinationKey, ...(served ? [from, to] : argv.slice(3, 5))];
   if (source !== undefined) {
     lmoveGeneric(c, argv, from, to);
-    c.propagateArgv = moveArgv;
+    c.propagateArgv = moveArgv(false);
     return;
   }
   if (blockingDenied(c)) {
@@ -120,7 +118,7 @@ function blmoveGeneric(
       if (!checkType(served, target, ListValue)) return;
       const list = ks.lookupWrite(served.db, key) as ListValue;
       moveAndReply(served, { key, list, end: from }, { key: destinationKey, end: to });
-      served.server.propagate(served.dbIndex, moveArgv);
+      served.server.propagate(served.dbIndex, moveArgv(true));
     },
   });
 }
@@ -144,7 +142,7 @@ function blmpopCommand(c: Client, argv: string[]): void {
       served.addReplyArrayLen(2);
       served.addReplyBulk(key);
       const list = ks.lookupWrite(served.db, key) as ListValue;
-      const popped = popRangeAndReply(served, key, list, args.end, args.count);
+      const popped = popRangeAndReply(served, key, list, args);
       served.server.propagate(served.dbIndex, [popWord(args.end), key, String(popped)]);
     },
   });

@@ -56,7 +56,13 @@ function popOneWithKey(c: Client, key: string, zset: ZSetValue, end: ZEnd): void
 }
 
 /** BZMPOP's reply: [key, [[member, score]...]]; returns how many were popped. */
-function popRangeWithKey(c: Client, key: string, zset: ZSetValue, end: ZEnd, count: number): number {
+function popRangeWithKey(
+  c: Client,
+  key: string,
+  zset: ZSetValue,
+  options: { end: ZEnd; count: number },
+): number {
+  const { end, count } = options;
   const n = Math.min(count, zset.size);
   c.addReplyArrayLen(2);
   c.addReplyBulk(key);
@@ -116,7 +122,7 @@ function bzmpopCommand(c: Client, argv: string[]): void {
     const value = ks.lookupWrite(c.db, key);
     if (!checkType(c, value, ZSetValue)) return;
     if (value === undefined) continue;
-    const popped = popRangeWithKey(c, key, value as ZSetValue, args.end, args.count);
+    const popped = popRangeWithKey(c, key, value as ZSetValue, args);
     c.propagateArgv = [popWord(args.end), key, String(popped)];
     return;
   }
@@ -130,7 +136,7 @@ function bzmpopCommand(c: Client, argv: string[]): void {
     type: 'zset',
     serve: (served, key) => {
       const zset = ks.lookupWrite(served.db, key) as ZSetValue;
-      const popped = popRangeWithKey(served, key, zset, args.end, args.count);
+      const popped = popRangeWithKey(served, key, zset, args);
       served.server.propagate(served.dbIndex, [popWord(args.end), key, String(popped)]);
     },
   });

@@ -69,9 +69,9 @@ export function popRangeAndReply(
   c: Client,
   key: string,
   list: ListValue,
-  end: ListEnd,
-  count: number,
+  options: { end: ListEnd; count: number },
 ): number {
+  const { end, count } = options;
   const n = Math.min(count, list.length);
   c.addReplyArrayLen(n);
   for (let i = 0; i < n; i++) c.addReplyBulk(pop(list, end));
@@ -167,7 +167,7 @@ function popGeneric(c: Client, argv: string[], end: ListEnd): void {
     c.addReplyArrayLen(0);
     return;
   }
-  popRangeAndReply(c, key, list, end, count);
+  popRangeAndReply(c, key, list, { end, count });
 }
 
 // ------------------------------------------------------------------ reads
@@ -264,7 +264,8 @@ interface LposOptions {
 }
 
 const RANK_ZERO =
-  "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
+  "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... " +
+  'or use negative to start from the end of the list';
 
 function lposOptionsOrReply(c: Client, argv: string[]): LposOptions | null {
   const options: LposOptions = { rank: 1, count: null, maxlen: 0 };
@@ -536,7 +537,7 @@ export function lmpopFirstNonEmpty(c: Client, args: MpopArgs): boolean {
     if (list === undefined) continue;
     c.addReplyArrayLen(2);
     c.addReplyBulk(key);
-    const popped = popRangeAndReply(c, key, list, args.end, args.count);
+    const popped = popRangeAndReply(c, key, list, args);
     c.propagateArgv = [args.end === 'left' ? 'LPOP' : 'RPOP', key, String(popped)];
     return true;
   }
