@@ -9,7 +9,8 @@ import { SYNTAX, NOT_INTEGER } from './errors.js';
 import { formatClientInfo } from './client-info.js';
 import type { CommandDef } from './types.js';
 
-const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
+import { WRONGPASS } from '../server/acl.js';
+import { logAuthFailure } from './acl.js';
 
 function pingCommand(c: Client, argv: string[]): void {
   if (argv.length > 2) {
@@ -35,11 +36,11 @@ function quitCommand(c: Client): void {
   c.flags |= ClientFlag.closeAfterReply;
 }
 
-/** Checks a username/password pair; only the default user exists until ACLs arrive. */
+/** Checks a username/password pair against the ACL; a refusal is logged in ACL LOG. */
 function checkPassword(c: Client, user: string, password: string): boolean {
-  const required = c.server.config.str('requirepass');
-  if (user !== 'default') return false;
-  return required === '' || password === required;
+  if (c.server.acl.checkPassword(user, password)) return true;
+  logAuthFailure(c, user);
+  return false;
 }
 
 function authCommand(c: Client, argv: string[]): void {
@@ -47,8 +48,7 @@ function authCommand(c: Client, argv: string[]): void {
     c.addReplyError(SYNTAX);
     return;
   }
-  const required = c.server.config.str('requirepass');
-  if (argv.length === 2 && required === '') {
+  if (argv.length === 2 && c.server.acl.defaultUser.nopass) {
     c.addReplyError(
       'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
     );
@@ -253,8 +253,7 @@ function clientKillCommand(c: Client, argv: string[]): void {
         return;
       }
     } else if (opt === 'USER') {
-      // Only the default user exists until ACLs arrive.
-      if (value !== 'default') {
+      if (!c.server.acl.users.has(value)) {
         c.addReplyError(`ERR No such user '${value}'`);
         return;
       }

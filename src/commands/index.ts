@@ -1,6 +1,7 @@
 // Every command module's handlers, for the command table. Adding a command module means adding
 // it here; table.ts asserts each handler matches a Redis 7.0 command spec.
 
+import { aclCommands } from './acl.js';
 import { blockingListCommands } from './blocking-list.js';
 import { blockingZsetCommands } from './blocking-zset.js';
 import { clientUnblockCommands } from './client-unblock.js';
@@ -8,6 +9,7 @@ import { connectionCommands } from './connection.js';
 import { hashCommands } from './hash.js';
 import { keyspaceCommands } from './keyspace.js';
 import { listCommands } from './list.js';
+import { observeCommands } from './observe.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
@@ -19,6 +21,7 @@ import { zsetCommands } from './zset.js';
 
 export function allCommandDefs(): CommandDef[] {
   return [
+    ...aclCommands,
     ...blockingListCommands,
     ...blockingZsetCommands,
     ...clientUnblockCommands,
@@ -26,6 +29,7 @@ export function allCommandDefs(): CommandDef[] {
     ...hashCommands,
     ...keyspaceCommands,
     ...listCommands,
+    ...observeCommands,
     ...persistenceCommands,
     ...pubsubCommands,
     ...serverCommands,

@@ -3,8 +3,10 @@
 // server.c.
 
 import { CommandFlag, type Command } from '../commands/table.js';
+import { formatClientInfo } from '../commands/client-info.js';
 import { ClientFlag, type Client } from './client.js';
 import type { Server } from './server.js';
+import { afterCall } from '../observe/calls.js';
 
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 const PUBSUB_ALLOWED = new Set([
@@ -56,6 +58,8 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
     rejectCommand(server, c, 'NOAUTH Authentication required.', cmd);
     return;
   }
+  // ACL: the command, then its keys and channels (Redis's ACLCheckAllPerm, before queueing).
+  if ((cmd.flags & CommandFlag.noAuth) === 0 && !aclAllows(server, c, cmd, argv)) return;
   const topName = cmd.parent === null ? cmd.fullName : cmd.parent.fullName;
   const queueing = c.has(ClientFlag.multi) && !MULTI_CONTROL.has(topName);
   if (queueing && (cmd.flags & CommandFlag.noMulti) !== 0) {
@@ -87,6 +91,25 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
   // Like Redis's processCommand: clients blocked on keys this command (or EXEC) made ready are
   // served now, so their pops propagate after the command that pushed.
   server.blocking.handleReadyKeys();
+}
+
+/** Runs the ACL check; on a denial logs it (ACL LOG), replies NOPERM and returns false. */
+function aclAllows(server: Server, c: Client, cmd: Command, argv: string[]): boolean {
+  const denied = server.acl.check(c.user, cmd.spec, argv);
+  if (denied === null) return true;
+  server.acl.addLogEntry(
+    {
+      reason: denied.reason,
+      context: c.has(ClientFlag.multi) ? 'multi' : 'toplevel',
+      object: denied.object,
+      username: c.user,
+      clientInfo: formatClientInfo(c, c),
+    },
+    Date.now(),
+    server.config.num('acllog-max-len'),
+  );
+  rejectCommand(server, c, denied.error, cmd);
+  return false;
 }
 
 /** Reasons a command may not run now that do not depend on its arguments. */
@@ -135,7 +158,8 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   c.currentCommand = cmd;
   const start = performance.now();
   (cmd.handler as NonNullable<Command['handler']>)(c, argv);
-  const usec = Math.round((performance.now() - start) * 1000);
+  const durationNs = (performance.now() - start) * 1e6;
+  const usec = Math.round(durationNs / 1000);
   c.currentCommand = null;
   const stats = cmd.stats;
   stats.calls++;
@@ -143,9 +167,7 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   if (c.errorReplies !== errorsBefore) stats.failedCalls++;
   server.stats.commandsProcessed++;
   c.lastCommand = cmd.fullName;
-  if (server.slowlogThresholdUs >= 0 && usec >= server.slowlogThresholdUs) {
-    server.slowlogPush(c, argv, usec);
-  }
+  afterCall(server, c, cmd, argv, durationNs);
   if (ks.dirty !== dirtyBefore && (cmd.flags & (CommandFlag.write | CommandFlag.mayReplicate)) !== 0) {
     server.propagate(dbIndex, c.propagateArgv ?? argv);
   }

@@ -13,6 +13,7 @@ import { allCommandDefs } from '../commands/index.js';
 import { CommandTable } from '../commands/table.js';
 import type { Config } from '../config/config.js';
 import { Logger } from '../observe/log.js';
+import { CommandLatencies, LatencyMonitor } from '../observe/latency.js';
 import { ActiveExpire } from '../store/expire.js';
 import { Keyspace } from '../store/keyspace.js';
 import { STRING_BYTES_MAX, ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION } from '../limits.js';
@@ -20,6 +21,7 @@ import { ClientFlag, Client } from './client.js';
 import { processCommand } from './dispatch.js';
 import { Watches } from './watch.js';
 import { Blocking } from './blocking.js';
+import { Acl } from './acl.js';
 
 export const VESTA_VERSION = '0.1.0';
 /** The Redis version Vesta is compatible with and reports as redis_version. */
@@ -82,6 +84,8 @@ export class Server {
   readonly watches: Watches;
   /** Clients blocked on list/zset keys (BLPOP, BZPOPMIN...); see server/blocking.ts. */
   readonly blocking: Blocking;
+  /** Users, authentication and permission checks (requirepass is the default user's password). */
+  readonly acl = new Acl();
   readonly clients = new Map<number, Client>();
   readonly startedAtMs = Date.now();
   readonly stats: ServerStats = {
@@ -101,6 +105,13 @@ export class Server {
   readonly slowlog: SlowlogEntry[] = [];
   slowlogNextId = 0;
   slowlogThresholdUs = 10_000;
+  /** LATENCY: events at or above latency-monitor-threshold (observe/latency.ts). */
+  readonly latency = new LatencyMonitor();
+  /** Per-command latency histograms (INFO latencystats), kept while latency-tracking is yes. */
+  readonly commandLatencies = new CommandLatencies();
+  latencyTracking = true;
+  /** Clients that ran MONITOR. */
+  readonly monitors = new Set<Client>();
   loading = false;
   /** Background jobs (the snapshot engine's stand-ins for fork): INFO stats fields. */
   readonly forkStats = { latestForkUsec: 0, totalForks: 0 };
@@ -138,9 +149,49 @@ export class Server {
     // replicas) delete it at the same point of the command stream.
     this.keyspace.addHooks({ keyExpired: (db, key) => this.propagate(db.id, ['DEL', key]) });
     this.slowlogThresholdUs = config.num('slowlog-log-slower-than');
+    this.#setUpAcl();
+    this.latency.thresholdMs = config.num('latency-monitor-threshold');
+    this.latencyTracking = config.bool('latency-tracking');
+    config.onApply('slowlog-log-slower-than', (v) => {
+      this.slowlogThresholdUs = Number(v);
+    });
+    config.onApply('latency-monitor-threshold', (v) => {
+      this.latency.thresholdMs = Number(v);
+    });
+    config.onApply('latency-tracking', (v) => {
+      this.latencyTracking = v === true;
+    });
     this.stopped = new Promise((resolve) => {
       this.#resolveStopped = resolve;
     });
+  }
+
+  /** requirepass, acl-pubsub-default, then `user` lines or the aclfile (never both, as Redis). */
+  #setUpAcl(): void {
+    const config = this.config;
+    this.acl.channelsDefault = config.str('acl-pubsub-default') as 'allchannels' | 'resetchannels';
+    config.onApply('acl-pubsub-default', (value) => {
+      this.acl.channelsDefault = value as 'allchannels' | 'resetchannels';
+    });
+    this.acl.setRequirePass(config.str('requirepass'));
+    config.onApply('requirepass', (value) => this.acl.setRequirePass(String(value)));
+    const aclfile = config.str('aclfile');
+    if (config.users.length > 0 && aclfile !== '') {
+      throw new Error(
+        'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.',
+      );
+    }
+    if (config.users.length > 0) {
+      const lines = config.users.map((words) => ['user', ...words]);
+      const table = this.acl.parseUsers(lines, (i) => `Error in user declaration ${i + 1}`);
+      if (typeof table === 'string') throw new Error(table);
+      // A `user default` line replaces the requirepass-built default user, as in Redis.
+      if (!config.users.some((words) => words[0] === 'default')) table.set('default', this.acl.defaultUser);
+      this.acl.replaceUsers(table);
+    } else if (aclfile !== '') {
+      const error = this.acl.loadFile(aclfile);
+      if (error !== null) throw new Error(error);
+    }
   }
 
   addHooks(hooks: ServerHooks): void {
@@ -243,15 +294,11 @@ export class Server {
   }
 
   #deniedByProtectedMode(socket: Socket): boolean {
-    if (!this.config.bool('protected-mode') || this.config.str('requirepass') !== '') return false;
-    const address = socket.remoteAddress ?? '';
-    return !(
-      address === '127.0.0.1' ||
-      address === '::1' ||
-      address === '::ffff:127.0.0.1' ||
-      address.startsWith('127.') ||
-      address.startsWith('::ffff:127.')
-    );
+    return protectedModeDenies({
+      protectedMode: this.config.bool('protected-mode'),
+      defaultUserNopass: this.acl.defaultUser.nopass,
+      remoteAddress: socket.remoteAddress ?? '',
+    });
   }
 
   /** Creates a client; socket null makes an internal client (AOF loading, tests). */
@@ -261,7 +308,7 @@ export class Server {
       id: this.#nextClientId++,
       socket,
       nowMs: Date.now(),
-      authenticated: this.config.str('requirepass') === '',
+      authenticated: this.acl.autoAuthenticated(),
     });
     if (socket !== null) this.clients.set(c.id, c);
     return c;
@@ -269,6 +316,7 @@ export class Server {
 
   freeClient(c: Client): void {
     if (!this.clients.delete(c.id)) return;
+    this.monitors.delete(c);
     c.flags |= ClientFlag.closeAsap;
     this.watches.unwatchAll(c);
     for (const h of this.#hooks) h.clientClosed?.(c);
@@ -447,7 +495,7 @@ export class Server {
     c.dbIndex = 0;
     c.resp = 2;
     c.name = '';
-    c.authenticated = this.config.str('requirepass') === '';
+    c.authenticated = this.acl.autoAuthenticated();
     c.user = 'default';
   }
 
@@ -528,7 +576,7 @@ export class Server {
       id: this.slowlogNextId++,
       timeSec: Math.floor(Date.now() / 1000),
       usec,
-      argv: argv.slice(0, 32),
+      argv,
       address: c.address,
       name: c.name,
     });
@@ -542,6 +590,7 @@ export class Server {
     ks.now = Date.now();
     const periodMs = 1000 / Math.max(1, this.config.num('hz'));
     this.activeExpire.cycle(periodMs * ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION, () => performance.now());
+    this.latency.addSampleIfNeeded('expire-cycle', this.activeExpire.lastCycleMs);
     this.#sampleOps();
     this.#closeIdleClients();
     for (const h of this.#hooks) h.cron?.();
@@ -580,5 +629,20 @@ function resetCommandStats(stats: { calls: number; usec: number; rejectedCalls: 
   stats.failedCalls = 0;
 }
 
-const PROTECTED_MODE_DENIED =
+/**
+ * Redis 7.0's protected mode: with protected-mode yes and a default user that needs no
+ * password, only loopback peers (127.0.0.0/8, ::1, and IPv4-mapped 127.x) may connect.
+ */
+export function protectedModeDenies(options: {
+  protectedMode: boolean;
+  defaultUserNopass: boolean;
+  remoteAddress: string;
+}): boolean {
+  if (!options.protectedMode || !options.defaultUserNopass) return false;
+  const address = options.remoteAddress;
+  const loopback = address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+  return !loopback;
+}
+
+export const PROTECTED_MODE_DENIED =
   '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n';
