@@ -8,6 +8,7 @@
 // plus redis_fsync (config.h) and fsyncFileDir (util.c).
 
 import * as nodeFs from 'node:fs';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { assert } from '../assert.js';
 
@@ -56,14 +57,41 @@ export function setFaultInjector(next: FaultInjector | null): void {
   injector = next;
 }
 
+/**
+ * One completed file operation, as the crash-state tests (test/crash/) replay it: the on-disk
+ * states a power loss could leave are built from this log. Reported only after the operation
+ * succeeded (a write reports the bytes that reached the file, chunk by chunk).
+ */
+export type FsEvent =
+  | { op: 'open'; fd: number; path: string; mode: OpenMode }
+  | { op: 'write'; fd: number; data: Buffer }
+  | { op: 'fsync'; fd: number }
+  | { op: 'close'; fd: number }
+  | { op: 'rename'; source: string; target: string }
+  | { op: 'unlink'; path: string }
+  | { op: 'fsyncDir'; path: string }
+  | { op: 'ftruncate'; fd: number; length: number }
+  | { op: 'truncate'; path: string; length: number }
+  | { op: 'mkdir'; path: string };
+
+let recorder: ((event: FsEvent) => void) | null = null;
+
+/** Installs (or with null removes) the operation recorder. Tests only. */
+export function setFsRecorder(next: ((event: FsEvent) => void) | null): void {
+  recorder = next;
+}
+
 /** How a file is opened; each maps to explicit open(2) flags below. */
-export type OpenMode = 'read' | 'createExclusive' | 'truncate' | 'append';
+export type OpenMode = 'read' | 'createExclusive' | 'truncate' | 'append' | 'appendTruncate';
 
 const OPEN_FLAGS: Record<OpenMode, number> = {
   read: nodeFs.constants.O_RDONLY,
   createExclusive: nodeFs.constants.O_WRONLY | nodeFs.constants.O_CREAT | nodeFs.constants.O_EXCL,
   truncate: nodeFs.constants.O_WRONLY | nodeFs.constants.O_CREAT | nodeFs.constants.O_TRUNC,
   append: nodeFs.constants.O_WRONLY | nodeFs.constants.O_CREAT | nodeFs.constants.O_APPEND,
+  // A fresh AOF incr file: empty, and every write lands at the end even after an ftruncate.
+  appendTruncate: nodeFs.constants.O_WRONLY | nodeFs.constants.O_CREAT | nodeFs.constants.O_TRUNC |
+    nodeFs.constants.O_APPEND,
 };
 
 /** Files are created 0644 like Redis's dumps (subject to the umask). */
@@ -73,6 +101,7 @@ export function openSync(path: string, mode: OpenMode): number {
   check('open', path);
   const fd = nodeFs.openSync(path, OPEN_FLAGS[mode], FILE_MODE);
   openPaths.set(fd, path);
+  recorder?.({ op: 'open', fd, path, mode });
   return fd;
 }
 
@@ -89,6 +118,7 @@ export function writeAllSync(fd: number, data: Uint8Array): void {
     else if (decision !== null) throw injectedError(decision, 'write', pathOf(fd));
     const written = nodeFs.writeSync(fd, data, offset, length);
     assert(written > 0, 'write(2) wrote nothing without an error');
+    recorder?.({ op: 'write', fd, data: Buffer.from(data.subarray(offset, offset + written)) });
     offset += written;
   }
 }
@@ -96,6 +126,7 @@ export function writeAllSync(fd: number, data: Uint8Array): void {
 export function fsyncSync(fd: number): void {
   check('fsync', pathOf(fd));
   nodeFs.fsyncSync(fd);
+  recorder?.({ op: 'fsync', fd });
 }
 
 const fsyncAsync = promisify(nodeFs.fsync);
@@ -104,6 +135,7 @@ const fsyncAsync = promisify(nodeFs.fsync);
 export async function fsync(fd: number): Promise<void> {
   check('fsync', pathOf(fd));
   await fsyncAsync(fd);
+  recorder?.({ op: 'fsync', fd });
 }
 
 /** Closes the descriptor. The descriptor is released even when close reports an error. */
@@ -112,6 +144,7 @@ export function closeSync(fd: number): void {
   openPaths.delete(fd);
   const decision = decide('close', path);
   nodeFs.closeSync(fd);
+  recorder?.({ op: 'close', fd });
   if (decision !== null && decision !== 'SHORT_WRITE') throw injectedError(decision, 'close', path);
 }
 
@@ -119,11 +152,13 @@ export function closeSync(fd: number): void {
 export function renameSync(source: string, target: string): void {
   check('rename', source);
   nodeFs.renameSync(source, target);
+  recorder?.({ op: 'rename', source, target });
 }
 
 export function unlinkSync(path: string): void {
   check('unlink', path);
   nodeFs.unlinkSync(path);
+  recorder?.({ op: 'unlink', path });
 }
 
 /** unlink that treats a missing file as success; true when a file was removed. */
@@ -153,6 +188,7 @@ export function fsyncDirSync(dir: string): void {
   } finally {
     nodeFs.closeSync(fd);
   }
+  recorder?.({ op: 'fsyncDir', path: dir });
 }
 
 /** stat(2), or null when the path does not exist. */
@@ -176,12 +212,14 @@ export function readFileSync(path: string): Buffer {
 export function ftruncateSync(fd: number, length: number): void {
   check('truncate', pathOf(fd));
   nodeFs.ftruncateSync(fd, length);
+  recorder?.({ op: 'ftruncate', fd, length });
 }
 
 /** truncate(2) by path (loading a truncated AOF with aof-load-truncated). */
 export function truncateSync(path: string, length: number): void {
   check('truncate', path);
   nodeFs.truncateSync(path, length);
+  recorder?.({ op: 'truncate', path, length });
 }
 
 /** The current size of an open file (fstat). */
@@ -190,10 +228,20 @@ export function fstatSizeSync(fd: number): number {
   return nodeFs.fstatSync(fd).size;
 }
 
-/** mkdir -p with mode 0755 (the AOF directory). */
+/**
+ * mkdir -p with mode 0755 (the AOF directory). The parent of every directory created is
+ * fsynced, so the new directory (and what is later made durable inside it) survives a power
+ * loss; without it, a crash could drop the whole AOF directory after fsync-acknowledged writes.
+ */
 export function mkdirSync(path: string): void {
   check('mkdir', path);
-  nodeFs.mkdirSync(path, { recursive: true, mode: 0o755 });
+  const created = nodeFs.mkdirSync(path, { recursive: true, mode: 0o755 });
+  if (created === undefined) return;
+  recorder?.({ op: 'mkdir', path });
+  for (let dir = path; dir.length >= created.length; dir = dirname(dir)) {
+    fsyncDirSync(dirname(dir));
+    if (dir === dirname(dir)) break;
+  }
 }
 
 /** The names in a directory, or null when it does not exist. */

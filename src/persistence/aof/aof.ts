@@ -254,7 +254,7 @@ export class Aof {
     const seq = m.currIncrSeq + 1;
     const name = incrName(this.#fileName, seq);
     const path = join(this.dirPath, name);
-    const fd = fs.openSync(path, 'truncate');
+    const fd = fs.openSync(path, 'appendTruncate');
     try {
       m.incrs.push({ name, seq, type: 'i' });
       m.currIncrSeq = seq;
@@ -366,9 +366,13 @@ export class Aof {
     if (this.state === 'off') return { firstIncrIndex: -1, tempIncrPath: null };
     if (!this.writer.flush(true)) throw Object.assign(new Error('the AOF buffer could not be ' +
       'written'), { fsCode: 'EIO' });
+    // The incr before the cut must be durable before a manifest lists a later one: otherwise a
+    // power loss can leave it torn while not the last file (refused at start) or leave later
+    // commands without earlier ones (test/crash/crash-states.test.ts found both).
+    this.writer.flushAndSyncNow();
     if (this.state === 'wait-rewrite') {
       const path = join(this.dirPath, tempIncrName(this.#fileName));
-      const fd = fs.openSync(path, 'truncate');
+      const fd = fs.openSync(path, 'appendTruncate');
       this.writer.switchTo(fd, path, 0);
       return { firstIncrIndex: -1, tempIncrPath: path };
     }
