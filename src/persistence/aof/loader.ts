@@ -72,7 +72,7 @@ export function loadAofFile(server: Server, dir: string, name: string,
     start = rdb.endOffset;
     server.log.notice(`Reading RDB base file on AOF loading...`);
   }
-  const replay = replayCommands(server, path, data, start);
+  const replay = replayCommands(server, path, data, start, options.manifestName);
   if (replay.tornAt === null) {
     return { commands: replay.commands, keysFromRdb, bytes: data.length };
   }
@@ -236,7 +236,8 @@ function describeByte(byte: number | undefined): string {
 }
 
 /** Replays every command of `data` from `start`. Throws AofLoadError on corruption. */
-function replayCommands(server: Server, path: string, data: Buffer, start: number): ReplayResult {
+function replayCommands(server: Server, path: string, data: Buffer, start: number,
+  manifest: string): ReplayResult {
   const c = server.createClient(null);
   let pos = start;
   let commands = 0;
@@ -255,7 +256,7 @@ function replayCommands(server: Server, path: string, data: Buffer, start: numbe
     }
     if ('bad' in parsed) {
       throw new AofLoadError(path, parsed.offset, `Bad file format reading the append only file ` +
-        `${path} at offset ${parsed.offset} (${parsed.bad}): ${CHECK_AOF_HINT} <manifest>`);
+        `${path} at offset ${parsed.offset} (${parsed.bad}): ${CHECK_AOF_HINT} ${manifest}`);
     }
     const argv = parsed.argv;
     const name = (argv[0] as string).toLowerCase();

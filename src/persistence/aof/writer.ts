@@ -60,6 +60,8 @@ export class AofWriter {
   #selectedDb = -1;
   #lastTimestampSec = 0;
   #truncateNeeded = false;
+  /** A command was appended since the last beforeSleep (its replies must wait for the log). */
+  #appendedThisTurn = false;
   #error: { from: 'write' | 'fsync'; text: string } | null = null;
   #lastErrorLogMs = 0;
   #postponedSinceMs = 0;
@@ -141,6 +143,7 @@ export class AofWriter {
       this.#selectedDb = dbIndex;
     }
     this.buffer += text + encodeCommand(argv);
+    this.#appendedThisTurn = true;
   }
 
   /**
@@ -148,11 +151,16 @@ export class AofWriter {
    * replies must wait for. Null when replies may go out now.
    */
   beforeSleep(): Promise<void> | null {
+    const appended = this.#appendedThisTurn;
+    this.#appendedThisTurn = false;
     if (this.buffer === '' || this.#fd === null) return null;
     if (!this.flush(false)) {
-      return this.#error === null ? null : new Promise((resolve) => this.#writeWaiters.push(resolve));
+      // Only replies of turns that added to the unwritten buffer wait; others (reads, MISCONF
+      // refusals) go out while the disk is failing.
+      if (this.#error === null || !appended) return null;
+      return new Promise((resolve) => this.#writeWaiters.push(resolve));
     }
-    return this.#fsyncGate();
+    return appended ? this.#fsyncGate() : null;
   }
 
   /** The promise for "data written so far is durable", per policy; null when none is needed. */
