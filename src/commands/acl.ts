@@ -276,14 +276,14 @@ function dropClientsOfMissingUsers(c: Client): void {
   }
 }
 
-/** Records a refused AUTH / HELLO AUTH in ACL LOG (reason "auth", object "auth"). */
+/** Records a refused AUTH / HELLO AUTH in ACL LOG (reason "auth", object "AUTH"). */
 export function logAuthFailure(c: Client, username: string): void {
   const server = c.server;
   server.acl.addLogEntry(
     {
       reason: 'auth',
       context: c.has(ClientFlag.multi) ? 'multi' : 'toplevel',
-      object: 'auth',
+      object: 'AUTH',
       username,
       clientInfo: formatClientInfo(c, c),
     },

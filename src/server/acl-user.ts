@@ -304,12 +304,13 @@ export class AclUser {
     const parent = aclCommandUniverse().byName.get(name.slice(0, bar));
     if (parent === undefined) return UNKNOWN_COMMAND;
     const arg = body.slice(bar + 1);
-    if (arg.includes('|')) return UNKNOWN_COMMAND;
     if (parent.subcommands.length > 0) {
-      return parent.subcommands.some((s) => s.fullName === name)
+      const subName = name.split('|').slice(0, 2).join('|');
+      return parent.subcommands.some((s) => s.fullName === subName) && name !== subName
         ? 'Allowing first-arg of a subcommand is not supported'
         : UNKNOWN_COMMAND;
     }
+    if (arg.includes('|')) return UNKNOWN_COMMAND;
     if (this.allowed.has(parent.fullName)) return null;
     const args = this.firstArgs.get(parent.fullName) ?? [];
     if (!args.includes(arg.toLowerCase())) args.push(arg.toLowerCase());

@@ -244,13 +244,25 @@ export function keyArguments(spec: CommandSpec, argv: readonly string[]): { inde
   for (const keySpec of spec.keySpecs) {
     if (keySpec.flags.includes('not_key')) continue;
     let permission = 0;
-    if (keySpec.flags.includes('access')) permission |= KeyPermission.read;
+    if (keySpec.flags.includes('access') && accessesValue(spec, keySpec, argv)) {
+      permission |= KeyPermission.read;
+    }
     if (['insert', 'update', 'delete'].some((f) => keySpec.flags.includes(f))) {
       permission |= KeyPermission.write;
     }
     for (const index of keySpecIndexes(keySpec, argv)) out.push({ index, permission });
   }
   return out;
+}
+
+/**
+ * Key specs flagged variable_flags read the value only with some arguments (SET ... GET,
+ * BITFIELD ... GET), as Redis's per-command key extraction reports.
+ */
+function accessesValue(spec: CommandSpec, keySpec: KeySpec, argv: readonly string[]): boolean {
+  if (!keySpec.flags.includes('variable_flags')) return true;
+  const first = spec.name === 'set' ? 3 : 2;
+  return argv.slice(first).some((a) => a.toLowerCase() === 'get');
 }
 
 function keySpecIndexes(keySpec: KeySpec, argv: readonly string[]): number[] {
