@@ -7,11 +7,12 @@ import { machine, platform, release } from 'node:os';
 import type { Server } from '../server/server.js';
 import { REDIS_VERSION, VESTA_VERSION } from '../server/server.js';
 import { ClientFlag } from '../server/client.js';
+import { parsePercentiles, percentileLabel } from './latency.js';
 
 export type InfoFields = [string, string | number][];
 
-/** Default sections (INFO / INFO default), in Redis's order. */
-const DEFAULT_SECTIONS = [
+/** Every section, in the order Redis 7.0 prints them whatever order they were asked in. */
+const SECTION_ORDER = [
   'server',
   'clients',
   'memory',
@@ -20,11 +21,14 @@ const DEFAULT_SECTIONS = [
   'replication',
   'cpu',
   'modules',
+  'commandstats',
   'errorstats',
+  'latencystats',
   'cluster',
   'keyspace',
 ];
-const ALL_EXTRA = ['commandstats', 'latencystats'];
+/** INFO / INFO default: all but the per-command sections. */
+const DEFAULT_SECTIONS = SECTION_ORDER.filter((s) => s !== 'commandstats' && s !== 'latencystats');
 
 const SECTION_TITLES: Record<string, string> = {
   server: 'Server',
@@ -60,19 +64,17 @@ export function addInfoProvider(server: Server, section: string, provider: InfoP
 
 /** Builds the INFO text for the requested section names (already lower-cased). */
 export function genInfoString(server: Server, requested: string[]): string {
-  let sections: string[];
-  if (requested.length === 0 || requested.includes('default')) sections = [...DEFAULT_SECTIONS];
-  else sections = [];
+  const wanted = new Set<string>();
+  if (requested.length === 0) for (const s of DEFAULT_SECTIONS) wanted.add(s);
   for (const r of requested) {
-    if (r === 'all') sections.push(...DEFAULT_SECTIONS, 'commandstats', 'latencystats');
-    else if (r === 'everything') sections.push(...DEFAULT_SECTIONS, ...ALL_EXTRA);
-    else if (r !== 'default') sections.push(r);
+    // "all" is every section but module-generated ones, and Vesta has no modules: both are all.
+    if (r === 'all' || r === 'everything') for (const s of SECTION_ORDER) wanted.add(s);
+    else if (r === 'default') for (const s of DEFAULT_SECTIONS) wanted.add(s);
+    else wanted.add(r);
   }
-  const seen = new Set<string>();
   const parts: string[] = [];
-  for (const s of sections) {
-    if (seen.has(s)) continue;
-    seen.add(s);
+  for (const s of SECTION_ORDER) {
+    if (!wanted.has(s)) continue;
     const fields = sectionFields(server, s);
     if (fields === null) continue;
     let text = `# ${SECTION_TITLES[s] ?? s}\r\n`;
@@ -104,7 +106,7 @@ const BUILTIN: Record<string, (server: Server) => InfoFields> = {
   cluster: () => [['cluster_enabled', 0]],
   keyspace: keyspaceSection,
   commandstats: commandstatsSection,
-  latencystats: () => [],
+  latencystats: latencystatsSection,
 };
 
 function serverSection(server: Server): InfoFields {
@@ -136,7 +138,7 @@ function serverSection(server: Server): InfoFields {
     ['config_file', server.config.configFile ?? ''],
     ['io_threads_active', 0],
     ['vesta_version', VESTA_VERSION],
-    ['node_version', process.version],
+    ['vesta_node_version', process.version],
   ];
 }
 
@@ -167,12 +169,24 @@ function humanBytes(n: number): string {
   return `${(n / 1024 / 1024 / 1024).toFixed(2)}G`;
 }
 
+/** Bytes held in client query and reply buffers (mem_clients_normal). */
+function clientBuffersBytes(server: Server): number {
+  let bytes = 0;
+  for (const c of server.clients.values()) bytes += c.out.length + c.parser.pendingBytes;
+  return bytes;
+}
+
 function memorySection(server: Server): InfoFields {
   const mem = memoryUsage();
   const used = mem.heapUsed + mem.external + mem.arrayBuffers;
   const peak = Math.max(server.memoryPeak, used);
   server.memoryPeak = peak;
   const maxmemory = server.config.num('maxmemory');
+  const clientsBytes = clientBuffersBytes(server);
+  const overhead = Math.min(used, server.memoryStartup + clientsBytes);
+  const dataset = used - overhead;
+  const netUsed = used - Math.min(used, server.memoryStartup);
+  // Vesta has no Lua VM and no functions: their memory figures are truly 0.
   return [
     ['used_memory', used],
     ['used_memory_human', humanBytes(used)],
@@ -181,27 +195,28 @@ function memorySection(server: Server): InfoFields {
     ['used_memory_peak', peak],
     ['used_memory_peak_human', humanBytes(peak)],
     ['used_memory_peak_perc', `${((used / peak) * 100).toFixed(2)}%`],
-    ['used_memory_overhead', mem.heapTotal - mem.heapUsed],
+    ['used_memory_overhead', overhead],
     ['used_memory_startup', server.memoryStartup],
-    ['used_memory_dataset', Math.max(0, used - server.memoryStartup)],
+    ['used_memory_dataset', dataset],
+    ['used_memory_dataset_perc', `${((dataset * 100) / Math.max(1, netUsed)).toFixed(2)}%`],
     ['allocator_allocated', mem.heapUsed],
     ['allocator_active', mem.heapTotal],
     ['allocator_resident', mem.rss],
     ['total_system_memory', server.totalSystemMemory],
     ['total_system_memory_human', humanBytes(server.totalSystemMemory)],
-    ['used_memory_lua', 31744],
-    ['used_memory_vm_eval', 31744],
-    ['used_memory_lua_human', '31.00K'],
+    ['used_memory_lua', 0],
+    ['used_memory_vm_eval', 0],
+    ['used_memory_lua_human', '0B'],
     ['used_memory_scripts_eval', 0],
     ['number_of_cached_scripts', 0],
     ['number_of_functions', 0],
     ['number_of_libraries', 0],
-    ['used_memory_vm_functions', 32768],
-    ['used_memory_vm_total', 64512],
-    ['used_memory_vm_total_human', '63.00K'],
-    ['used_memory_functions', 184],
-    ['used_memory_scripts', 184],
-    ['used_memory_scripts_human', '184B'],
+    ['used_memory_vm_functions', 0],
+    ['used_memory_vm_total', 0],
+    ['used_memory_vm_total_human', '0B'],
+    ['used_memory_functions', 0],
+    ['used_memory_scripts', 0],
+    ['used_memory_scripts_human', '0B'],
     ['maxmemory', maxmemory],
     ['maxmemory_human', humanBytes(maxmemory)],
     ['maxmemory_policy', server.config.str('maxmemory-policy')],
@@ -213,7 +228,7 @@ function memorySection(server: Server): InfoFields {
     ['mem_replication_backlog', 0],
     ['mem_total_replication_buffers', 0],
     ['mem_clients_slaves', 0],
-    ['mem_clients_normal', 0],
+    ['mem_clients_normal', clientsBytes],
     ['mem_cluster_links', 0],
     ['mem_aof_buffer', 0],
     ['mem_allocator', 'v8'],
@@ -221,6 +236,10 @@ function memorySection(server: Server): InfoFields {
     ['lazyfree_pending_objects', 0],
     ['lazyfreed_objects', 0],
   ];
+}
+
+function average(samples: number[]): number {
+  return samples.length === 0 ? 0 : samples.reduce((a, b) => a + b, 0) / samples.length;
 }
 
 function statsSection(server: Server): InfoFields {
@@ -240,16 +259,21 @@ function statsSection(server: Server): InfoFields {
     ['instantaneous_ops_per_sec', ops],
     ['total_net_input_bytes', s.netInputBytes],
     ['total_net_output_bytes', s.netOutputBytes],
-    ['instantaneous_input_kbps', '0.00'],
-    ['instantaneous_output_kbps', '0.00'],
+    // No replication yet: no replication traffic, truly 0.
+    ['total_net_repl_input_bytes', 0],
+    ['total_net_repl_output_bytes', 0],
+    ['instantaneous_input_kbps', average(s.inputKbpsSamples).toFixed(2)],
+    ['instantaneous_output_kbps', average(s.outputKbpsSamples).toFixed(2)],
+    ['instantaneous_input_repl_kbps', '0.00'],
+    ['instantaneous_output_repl_kbps', '0.00'],
     ['rejected_connections', s.rejectedConnections],
     ['sync_full', 0],
     ['sync_partial_ok', 0],
     ['sync_partial_err', 0],
     ['expired_keys', ks.expiredKeys],
-    ['expired_stale_perc', '0.00'],
-    ['expired_time_cap_reached_count', 0],
-    ['expire_cycle_cpu_milliseconds', 0],
+    ['expired_stale_perc', (server.activeExpire.stalePerc * 100).toFixed(2)],
+    ['expired_time_cap_reached_count', server.activeExpire.timeCapReachedCount],
+    ['expire_cycle_cpu_milliseconds', Math.round(server.activeExpire.cpuMsTotal)],
     ['evicted_keys', 0],
     ['evicted_clients', 0],
     ['total_eviction_exceeded_time', 0],
@@ -348,6 +372,18 @@ function commandstatsSection(server: Server): InfoFields {
   for (const cmd of server.commands.all()) {
     visit(cmd);
     if (cmd.subcommands !== null) for (const sub of cmd.subcommands.values()) visit(sub);
+  }
+  return fields;
+}
+
+/** latency_percentiles_usec_<cmd>:p50=..,p99=..,p99.9=.. per latency-tracking-info-percentiles. */
+function latencystatsSection(server: Server): InfoFields {
+  const fields: InfoFields = [];
+  if (!server.latencyTracking) return fields;
+  const percentiles = parsePercentiles(server.config.str('latency-tracking-info-percentiles'));
+  for (const [name, h] of server.commandLatencies.byCommand) {
+    const values = percentiles.map((p) => `${percentileLabel(p)}=${(h.valueAtPercentile(p) / 1000).toFixed(3)}`);
+    fields.push([`latency_percentiles_usec_${name}`, values.join(',')]);
   }
   return fields;
 }

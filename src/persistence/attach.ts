@@ -16,7 +16,10 @@ export interface Persistence {
 export function attachPersistence(server: Server): Persistence {
   const rdb = attachRdb(server);
   // One snapshot engine and one background job at a time, shared by BGSAVE and BGREWRITEAOF.
-  const jobs = new BackgroundJobs(server, new SnapshotEngine(server.keyspace), rdbState(server));
+  const engine = new SnapshotEngine(server.keyspace);
+  // Every slice of a background save or rewrite holds the event loop: LATENCY's rdb-slice.
+  engine.onSlice = (ms) => server.latency.addSampleIfNeeded('rdb-slice', ms);
+  const jobs = new BackgroundJobs(server, engine, rdbState(server));
   const aof = new Aof(server, jobs);
   return {
     // appendonly yes: the AOF (falling back to an existing dump when there is no AOF yet).

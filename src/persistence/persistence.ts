@@ -84,6 +84,15 @@ export function attachRdb(server: Server): { load(): Promise<void> } {
       saveOnShutdown(server, save);
     },
     afterFlushAll: () => saveAfterFlushAll(server),
+    resetStats: () => {
+      // CONFIG RESETSTAT zeroes rdb_saves and the fork counters, as in Redis.
+      state.saves = 0;
+      const jobs = backgroundJobsOf(server);
+      if (jobs !== undefined) {
+        jobs.state.totalForks = 0;
+        jobs.state.latestForkUsec = 0;
+      }
+    },
     debugReload: (c, argv) => debugReload(server, c, argv),
     writeDeniedReason: () => {
       const config = server.config;

@@ -37,6 +37,10 @@ export interface ServerStats {
   readsProcessed: number;
   writesProcessed: number;
   opsSamples: number[];
+  inputKbpsSamples: number[];
+  outputKbpsSamples: number[];
+  lastSampleInputBytes: number;
+  lastSampleOutputBytes: number;
   lastOpsSampleCommands: number;
   lastOpsSampleMs: number;
 }
@@ -67,6 +71,8 @@ export interface ServerHooks {
   debugLoadAof?(c: Client, argv: string[]): boolean;
   /** Extra per-client cleanup for RESET (pub/sub, blocking). */
   resetClient?(c: Client): void;
+  /** CONFIG RESETSTAT: zero the counters INFO shows that this module owns. */
+  resetStats?(): void;
   /** Counts for INFO stats owned by other modules. */
   pubsubCounts?(): { channels: number; patterns: number };
   /** Shutdown: save if configured. Throwing aborts a SHUTDOWN without NOSAVE. */
@@ -98,6 +104,10 @@ export class Server {
     readsProcessed: 0,
     writesProcessed: 0,
     opsSamples: [],
+    inputKbpsSamples: [],
+    outputKbpsSamples: [],
+    lastSampleInputBytes: 0,
+    lastSampleOutputBytes: 0,
     lastOpsSampleCommands: 0,
     lastOpsSampleMs: Date.now(),
   };
@@ -510,6 +520,16 @@ export class Server {
     s.readsProcessed = 0;
     s.writesProcessed = 0;
     s.opsSamples = [];
+    s.inputKbpsSamples = [];
+    s.outputKbpsSamples = [];
+    s.lastSampleInputBytes = 0;
+    s.lastSampleOutputBytes = 0;
+    s.lastOpsSampleCommands = 0;
+    this.forkStats.latestForkUsec = 0;
+    this.forkStats.totalForks = 0;
+    this.activeExpire.resetStats();
+    this.commandLatencies.reset();
+    for (const h of this.#hooks) h.resetStats?.();
     this.keyspace.stats.hits = 0;
     this.keyspace.stats.misses = 0;
     this.keyspace.stats.expiredKeys = 0;
@@ -602,8 +622,13 @@ export class Server {
     const elapsed = now - this.stats.lastOpsSampleMs;
     if (elapsed < 100) return;
     const ops = this.stats.commandsProcessed - this.stats.lastOpsSampleCommands;
-    this.stats.opsSamples.push(Math.round((ops * 1000) / elapsed));
-    if (this.stats.opsSamples.length > 16) this.stats.opsSamples.shift();
+    const s = this.stats;
+    s.opsSamples.push(Math.round((ops * 1000) / elapsed));
+    s.inputKbpsSamples.push((s.netInputBytes - s.lastSampleInputBytes) / 1024 / (elapsed / 1000));
+    s.outputKbpsSamples.push((s.netOutputBytes - s.lastSampleOutputBytes) / 1024 / (elapsed / 1000));
+    for (const list of [s.opsSamples, s.inputKbpsSamples, s.outputKbpsSamples]) if (list.length > 16) list.shift();
+    s.lastSampleInputBytes = s.netInputBytes;
+    s.lastSampleOutputBytes = s.netOutputBytes;
     this.stats.lastOpsSampleCommands = this.stats.commandsProcessed;
     this.stats.lastOpsSampleMs = now;
   }

@@ -237,6 +237,7 @@ export class Snapshot {
 
   #recordSlice(start: number): void {
     const ms = performance.now() - start;
+    this.#engine.onSlice?.(ms);
     this.stats.slices++;
     if (ms > this.stats.sliceMsMax) this.stats.sliceMsMax = ms;
   }
@@ -326,6 +327,8 @@ function busyWaitUs(us: number): void {
 export class SnapshotEngine implements KeyspaceHooks {
   readonly #keyspace: Keyspace;
   #active: Snapshot | null = null;
+  /** Called with each slice's duration (the latency monitor's rdb-slice event). */
+  onSlice: ((durationMs: number) => void) | null = null;
 
   constructor(keyspace: Keyspace) {
     this.#keyspace = keyspace;

@@ -18,8 +18,20 @@ export class ActiveExpire {
   #cursors = new Map<Database, Cursor>();
   #nextDb = 0;
   enabled = true;
-  /** Largest cycle duration seen, for the latency monitor's expire-cycle event. */
+  /** Duration of the last cycle, for the latency monitor's expire-cycle event. */
   lastCycleMs = 0;
+  /** INFO stats: time spent in cycles, cycles cut short by their budget, and the running
+   * estimate of the share of sampled keys that had expired (expired_stale_perc, 0..1). */
+  cpuMsTotal = 0;
+  timeCapReachedCount = 0;
+  stalePerc = 0;
+
+  /** CONFIG RESETSTAT. */
+  resetStats(): void {
+    this.cpuMsTotal = 0;
+    this.timeCapReachedCount = 0;
+    this.stalePerc = 0;
+  }
 
   constructor(keyspace: Keyspace) {
     this.#keyspace = keyspace;
@@ -34,11 +46,13 @@ export class ActiveExpire {
     const start = clock();
     const dbs = this.#keyspace.dbs;
     let expired = 0;
+    let sampled = 0;
     let idleDbs = 0;
     while (idleDbs < dbs.length && clock() - start < budgetMs) {
       const db = dbs[this.#nextDb % dbs.length] as Database;
       const result = this.#step(db);
       expired += result.expired;
+      sampled += result.sampled;
       // Move on to the next db when this one is empty, or when few of its keys were expired
       // (Redis stops a db when <= 25% of the sampled keys had expired).
       if (result.sampled === 0 || result.expired * 4 <= result.sampled) {
@@ -47,6 +61,11 @@ export class ActiveExpire {
       }
     }
     this.lastCycleMs = clock() - start;
+    this.cpuMsTotal += this.lastCycleMs;
+    if (idleDbs < dbs.length) this.timeCapReachedCount++;
+    // Like Redis: the new cycle's ratio weighs 5%, the running value 95%.
+    const ratio = sampled === 0 ? 0 : expired / sampled;
+    this.stalePerc = ratio * 0.05 + this.stalePerc * 0.95;
     return expired;
   }
 

@@ -84,6 +84,8 @@ export class Aof {
       policy: () => config.str('appendfsync') as FsyncPolicy,
       timestampsEnabled: () => config.bool('aof-timestamp-enabled'),
       fsyncSuspended: () => config.bool('no-appendfsync-on-rewrite') && jobs.running !== null,
+      childActive: () => jobs.running !== null,
+      latency: (event, ms) => server.latency.addSampleIfNeeded(event, ms),
     });
     instances.set(server, this);
     this.#installHooks();
@@ -120,6 +122,11 @@ export class Aof {
         return this.state !== 'off' && text !== null ? MISCONF_AOF_PREFIX + text : null;
       },
       debugLoadAof: (c, argv) => this.#debugLoadAof(c, argv),
+      resetStats: () => {
+        // CONFIG RESETSTAT zeroes aof_rewrites and aof_delayed_fsync, as in Redis.
+        this.rewritesStarted = 0;
+        this.writer.delayedFsyncs = 0;
+      },
       shutdown: () => this.#shutdown(),
       closed: () => this.writer.close(),
     });

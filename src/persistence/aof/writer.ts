@@ -36,7 +36,14 @@ export interface AofWriterOptions {
   timestampsEnabled(): boolean;
   /** no-appendfsync-on-rewrite while a rewrite runs: skip fsyncs. */
   fsyncSuspended(): boolean;
+  /** A background job (BGSAVE, rewrite) runs: names the aof-write-active-child event. */
+  childActive?(): boolean;
+  /** Reports a duration to the latency monitor (aof-write, aof-fsync-always, ...). */
+  latency?(event: string, durationMs: number): void;
 }
+
+/** An fsync slower than this is logged with its duration. */
+const SLOW_FSYNC_LOG_MS = 1000;
 
 /** Encodes one command as the RESP array Redis logs. Strings are latin1 (one char per byte). */
 export function encodeCommand(argv: readonly string[]): string {
@@ -211,6 +218,7 @@ export class AofWriter {
       }
     }
     const data = Buffer.from(this.buffer, 'latin1');
+    const started = performance.now();
     try {
       fs.writeAllSync(fd, data);
     } catch (error: unknown) {
@@ -218,6 +226,8 @@ export class AofWriter {
       this.#undoPartialWrite(fd);
       this.#recordError('write', error);
       return false;
+    } finally {
+      this.#writeLatency(performance.now() - started);
     }
     this.buffer = '';
     this.#fileBytes += data.length;
@@ -225,6 +235,16 @@ export class AofWriter {
     this.#unsyncedBytes += data.length;
     if (this.#error?.from === 'write') this.#clearError();
     return true;
+  }
+
+  /** Latency events of one write, named as Redis names them (by what else was going on). */
+  #writeLatency(ms: number): void {
+    const report = this.#options.latency;
+    if (report === undefined) return;
+    report('aof-write', ms);
+    if (this.#fsyncRunning) report('aof-write-pending-fsync', ms);
+    else if (this.#options.childActive?.() === true) report('aof-write-active-child', ms);
+    else report('aof-write-alone', ms);
   }
 
   /**
@@ -287,10 +307,12 @@ export class AofWriter {
     this.#fsyncRunning = true;
     this.#unsyncedBytes = 0;
     const started = Date.now();
+    const startedMono = performance.now();
     fsyncAll(fds).then(
       () => {
         this.#fsyncRunning = false;
         this.#lastFsyncMs = started;
+        this.#fsyncDone(performance.now() - startedMono);
         for (const fd of retired) closeQuietly(fd);
         if (this.#error?.from === 'fsync') this.#clearError();
         for (const resolve of waiters) resolve();
@@ -305,6 +327,15 @@ export class AofWriter {
         this.#recordError('fsync', error);
       },
     );
+  }
+
+  /** Under always every reply of the turn waited for this fsync: a latency event. */
+  #fsyncDone(ms: number): void {
+    if (this.#options.policy() === 'always') this.#options.latency?.('aof-fsync-always', ms);
+    if (ms >= SLOW_FSYNC_LOG_MS) {
+      this.#options.log.warning(`AOF fsync took ${Math.round(ms)} ms (disk is busy?): ` +
+        'replies waiting for it under appendfsync always were delayed as long.');
+    }
   }
 
   /** serverCron's part: retry after errors, everysec fsync, postponed writes. */
