@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import type { Config } from './config/config.js';
 import { ConfigFileError, loadConfig } from './config/parse.js';
 import { Logger, type LogLevel } from './observe/log.js';
+import { startMetrics } from './observe/metrics.js';
 import { attachPersistence } from './persistence/attach.js';
 import { lockDataDir } from './persistence/lock.js';
 import { REDIS_VERSION, Server, VESTA_VERSION } from './server/server.js';
@@ -46,6 +47,13 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
     await server.listen();
   } catch (error: unknown) {
     lock.release();
+    throw error;
+  }
+  try {
+    const metrics = await startMetrics(server);
+    if (metrics !== null) server.addHooks({ closed: () => metrics.close() });
+  } catch (error: unknown) {
+    await server.shutdown({ save: false, reason: 'The metrics endpoint could not listen' });
     throw error;
   }
   try {

@@ -187,6 +187,10 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
   { name: 'maxmemory-eviction-tenacity', kind: 'int', min: 0n, max: 100n, default: 10n },
   { name: 'maxmemory-policy', kind: 'enum', values: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'], default: 'noeviction' },
   { name: 'maxmemory-samples', kind: 'int', min: 1n, max: 2147483647n, default: 5n },
+  // Vesta's own: the optional Prometheus endpoint (observe/metrics.ts). 0 = off; loopback by
+  // default. Hidden, like Redis's test-only knobs, so CONFIG GET * still lists what Redis lists.
+  { name: 'metrics-bind', kind: 'string', default: '127.0.0.1', mutable: false, hidden: true, honoured: true },
+  { name: 'metrics-port', kind: 'int', min: 0n, max: 65535n, default: 0n, mutable: false, hidden: true, honoured: true },
   { name: 'min-replicas-max-lag', aliases: ['min-slaves-max-lag'], kind: 'int', min: 0n, max: 2147483647n, default: 10n },
   { name: 'min-replicas-to-write', aliases: ['min-slaves-to-write'], kind: 'int', min: 0n, max: 2147483647n, default: 0n },
   { name: 'no-appendfsync-on-rewrite', kind: 'bool', default: false },
