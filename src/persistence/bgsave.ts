@@ -114,6 +114,8 @@ export class BackgroundJobs {
       rdb.lastBgsaveStatus = ok ? 'ok' : 'err';
       this.#recordStats(snapshot);
     };
+    const startedMs = performance.now();
+    const elapsed = (): string => `${((performance.now() - startedMs) / 1000).toFixed(3)} seconds`;
     snapshot.done.then(
       () => {
         finish(true);
@@ -123,13 +125,13 @@ export class BackgroundJobs {
         rdb.lastSaveSec = Math.floor(Date.now() / 1000);
         server.log.notice('DB saved on disk');
         server.log.notice(
-          `Background saving terminated with success (${writer.keysWritten} keys, ${snapshot.stats.slices} slices, max slice ${snapshot.stats.sliceMsMax.toFixed(2)} ms, ${snapshot.stats.preservedBytesPeak} bytes preserved by copy-on-write)`,
+          `Background saving terminated with success in ${elapsed()} (${writer.keysWritten} keys, ${snapshot.stats.slices} slices, max slice ${snapshot.stats.sliceMsMax.toFixed(2)} ms, ${snapshot.stats.preservedBytesPeak} bytes preserved by copy-on-write)`,
         );
       },
       (error: unknown) => {
         finish(false);
         const message = error instanceof Error ? error.message : String(error);
-        server.log.warning(`Background saving error: ${message}`);
+        server.log.warning(`Background saving error after ${elapsed()}: ${message}`);
       },
     );
     return null;

@@ -117,14 +117,18 @@ export function attachRdb(server: Server): { load(): Promise<void> } {
 export function saveSync(server: Server): boolean {
   const state = rdbState(server);
   state.saves++;
+  const started = performance.now();
+  const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(3)} seconds`;
+  server.log.verbose('Synchronous save started');
   try {
     rdbSaveSync(server);
   } catch (error: unknown) {
     if (!(error instanceof RdbSaveError)) throw error;
     server.log.warning(error.message);
+    server.log.warning(`Synchronous save failed after ${elapsed()}`);
     return false;
   }
-  server.log.notice('DB saved on disk');
+  server.log.notice(`DB saved on disk (synchronous save, ${elapsed()})`);
   server.keyspace.dirty = 0;
   state.lastSaveSec = Math.floor(Date.now() / 1000);
   state.lastBgsaveStatus = 'ok';

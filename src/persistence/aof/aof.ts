@@ -406,7 +406,8 @@ export class Aof {
     this.lastRewriteOk = true;
     this.rewriteConsecutiveFailures = 0;
     this.lastRewriteTimeSec = Math.round((Date.now() - run.startedMs) / 1000);
-    this.#server.log.notice('Background AOF rewrite terminated with success');
+    this.#server.log.notice('Background AOF rewrite terminated with success in ' +
+      `${((Date.now() - run.startedMs) / 1000).toFixed(3)} seconds`);
     this.#server.log.notice('Background AOF rewrite finished successfully');
   }
 
@@ -449,7 +450,8 @@ export class Aof {
   #rewriteFailed(run: RewriteRun, error: unknown): void {
     if (this.#run === run) this.#run = null;
     const message = error instanceof Error ? error.message : String(error);
-    this.#server.log.warning(`Background AOF rewrite terminated with error: ${message}`);
+    this.#server.log.warning(`Background AOF rewrite terminated with error after ` +
+      `${((Date.now() - run.startedMs) / 1000).toFixed(3)} seconds: ${message}`);
     this.lastRewriteTimeSec = Math.round((Date.now() - run.startedMs) / 1000);
     this.#noteFailure();
     if (run.tempIncrPath !== null && this.state === 'wait-rewrite') {
