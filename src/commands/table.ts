@@ -66,6 +66,8 @@ export interface Command {
 
 export class CommandTable {
   readonly #commands = new Map<string, Command>();
+  /** The same commands under their upper-case names, for lookup() only. */
+  readonly #upperCase = new Map<string, Command>();
 
   constructor(defs: readonly CommandDef[]) {
     const byName = new Map<string, Handler>();
@@ -91,11 +93,15 @@ export class CommandTable {
         top.subcommands.set(subName, makeCommand(spec, handler, top));
       }
     }
+    for (const [name, command] of this.#commands) this.#upperCase.set(name.toUpperCase(), command);
   }
 
   /** Looks a command up by its name as the client sent it (any case). */
   lookup(name: string): Command | undefined {
-    return this.#commands.get(name) ?? this.#commands.get(name.toLowerCase());
+    // Clients send either case ("GET" from redis-cli and most libraries, "get" from some):
+    // both are direct hits, so the common path never lowercases.
+    return this.#commands.get(name) ?? this.#upperCase.get(name) ??
+      this.#commands.get(name.toLowerCase());
   }
 
   all(): IterableIterator<Command> {

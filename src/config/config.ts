@@ -74,14 +74,25 @@ export class Config {
     return value;
   }
 
-  savePoints(): SavePoint[] {
-    const words = this.str('save').split(' ').filter((w) => w !== '');
+  /**
+   * The `save` rules, parsed. Every write command asks (MISCONF checks), so the parse is cached
+   * against the text it came from; callers must not mutate the array.
+   */
+  savePoints(): readonly SavePoint[] {
+    const text = this.str('save');
+    if (text === this.#savePointsText) return this.#savePoints;
+    const words = text.split(' ').filter((w) => w !== '');
     const points: SavePoint[] = [];
     for (let i = 0; i + 1 < words.length; i += 2) {
       points.push({ seconds: Number(words[i]), changes: Number(words[i + 1]) });
     }
+    this.#savePointsText = text;
+    this.#savePoints = points;
     return points;
   }
+
+  #savePointsText: string | null = null;
+  #savePoints: readonly SavePoint[] = [];
 
   /** Addresses to listen on; a leading "-" marks one that may fail to bind (as Redis). */
   bind(): string[] {

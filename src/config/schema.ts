@@ -311,7 +311,9 @@ for (const entry of CONFIG_TABLE) {
 
 /** The entry for a name or alias, matched case-insensitively as Redis does; undefined if none. */
 export function lookupConfig(name: string): ConfigEntry | undefined {
-  return byName.get(name.toLowerCase());
+  // Internal callers pass lowercase literals on hot paths (every write checks MISCONF): try the
+  // name as given before lowercasing it. Every key is lowercase, so the result is the same.
+  return byName.get(name) ?? byName.get(name.toLowerCase());
 }
 
 /** Every name CONFIG GET can list: each entry's canonical name followed by its aliases. */

@@ -138,7 +138,7 @@ export class RespParser {
       if (this.#bulkLen === -1 && !this.#bulkHeader(buf, limits)) return null;
       const need = this.#bulkLen + 2;
       if (buf.length - this.#pos < need) return null;
-      this.#args.push(buf.toString('latin1', this.#pos, this.#pos + this.#bulkLen));
+      this.#args.push(latin1Slice(buf, this.#pos, this.#pos + this.#bulkLen));
       this.#pos += need;
       this.#bulkLen = -1;
       this.#argsLeft--;
@@ -193,6 +193,15 @@ export class RespParser {
     this.#argsLeft--;
     return true;
   }
+}
+
+/** Buffer's own latin1 decoder, without toString's argument checks (one call per argument). */
+interface Latin1Sliceable {
+  latin1Slice(start: number, end: number): string;
+}
+
+function latin1Slice(buf: Buffer, start: number, end: number): string {
+  return (buf as unknown as Latin1Sliceable).latin1Slice(start, end);
 }
 
 /**
