@@ -185,6 +185,8 @@ const SEQUENCES: Record<string, (string | number)[][]> = {
     ['OBJECT', 'REFCOUNT', 'i'],
     ['OBJECT', 'FREQ', 'i'],
     ['OBJECT', 'FOO', 'i'],
+    ['OBJECT', 'IDLETIME', 'nokey'],
+    ['OBJECT', 'IDLETIME'],
     ['TOUCH', 'i', 'e', 'nokey'],
   ],
   'connection and errors': [
@@ -198,6 +200,9 @@ const SEQUENCES: Record<string, (string | number)[][]> = {
     ['CONFIG'],
     ['CLIENT', 'GETNAME'],
     ['CLIENT', 'SETNAME', 'bad name'],
+    ['CLIENT', 'NO-EVICT', 'ON'],
+    ['CLIENT', 'NO-EVICT', 'OFF'],
+    ['CLIENT', 'NO-EVICT', 'MAYBE'],
     ['AUTH', 'x'],
     ['HELLO', '4'],
     ['HELLO', 'x'],
