@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [-- --only=throughput,aof,dataset,bgsave,rewrite]
-// [-- --rounds=N] [-- --requests=N] [-- --keys=N] [-- --profile[=<workload>]] [-- --out=<dir>]`: Vesta against redis-server 7.0
+// [-- --rounds=N] [-- --requests=N] [-- --keys=N] [-- --tests=set,get] [-- --profile[=<workload>]] [-- --out=<dir>]`: Vesta against redis-server 7.0
 // side by side. Prints the table, writes JSON and SVG under bench/results/. Every figure is a
 // ratio of medians of interleaved rounds; the machine is shared, so absolute numbers mean little.
 
@@ -88,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
   const rounds = value('rounds');
   const requests = value('requests');
   const keys = value('keys');
+  const tests = value('tests');
   const profile = flag('profile');
   if (profile !== undefined) {
     const name = value('profile') ?? worstThroughputRow(outDir) ?? 'SET p1 3B';
@@ -103,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
     ...(rounds !== undefined ? { rounds: Number(rounds) } : {}),
     ...(requests !== undefined ? { requests: Number(requests) } : {}),
     ...(keys !== undefined ? { datasetKeys: Number(keys), mixedKeys: Number(keys) } : {}),
+    ...(tests !== undefined ? { tests: tests.split(',') } : {}),
   });
   console.log('');
   console.log(result.table);

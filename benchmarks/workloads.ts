@@ -202,7 +202,7 @@ function mixedCommand(i: number): string[] {
 export async function dataset(ctx: BenchContext, name: string, fill: Filler): Promise<Row[]> {
   ctx.log(`dataset ${name}`);
   const perKind = (): Record<ServerKind, number[]> => ({ redis: [], vesta: [] });
-  const m = { rss: perKind(), save: perKind(), size: perKind(), load: perKind() };
+  const m = { rss: perKind(), save: perKind(), size: perKind(), load: perKind(), empty: perKind() };
   const servers: Record<ServerKind, BenchServer | null> = { redis: null, vesta: null };
   const dirs: string[] = [];
   try {
@@ -210,6 +210,7 @@ export async function dataset(ctx: BenchContext, name: string, fill: Filler): Pr
       const server = await BenchServer.start(kind);
       servers[kind] = server;
       dirs.push(server.dir);
+      m.empty[kind].push(server.startupMs);
       const emptyRss = server.rssBytes();
       const keys = await fill(server);
       await sleep(1000);
@@ -243,11 +244,13 @@ export async function dataset(ctx: BenchContext, name: string, fill: Filler): Pr
     datasetRow(name, 'SAVE time', 'ms', m.save, AT_MOST(2)),
     datasetRow(name, 'dump size', 'bytes', m.size, AT_MOST(1.1)),
     datasetRow(name, 'load at start', 'ms', m.load, AT_MOST(2)),
+    datasetRow(name, 'start, empty (process start-up)', 'ms', m.empty, null),
   ];
 }
 
 function datasetRow(
-  name: string, what: string, unit: string, values: Record<ServerKind, number[]>, target: Target,
+  name: string, what: string, unit: string, values: Record<ServerKind, number[]>,
+  target: Target | null,
 ): Row {
   const redis = median(values.redis);
   const vesta = median(values.vesta);
