@@ -6,8 +6,8 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { Redis as IORedis } from 'ioredis';
 import { createClient } from 'redis';
@@ -70,8 +70,8 @@ interface PyStep {
 }
 
 /** Runs a script from test/clients/py against a port; it must exit 0 with nothing on stderr. */
-function runPython(script: string, port: number): PyStep[] {
-  const r = spawnSync(PYTHON, [resolve(PY_DIR, script), String(port)], {
+function runPython(script: string, port: number, args: string[] = []): PyStep[] {
+  const r = spawnSync(PYTHON, [resolve(PY_DIR, script), String(port), ...args], {
     cwd: PY_DIR,
     // No __pycache__ in the source tree.
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
@@ -142,6 +142,34 @@ test('redis-py: check_persistence_health reads INFO persistence', { timeout: TES
   const types = [stepValue(expected, 'types'), stepValue(actual, 'types')] as Record<string, string>[];
   for (const f of fields.filter((x) => redisFields.includes(x))) {
     assert.equal(types[1]?.[f], types[0]?.[f], `type of ${f}`);
+  }
+});
+
+test('redis-py: check_persistence_health alerts when saves fail and changes pile up', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  if (!requirePythonRedis(t)) return;
+  // dbfilename is protected: CONFIG SET needs enable-protected-configs. A directory where the dump
+  // should go makes the final rename of every save fail, on Redis and on Vesta alike.
+  const options = { args: ['--enable-protected-configs', 'yes'] };
+  const [r, v] = await Promise.all([startRedis(options), startVesta(options)]);
+  try {
+    const results: PyStep[][] = [];
+    for (const server of [r, v]) {
+      mkdirSync(join(server.dir, 'blocked.rdb'));
+      results.push(runPython('persistence_health.py', server.port, ['failing-saves']));
+    }
+    const [expected, actual] = results as [PyStep[], PyStep[]];
+    assert.equal(stepValue(expected, 'failed_status'), 'err');
+    assert.deepEqual(stepValue(expected, 'failing_alerts'), ['RDB: No recent backup with pending changes']);
+    assert.deepEqual(stepValue(expected, 'fixed_alerts'), ['RDB: No recent backup with pending changes']);
+    for (const step of ['failed_status', 'failing_checks', 'failing_alerts', 'no_alert_without_clock',
+      'fixed_checks', 'fixed_alerts']) {
+      assert.deepEqual(stepValue(actual, step), stepValue(expected, step), step);
+    }
+    // spawnSync held the event loop: let the server's log lines arrive first.
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+    assert.match(v.output(), /Background saving error after \d+\.\d{3} seconds/);
+  } finally {
+    await Promise.all([r.stop(), v.stop()]);
   }
 });
 
