@@ -311,7 +311,7 @@ async function killScenario(server: RunningServer): Promise<string[]> {
  */
 /** Fields only Vesta reports (its own version and runtime). */
 const INFO_FIELDS_ONLY_IN_VESTA: Record<string, string[]> = {
-  server: ['vesta_version', 'node_version'],
+  server: ['vesta_version', 'vesta_node_version'],
 };
 
 const INFO_FIELDS_NOT_IN_VESTA: Record<string, string[]> = {
