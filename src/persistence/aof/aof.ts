@@ -72,6 +72,8 @@ export class Aof {
   rewritesStarted = 0;
   rewriteConsecutiveFailures = 0;
   #lastRewriteFailureMs = 0;
+  /** aof_last_cow_size: bytes copy-on-write preserved during the last rewrite. */
+  lastCowBytes = 0;
   /** aof_base_size: the AOF's size right after the last rewrite or load. */
   baseSizeBytes = 0;
 
@@ -405,6 +407,7 @@ export class Aof {
     }
     this.lastRewriteOk = true;
     this.rewriteConsecutiveFailures = 0;
+    this.lastCowBytes = run.snapshot.stats.preservedBytesPeak;
     this.lastRewriteTimeSec = Math.round((Date.now() - run.startedMs) / 1000);
     this.#server.log.notice('Background AOF rewrite terminated with success in ' +
       `${((Date.now() - run.startedMs) / 1000).toFixed(3)} seconds`);
@@ -608,7 +611,7 @@ export class Aof {
       ['aof_rewrites', this.rewritesStarted],
       ['aof_rewrites_consecutive_failures', this.rewriteConsecutiveFailures],
       ['aof_last_write_status', this.writer.errorText === null ? 'ok' : 'err'],
-      ['aof_last_cow_size', run === null ? 0 : run.snapshot.stats.preservedBytesPeak],
+      ['aof_last_cow_size', this.lastCowBytes],
     ];
   }
 

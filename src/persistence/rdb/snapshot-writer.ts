@@ -15,7 +15,10 @@ export class RdbSnapshotWriter implements SnapshotVisitor {
   keysWritten = 0;
 
   constructor(config: Config, targetDir: string, targetName: string, aofBase: boolean) {
-    this.writer = RdbFileWriter.create(targetDir, targetName, config.bool('rdb-save-incremental-fsync'));
+    // An AOF base honours aof-rewrite-incremental-fsync, a dump rdb-save-incremental-fsync.
+    const incrementalFsync = config.bool(aofBase ? 'aof-rewrite-incremental-fsync'
+      : 'rdb-save-incremental-fsync');
+    this.writer = RdbFileWriter.create(targetDir, targetName, incrementalFsync);
     this.#encoder = new RdbEncoder(this.writer, rdbEncoderOptions(config));
     this.#encoder.writeHeader();
     this.#encoder.writeDefaultAux(rdbAuxInfo(aofBase));
