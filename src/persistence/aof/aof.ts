@@ -357,7 +357,8 @@ export class Aof {
       );
       return true;
     } catch (error: unknown) {
-      if (fs.errorCode(error) === null && !(error instanceof Error && 'fsCode' in error)) throw error;
+      const fsFailure = error instanceof Error && 'fsCode' in error;
+      if (!fsFailure && fs.errorCode(error) === null) throw error;
       const message = error instanceof Error ? error.message : String(error);
       this.#server.log.warning(`Can't rewrite append only file in background: ${message}`);
       this.#noteFailure();

@@ -168,7 +168,8 @@ function loadRdbImage(server: Server, path: string, data: Buffer): { keys: numbe
       `${path} at offset ${error.offset}: the RDB preamble is corrupt (${error.message}): ` +
       `${CHECK_AOF_HINT}`);
   }
-  throw new AofLoadError(path, data.length, `Unexpected end of file in the RDB preamble of ${path}`);
+  throw new AofLoadError(path, data.length,
+    `Unexpected end of file in the RDB preamble of ${path}`);
 }
 
 interface ReplayResult {
@@ -178,7 +179,10 @@ interface ReplayResult {
   incompleteMulti: boolean;
 }
 
-export type Parsed = { argv: string[]; end: number } | { torn: true } | { bad: string; offset: number };
+export type Parsed =
+  | { argv: string[]; end: number }
+  | { torn: true }
+  | { bad: string; offset: number };
 
 /**
  * Parses one record at `pos` (which holds '*'). Exported for vesta-check-aof (src/tools/
@@ -246,13 +250,13 @@ function replayCommands(server: Server, path: string, data: Buffer, start: numbe
   while (pos < data.length) {
     if (data[pos] === 0x23 /* '#' */) {
       const nl = data.indexOf(0x0a, pos);
-      if (nl < 0) return { commands, tornAt: multi === null ? pos : beforeMulti, incompleteMulti: multi !== null };
+      if (nl < 0) return tornResult(commands, pos, multi === null ? null : beforeMulti);
       pos = nl + 1;
       continue;
     }
     const parsed = parseRecord(data, pos);
     if ('torn' in parsed) {
-      return { commands, tornAt: multi === null ? pos : beforeMulti, incompleteMulti: multi !== null };
+      return tornResult(commands, pos, multi === null ? null : beforeMulti);
     }
     if ('bad' in parsed) {
       throw new AofLoadError(path, parsed.offset, `Bad file format reading the append only file ` +
@@ -276,6 +280,11 @@ function replayCommands(server: Server, path: string, data: Buffer, start: numbe
   }
   if (multi !== null) return { commands, tornAt: beforeMulti, incompleteMulti: true };
   return { commands, tornAt: null, incompleteMulti: false };
+}
+
+/** A replay that stopped at a torn record at `pos`, or inside a MULTI begun at `multiAt`. */
+function tornResult(commands: number, pos: number, multiAt: number | null): ReplayResult {
+  return { commands, tornAt: multiAt ?? pos, incompleteMulti: multiAt !== null };
 }
 
 /** Runs one logged command as Redis's fake AOF client does: the handler, reply discarded. */

@@ -285,7 +285,8 @@ export class AofWriter {
     const now = Date.now();
     if (now - this.#lastErrorLogMs >= WRITE_ERROR_LOG_INTERVAL_MS) {
       this.#lastErrorLogMs = now;
-      const what = from === 'write' ? 'Error writing to the AOF file' : 'Error syncing the AOF file';
+      const what = from === 'write' ? 'Error writing to the AOF file'
+        : 'Error syncing the AOF file';
       this.#options.log.warning(`${what}: ${text}`);
     }
   }
