@@ -6,7 +6,7 @@
 // Redis equivalent: rdbSaveBackground / backgroundSaveDoneHandler in rdb.c, bgsaveCommand.
 
 import type { Server } from '../server/server.js';
-import type { Snapshot, SnapshotEngine } from '../snapshot/engine.js';
+import type { Snapshot, SnapshotEngine, SnapshotOptions } from '../snapshot/engine.js';
 import type { RdbState } from './persistence.js';
 import { RdbSnapshotWriter } from './rdb/snapshot-writer.js';
 
@@ -95,10 +95,7 @@ export class BackgroundJobs {
       return `ERR ${message}`;
     }
     const dirtyBefore = server.keyspace.dirty;
-    const snapshot = this.engine.start(writer, {
-      sliceBudgetMs: config.num('vesta-snapshot-slice-ms'),
-      keyDelayUs: config.num('rdb-key-save-delay'),
-    });
+    const snapshot = this.engine.start(writer, snapshotOptions(server));
     this.claim('rdb', snapshot);
     rdb.bgsaveStartedMs = performance.now();
     rdb.saveKeysTotal = snapshot.stats.keysTotal;
@@ -183,4 +180,24 @@ const registry = new WeakMap<Server, BackgroundJobs>();
 /** The background-job coordinator of a server (created by attachPersistence). */
 export function backgroundJobsOf(server: Server): BackgroundJobs | undefined {
   return registry.get(server);
+}
+
+/**
+ * Slice budget, pacing and the test delay for a background job, from the config. Pacing
+ * applies while clients are being served: commandsProcessed moved since the last slice.
+ */
+export function snapshotOptions(server: Server): SnapshotOptions {
+  const config = server.config;
+  let lastCommands = server.stats.commandsProcessed;
+  return {
+    sliceBudgetMs: config.num('vesta-snapshot-slice-ms'),
+    keyDelayUs: config.num('rdb-key-save-delay'),
+    cpuShare: config.num('vesta-snapshot-cpu-percent') / 100,
+    clientsActive: () => {
+      const now = server.stats.commandsProcessed;
+      const active = now !== lastCommands;
+      lastCommands = now;
+      return active;
+    },
+  };
 }

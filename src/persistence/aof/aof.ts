@@ -25,7 +25,7 @@ import * as fs from '../../platform/fs.js';
 import type { Client } from '../../server/client.js';
 import type { Server } from '../../server/server.js';
 import type { Snapshot } from '../../snapshot/engine.js';
-import type { BackgroundJobs } from '../bgsave.js';
+import { snapshotOptions, type BackgroundJobs } from '../bgsave.js';
 import { AofLoadError, loadAofFile } from './loader.js';
 import {
   AofManifestError, baseName, cloneManifest, emptyManifest, incrName, manifestName,
@@ -340,10 +340,7 @@ export class Aof {
       const seq = this.manifest.currBaseSeq + 1;
       const name = baseName(this.#fileName, seq, config.bool('aof-use-rdb-preamble'));
       const visitor = createBaseVisitor(config, this.dirPath, name);
-      const snapshot = this.#jobs.engine.start(visitor, {
-        sliceBudgetMs: config.num('vesta-snapshot-slice-ms'),
-        keyDelayUs: config.num('rdb-key-save-delay'),
-      });
+      const snapshot = this.#jobs.engine.start(visitor, snapshotOptions(this.#server));
       this.#jobs.claim('aof', snapshot);
       const run: RewriteRun = { snapshot, startedMs: Date.now(), base: { name, seq, type: 'b' },
         ...switched };
