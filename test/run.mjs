@@ -20,7 +20,8 @@ let files = walk('build', []).sort();
 if (filters.length > 0) files = files.filter((f) => filters.some((x) => f.includes(x)));
 const result = spawnSync(
   process.execPath,
-  ['--enable-source-maps', '--test', `--test-reporter=${reporter}`, '--test-concurrency=2', ...files],
+  // A hung test fails after 5 minutes instead of holding CI for its whole 90.
+  ['--enable-source-maps', '--test', `--test-reporter=${reporter}`, '--test-concurrency=2', '--test-timeout=300000', ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
