@@ -331,3 +331,40 @@ test('group commit under always: 50 clients, replies in order, far fewer fsyncs 
     assert.deepEqual(readdirSync(join(dir, 'appendonlydir')).sort(),
       ['appendonly.aof.1.base.rdb', INCR, 'appendonly.aof.manifest']);
   });
+
+test('everysec fsyncs about once a second; no-appendfsync-on-rewrite skips fsyncs during a rewrite',
+  async () => {
+    const dir = newDir('vesta-aof-everysec-');
+    const h = await start(dir, { appendfsync: 'everysec', 'rdb-key-save-delay': '2000' });
+    let fsyncs = 0;
+    setFaultInjector((op, p) => {
+      if (op === 'fsync' && p.endsWith('.incr.aof')) fsyncs++;
+      return null;
+    });
+    const c = await RespClient.connect(h.port);
+    try {
+      const until = Date.now() + 1600;
+      let writes = 0;
+      while (Date.now() < until) {
+        await c.call('SET', `k${writes % 100}`, writes);
+        writes++;
+      }
+      assert.ok(writes > 100);
+      assert.ok(fsyncs >= 1 && fsyncs <= 3, `${fsyncs} fsyncs in 1.6 s`);
+      // A rewrite slowed to ~0.2 s per 100 keys; with no-appendfsync-on-rewrite no incr fsync.
+      assert.equal(await c.call('CONFIG', 'SET', 'no-appendfsync-on-rewrite', 'yes'), '+OK\r\n');
+      assert.equal(await c.call('CONFIG', 'SET', 'appendfsync', 'always'), '+OK\r\n');
+      assert.equal(await c.call('BGREWRITEAOF'), '+Background append only file rewriting started\r\n');
+      fsyncs = 0;
+      for (let i = 0; i < 20; i++) await c.call('SET', 'during', i);
+      assert.equal(await infoField(c, 'aof_rewrite_in_progress'), '1');
+      assert.equal(fsyncs, 0, 'no fsync of the incr while the rewrite runs');
+      while ((await infoField(c, 'aof_rewrite_in_progress')) === '1') await sleep(20);
+      await c.call('SET', 'after', '1');
+      assert.ok(fsyncs >= 1, 'always fsyncs again after the rewrite');
+    } finally {
+      setFaultInjector(null);
+      c.close();
+      await h.close();
+    }
+  });
