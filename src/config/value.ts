@@ -39,6 +39,19 @@ const range = (min: bigint, max: bigint): string =>
 export const BIND_ADDRESSES_MAX = 16;
 
 /**
+ * The data files live in `dir`: their names may not be paths, so a CONFIG SET or config line can
+ * never point a dump or AOF outside the data directory (Redis 7.0's rule and texts).
+ */
+function checkPlainName(name: string, value: string): ParseResult | null {
+  if (!value.includes('/')) return null;
+  if (name === 'dbfilename' || name === 'appendfilename') {
+    return fail(`${name} can't be a path, just a filename`);
+  }
+  if (name === 'appenddirname') return fail("appenddirname can't be a path, just a dirname");
+  return null;
+}
+
+/**
  * Parses `args` (the words after the directive name) into a value for `entry`.
  * 'current' is the value now held: client-output-buffer-limit changes only the classes named.
  * Returns the Redis reason text on failure. Never throws for bad input.
@@ -66,7 +79,7 @@ export function parseValue(entry: ConfigEntry, args: readonly string[], current:
       return fail(`argument(s) must be one of the following: ${entry.values.join(', ')}`);
     }
     case 'string':
-      return okValue(arg);
+      return checkPlainName(entry.name, arg) ?? okValue(arg);
     case 'octal':
       return /^[0-7]{1,11}$/.test(arg) ? okValue(BigInt(`0o${arg}`)) : fail(REASON.notOctal);
     default:

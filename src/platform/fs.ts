@@ -94,8 +94,12 @@ const OPEN_FLAGS: Record<OpenMode, number> = {
     nodeFs.constants.O_APPEND,
 };
 
-/** Files are created 0644 like Redis's dumps (subject to the umask). */
-const FILE_MODE = 0o644;
+/**
+ * Data files (dumps, AOF, manifests, aclfile) are created 0600: they hold every key and value
+ * and possibly password hashes, so only the server's user may read them (the umask can only
+ * narrow this). Redis creates them 0644; Vesta is stricter on purpose.
+ */
+const FILE_MODE = 0o600;
 
 export function openSync(path: string, mode: OpenMode): number {
   check('open', path);
@@ -229,13 +233,13 @@ export function fstatSizeSync(fd: number): number {
 }
 
 /**
- * mkdir -p with mode 0755 (the AOF directory). The parent of every directory created is
- * fsynced, so the new directory (and what is later made durable inside it) survives a power
+ * mkdir -p with mode 0700 (the AOF directory, private like the data directory). The parent
+ * of every directory created is fsynced, so the new directory (and what is later made durable inside it) survives a power
  * loss; without it, a crash could drop the whole AOF directory after fsync-acknowledged writes.
  */
 export function mkdirSync(path: string): void {
   check('mkdir', path);
-  const created = nodeFs.mkdirSync(path, { recursive: true, mode: 0o755 });
+  const created = nodeFs.mkdirSync(path, { recursive: true, mode: 0o700 });
   if (created === undefined) return;
   recorder?.({ op: 'mkdir', path });
   for (let dir = path; dir.length >= created.length; dir = dirname(dir)) {
