@@ -134,3 +134,24 @@ test('CONFIG SET appendonly no stops logging; yes again rebuilds the AOF from th
       await vesta.stop();
     }
   });
+
+test('CONFIG SET appendonly no during a rewrite stops it without counting a failure, as Redis',
+  async (t) => {
+    if (!requireRedis(t)) return;
+    const replies = await onBoth(['--appendonly', 'yes'], async (c) => {
+      const out: string[] = [];
+      const fill: (string | number)[][] = [];
+      for (let i = 0; i < 300; i++) fill.push(['SET', `k${i}`, i]);
+      await c.pipeline(fill);
+      await c.call('CONFIG', 'SET', 'rdb-key-save-delay', '3000');
+      out.push(await c.call('BGREWRITEAOF'));
+      out.push(await c.call('CONFIG', 'SET', 'appendonly', 'no'));
+      await waitFor(c, 'aof_rewrite_in_progress', '0');
+      for (const name of ['aof_enabled', 'aof_last_bgrewrite_status', 'aof_rewrites',
+        'aof_rewrites_consecutive_failures', 'aof_rewrite_scheduled']) {
+        out.push(`${name}:${await field(c, name)}`);
+      }
+      return out;
+    });
+    assert.deepEqual(replies.vesta, replies.redis);
+  });

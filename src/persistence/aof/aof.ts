@@ -49,6 +49,8 @@ interface RewriteRun {
   firstIncrIndex: number;
   /** The temp incr file used while turning the AOF on, or null. */
   tempIncrPath: string | null;
+  /** Stopped on purpose (appendonly no, shutdown): not counted as a failed rewrite. */
+  cancelled?: boolean;
 }
 
 const instances = new WeakMap<Server, Aof>();
@@ -450,6 +452,11 @@ export class Aof {
 
   #rewriteFailed(run: RewriteRun, error: unknown): void {
     if (this.#run === run) this.#run = null;
+    if (run.cancelled === true) {
+      // Redis kills the child with SIGUSR1 here, which does not count as a failure.
+      this.#server.log.warning('Background AOF rewrite terminated by signal');
+      return;
+    }
     const message = error instanceof Error ? error.message : String(error);
     this.#server.log.warning(`Background AOF rewrite terminated with error after ` +
       `${((Date.now() - run.startedMs) / 1000).toFixed(3)} seconds: ${message}`);
@@ -513,6 +520,7 @@ export class Aof {
     const run = this.#run;
     if (run !== null) {
       this.#run = null;
+      run.cancelled = true;
       run.snapshot.cancel(new Error('AOF turned off'));
       if (run.tempIncrPath !== null) removeQuietly(run.tempIncrPath);
       this.#server.log.notice('Killing running AOF rewrite child');
@@ -532,6 +540,7 @@ export class Aof {
     const run = this.#run;
     if (run !== null) {
       this.#run = null;
+      run.cancelled = true;
       run.snapshot.cancel(new Error('server shutting down'));
     }
     if (this.state === 'wait-rewrite') {
