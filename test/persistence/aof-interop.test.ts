@@ -295,3 +295,30 @@ test('CONFIG SET appendonly yes at runtime creates the AOF from the live dataset
     rmSync(copy, { recursive: true, force: true });
   }
 });
+
+test('SHUTDOWN while the first AOF of CONFIG SET appendonly yes is being built writes it first',
+  async () => {
+    const dir = tempDir('vesta-runtime-shutdown-');
+    const vesta = await startVesta({ dir, args: ['--appendonly', 'no', '--rdb-key-save-delay', '20000'] });
+    let expected: string;
+    try {
+      const c = await vesta.client();
+      await writeDataset(c, 'w', 100);
+      assert.equal(await c.call('CONFIG', 'SET', 'appendonly', 'yes'), '+OK\r\n');
+      await writeDataset(c, 'during', 10);
+      assert.equal(await info(c, 'aof_rewrite_in_progress'), '1');
+      expected = await digest(c);
+      c.close();
+    } finally {
+      await vesta.stop();
+    }
+    const again = await startVesta({ dir, args: ['--appendonly', 'yes'] });
+    try {
+      const c = await again.client();
+      assert.equal(await digest(c), expected);
+      c.close();
+    } finally {
+      await again.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
