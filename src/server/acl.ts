@@ -35,6 +35,8 @@ export interface AclLogEntry {
   clientInfo: string;
 }
 
+const NO_CHANGE = 'WARNING: ACL errors detected, no change to the previously active ACL rules was performed';
+
 /** Entries this close in time with the same reason/context/object/user are merged (Redis: 60 s). */
 const ACL_LOG_GROUPING_MS = 60_000;
 
@@ -106,7 +108,7 @@ export class Acl {
     if (user === undefined) return { reason: 'command', object: spec.name, error: commandDenied(spec) };
     const subcommandOf = spec.container !== undefined;
     const firstArg = subcommandOf ? undefined : argv[1];
-    if (!user.allCommands && !user.canRun(spec.name, firstArg)) {
+    if (!user.canRun(spec.name, firstArg)) {
       return { reason: 'command', object: spec.name, error: commandDenied(spec) };
     }
     if (!user.allKeys) {
@@ -159,16 +161,17 @@ export class Acl {
     const seen = new Set<string>();
     for (const [i, words] of lines.entries()) {
       if (words.length === 0) continue;
-      if (words[0] !== 'user' || words.length < 2) return `${where(i)}: should start with user keyword`;
+      if (words[0] !== 'user' || words.length < 2) {
+        return `${where(i)} should start with user keyword followed by the username. ${NO_CHANGE}`;
+      }
       const name = words[1] as string;
-      if (/[\s\0]/.test(name)) return `${where(i)}: Usernames can't contain spaces or null characters`;
-      if (seen.has(name)) return `${where(i)}: Duplicate user '${name}' found`;
+      if (seen.has(name)) return `WARNING: Duplicate user '${name}' found on line ${i + 1}. ${NO_CHANGE}`;
       seen.add(name);
       const user = name === 'default' ? (table.get('default') as AclUser) : new AclUser(name, this.channelsDefault);
       if (name === 'default') user.setRule('reset', this.channelsDefault);
       for (const rule of words.slice(2)) {
         const error = user.setRule(rule, this.channelsDefault);
-        if (error !== null) return `${where(i)}: ${error}. `;
+        if (error !== null) return `${where(i)}: ${error}. ${NO_CHANGE}`;
       }
       table.set(name, user);
     }
@@ -190,7 +193,8 @@ export class Acl {
       return `Error loading ACLs, opening file '${path}': ${fsx.describeFsError(error)}`;
     }
     const lines = text.split('\n').map((line) => line.trim());
-    const words = lines.map((line) => (line === '' || line.startsWith('#') ? [] : line.split(/\s+/)));
+    // Redis's aclfile has no comments: only blank lines and `user` lines.
+    const words = lines.map((line) => (line === '' ? [] : line.split(/\s+/)));
     const table = this.parseUsers(words, (i) => `${path}:${i + 1}`);
     if (typeof table === 'string') return table;
     this.replaceUsers(table);
