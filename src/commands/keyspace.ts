@@ -68,7 +68,8 @@ function scanCommand(c: Client, argv: string[]): void {
   const db = c.db;
   const found: string[] = [];
   const type = options.type?.toLowerCase() ?? null;
-  const next = scanStep(c.server, cursor, db.dict, () => entriesPresentAtStart(db.dict), options.count, (entry) => {
+  const iterate = (): Iterator<[string, Value]> => entriesPresentAtStart(db.dict);
+  const next = scanStep(c.server, cursor, db.dict, iterate, options.count, (entry) => {
     const [key, value] = entry;
     if (!matches(options.pattern, key)) return;
     if (type !== null && typeName(value) !== type) return;
@@ -441,7 +442,8 @@ function objectEncodingCommand(c: Client, argv: string[]): void {
     return;
   }
   const key = argv[2] as string;
-  const forced = typeof value === 'string' ? StringEncodings.forced(c.server.keyspace, c.db, key, value) : null;
+  const ks = c.server.keyspace;
+  const forced = typeof value === 'string' ? StringEncodings.forced(ks, c.db, key, value) : null;
   c.addReplyBulk(forced ?? objectEncoding(value, c.server.config));
 }
 

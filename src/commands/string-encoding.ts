@@ -34,7 +34,12 @@ export class StringEncodings implements KeyspaceHooks {
   }
 
   /** The encoding OBJECT ENCODING must report for `key` holding `value`, or null to derive it. */
-  static forced(keyspace: Keyspace, db: Database, key: string, value: string): StringEncoding | null {
+  static forced(
+    keyspace: Keyspace,
+    db: Database,
+    key: string,
+    value: string,
+  ): StringEncoding | null {
     const tracker = registry.get(keyspace);
     if (tracker === undefined) return null;
     const mark = tracker.#marks.get(db)?.get(key);
@@ -48,7 +53,13 @@ export class StringEncodings implements KeyspaceHooks {
   }
 
   /** RENAME, MOVE, COPY: the target keeps the source's forced encoding. Call after the write. */
-  static carry(keyspace: Keyspace, encoding: StringEncoding | null, db: Database, key: string, value: string): void {
+  static carry(
+    keyspace: Keyspace,
+    encoding: StringEncoding | null,
+    db: Database,
+    key: string,
+    value: string,
+  ): void {
     if (encoding !== null) StringEncodings.of(keyspace).mark(db, key, value, encoding);
   }
 

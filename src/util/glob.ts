@@ -70,7 +70,12 @@ function matchFrom(
  * Matches one byte against the class whose body starts at `start` (just after '['). Returns
  * whether it matched and the index of the class's last pattern byte (normally its ']').
  */
-function matchClass(p: string, start: number, c: number, nocase: boolean): { matched: boolean; last: number } {
+function matchClass(
+  p: string,
+  start: number,
+  c: number,
+  nocase: boolean,
+): { matched: boolean; last: number } {
   const pEnd = p.length;
   let pi = start;
   const not = pi < pEnd && p.charCodeAt(pi) === 0x5e; /* '^' */
