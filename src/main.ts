@@ -5,6 +5,7 @@
 // Redis equivalent: main() in server.c.
 
 import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Config } from './config/config.js';
 import { ConfigFileError, loadConfig } from './config/parse.js';
 import { Logger, type LogLevel } from './observe/log.js';
@@ -35,6 +36,9 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
   log.notice(config.configFile === null ? 'Configuration loaded (no config file, using defaults)' : 'Configuration loaded');
   const dir = config.str('dir');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Redis chdir()s into dir, so CONFIG GET dir and every file path are absolute. An embedded
+  // server must not change the host's cwd, so the path is made absolute instead.
+  config.setFromArgs('dir', [resolve(dir)]);
   // One server per data directory: a second one would rewrite the same dump and AOF.
   const lock = lockDataDir(dir);
   const server = new Server(config, log);

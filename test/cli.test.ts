@@ -204,9 +204,9 @@ test('default start-up (as npm start runs it) creates ./data in the working dire
 
 
 
-// Known difference, kept visible: Redis chdir()s into `dir` and CONFIG GET dir answers the
-// absolute path; Vesta (which must not chdir when embedded) answers the configured text.
-test('CONFIG GET dir answers an absolute path as Redis does', { todo: 'config layer keeps dir as given' }, async () => {
+// Redis chdir()s into `dir` and CONFIG GET dir answers the absolute path; Vesta (which must not
+// chdir when embedded) makes the configured path absolute at start-up.
+test('CONFIG GET dir answers an absolute path as Redis does', async () => {
   const cwd = scratch();
   const port = await freePort();
   const server = await spawnServer(process.execPath, [VESTA_BIN, '--port', String(port), '--appendonly', 'no'], port, cwd);

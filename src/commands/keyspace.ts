@@ -68,7 +68,7 @@ function scanCommand(c: Client, argv: string[]): void {
   const db = c.db;
   const found: string[] = [];
   const type = options.type?.toLowerCase() ?? null;
-  const iterate = (): Iterator<[string, Value]> => entriesPresentAtStart(db.dict);
+  const iterate = (): Iterator<[string, Value]> => db.dict.entries();
   const next = scanStep(c.server, cursor, db.dict, iterate, options.count, (entry) => {
     const [key, value] = entry;
     if (!matches(options.pattern, key)) return;
@@ -80,20 +80,6 @@ function scanCommand(c: Client, argv: string[]): void {
   c.addReplyArrayLen(2);
   c.addReplyBulk(next);
   c.addReplyBulks(alive);
-}
-
-/**
- * A Map iterator that stops after as many entries as the Map held when it was made. Maps iterate
- * in insertion order, so every entry present at the start that is still there comes before any
- * entry added later: stopping there keeps SCAN's guarantee and makes the iteration end even
- * when keys are added faster than COUNT per call (an unbounded iterator would chase them).
- */
-function* entriesPresentAtStart<K, V>(map: Map<K, V>): Generator<[K, V]> {
-  let remaining = map.size;
-  for (const entry of map) {
-    if (remaining-- <= 0) return;
-    yield entry;
-  }
 }
 
 /** Persistent per-db iterators make RANDOMKEY O(1) amortised on a Map without random access. */

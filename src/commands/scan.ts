@@ -115,7 +115,9 @@ export function scanStep<T>(
   const t = table(server);
   let state: Cursor | undefined;
   if (cursor === '0') {
-    state = { target, iterator: makeIterator() };
+    const size = (target as { size?: unknown }).size;
+    const bound = typeof size === 'number' ? size : Number.POSITIVE_INFINITY;
+    state = { target, iterator: presentAtStart(makeIterator(), bound) };
   } else {
     state = t.cursors.get(cursor);
     t.cursors.delete(cursor);
@@ -138,4 +140,20 @@ export function scanStep<T>(
 
 export function matches(pattern: string | null, text: string): boolean {
   return pattern === null || globMatch(pattern, text);
+}
+
+/**
+ * Stops an insertion-ordered (Map/Set) iterator after as many entries as the collection held
+ * when the scan started. Every entry present at the start that is still there comes before any
+ * entry added later, so this keeps SCAN's guarantee, and it makes the iteration end even when
+ * entries are added faster than COUNT per call (an unbounded iterator would chase them).
+ */
+function* presentAtStart<T>(iterator: Iterator<T>, bound: number): Generator<T> {
+  let remaining = bound;
+  for (;;) {
+    if (remaining-- <= 0) return;
+    const next = iterator.next();
+    if (next.done === true) return;
+    yield next.value;
+  }
 }

@@ -42,6 +42,8 @@ export class RespClient {
   /** Sends one command; resolves with the raw reply bytes. */
   call(...args: (string | number)[]): Promise<string> {
     return new Promise((resolve, reject) => {
+      // A command on a closed connection fails at once instead of waiting forever.
+      if (this.#closed) return reject(new Error('connection closed'));
       this.#waiters.push({ resolve, reject });
       this.#socket.write(encodeCommand(args.map(String)), 'latin1');
     });
@@ -49,6 +51,7 @@ export class RespClient {
 
   /** Sends raw bytes and waits for `replies` replies. */
   raw(bytes: string, replies: number): Promise<string[]> {
+    if (this.#closed) return Promise.reject(new Error('connection closed'));
     const promises: Promise<string>[] = [];
     for (let i = 0; i < replies; i++) {
       promises.push(new Promise((resolve, reject) => this.#waiters.push({ resolve, reject })));
@@ -59,6 +62,7 @@ export class RespClient {
 
   /** Sends many commands in one write (a pipeline); resolves with every reply. */
   pipeline(commands: (string | number)[][]): Promise<string[]> {
+    if (this.#closed) return Promise.reject(new Error('connection closed'));
     const promises: Promise<string>[] = [];
     let bytes = '';
     for (const cmd of commands) {
@@ -71,6 +75,7 @@ export class RespClient {
 
   /** Waits for the next reply without sending anything (pub/sub messages, blocked pops). */
   next(): Promise<string> {
+    if (this.#closed) return Promise.reject(new Error('connection closed'));
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
