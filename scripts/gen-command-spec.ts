@@ -505,7 +505,19 @@ function parseArgs(argv: string[]): { out: string; binary: string } {
 
 async function main(): Promise<void> {
   const { out, binary } = parseArgs(process.argv.slice(2));
-  const { version, commands } = await fetchCommands(binary);
+  // Redis's command dict may still be rehashing incrementally just after start (every lookup
+  // moves it a step), so two COMMAND INFO calls can list commands in different orders and the
+  // RESP2/RESP3 byte check fails spuriously: try a fresh server a few times before giving up.
+  let fetched: { version: string; commands: Command[] } | null = null;
+  for (let attempt = 1; fetched === null; attempt++) {
+    try {
+      fetched = await fetchCommands(binary);
+    } catch (error: unknown) {
+      const reorder = error instanceof Error && error.message.includes('re-render differs');
+      if (!reorder || attempt >= 5) throw error;
+    }
+  }
+  const { version, commands } = fetched;
   writeFileSync(out, renderModule(version, commands));
   const count = commands.length;
   process.stdout.write(`wrote ${count} commands from redis-server ${version} to ${out}\n`);
