@@ -78,6 +78,15 @@ interface DbCut {
   expireCount: number;
   cursor: number;
   preserved: Map<string, Preserved | typeof ABSENT>;
+  /**
+   * A live iterator over `dict`, walked in step with `keys`: a Map iterates in insertion order,
+   * so it yields the keys of T that still exist in the list's order (deleted ones are skipped,
+   * keys added after T come after all of them). Taking values from it instead of dict.get()
+   * saves a random hash lookup per key, the scan's largest cost on a big db.
+   */
+  entries: Iterator<[string, Value]>;
+  /** The iterator's next entry not yet matched to the list, null when it is exhausted. */
+  lookahead: [string, Value] | null | undefined;
 }
 
 export interface SnapshotStats {
@@ -215,7 +224,19 @@ export class Snapshot {
   }
 
   #emit(cut: DbCut, key: string): void {
-    const preserved = cut.preserved.get(key);
+    let live: Value | undefined;
+    let head = cut.lookahead;
+    if (head === undefined) {
+      const next = cut.entries.next();
+      head = next.done === true ? null : next.value;
+    }
+    if (head !== null && head[0] === key) {
+      live = head[1];
+      cut.lookahead = undefined;
+    } else {
+      cut.lookahead = head; // `key` was deleted since T: its state is in `preserved`
+    }
+    const preserved = cut.preserved.size === 0 ? undefined : cut.preserved.get(key);
     let value: Value | undefined;
     let expireAtMs: number | undefined;
     if (preserved !== undefined) {
@@ -225,8 +246,8 @@ export class Snapshot {
       cut.preserved.delete(key);
       this.stats.preservedBytes -= key.length + estimateBytes(value);
     } else {
-      value = cut.dict.get(key);
-      expireAtMs = cut.expires.get(key);
+      value = live ?? cut.dict.get(key);
+      expireAtMs = cut.expires.size === 0 ? undefined : cut.expires.get(key);
       assert(value !== undefined, 'a key of the cut vanished without going through the write path');
     }
     this.stats.keysDone++;
@@ -314,6 +335,8 @@ function cutOf(db: Database): DbCut {
     expireCount: db.expires.size,
     cursor: 0,
     preserved: new Map(),
+    entries: db.dict.entries(),
+    lookahead: undefined,
   };
 }
 
