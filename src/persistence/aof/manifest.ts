@@ -175,13 +175,52 @@ export function readManifest(dir: string, appendFilename: string): AofManifest |
 /**
  * Replaces the manifest atomically: temp file, fsync, rename over the manifest, fsync of the
  * directory. A crash at any point leaves the old or the new manifest, never a mix. Throws the
- * fs error (the old manifest is then still in place).
+ * fs error, and then the old manifest is in place and no temp file is left: when only the
+ * directory fsync fails, the rename is undone, because every caller's error path deletes the
+ * files the new manifest names (test/crash/faults.test.ts showed a manifest naming a deleted
+ * incr file, refused at the next start).
  */
 export function persistManifest(dir: string, appendFilename: string, m: AofManifest): void {
   const temp = join(dir, tempManifestName(appendFilename));
-  fs.writeFileDurableSync(temp, Buffer.from(formatManifest(m), 'latin1'));
-  fs.renameSync(temp, join(dir, manifestName(appendFilename)));
-  fs.fsyncDirSync(dir);
+  const path = join(dir, manifestName(appendFilename));
+  let previous: Buffer | null = null;
+  try {
+    previous = fs.readFileSync(path);
+  } catch (error: unknown) {
+    if (fs.errorCode(error) !== 'ENOENT') throw error;
+  }
+  try {
+    fs.writeFileDurableSync(temp, Buffer.from(formatManifest(m), 'latin1'));
+    fs.renameSync(temp, path);
+  } catch (error: unknown) {
+    if (fs.errorCode(error) !== null) ignoreFsError(() => fs.unlinkIfExistsSync(temp));
+    throw error;
+  }
+  try {
+    fs.fsyncDirSync(dir);
+  } catch (error: unknown) {
+    if (fs.errorCode(error) === null) throw error;
+    const old = previous;
+    ignoreFsError(() => {
+      if (old === null) {
+        fs.unlinkIfExistsSync(path);
+        return;
+      }
+      fs.writeFileDurableSync(temp, old);
+      fs.renameSync(temp, path);
+    });
+    ignoreFsError(() => fs.unlinkIfExistsSync(temp));
+    throw error;
+  }
+}
+
+/** Runs a cleanup step, ignoring file-system errors (which carry a code) only. */
+function ignoreFsError(step: () => unknown): void {
+  try {
+    step();
+  } catch (error: unknown) {
+    if (fs.errorCode(error) === null) throw error;
+  }
 }
 
 /** Quotes a file name the way Redis's sdscatrepr does when it contains unsafe bytes. */
