@@ -70,7 +70,8 @@ function tempFiles(dir: string): string[] {
 }
 
 /** Restarts on `dir` (torn files refused) and returns the values of `keys`. */
-async function reload(dir: string, directives: Directives, keys: string[]): Promise<(string | null)[]> {
+async function reload(dir: string, directives: Directives,
+  keys: string[]): Promise<(string | null)[]> {
   const h = await start(dir, { ...directives, 'aof-load-truncated': 'no' });
   try {
     const db = h.server.keyspace.db(0);
@@ -190,7 +191,8 @@ for (const policy of ['always', 'everysec', 'no']) {
           assert.match(refused, text);
           setFaultInjector(null);
           assert.equal(await pending, '+OK\r\n');
-          await until('recovery', async () => (await info(other, 'aof_last_write_status')) === 'ok');
+          await until('recovery', async () =>
+            (await info(other, 'aof_last_write_status')) === 'ok');
           assert.equal(await other.call('SET', 'd', '4'), '+OK\r\n');
         } finally {
           setFaultInjector(null);
@@ -215,7 +217,8 @@ test('AOF appendfsync everysec, fsync failing: aof_last_write_status err and MIS
       setFaultInjector(failing('fsync', INCR, 'EIO'));
       // everysec acknowledges after the write; the failing background fsync is reported later.
       assert.equal(await c.call('SET', 'b', '2'), '+OK\r\n');
-      await until('the fsync error', async () => (await info(c, 'aof_last_write_status')) === 'err');
+      await until('the fsync error', async () =>
+        (await info(c, 'aof_last_write_status')) === 'err');
       assert.equal(await c.call('SET', 'c', '3'),
         '-MISCONF Errors writing to the AOF file: Input/output error\r\n');
       setFaultInjector(null);
@@ -252,7 +255,8 @@ const rewriteFaults: [string, () => Injector][] = [
   ['EIO on the base fsync', () => failing('fsync', BASE_TEMP, 'EIO')],
   ['rename of the base fails', () => failing('rename', BASE_TEMP, 'EIO')],
   ['creating the new incr fails', () => failing('open', /\.incr\.aof$/, 'EROFS')],
-  ['ENOSPC writing the manifest', () => failing('write', /temp-appendonly\.aof\.manifest$/, 'ENOSPC')],
+  ['ENOSPC writing the manifest',
+    () => failing('write', /temp-appendonly\.aof\.manifest$/, 'ENOSPC')],
   ['rename of the manifest fails', () => failing('rename', /\.manifest$/, 'EIO')],
   ['directory fsync after the manifest rename fails', manifestDirFsyncFails],
 ];
