@@ -255,21 +255,20 @@ class RdbLoader {
   }
 
   #applyKey(key: string, value: RdbEventValue, expireAtMs: number | null, offset: number): void {
-    this.#nowMs = Date.now();
-    if (expireAtMs !== null && expireAtMs < this.#nowMs) {
+    if (expireAtMs !== null && expireAtMs < (this.#nowMs = Date.now())) {
       this.#keysExpired++;
       return;
     }
     const keyspace = this.#target.keyspace;
     const db = this.#db;
-    if (db.dict.has(key)) {
-      if (!this.#allowDuplicates) {
-        throw new RdbLoadError(this.#path, offset, `duplicated key '${describeKey(key)}' in ` +
-          `DB ${db.id}`);
-      }
-      keyspace.delete(db, key);
+    // One hash lookup per key: set, then tell a duplicate by the unchanged size (a has() first
+    // doubled the cost of the load's hottest line). MERGE replaces the existing key, as Redis.
+    const sizeBefore = db.dict.size;
+    keyspace.setKey(db, key, value);
+    if (db.dict.size === sizeBefore && !this.#allowDuplicates) {
+      throw new RdbLoadError(this.#path, offset, `duplicated key '${describeKey(key)}' in ` +
+        `DB ${db.id}`);
     }
-    keyspace.add(db, key, value);
     if (expireAtMs !== null) keyspace.setExpire(db, key, expireAtMs);
     this.#keysLoaded++;
     if (this.#keyDelay !== 0) delayMicroseconds(this.#keyDelay);
