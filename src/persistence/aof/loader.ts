@@ -137,7 +137,8 @@ function loadRdbImage(server: Server, path: string, data: Buffer): { keys: numbe
         case 'selectdb': {
           const next = keyspace.dbs[event.db];
           if (next === undefined) {
-            throw new AofLoadError(path, event.offset, `the AOF base selects DB ${event.db} ` +
+            throw new AofLoadError(path, event.offset, `the AOF base ${path} selects DB ` +
+              `${event.db} ` +
               `but this server has ${keyspace.dbs.length} databases (raise "databases")`);
           }
           db = next;
@@ -151,8 +152,8 @@ function loadRdbImage(server: Server, path: string, data: Buffer): { keys: numbe
           keys++;
           break;
         case 'function':
-          throw new AofLoadError(path, event.offset, 'the AOF base holds a Redis function ' +
-            'library, and Vesta does not support functions');
+          throw new AofLoadError(path, event.offset, `the AOF base ${path} holds a Redis ` +
+            'function library, and Vesta does not support functions');
         case 'warning':
           server.log.warning(`AOF base ${path}: ${event.message}`);
           break;
