@@ -3,23 +3,11 @@
 // RESP3, plus random command sequences over a small key space (fast-check).
 
 import fc from 'fast-check';
-import { after, before, test } from 'node:test';
-import { same, startPair, type Pair } from '../helpers/differential.js';
-import { haveRedis, requireRedis } from '../helpers/servers.js';
+import { test } from 'node:test';
+import { same, sharedPair } from '../helpers/differential.js';
+import { requireRedis } from '../helpers/servers.js';
 
-let pair: Pair | null = null;
-
-before(async () => {
-  if (haveRedis()) pair = await startPair();
-});
-after(async () => {
-  await pair?.stop();
-});
-
-function p(): Pair {
-  if (pair === null) throw new Error('pair not started');
-  return pair;
-}
+const p = sharedPair();
 
 const WRONGTYPE_SETUP = [['SET', 's', 'str'], ['ZADD', 'z', '1', 'm']];
 

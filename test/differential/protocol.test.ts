@@ -5,24 +5,12 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { after, before, test } from 'node:test';
-import { same, startPair, type Pair } from '../helpers/differential.js';
+import { test } from 'node:test';
+import { same, sharedPair } from '../helpers/differential.js';
 import { RespClient, encodeCommand } from '../helpers/resp-client.js';
-import { haveRedis, requireRedis } from '../helpers/servers.js';
+import { requireRedis } from '../helpers/servers.js';
 
-let pair: Pair | null = null;
-
-before(async () => {
-  if (haveRedis()) pair = await startPair();
-});
-after(async () => {
-  await pair?.stop();
-});
-
-function p(): Pair {
-  if (pair === null) throw new Error('pair not started');
-  return pair;
-}
+const p = sharedPair();
 
 /** One step of a raw exchange: bytes to write, or a pause (to split a request across reads). */
 type Step = string | { pauseMs: number };

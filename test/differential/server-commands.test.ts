@@ -4,24 +4,12 @@
 // deterministic; otherwise their shape (field names and order) is compared.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { same, sortedReply, startPair, type Pair } from '../helpers/differential.js';
+import { test } from 'node:test';
+import { same, sortedReply, sharedPair, startPair } from '../helpers/differential.js';
 import { parseReply } from '../helpers/resp-client.js';
-import { haveRedis, requireRedis, type RunningServer } from '../helpers/servers.js';
+import { requireRedis, type RunningServer } from '../helpers/servers.js';
 
-let pair: Pair | null = null;
-
-before(async () => {
-  if (haveRedis()) pair = await startPair();
-});
-after(async () => {
-  await pair?.stop();
-});
-
-function p(): Pair {
-  if (pair === null) throw new Error('pair not started');
-  return pair;
-}
+const p = sharedPair();
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,25 +5,13 @@
 
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { after, before, test } from 'node:test';
-import { same, startPair, type Pair } from '../helpers/differential.js';
+import { test } from 'node:test';
+import { same, sharedPair } from '../helpers/differential.js';
 import { parseReply } from '../helpers/resp-client.js';
-import { haveRedis, requireRedis } from '../helpers/servers.js';
+import { requireRedis } from '../helpers/servers.js';
 import { bulkItems, sameUnordered, unorderedForm } from '../helpers/unordered.js';
 
-let pair: Pair | null = null;
-
-before(async () => {
-  if (haveRedis()) pair = await startPair();
-});
-after(async () => {
-  await pair?.stop();
-});
-
-function p(): Pair {
-  if (pair === null) throw new Error('pair not started');
-  return pair;
-}
+const p = sharedPair();
 
 /** `count` integer members starting at `from`, in a scrambled order. */
 function integers(count: number, from = 0): string[] {

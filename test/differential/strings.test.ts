@@ -1,23 +1,11 @@
 // Differential tests for string and key commands: the same sequences to redis-server 7.0 and
 // Vesta, replies compared byte for byte, in RESP2 and RESP3.
 
-import { after, before, test } from 'node:test';
-import { haveRedis, requireRedis } from '../helpers/servers.js';
-import { same, startPair, type Pair } from '../helpers/differential.js';
+import { test } from 'node:test';
+import { requireRedis } from '../helpers/servers.js';
+import { same, sharedPair } from '../helpers/differential.js';
 
-let pair: Pair | null = null;
-
-before(async () => {
-  if (haveRedis()) pair = await startPair();
-});
-after(async () => {
-  await pair?.stop();
-});
-
-function p(): Pair {
-  if (pair === null) throw new Error('pair not started');
-  return pair;
-}
+const p = sharedPair();
 
 const SEQUENCES: Record<string, (string | number)[][]> = {
   'set and get': [

@@ -2,8 +2,9 @@
 // and every reply is compared byte for byte. Start both once per test file.
 
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { RespClient } from './resp-client.js';
-import { startRedis, startVesta, type RunningServer, type StartOptions } from './servers.js';
+import { haveRedis, startRedis, startVesta, type RunningServer, type StartOptions } from './servers.js';
 
 export interface Pair {
   redis: RunningServer;
@@ -26,6 +27,25 @@ export async function startPair(options: StartOptions = {}): Promise<Pair> {
       vestaClient.close();
       await Promise.all([redis.stop(), vesta.stop()]);
     },
+  };
+}
+
+/**
+ * Starts one Redis/Vesta pair for the whole test file (when Redis is installed) and stops it
+ * after the last test; returns an accessor for the tests. Each test still calls requireRedis(t)
+ * first, so a missing Redis is a visible skip (or a failure under VESTA_REQUIRE_REDIS=1).
+ */
+export function sharedPair(options: StartOptions = {}): () => Pair {
+  let pair: Pair | null = null;
+  before(async () => {
+    if (haveRedis()) pair = await startPair(options);
+  });
+  after(async () => {
+    await pair?.stop();
+  });
+  return () => {
+    if (pair === null) throw new Error('pair not started');
+    return pair;
   };
 }
 
