@@ -7,7 +7,7 @@
 
 import { blockingDenied, timeoutOrReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
-import { ListValue, checkType } from './args.js';
+import { ListValue, ZSetValue, checkType } from './args.js';
 import {
   type ListEnd,
   listEndOrReply,
@@ -41,16 +41,39 @@ function popOneWithKey(c: Client, key: string, list: ListValue, end: ListEnd): v
 }
 
 function blockingPopGeneric(c: Client, argv: string[], end: ListEnd): void {
+  blockingPopFirstGeneric(c, argv, {
+    type: 'list',
+    valueClass: ListValue,
+    pop: (client, key, list) => popOneWithKey(client, key, list, end),
+    command: popWord(end),
+  });
+}
+
+/**
+ * The shape BLPOP/BRPOP and BZPOPMIN/BZPOPMAX share: pop from the first non-empty key of
+ * argv[1..-1] now, or block on all of them until the timeout in the last argument. Either way
+ * the pop propagates as `command key` (LPOP, ZPOPMIN, ...), in the popping client's db.
+ */
+export function blockingPopFirstGeneric<T extends ListValue | ZSetValue>(
+  c: Client,
+  argv: string[],
+  options: {
+    type: 'list' | 'zset';
+    valueClass: abstract new (...args: never[]) => T;
+    pop: (client: Client, key: string, value: T) => void;
+    command: string;
+  },
+): void {
   const timeoutAtMs = timeoutOrReply(c, argv[argv.length - 1] as string);
   if (timeoutAtMs === null) return;
   const ks = c.server.keyspace;
   const keys = argv.slice(1, -1);
   for (const key of keys) {
     const value = ks.lookupWrite(c.db, key);
-    if (!checkType(c, value, ListValue)) return;
+    if (!checkType(c, value, options.valueClass)) return;
     if (value === undefined) continue;
-    popOneWithKey(c, key, value as ListValue, end);
-    c.propagateArgv = [popWord(end), key];
+    options.pop(c, key, value as T);
+    c.propagateArgv = [options.command, key];
     return;
   }
   if (blockingDenied(c)) {
@@ -60,10 +83,10 @@ function blockingPopGeneric(c: Client, argv: string[], end: ListEnd): void {
   c.server.blocking.block(c, {
     keys,
     timeoutAtMs,
-    type: 'list',
+    type: options.type,
     serve: (served, key) => {
-      popOneWithKey(served, key, ks.lookupWrite(served.db, key) as ListValue, end);
-      served.server.propagate(served.dbIndex, [popWord(end), key]);
+      options.pop(served, key, ks.lookupWrite(served.db, key) as T);
+      served.server.propagate(served.dbIndex, [options.command, key]);
     },
   });
 }

@@ -10,6 +10,7 @@ import { blockingDenied, timeoutOrReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { ZSetValue, checkType, eqIgnoreCase } from './args.js';
 import { SYNTAX } from './errors.js';
+import { blockingPopFirstGeneric } from './blocking-list.js';
 import { mpopArgsOrReply } from './list.js';
 import type { CommandDef } from './types.js';
 
@@ -78,30 +79,11 @@ function popRangeWithKey(
 }
 
 function bzpopGeneric(c: Client, argv: string[], end: ZEnd): void {
-  const timeoutAtMs = timeoutOrReply(c, argv[argv.length - 1] as string);
-  if (timeoutAtMs === null) return;
-  const ks = c.server.keyspace;
-  const keys = argv.slice(1, -1);
-  for (const key of keys) {
-    const value = ks.lookupWrite(c.db, key);
-    if (!checkType(c, value, ZSetValue)) return;
-    if (value === undefined) continue;
-    popOneWithKey(c, key, value as ZSetValue, end);
-    c.propagateArgv = [popWord(end), key];
-    return;
-  }
-  if (blockingDenied(c)) {
-    c.addReplyNullArray();
-    return;
-  }
-  c.server.blocking.block(c, {
-    keys,
-    timeoutAtMs,
+  blockingPopFirstGeneric(c, argv, {
     type: 'zset',
-    serve: (served, key) => {
-      popOneWithKey(served, key, ks.lookupWrite(served.db, key) as ZSetValue, end);
-      served.server.propagate(served.dbIndex, [popWord(end), key]);
-    },
+    valueClass: ZSetValue,
+    pop: (client, key, zset) => popOneWithKey(client, key, zset, end),
+    command: popWord(end),
   });
 }
 
