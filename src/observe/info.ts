@@ -178,7 +178,8 @@ function clientBuffersBytes(server: Server): number {
 
 function memorySection(server: Server): InfoFields {
   const mem = memoryUsage();
-  const used = mem.heapUsed + mem.external + mem.arrayBuffers;
+  // The figure maxmemory is enforced against (server/evict.ts).
+  const used = server.evictor.usedMemory();
   const peak = Math.max(server.memoryPeak, used);
   server.memoryPeak = peak;
   const maxmemory = server.config.num('maxmemory');
@@ -274,7 +275,7 @@ function statsSection(server: Server): InfoFields {
     ['expired_stale_perc', (server.activeExpire.stalePerc * 100).toFixed(2)],
     ['expired_time_cap_reached_count', server.activeExpire.timeCapReachedCount],
     ['expire_cycle_cpu_milliseconds', Math.round(server.activeExpire.cpuMsTotal)],
-    ['evicted_keys', 0],
+    ['evicted_keys', server.evictor.evictedKeys],
     ['evicted_clients', 0],
     ['total_eviction_exceeded_time', 0],
     ['current_eviction_exceeded_time', 0],

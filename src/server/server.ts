@@ -22,6 +22,9 @@ import { processCommand } from './dispatch.js';
 import { Watches } from './watch.js';
 import { Blocking } from './blocking.js';
 import { Acl } from './acl.js';
+import { Evictor } from './evict.js';
+import { OUTPUT_PAUSE_BYTES, OutputLimits } from './output-limits.js';
+import { formatClientInfo } from '../commands/client-info.js';
 
 export const VESTA_VERSION = '0.1.0';
 /** The Redis version Vesta is compatible with and reports as redis_version. */
@@ -92,6 +95,10 @@ export class Server {
   readonly blocking: Blocking;
   /** Users, authentication and permission checks (requirepass is the default user's password). */
   readonly acl = new Acl();
+  /** maxmemory: used-memory figure, eviction by policy, OOM refusals (server/evict.ts). */
+  readonly evictor: Evictor;
+  /** client-output-buffer-limit (server/output-limits.ts). */
+  readonly outputLimits: OutputLimits;
   readonly clients = new Map<number, Client>();
   readonly startedAtMs = Date.now();
   readonly stats: ServerStats = {
@@ -160,6 +167,8 @@ export class Server {
     this.keyspace.addHooks({ keyExpired: (db, key) => this.propagate(db.id, ['DEL', key]) });
     this.slowlogThresholdUs = config.num('slowlog-log-slower-than');
     this.#setUpAcl();
+    this.evictor = new Evictor(this);
+    this.outputLimits = new OutputLimits(config);
     this.latency.thresholdMs = config.num('latency-monitor-threshold');
     this.latencyTracking = config.bool('latency-tracking');
     config.onApply('slowlog-log-slower-than', (v) => {
@@ -447,11 +456,28 @@ export class Server {
       c.out = '';
       return;
     }
+    // Pending output = bytes the socket has not sent yet plus replies not yet handed to it.
+    const cls = c.has(ClientFlag.pubsub) ? 'pubsub' : 'normal';
+    if (this.outputLimits.exceeded(c, cls, socket.writableLength + c.out.length, Date.now())) {
+      this.log.warning(
+        `Client ${formatClientInfo(c, c)} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+      );
+      c.out = '';
+      c.flags |= ClientFlag.closeAsap;
+      socket.destroy();
+      return;
+    }
     if (c.out.length !== 0) {
       this.stats.netOutputBytes += c.out.length;
       this.stats.writesProcessed++;
       socket.write(c.out, 'latin1');
       c.out = '';
+      // Back-pressure: a client that does not read its replies is not read from either, so a
+      // pipelining slow reader holds at most this much output plus one read's worth.
+      if (socket.writableLength > OUTPUT_PAUSE_BYTES && !socket.isPaused()) {
+        socket.pause();
+        socket.once('drain', () => socket.resume());
+      }
     }
     if (c.has(ClientFlag.closeAfterReply)) {
       c.flags |= ClientFlag.closeAsap;
@@ -578,9 +604,9 @@ export class Server {
     return null;
   }
 
-  /** OOM refusal for denyoom commands; maxmemory enforcement arrives with hardening. */
+  /** OOM refusal for denyoom commands, after evicting by maxmemory-policy (server/evict.ts). */
   oomReason(): string | null {
-    return null;
+    return this.evictor.oomReason();
   }
 
   countError(text: string): void {

@@ -62,6 +62,8 @@ export class Keyspace {
   now = Date.now();
   readonly stats: KeyspaceStats = { hits: 0, misses: 0, expiredKeys: 0 };
   #hooks: KeyspaceHooks[] = [];
+  /** Called on every read hit (the eviction access clock); null costs one check. */
+  onRead: ((db: Database, key: string) => void) | null = null;
   /** False while loading or on a replica: expired keys are hidden but not deleted. */
   activeExpire = true;
 
@@ -95,7 +97,10 @@ export class Keyspace {
     }
     const value = db.dict.get(key);
     if (value === undefined) this.stats.misses++;
-    else this.stats.hits++;
+    else {
+      this.stats.hits++;
+      this.onRead?.(db, key);
+    }
     return value;
   }
 

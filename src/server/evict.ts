@@ -1,0 +1,238 @@
+// maxmemory: the used-memory figure (the one INFO reports as used_memory), eviction by policy
+// through the keyspace's write path (each evicted key is deleted with Keyspace.delete and
+// propagated as DEL), and the OOM refusal of denyoom commands.
+// Redis equivalent: evict.c (performEvictions, evictionPoolPopulate, LFULogIncr/LFUDecrAndReturn).
+//
+// Choices, and why:
+// - Used memory is V8's used heap plus external memory (v8.getHeapStatistics, ~0.2 us, cheap
+//   enough to read before every denyoom command). A JS heap frees deleted keys only at the next
+//   garbage collection, so after evicting, the estimated bytes of what was evicted are credited
+//   until a major GC is observed; without the credit one write would evict everything.
+// - LRU/LFU need an access clock per key. Values are JS objects or primitive strings, so there
+//   is no spare field in them as Redis has in its robj; the clock lives in a side Map per db
+//   (a small integer per key, about 30 bytes with the Map's slot), and only while an -lru or
+//   -lfu policy is set: noeviction, random and ttl policies pay nothing. Keys never seen by the
+//   clock (loaded, or written before the policy was set) count as idle since start-up.
+// - Like Redis, candidates are sampled (maxmemory-samples per db), not sorted: an approximation.
+
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+import type { Database } from '../store/keyspace.js';
+import type { Value } from '../store/value/types.js';
+import type { Server } from './server.js';
+
+export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
+
+/** Eviction gives up after this long in one call, as Redis bounds it by eviction tenacity. */
+const EVICTION_BUDGET_MS = 5;
+/** LFU counter for new keys, so they are not evicted before they had a chance (Redis: 5). */
+const LFU_INIT = 5;
+
+type Policy =
+  | 'noeviction'
+  | 'allkeys-lru'
+  | 'volatile-lru'
+  | 'allkeys-lfu'
+  | 'volatile-lfu'
+  | 'allkeys-random'
+  | 'volatile-random'
+  | 'volatile-ttl';
+
+/** The memory figure maxmemory is compared with and INFO reports as used_memory. */
+export function usedMemoryBytes(): number {
+  const heap = getHeapStatistics();
+  return heap.used_heap_size + heap.external_memory;
+}
+
+export class Evictor {
+  readonly #server: Server;
+  /** Per db: key -> LRU seconds since start, or LFU (minutes << 8 | counter). */
+  #clocks: Map<string, number>[] = [];
+  #tracking: 'lru' | 'lfu' | null = null;
+  /** Bytes evicted but not yet returned by a major GC. */
+  #creditBytes = 0;
+  #nextDb = 0;
+  readonly #startMs = Date.now();
+  evictedKeys = 0;
+
+  constructor(server: Server) {
+    this.#server = server;
+    const ks = server.keyspace;
+    this.#setPolicy(server.config.str('maxmemory-policy'));
+    server.config.onApply('maxmemory-policy', (value) => this.#setPolicy(String(value)));
+    ks.addHooks({
+      keyModified: (db, key) => this.#touch(db, key),
+      keyExpired: (db, key) => this.#clocks[db.id]?.delete(key),
+      dbFlushed: (db) => this.#clocks[db.id]?.clear(),
+      dbSwapped: (a, b) => {
+        const clockA = this.#clocks[a.id];
+        const clockB = this.#clocks[b.id];
+        if (clockA !== undefined && clockB !== undefined) {
+          this.#clocks[a.id] = clockB;
+          this.#clocks[b.id] = clockA;
+        }
+      },
+    });
+    ks.onRead = (db, key) => this.#touch(db, key);
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+        if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) this.#creditBytes = 0;
+      }
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    server.addHooks({ closed: () => observer.disconnect() });
+  }
+
+  /** used_memory minus what eviction already freed but the GC has not yet returned. */
+  usedMemory(): number {
+    return Math.max(0, usedMemoryBytes() - this.#creditBytes);
+  }
+
+  /**
+   * Called before a denyoom command: evicts by policy until used memory is under maxmemory.
+   * Returns the OOM error when over the limit and nothing (more) can be evicted, else null.
+   */
+  oomReason(): string | null {
+    const maxBytes = this.#server.config.num('maxmemory');
+    if (maxBytes <= 0) return null;
+    const used = this.usedMemory();
+    if (used <= maxBytes) return null;
+    const policy = this.#server.config.str('maxmemory-policy') as Policy;
+    if (policy === 'noeviction') return OOM_ERROR;
+    const deadline = performance.now() + EVICTION_BUDGET_MS;
+    let freed = 0;
+    let evicted = 0;
+    while (used - freed > maxBytes) {
+      const victim = this.#pickVictim(policy);
+      if (victim === null) break;
+      freed += this.#evict(victim.db, victim.key);
+      evicted++;
+      if ((evicted & 15) === 0 && performance.now() > deadline) break;
+    }
+    this.#creditBytes += freed;
+    // As Redis: a call that evicted something lets the command run even if still over.
+    return evicted === 0 ? OOM_ERROR : null;
+  }
+
+  #setPolicy(policy: string): void {
+    const tracking = policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : null;
+    if (tracking === this.#tracking) return;
+    this.#tracking = tracking;
+    this.#clocks = this.#server.keyspace.dbs.map(() => new Map());
+  }
+
+  #touch(db: Database, key: string): void {
+    const tracking = this.#tracking;
+    if (tracking === null) return;
+    const clock = this.#clocks[db.id];
+    if (clock === undefined) return;
+    if (!db.dict.has(key)) {
+      clock.delete(key);
+      return;
+    }
+    if (tracking === 'lru') {
+      clock.set(key, Math.floor((Date.now() - this.#startMs) / 1000));
+      return;
+    }
+    const counter = lfuIncrement(this.#lfuCounter(clock.get(key)), this.#server.config.num('lfu-log-factor'));
+    clock.set(key, (this.#minutes() & 0xffff) * 256 + counter);
+  }
+
+  #minutes(): number {
+    return Math.floor((Date.now() - this.#startMs) / 60_000);
+  }
+
+  /** The LFU counter after decay: one step per lfu-decay-time minutes idle. */
+  #lfuCounter(packed: number | undefined): number {
+    if (packed === undefined) return LFU_INIT;
+    const counter = packed & 0xff;
+    const decayMinutes = this.#server.config.num('lfu-decay-time');
+    if (decayMinutes <= 0) return counter;
+    const idleMinutes = (this.#minutes() - Math.floor(packed / 256) + 0x10000) & 0xffff;
+    return Math.max(0, counter - Math.floor(idleMinutes / decayMinutes));
+  }
+
+  #evict(db: Database, key: string): number {
+    const value = db.dict.get(key);
+    const bytes = value === undefined ? 0 : estimateBytes(key, value);
+    const server = this.#server;
+    server.keyspace.delete(db, key);
+    server.propagate(db.id, ['DEL', key]);
+    this.evictedKeys++;
+    return bytes;
+  }
+
+  #pickVictim(policy: Exclude<Policy, 'noeviction'>): { db: Database; key: string } | null {
+    const volatile = policy.startsWith('volatile-');
+    const dbs = this.#server.keyspace.dbs;
+    if (policy.endsWith('-random')) {
+      for (let i = 0; i < dbs.length; i++) {
+        const db = dbs[(this.#nextDb + i) % dbs.length] as Database;
+        const source = volatile ? db.expires : db.dict;
+        if (source.size === 0) continue;
+        this.#nextDb = (this.#nextDb + i + 1) % dbs.length;
+        const key = sampleKeys(source, 1)[0];
+        if (key !== undefined) return { db, key };
+      }
+      return null;
+    }
+    const samples = Math.max(1, this.#server.config.num('maxmemory-samples'));
+    let best: { db: Database; key: string; score: number } | null = null;
+    for (const db of dbs) {
+      const source = volatile ? db.expires : db.dict;
+      if (source.size === 0) continue;
+      for (const key of sampleKeys(source, samples)) {
+        const score = this.#idleScore(policy, db, key);
+        if (best === null || score > best.score) best = { db, key, score };
+      }
+    }
+    return best;
+  }
+
+  /** Higher is a better victim: idle seconds (LRU), 255 - counter (LFU), -expire time (TTL). */
+  #idleScore(policy: Policy, db: Database, key: string): number {
+    if (policy === 'volatile-ttl') return -(db.expires.get(key) ?? Number.MAX_SAFE_INTEGER);
+    const packed = this.#clocks[db.id]?.get(key);
+    if (this.#tracking === 'lfu') return 255 - this.#lfuCounter(packed);
+    const nowSeconds = Math.floor((Date.now() - this.#startMs) / 1000);
+    return nowSeconds - (packed ?? 0);
+  }
+}
+
+/** Redis's logarithmic counter: the higher it is, the less likely one access increments it. */
+function lfuIncrement(counter: number, logFactor: number): number {
+  if (counter >= 255) return 255;
+  const base = Math.max(0, counter - LFU_INIT);
+  return Math.random() < 1 / (base * logFactor + 1) ? counter + 1 : counter;
+}
+
+const samplers = new WeakMap<Map<string, unknown>, Iterator<string>>();
+
+/**
+ * Up to `count` keys from a persistent iterator with random skips: O(count) per call, and over
+ * calls every key is visited (a Map has no random access).
+ */
+function sampleKeys(source: Map<string, unknown>, count: number): string[] {
+  const out: string[] = [];
+  let iterator = samplers.get(source) ?? source.keys();
+  for (let attempts = 0; out.length < count && attempts < count * 8 + 2; attempts++) {
+    let next = iterator.next();
+    if (Math.random() < 0.5 && !next.done) next = iterator.next();
+    if (next.done === true) {
+      iterator = source.keys();
+      continue;
+    }
+    if (!out.includes(next.value)) out.push(next.value);
+  }
+  samplers.set(source, iterator);
+  return out;
+}
+
+/** Rough bytes a key and its value hold (what a GC returns once it is deleted). */
+function estimateBytes(key: string, value: Value): number {
+  const overhead = 64 + key.length;
+  if (typeof value === 'string') return overhead + value.length;
+  const size = (value as { size?: number; length?: number }).size ?? (value as { length?: number }).length ?? 1;
+  return overhead + size * 64;
+}
