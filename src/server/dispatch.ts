@@ -124,7 +124,10 @@ function checkDenied(server: Server, c: Client, cmd: Command): string | null {
     const reason = server.writeDeniedReason();
     if (reason !== null) return reason;
   }
-  if ((flags & CommandFlag.denyoom) !== 0) {
+  // Inside MULTI every queued command is refused when out of memory, as in Redis: queueing
+  // itself takes memory without bound.
+  const queueing = c.has(ClientFlag.multi) && !MULTI_CONTROL.has(cmd.parent?.fullName ?? cmd.fullName);
+  if ((flags & CommandFlag.denyoom) !== 0 || queueing) {
     const reason = server.oomReason();
     if (reason !== null) return reason;
   }

@@ -16,7 +16,7 @@
 // - Like Redis, candidates are sampled (maxmemory-samples per db), not sorted: an approximation.
 
 import { constants, PerformanceObserver } from 'node:perf_hooks';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import type { Database } from '../store/keyspace.js';
 import type { Value } from '../store/value/types.js';
 import type { Server } from './server.js';
@@ -25,6 +25,10 @@ export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'
 
 /** Eviction gives up after this long in one call, as Redis bounds it by eviction tenacity. */
 const EVICTION_BUDGET_MS = 5;
+/** The LRU clock counts ms modulo this, so every value is a V8 small integer (no allocation). */
+const LRU_CLOCK_MOD = 2 ** 30;
+/** Candidates kept between samplings (Redis: EVPOOL_SIZE 16). */
+const EVICTION_POOL_SIZE = 16;
 /** LFU counter for new keys, so they are not evicted before they had a chance (Redis: 5). */
 const LFU_INIT = 5;
 
@@ -38,20 +42,35 @@ type Policy =
   | 'volatile-random'
   | 'volatile-ttl';
 
-/** The memory figure maxmemory is compared with and INFO reports as used_memory. */
+/**
+ * The memory figure maxmemory is compared with and INFO reports as used_memory: V8's used heap
+ * without the young generation, plus external memory (Buffers). The young generation is almost
+ * all per-command garbage (parsed arguments, reply text) that the next scavenge drops; counting
+ * it would make a 16 MB maxmemory refuse writes on an empty dataset. Keys live in old space.
+ */
 export function usedMemoryBytes(): number {
   const heap = getHeapStatistics();
-  return heap.used_heap_size + heap.external_memory;
+  let young = 0;
+  for (const space of getHeapSpaceStatistics()) {
+    if (space.space_name === 'new_space') young = space.space_used_size;
+  }
+  return heap.used_heap_size - young + heap.external_memory;
 }
 
 export class Evictor {
   readonly #server: Server;
-  /** Per db: key -> LRU seconds since start, or LFU (minutes << 8 | counter). */
+  /** Per db: key -> LRU ms since start (mod 2^30), or LFU (minutes << 8 | counter). */
   #clocks: Map<string, number>[] = [];
   #tracking: 'lru' | 'lfu' | null = null;
   /** Bytes evicted but not yet returned by a major GC. */
   #creditBytes = 0;
   #nextDb = 0;
+  /**
+   * The best candidates seen over recent samplings (Redis's eviction pool). Samples come from a
+   * sequential iterator, so one sampling sees keys written together; the pool keeps older
+   * candidates from elsewhere in the keyspace competing with them.
+   */
+  #pool: { db: Database; key: string; score: number }[] = [];
   readonly #startMs = Date.now();
   evictedKeys = 0;
 
@@ -119,6 +138,7 @@ export class Evictor {
     const tracking = policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : null;
     if (tracking === this.#tracking) return;
     this.#tracking = tracking;
+    this.#pool = [];
     this.#clocks = this.#server.keyspace.dbs.map(() => new Map());
   }
 
@@ -132,7 +152,7 @@ export class Evictor {
       return;
     }
     if (tracking === 'lru') {
-      clock.set(key, Math.floor((Date.now() - this.#startMs) / 1000));
+      clock.set(key, this.#lruNow());
       return;
     }
     const counter = lfuIncrement(this.#lfuCounter(clock.get(key)), this.#server.config.num('lfu-log-factor'));
@@ -178,16 +198,20 @@ export class Evictor {
       return null;
     }
     const samples = Math.max(1, this.#server.config.num('maxmemory-samples'));
-    let best: { db: Database; key: string; score: number } | null = null;
+    const pool = this.#pool;
     for (const db of dbs) {
       const source = volatile ? db.expires : db.dict;
       if (source.size === 0) continue;
       for (const key of sampleKeys(source, samples)) {
-        const score = this.#idleScore(policy, db, key);
-        if (best === null || score > best.score) best = { db, key, score };
+        if (!pool.some((e) => e.db === db && e.key === key)) pool.push({ db, key, score: 0 });
       }
     }
-    return best;
+    // Scores are recomputed each time: a pooled key read since it was sampled is young again.
+    const live = pool.filter((e) => (volatile ? e.db.expires : e.db.dict).has(e.key));
+    for (const e of live) e.score = this.#idleScore(policy, e.db, e.key);
+    live.sort((a, b) => b.score - a.score);
+    this.#pool = live.slice(1, EVICTION_POOL_SIZE + 1);
+    return live[0] ?? null;
   }
 
   /** Higher is a better victim: idle seconds (LRU), 255 - counter (LFU), -expire time (TTL). */
@@ -195,8 +219,13 @@ export class Evictor {
     if (policy === 'volatile-ttl') return -(db.expires.get(key) ?? Number.MAX_SAFE_INTEGER);
     const packed = this.#clocks[db.id]?.get(key);
     if (this.#tracking === 'lfu') return 255 - this.#lfuCounter(packed);
-    const nowSeconds = Math.floor((Date.now() - this.#startMs) / 1000);
-    return nowSeconds - (packed ?? 0);
+    // Wrapping arithmetic, as Redis's 24-bit clock: a key idle for more than 2^30 ms (12 days)
+    // looks young again, the price of keeping the clock a small integer (no boxed number).
+    return (this.#lruNow() - (packed ?? 0) + LRU_CLOCK_MOD) % LRU_CLOCK_MOD;
+  }
+
+  #lruNow(): number {
+    return (Date.now() - this.#startMs) % LRU_CLOCK_MOD;
   }
 }
 
@@ -207,25 +236,39 @@ function lfuIncrement(counter: number, logFactor: number): number {
   return Math.random() < 1 / (base * logFactor + 1) ? counter + 1 : counter;
 }
 
-const samplers = new WeakMap<Map<string, unknown>, Iterator<string>>();
+/** A key array per sampled Map, so samples are uniform (a Map has no random access). */
+const snapshots = new WeakMap<Map<string, unknown>, { keys: string[]; picks: number }>();
 
 /**
- * Up to `count` keys from a persistent iterator with random skips: O(count) per call, and over
- * calls every key is visited (a Map has no random access).
+ * Up to `count` distinct keys, uniformly at random: random indexes into an array of the Map's
+ * keys, rebuilt once half as many picks as keys were made or the Map doubled (O(1) amortized;
+ * the rebuild is O(n), about 30 ms for a million keys). Keys deleted since are skipped; keys
+ * added since are not sampled until the rebuild (they are the most recently used anyway).
  */
 function sampleKeys(source: Map<string, unknown>, count: number): string[] {
+  const snap = snapshots.get(source);
+  const stale =
+    snap === undefined || snap.picks * 2 > snap.keys.length || source.size > snap.keys.length * 2;
+  const out = sampleFrom(source, stale ? rebuildSnapshot(source) : snap, count);
+  // Every sampled key was gone (evicted since the array was built): rebuild once and retry.
+  if (out.length === 0 && !stale && source.size > 0) return sampleFrom(source, rebuildSnapshot(source), count);
+  return out;
+}
+
+function rebuildSnapshot(source: Map<string, unknown>): { keys: string[]; picks: number } {
+  const snap = { keys: Array.from(source.keys()), picks: 0 };
+  snapshots.set(source, snap);
+  return snap;
+}
+
+function sampleFrom(source: Map<string, unknown>, snap: { keys: string[]; picks: number }, count: number): string[] {
   const out: string[] = [];
-  let iterator = samplers.get(source) ?? source.keys();
-  for (let attempts = 0; out.length < count && attempts < count * 8 + 2; attempts++) {
-    let next = iterator.next();
-    if (Math.random() < 0.5 && !next.done) next = iterator.next();
-    if (next.done === true) {
-      iterator = source.keys();
-      continue;
-    }
-    if (!out.includes(next.value)) out.push(next.value);
+  const keys = snap.keys;
+  for (let attempts = 0; out.length < count && attempts < count * 4 && keys.length > 0; attempts++) {
+    const key = keys[Math.floor(Math.random() * keys.length)] as string;
+    snap.picks++;
+    if (source.has(key) && !out.includes(key)) out.push(key);
   }
-  samplers.set(source, iterator);
   return out;
 }
 
