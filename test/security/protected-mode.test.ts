@@ -65,13 +65,18 @@ after(() => {
 function fromPeer(port: number, commands: string[][]): string {
   const script = `
     const net = require('node:net');
-    const s = net.connect(${port}, '${HOST_ADDRESS}');
     let out = '';
-    s.on('data', (d) => (out += d.toString('latin1')));
+    const done = () => { process.stdout.write(JSON.stringify(out)); process.exit(0); };
+    const s = net.connect(${port}, '${HOST_ADDRESS}');
+    const expected = ${commands.length};
+    s.on('data', (d) => {
+      out += d.toString('latin1');
+      // Every reply here is one line: stop as soon as each command has its answer.
+      if (out.split('\\r\\n').length - 1 >= expected) done();
+    });
     const enc = (a) => '*' + a.length + '\\r\\n' + a.map((x) => '$' + x.length + '\\r\\n' + x + '\\r\\n').join('');
     s.on('connect', () => s.write(${JSON.stringify(commands)}.map(enc).join('')));
-    const done = () => { process.stdout.write(JSON.stringify(out)); process.exit(0); };
-    s.on('close', done); s.on('error', done); setTimeout(done, 700);`;
+    s.on('close', done); s.on('error', done); setTimeout(done, 5000);`;
   const r = spawnSync('ip', ['netns', 'exec', NS, process.execPath, '-e', script], { encoding: 'latin1' });
   return JSON.parse(r.stdout || '""') as string;
 }
