@@ -113,10 +113,38 @@ export class RdbFileWriter implements RdbSink {
     const fd = this.#openFd();
     try {
       fs.fsyncSync(fd);
+    } catch (error: unknown) {
+      throw writeError(error);
+    }
+    this.#closeAndPublish(fd, () => true);
+  }
+
+  /**
+   * commit() for background saves: the file's fsync (the slow part, seconds for a big dump)
+   * runs on the libuv pool so clients keep being served; rename and the directory fsync are
+   * quick and stay synchronous, so the switch to the new dump is a single step. If
+   * `stillWanted()` turned false meanwhile (FLUSHALL, SHUTDOWN), the dump is not published.
+   */
+  async commitAsync(stillWanted: () => boolean = () => true): Promise<void> {
+    const fd = this.#openFd();
+    try {
+      await fs.fsync(fd);
+    } catch (error: unknown) {
+      throw writeError(error);
+    }
+    this.#closeAndPublish(fd, stillWanted);
+  }
+
+  /** After the file's fsync: close, rename over the target, fsync the directory. */
+  #closeAndPublish(fd: number, stillWanted: () => boolean): void {
+    try {
       this.#fd = null;
       fs.closeSync(fd);
     } catch (error: unknown) {
-      throw new RdbSaveError(`Write error saving DB on disk: ${fs.describeFsError(error)}`, error);
+      throw writeError(error);
+    }
+    if (!stillWanted()) {
+      throw new RdbSaveError('Background save cancelled before it completed', null);
     }
     try {
       fs.renameSync(this.tempPath, this.targetPath);
@@ -131,40 +159,6 @@ export class RdbFileWriter implements RdbSink {
     } catch (error: unknown) {
       // The new dump is in place; only the durability of the rename is in doubt. Redis 7.0
       // reports this as a failed save too, so the caller keeps counting changes as unsaved.
-      throw new RdbSaveError(`Failed to fsync the directory ${this.#dir} after saving: ` +
-        fs.describeFsError(error), error);
-    }
-  }
-
-  /**
-   * commit() for background saves: the file's fsync (the slow part, seconds for a big dump)
-   * runs on the libuv pool so clients keep being served; rename and the directory fsync are
-   * quick and stay synchronous, so the switch to the new dump is a single step.
-   */
-  async commitAsync(stillWanted: () => boolean = () => true): Promise<void> {
-    const fd = this.#openFd();
-    try {
-      await fs.fsync(fd);
-      this.#fd = null;
-      fs.closeSync(fd);
-    } catch (error: unknown) {
-      throw new RdbSaveError(`Write error saving DB on disk: ${fs.describeFsError(error)}`, error);
-    }
-    if (!stillWanted()) {
-      // Cancelled while the fsync ran (FLUSHALL, SHUTDOWN): the dump must not replace the file.
-      throw new RdbSaveError('Background save cancelled before it completed', null);
-    }
-    try {
-      fs.renameSync(this.tempPath, this.targetPath);
-    } catch (error: unknown) {
-      throw new RdbSaveError(`Error moving temp DB file ${baseName(this.tempPath)} on the final ` +
-        `destination ${baseName(this.targetPath)} (in server root dir ${this.#dir}): ` +
-        fs.describeFsError(error), error);
-    }
-    this.#finished = true;
-    try {
-      fs.fsyncDirSync(this.#dir);
-    } catch (error: unknown) {
       throw new RdbSaveError(`Failed to fsync the directory ${this.#dir} after saving: ` +
         fs.describeFsError(error), error);
     }
@@ -276,6 +270,10 @@ export function delayMicroseconds(delay: number): void {
   while (performance.now() < until) {
     // Spinning on purpose: the delay must block the event loop like the real save work.
   }
+}
+
+function writeError(error: unknown): RdbSaveError {
+  return new RdbSaveError(`Write error saving DB on disk: ${fs.describeFsError(error)}`, error);
 }
 
 function baseName(path: string): string {
