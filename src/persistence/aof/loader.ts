@@ -159,8 +159,10 @@ function loadRdbImage(server: Server, path: string, data: Buffer): { keys: numbe
           break;
         case 'eof':
           return { keys, endOffset: event.offset + 1 + (version >= 5 ? 8 : 0) };
-        default:
-          break;
+        case 'aux':
+        case 'resizedb':
+        case 'module-aux':
+          break; // hints and metadata an AOF base needs nothing from
       }
     }
   } catch (error: unknown) {
