@@ -6,27 +6,19 @@
 // step's bytes are complete and deterministic.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { parseReply, replyEnd } from '../helpers/resp-client.js';
 import { Recorder } from '../helpers/recorder.js';
-import { haveRedis, requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
+import { requireRedis, type RunningServer } from '../helpers/servers.js';
+import { sharedServers } from '../helpers/differential.js';
 
 interface Side {
   sub: Recorder;
   pub: Recorder;
 }
 
-let redis: RunningServer | null = null;
-let vesta: RunningServer | null = null;
+const servers = sharedServers();
 let tokenCounter = 0;
-
-before(async () => {
-  if (!haveRedis()) return;
-  [redis, vesta] = await Promise.all([startRedis(), startVesta()]);
-});
-after(async () => {
-  await Promise.all([redis?.stop(), vesta?.stop()]);
-});
 
 async function openSide(server: RunningServer, resp: 2 | 3): Promise<Side> {
   const [sub, pub] = await Promise.all([Recorder.connect(server.port), Recorder.connect(server.port)]);
@@ -90,7 +82,7 @@ function unorderedForm(bytes: string): string {
 }
 
 async function runScript(resp: 2 | 3, steps: Step[], label: string): Promise<void> {
-  assert.ok(redis !== null && vesta !== null);
+  const { redis, vesta } = servers();
   const [r, v] = await Promise.all([openSide(redis, resp), openSide(vesta, resp)]);
   try {
     for (const [index, step] of steps.entries()) {
@@ -260,7 +252,7 @@ for (const resp of [2, 3] as const) {
 
 test('pubsub: a disconnecting subscriber is removed everywhere', async (t) => {
   if (!requireRedis(t)) return;
-  assert.ok(redis !== null && vesta !== null);
+  const { redis, vesta } = servers();
   for (const server of [redis, vesta]) {
     const side = await openSide(server, 2);
     await side.sub.step(['SUBSCRIBE', 'gone'], `d-${tokenCounter++}`);
@@ -283,7 +275,7 @@ test('pubsub: a disconnecting subscriber is removed everywhere', async (t) => {
 
 test('pubsub: INFO stats pubsub_channels and pubsub_patterns match Redis', async (t) => {
   if (!requireRedis(t)) return;
-  assert.ok(redis !== null && vesta !== null);
+  const { redis, vesta } = servers();
   const fields = async (side: Side): Promise<string> => {
     const info = await side.pub.step(['INFO', 'stats'], `i-${tokenCounter++}`);
     return (info.match(/^pubsub\w*:\d+/gm) ?? []).join(',');

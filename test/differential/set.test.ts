@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { test } from 'node:test';
-import { same, sharedPair } from '../helpers/differential.js';
+import { same, sequenceTests, sharedPair } from '../helpers/differential.js';
 import { parseReply } from '../helpers/resp-client.js';
 import { requireRedis } from '../helpers/servers.js';
 import { bulkItems, sameUnordered, unorderedForm } from '../helpers/unordered.js';
@@ -297,15 +297,7 @@ const SEQUENCES: Record<string, (string | number)[][]> = {
   ],
 };
 
-for (const [name, commands] of Object.entries(SEQUENCES)) {
-  for (const resp of [2, 3]) {
-    test(`${name} (RESP${resp})`, async (t) => {
-      if (!requireRedis(t)) return;
-      await same(p(), [['HELLO', resp]].slice(resp === 3 ? 0 : 1).concat(commands), name);
-      if (resp === 3) await same(p(), [['HELLO', 2]]);
-    });
-  }
-}
+sequenceTests(p, SEQUENCES);
 
 for (const resp of [2, 3]) {
   test(`hashtable-encoded sets compared as collections (RESP${resp})`, async (t) => {

@@ -1,9 +1,7 @@
 // Differential tests for string and key commands: the same sequences to redis-server 7.0 and
 // Vesta, replies compared byte for byte, in RESP2 and RESP3.
 
-import { test } from 'node:test';
-import { requireRedis } from '../helpers/servers.js';
-import { same, sharedPair } from '../helpers/differential.js';
+import { sequenceTests, sharedPair } from '../helpers/differential.js';
 
 const p = sharedPair();
 
@@ -198,12 +196,4 @@ const SEQUENCES: Record<string, (string | number)[][]> = {
   ],
 };
 
-for (const [name, commands] of Object.entries(SEQUENCES)) {
-  for (const resp of [2, 3]) {
-    test(`${name} (RESP${resp})`, async (t) => {
-      if (!requireRedis(t)) return;
-      await same(p(), [['HELLO', resp]].slice(resp === 3 ? 0 : 1).concat(commands), name);
-      if (resp === 3) await same(p(), [['HELLO', 2]]);
-    });
-  }
-}
+sequenceTests(p, SEQUENCES);

@@ -5,21 +5,13 @@
 // compared after every step.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Recorder } from '../helpers/recorder.js';
-import { haveRedis, requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
+import { requireRedis, type RunningServer } from '../helpers/servers.js';
+import { sharedServers } from '../helpers/differential.js';
 
-let redis: RunningServer | null = null;
-let vesta: RunningServer | null = null;
+const servers = sharedServers();
 let tokenCounter = 0;
-
-before(async () => {
-  if (!haveRedis()) return;
-  [redis, vesta] = await Promise.all([startRedis(), startVesta()]);
-});
-after(async () => {
-  await Promise.all([redis?.stop(), vesta?.stop()]);
-});
 
 type Who = 'a' | 'b';
 /** A command from connection a or b, or a pause (for expiry). */
@@ -41,7 +33,7 @@ async function openSide(server: RunningServer, resp: 2 | 3): Promise<Side> {
 }
 
 async function runScript(resp: 2 | 3, steps: Step[], label: string): Promise<void> {
-  assert.ok(redis !== null && vesta !== null);
+  const { redis, vesta } = servers();
   const [r, v] = await Promise.all([openSide(redis, resp), openSide(vesta, resp)]);
   try {
     for (const [index, step] of steps.entries()) {

@@ -2,9 +2,9 @@
 // and every reply is compared byte for byte. Start both once per test file.
 
 import assert from 'node:assert/strict';
-import { after, before } from 'node:test';
+import { after, before, test } from 'node:test';
 import type { RespClient } from './resp-client.js';
-import { haveRedis, startRedis, startVesta, type RunningServer, type StartOptions } from './servers.js';
+import { haveRedis, requireRedis, startRedis, startVesta, type RunningServer, type StartOptions } from './servers.js';
 
 export interface Pair {
   redis: RunningServer;
@@ -46,6 +46,43 @@ export function sharedPair(options: StartOptions = {}): () => Pair {
   return () => {
     if (pair === null) throw new Error('pair not started');
     return pair;
+  };
+}
+
+/**
+ * One test per named command sequence and protocol: the sequence runs on both servers in RESP2
+ * and in RESP3 (after HELLO 3, switched back to 2 afterwards) with byte-identical replies.
+ */
+export function sequenceTests(p: () => Pair, sequences: Record<string, (string | number)[][]>): void {
+  for (const [name, commands] of Object.entries(sequences)) {
+    for (const resp of [2, 3]) {
+      test(`${name} (RESP${resp})`, async (t) => {
+        if (!requireRedis(t)) return;
+        const hello: (string | number)[][] = resp === 3 ? [['HELLO', 3]] : [];
+        await same(p(), hello.concat(commands), name);
+        if (resp === 3) await same(p(), [['HELLO', 2]]);
+      });
+    }
+  }
+}
+
+/**
+ * Starts a redis-server and a vesta-server once for the file (when Redis is installed) and stops
+ * them after the last test; for tests that drive several connections per server themselves.
+ */
+export function sharedServers(): () => { redis: RunningServer; vesta: RunningServer } {
+  let servers: { redis: RunningServer; vesta: RunningServer } | null = null;
+  before(async () => {
+    if (!haveRedis()) return;
+    const [redis, vesta] = await Promise.all([startRedis(), startVesta()]);
+    servers = { redis, vesta };
+  });
+  after(async () => {
+    await Promise.all([servers?.redis.stop(), servers?.vesta.stop()]);
+  });
+  return () => {
+    if (servers === null) throw new Error('servers not started');
+    return servers;
   };
 }
 
