@@ -39,6 +39,7 @@ export class RespParser {
   #bulkLen = -1; // length of the bulk being read, -1 while its $ header is still expected
   #bigArg: Buffer | null = null;
   #bigFilled = 0;
+  #lastName = '';
   /** Set when the stream is unrecoverable; the client must get the error and be closed. */
   error: ProtocolErrorText | null = null;
   /** True when the request being parsed is inline (affects nothing but diagnostics). */
@@ -79,7 +80,7 @@ export class RespParser {
     if (buf === null || this.#pos >= buf.length) return null;
     if (buf[this.#pos] === 0x2a /* '*' */) {
       this.inline = false;
-      return this.#multibulkHeader(limits);
+      return this.#wholeMultibulk(buf, limits) ?? this.#multibulkHeader(limits);
     }
     this.inline = true;
     return this.#inline(buf);
@@ -101,6 +102,52 @@ export class RespParser {
       return null;
     }
     return args;
+  }
+
+  /**
+   * The fast path for the common case: a whole, well-formed request already in the buffer
+   * (every pipelined command but the last of a read). Lengths are read by a byte loop instead
+   * of Buffer#indexOf (a native call per header), and a repeated command name reuses the
+   * string decoded last time. Returns undefined, having consumed nothing, for anything else
+   * (incomplete, malformed, over a limit, a big argument): #multibulkHeader then parses it
+   * and reports the error exactly as before.
+   */
+  #wholeMultibulk(buf: Buffer, limits: ParserLimits): string[] | undefined {
+    const end = buf.length;
+    let at = this.#pos + 1;
+    const count = readLength(buf, at);
+    if (count <= 0) return undefined;
+    if (limits.unauthenticated && count > UNAUTHENTICATED_MULTIBULK_MAX) return undefined;
+    at = lengthEnd + 2;
+    if (at > end) return undefined;
+    const bulkMax = limits.unauthenticated
+      ? Math.min(limits.bulkLenMax, UNAUTHENTICATED_BULK_MAX)
+      : limits.bulkLenMax;
+    const args: string[] = [];
+    for (let i = 0; i < count; i++) {
+      if (buf[at] !== 0x24 /* '$' */) return undefined;
+      const len = readLength(buf, at + 1);
+      if (len < 0 || len > bulkMax || len >= BIG_ARG_BYTES) return undefined;
+      const start = lengthEnd + 2;
+      at = start + len + 2;
+      if (at > end) return undefined;
+      args.push(i === 0 ? this.#commandName(buf, start, len) : latin1Slice(buf, start, start + len));
+    }
+    this.#pos = at;
+    return args;
+  }
+
+  /** argv[0], reusing the previous request's string when the bytes are the same. */
+  #commandName(buf: Buffer, start: number, len: number): string {
+    const last = this.#lastName;
+    if (last.length === len) {
+      let i = 0;
+      while (i < len && buf[start + i] === last.charCodeAt(i)) i++;
+      if (i === len) return last;
+    }
+    const name = latin1Slice(buf, start, start + len);
+    this.#lastName = name;
+    return name;
   }
 
   #multibulkHeader(limits: ParserLimits): string[] | null {
@@ -202,6 +249,41 @@ interface Latin1Sliceable {
 
 function latin1Slice(buf: Buffer, start: number, end: number): string {
   return (buf as unknown as Latin1Sliceable).latin1Slice(start, end);
+}
+
+/** Where the CR ending the last readLength() call's digits is (module state, no allocation). */
+let lengthEnd = 0;
+
+/**
+ * Reads the digits of a header line from `start` up to a CR that has a byte after it, setting
+ * lengthEnd to the CR. Only the plain form is accepted: "0", or 1-9 digits without a leading
+ * zero. Returns -1 for anything else (a sign, a leading zero, too many digits, a missing CR or
+ * the line not yet complete), so the caller leaves it to the general parser.
+ */
+function readLength(buf: Buffer, start: number): number {
+  const last = buf.length - 1; // the CR needs a byte after it
+  let at = start;
+  let digit = (buf[at] ?? 0) - 0x30;
+  if (digit < 0 || digit > 9) return -1;
+  let value = digit;
+  at++;
+  if (digit === 0) {
+    if (at >= last || buf[at] !== CR) return -1;
+    lengthEnd = at;
+    return 0;
+  }
+  for (; at < start + 10; at++) {
+    if (at >= last) return -1;
+    const byte = buf[at] as number;
+    if (byte === CR) {
+      lengthEnd = at;
+      return value;
+    }
+    digit = byte - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return -1;
 }
 
 /**
