@@ -96,12 +96,20 @@ export class CommandTable {
     for (const [name, command] of this.#commands) this.#upperCase.set(name.toUpperCase(), command);
   }
 
+  /** The last name looked up and its command: pipelines repeat one command. */
+  #lastName = '';
+  #lastCommand: Command | undefined = undefined;
+
   /** Looks a command up by its name as the client sent it (any case). */
   lookup(name: string): Command | undefined {
+    if (name === this.#lastName) return this.#lastCommand;
     // Clients send either case ("GET" from redis-cli and most libraries, "get" from some):
     // both are direct hits, so the common path never lowercases.
-    return this.#commands.get(name) ?? this.#upperCase.get(name) ??
+    const command = this.#commands.get(name) ?? this.#upperCase.get(name) ??
       this.#commands.get(name.toLowerCase());
+    this.#lastName = name;
+    this.#lastCommand = command;
+    return command;
   }
 
   all(): IterableIterator<Command> {

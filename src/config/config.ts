@@ -45,12 +45,24 @@ export class Config {
   // -------------------------------------------------------------------------------------------
   // Typed accessors. Each asserts the kind: asking for the wrong kind is a programmer error.
 
+  /**
+   * num(), bool() and str() results by the name asked for, because hot paths ask per command
+   * (maxmemory, MISCONF, hash limits): one lookup instead of two and a conversion. Cleared
+   * whenever any value changes.
+   */
+  readonly #numbers = new Map<string, number>();
+  readonly #booleans = new Map<string, boolean>();
+  readonly #strings = new Map<string, string>();
+
   /** Ints, memory values and octal modes as numbers (percent memory values are negative). */
   num(name: string): number {
+    const known = this.#numbers.get(name);
+    if (known !== undefined) return known;
     const entry = this.#entry(name);
     assert(entry.kind === 'int' || entry.kind === 'memory' || entry.kind === 'octal', 'config: not numeric');
     const value = this.#values.get(entry.name);
     assert(typeof value === 'bigint', 'config: numeric value not bigint');
+    this.#numbers.set(name, Number(value));
     return Number(value);
   }
 
@@ -62,15 +74,21 @@ export class Config {
   }
 
   bool(name: string): boolean {
+    const known = this.#booleans.get(name);
+    if (known !== undefined) return known;
     const value = this.#values.get(this.#entry(name).name);
     assert(typeof value === 'boolean', 'config: value not boolean');
+    this.#booleans.set(name, value);
     return value;
   }
 
   /** Strings, enums and specials (as CONFIG GET prints them). */
   str(name: string): string {
+    const known = this.#strings.get(name);
+    if (known !== undefined) return known;
     const value = this.#values.get(this.#entry(name).name);
     assert(typeof value === 'string', 'config: value not string');
+    this.#strings.set(name, value);
     return value;
   }
 
@@ -185,10 +203,12 @@ export class Config {
   #applyAll(names: readonly string[], entries: readonly ConfigEntry[], values: readonly ConfigValue[]): string | null {
     const old = entries.map((e) => this.#values.get(e.name) ?? e.default);
     entries.forEach((e, i) => this.#values.set(e.name, values[i] ?? e.default));
+    this.#valuesChanged();
     for (const [i, entry] of entries.entries()) {
       const error = this.#runHooks(entry.name, values[i] ?? entry.default);
       if (error === undefined) continue;
       entries.forEach((e, j) => this.#values.set(e.name, old[j] ?? e.default));
+      this.#valuesChanged();
       // Best effort, as Redis: a hook failing on the old value cannot be reported any further.
       for (let j = 0; j <= i; j++) {
         const e = entries[j];
@@ -232,7 +252,14 @@ export class Config {
     const parsed = parseValue(entry, args, this.#values.get(entry.name) ?? entry.default);
     if (!parsed.ok) return parsed.error;
     this.#values.set(entry.name, parsed.value);
+    this.#valuesChanged();
     return null;
+  }
+
+  #valuesChanged(): void {
+    this.#numbers.clear();
+    this.#booleans.clear();
+    this.#strings.clear();
   }
 
   /**

@@ -153,13 +153,13 @@ export function resolveCommand(server: Server, argv: readonly string[]): Command
  */
 export function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
   const ks = server.keyspace;
-  ks.now = Date.now();
+  const start = performance.now();
+  ks.now = commandTimeMs(start);
   const dirtyBefore = ks.dirty;
   const dbIndex = c.dbIndex;
   const errorsBefore = c.errorReplies;
   c.propagateArgv = null;
   c.currentCommand = cmd;
-  const start = performance.now();
   (cmd.handler as NonNullable<Command['handler']>)(c, argv);
   const durationNs = (performance.now() - start) * 1e6;
   const usec = Math.round(durationNs / 1000);
@@ -174,6 +174,29 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   if (ks.dirty !== dirtyBefore && (cmd.flags & (CommandFlag.write | CommandFlag.mayReplicate)) !== 0) {
     server.propagate(dbIndex, c.propagateArgv ?? argv);
   }
+}
+
+// The time commands see. Redis reads the wall clock at every call(); here it is read once per
+// client read (syncCommandClock, from processInputBuffer) and advanced for each command by the
+// monotonic reading call() takes for the command's duration anyway, so a command costs two
+// clock reads instead of three. A base older than a second is refreshed, so a wall-clock
+// change is seen within a second even by calls outside a client read.
+let wallBaseMs = Date.now();
+let monotonicBaseMs = performance.now();
+
+/** Re-reads the wall clock, which the next commands' time counts from; returns it (unix ms). */
+export function syncCommandClock(): number {
+  wallBaseMs = Date.now();
+  monotonicBaseMs = performance.now();
+  return wallBaseMs;
+}
+
+/** Unix time in ms at the monotonic instant `monotonicMs` (a performance.now() reading). */
+function commandTimeMs(monotonicMs: number): number {
+  const elapsedMs = monotonicMs - monotonicBaseMs;
+  if (elapsedMs >= 0 && elapsedMs < 1000) return Math.floor(wallBaseMs + elapsedMs);
+  syncCommandClock();
+  return wallBaseMs;
 }
 
 function rejectCommand(server: Server, c: Client, error: string, cmd?: Command): void {

@@ -18,7 +18,7 @@ import { ActiveExpire } from '../store/expire.js';
 import { Keyspace } from '../store/keyspace.js';
 import { STRING_BYTES_MAX, ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION } from '../limits.js';
 import { ClientFlag, Client } from './client.js';
-import { processCommand } from './dispatch.js';
+import { processCommand, syncCommandClock } from './dispatch.js';
 import { Watches } from './watch.js';
 import { Blocking } from './blocking.js';
 import { Acl } from './acl.js';
@@ -351,7 +351,7 @@ export class Server {
 
   /** Parses and runs buffered commands until the buffer is empty or the client blocks. */
   processInputBuffer(c: Client): void {
-    c.lastInteractionMs = Date.now();
+    c.lastInteractionMs = syncCommandClock();
     const limits = {
       bulkLenMax: Math.min(this.config.num('proto-max-bulk-len'), STRING_BYTES_MAX),
       unauthenticated: !c.authenticated,
