@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // vesta-server [config-file] [--directive value ...]: the redis-server compatible entry point.
 
-import { main } from '../src/main.js';
+import { configureServerHeap } from '../src/platform/heap.js';
+
+// Before the server's modules load: their start-up allocation would already grow the young
+// generation (src/platform/heap.ts says why it must stay small).
+configureServerHeap(process.execArgv, process.env['NODE_OPTIONS']);
+const { main } = await import('../src/main.js');
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

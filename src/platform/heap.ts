@@ -1,0 +1,99 @@
+// V8 heap sizing for the server process. Redis equivalent: none; jemalloc needs no tuning, but
+// V8's young generation does. This file only sets process-wide V8 flags for the server entry
+// point (bin/vesta-server.ts); it must never be applied by library users of src/index.ts.
+//
+// Why: V8 starts the young generation with two 1 MiB semi-spaces and doubles them, up to 16 MiB
+// each on Node 20, whenever a scavenge sees many survivors. A bulk load in one synchronous step
+// (DEBUG POPULATE, most of an RDB load) is all survivors, so it grows them to the maximum, and
+// V8 never gives them back: 32 MiB of RSS holding nothing (DEBUG POPULATE 300000: 232 B/key of
+// RSS with the default, ~160 with 1 MiB semi-spaces). Request traffic is different: with
+// pipelined 1 KiB writes the data in flight outgrows a 1 MiB semi-space, is promoted early and
+// makes old-generation GCs of a large heap pay for it (SET/HSET pipeline 32, 1 KiB: ~1.5-2x
+// server CPU per request with 1 MiB semi-spaces against 4 or 16 MiB).
+//
+// So the young generation stays at 1 MiB semi-spaces by default and may grow, up to
+// SEMI_SPACE_CAP_BYTES, only while scavenges are seen in many separate event-loop turns
+// (traffic), never during one long synchronous burst. `--max-semi-space-size` would cap it
+// directly, but V8 reads it only when the heap is created, so it works on the node command line
+// and not from setFlagsFromString; the growth factor is read at every scavenge, so toggling it
+// between 1 (no growth) and 2 (V8's default) works at run time.
+
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+
+/** Largest semi-space the traffic rule lets V8 grow to (the young generation is two of them). */
+const SEMI_SPACE_CAP_BYTES = 4 * 1024 * 1024;
+/** Growth is allowed while at least this many turns within TRAFFIC_WINDOW_MS had a scavenge. */
+const TRAFFIC_TURNS_MIN = 8;
+const TRAFFIC_WINDOW_MS = 1000;
+/** Growth stops this long after the last turn with a scavenge: a later burst runs without it. */
+const TRAFFIC_GAP_MS = 20;
+/**
+ * Watching starts this long after start-up, whose module loading and set-up span many turns
+ * with scavenges and would read as traffic just when a client may start a bulk load.
+ */
+const WATCH_DELAY_MS = 1000;
+
+/**
+ * Keeps the young generation small except under sustained traffic, unless the operator chose a
+ * semi-space setting on the node command line or in NODE_OPTIONS (that choice wins).
+ *
+ * @param execArgv node's own flags (process.execArgv)
+ * @param nodeOptions the NODE_OPTIONS environment variable, if set
+ * @returns true when the flags are managed here
+ */
+export function configureServerHeap(
+  execArgv: readonly string[],
+  nodeOptions: string | undefined,
+): boolean {
+  const chosen = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((flag) =>
+    /^--(max|min)[-_]semi[-_]space[-_]size|^--semi[-_]space[-_]growth[-_]factor/.test(flag),
+  );
+  if (chosen) return false;
+  setGrowth(false);
+  setTimeout(watchScavenges, WATCH_DELAY_MS).unref();
+  return true;
+}
+
+let growing = true;
+
+function setGrowth(allowed: boolean): void {
+  if (allowed === growing) return;
+  setFlagsFromString(`--semi-space-growth-factor=${allowed ? 2 : 1}`);
+  growing = allowed;
+}
+
+/**
+ * Gc entries reach observers after the turn that caused them, in one batch per delivery, so a
+ * synchronous burst shows up as one delivery however many scavenges it ran. Counting deliveries
+ * that carry a scavenge tells traffic from bursts.
+ */
+function watchScavenges(): void {
+  const turnsMs: number[] = [];
+  const quiet = setTimeout(() => setGrowth(false), TRAFFIC_GAP_MS).unref();
+  const observer = new PerformanceObserver((list) => {
+    const scavenged = list.getEntries().some((entry) => {
+      const detail = (entry as unknown as { detail?: { kind?: number } }).detail;
+      return detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR;
+    });
+    if (!scavenged) return;
+    if (semiSpaceBytes() >= SEMI_SPACE_CAP_BYTES) {
+      setGrowth(false);
+      clearTimeout(quiet);
+      observer.disconnect();
+      return;
+    }
+    const nowMs = performance.now();
+    turnsMs.push(nowMs);
+    while ((turnsMs[0] ?? nowMs) < nowMs - TRAFFIC_WINDOW_MS) turnsMs.shift();
+    const traffic = turnsMs.length >= TRAFFIC_TURNS_MIN;
+    setGrowth(traffic);
+    if (traffic) quiet.refresh();
+  });
+  observer.observe({ entryTypes: ['gc'] });
+}
+
+function semiSpaceBytes(): number {
+  const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  return Math.floor((space?.space_size ?? 0) / 2);
+}
