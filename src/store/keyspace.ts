@@ -162,6 +162,23 @@ export class Keyspace {
     }
   }
 
+  /**
+   * Loading into fresh, empty databases only (start-up, DEBUG LOADAOF after its flush): sets a
+   * key and its expire straight in the maps, without the hooks, keyReady or the dirty counter.
+   * Nothing can observe these maps yet (no snapshot's cut holds them, no command has written
+   * them) and Redis's own load (dbAddRDBLoad) signals nothing either. Returns false when the
+   * key was already there: its value is then replaced and its old expire dropped.
+   */
+  loadKey(db: Database, key: string, value: Value, expireAtMs: number | null): boolean {
+    const dict = db.dict;
+    const sizeBefore = dict.size;
+    dict.set(key, value);
+    const added = dict.size !== sizeBefore;
+    if (expireAtMs !== null) db.expires.set(key, expireAtMs);
+    else if (!added && db.expires.size !== 0) db.expires.delete(key);
+    return added;
+  }
+
   /** Deletes a key; true when it existed. Counts one change. */
   delete(db: Database, key: string): boolean {
     if (!db.dict.has(key)) return false;

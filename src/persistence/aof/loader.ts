@@ -129,7 +129,7 @@ function loadRdbImage(server: Server, path: string, data: Buffer): { keys: numbe
   let keys = 0;
   const nowMs = Date.now();
   try {
-    for (const event of decoder.events()) {
+    for (let event = decoder.next(); event !== null; event = decoder.next()) {
       switch (event.kind) {
         case 'header':
           version = event.version;
@@ -145,10 +145,10 @@ function loadRdbImage(server: Server, path: string, data: Buffer): { keys: numbe
           break;
         }
         case 'key':
+          // The base is the first file loaded, into an empty keyspace (start-up, or DEBUG
+          // LOADAOF right after its flush), so keys skip the write hooks (see loadKey).
           if (event.expireAtMs !== null && event.expireAtMs < nowMs) break;
-          if (db.dict.has(event.key)) keyspace.delete(db, event.key);
-          keyspace.add(db, event.key, event.value);
-          if (event.expireAtMs !== null) keyspace.setExpire(db, event.key, event.expireAtMs);
+          keyspace.loadKey(db, event.key, event.value, event.expireAtMs);
           keys++;
           break;
         case 'function':

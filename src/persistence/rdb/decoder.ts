@@ -81,12 +81,26 @@ function thresholdsFrom(options: RdbDecoderOptions): Thresholds {
   };
 }
 
-/** Decodes a whole dump held in memory. Iterate `events()` once. */
+/** A 'key' event: what next() returns for every key, one object reused from call to call. */
+export type RdbKeyEvent = Extract<RdbEvent, { kind: 'key' }>;
+
+/**
+ * Decodes a whole dump held in memory. Either pull items with `next()` (the loader: no
+ * allocation per key beyond the key and its value) or iterate `events()` once (fresh objects).
+ */
 export class RdbDecoder {
   readonly #reader: RdbReader;
   readonly #data: Buffer;
   readonly #verifyChecksum: boolean;
   readonly #thresholds: Thresholds;
+  /** The one key event next() fills in; its fields are valid until the following call. */
+  readonly #key: RdbKeyEvent = {
+    kind: 'key', key: '', value: '', offset: 0, db: 0, expireAtMs: null, lruIdleSec: null,
+    lfuFreq: null,
+  };
+  #version = -1;
+  #db = 0;
+  #ended = false;
 
   constructor(data: Buffer, options: RdbDecoderOptions = {}) {
     this.#data = data;
@@ -97,10 +111,22 @@ export class RdbDecoder {
 
   /** The events of the dump in file order; throws RdbError at the first problem. */
   *events(): Generator<RdbEvent, void, undefined> {
+    for (let event = this.next(); event !== null; event = this.next()) {
+      yield event.kind === 'key' ? { ...event } : event;
+    }
+  }
+
+  /**
+   * The next item of the dump in file order, or null after the EOF item; throws RdbError at
+   * the first problem. A 'key' item is the same object every time (copy what you keep).
+   */
+  next(): RdbEvent | null {
     const reader = this.#reader;
-    const version = readHeader(reader);
-    yield { kind: 'header', version, offset: 0 };
-    let db = 0;
+    if (this.#version < 0) {
+      this.#version = readHeader(reader);
+      return { kind: 'header', version: this.#version, offset: 0 };
+    }
+    if (this.#ended) return null;
     let expireAtMs: number | null = null;
     let lruIdleSec: number | null = null;
     let lfuFreq: number | null = null;
@@ -121,51 +147,42 @@ export class RdbDecoder {
           lfuFreq = reader.u8();
           continue;
         case C.RDB_OPCODE_SELECTDB:
-          db = reader.length();
-          yield { kind: 'selectdb', db, offset };
-          continue;
+          this.#db = reader.length();
+          return { kind: 'selectdb', db: this.#db, offset };
         case C.RDB_OPCODE_RESIZEDB: {
           const keyCount = reader.length();
           const expireCount = reader.length();
-          yield { kind: 'resizedb', keyCount, expireCount, offset };
-          continue;
+          return { kind: 'resizedb', keyCount, expireCount, offset };
         }
         case C.RDB_OPCODE_AUX: {
           const key = reader.string();
           const value = reader.string();
-          yield { kind: 'aux', key, value, offset };
-          continue;
+          return { kind: 'aux', key, value, offset };
         }
         case C.RDB_OPCODE_MODULE_AUX:
-          yield { kind: 'module-aux', moduleName: skipModuleAux(reader), offset };
-          continue;
+          return { kind: 'module-aux', moduleName: skipModuleAux(reader), offset };
         case C.RDB_OPCODE_FUNCTION2:
-          yield { kind: 'function', code: reader.string(), offset };
-          continue;
+          return { kind: 'function', code: reader.string(), offset };
         case C.RDB_OPCODE_FUNCTION_PRE_GA:
           throw new RdbError('VESTA_ERR_RDB_UNSUPPORTED', 'Vesta cannot load functions saved by ' +
             `a Redis 7.0 release candidate (opcode 246 at offset ${offset})`, offset);
         case C.RDB_OPCODE_EOF:
-          yield this.#finish(version, offset);
-          return;
+          this.#ended = true;
+          return this.#finish(this.#version, offset);
         default:
-          break;
+          return this.#keyRecord(type, offset, expireAtMs, lruIdleSec, lfuFreq);
       }
-      yield this.#keyRecord(type, offset, db, expireAtMs, lruIdleSec, lfuFreq);
-      expireAtMs = null;
-      lruIdleSec = null;
-      lfuFreq = null;
     }
   }
 
   /**
-   * Reads the key and value whose type byte `type` was at `offset`; `meta` is what the opcodes
-   * before it said. An empty collection becomes a warning, as Redis skips such keys.
+   * Reads the key and value whose type byte `type` was at `offset`; the other arguments are
+   * what the opcodes before it said. An empty collection becomes a warning, as Redis skips
+   * such keys.
    */
   #keyRecord(
     type: number,
     offset: number,
-    db: number,
     expireAtMs: number | null,
     lruIdleSec: number | null,
     lfuFreq: number | null,
@@ -175,14 +192,22 @@ export class RdbDecoder {
         `Unknown RDB value type ${type} at offset ${offset}`, offset);
     }
     const key = this.#reader.string();
-    const value = loadObject(this.#reader, type, key, offset, this.#thresholds);
+    const value = type === C.RDB_TYPE_STRING ? this.#reader.string()
+      : loadObject(this.#reader, type, key, offset, this.#thresholds);
     if (value === null) {
       return { kind: 'warning', message: `empty key '${describeKey(key)}' at offset ${offset} ` +
         'skipped', offset };
     }
-    // A literal with every field (no spread): one allocation of a stable shape per key, the
-    // loader's hottest object.
-    return { kind: 'key', key, value, offset, db, expireAtMs, lruIdleSec, lfuFreq };
+    // The loader's hottest object is reused, not allocated per key.
+    const event = this.#key;
+    event.key = key;
+    event.value = value;
+    event.offset = offset;
+    event.db = this.#db;
+    event.expireAtMs = expireAtMs;
+    event.lruIdleSec = lruIdleSec;
+    event.lfuFreq = lfuFreq;
+    return event;
   }
 
   /** Reads and verifies the checksum after the EOF opcode at `eofOffset`. */

@@ -79,7 +79,7 @@ export function rdbFilePath(config: Config): string {
  */
 export function rdbLoadSync(target: RdbLoadTarget, options: RdbLoadOptions = {}):
   RdbLoadResult | null {
-  const loader = RdbLoader.open(target, options);
+  const loader = RdbLoader.open(target, options, false);
   if (loader === null) return null;
   try {
     while (!loader.step(Infinity)) {
@@ -92,12 +92,15 @@ export function rdbLoadSync(target: RdbLoadTarget, options: RdbLoadOptions = {})
 }
 
 /**
- * Loads dir/dbfilename at start-up in time slices, so the server answers INFO and replies
- * -LOADING to other commands meanwhile. Same contract as rdbLoadSync.
+ * Loads dir/dbfilename at start-up, into the empty keyspace, in time slices, so the server
+ * answers INFO and replies -LOADING to other commands meanwhile. Keys go in through
+ * Keyspace.loadKey (no write hooks: nothing can observe a keyspace that is still loading).
+ * Same contract as rdbLoadSync.
  */
 export async function rdbLoad(target: RdbLoadTarget, options: RdbLoadOptions = {}):
   Promise<RdbLoadResult | null> {
-  const loader = RdbLoader.open(target, options);
+  assert(target.keyspace.dbs.every((db) => db.dict.size === 0), 'start-up load into keys');
+  const loader = RdbLoader.open(target, options, true);
   if (loader === null) return null;
   try {
     while (!loader.step(LOAD_SLICE_MS)) {
@@ -116,7 +119,9 @@ export async function rdbLoad(target: RdbLoadTarget, options: RdbLoadOptions = {
 class RdbLoader {
   readonly #target: RdbLoadTarget;
   readonly #path: string;
-  readonly #events: Generator<RdbEvent, void, undefined>;
+  readonly #decoder: RdbDecoder;
+  /** Keys go in through Keyspace.loadKey (start-up) rather than setKey (DEBUG RELOAD). */
+  readonly #intoEmpty: boolean;
   readonly #allowDuplicates: boolean;
   readonly #progress: LoadingProgress;
   readonly #keyDelay: number;
@@ -131,19 +136,21 @@ class RdbLoader {
   #lastProgressLogMs = performance.now();
   #done = false;
 
-  private constructor(target: RdbLoadTarget, path: string, data: Buffer, options: RdbLoadOptions) {
+  private constructor(target: RdbLoadTarget, path: string, data: Buffer, options: RdbLoadOptions,
+    intoEmpty: boolean) {
     this.#target = target;
+    this.#intoEmpty = intoEmpty;
     this.#path = path;
     this.#allowDuplicates = options.allowDuplicates ?? false;
     const config = target.config;
-    this.#events = new RdbDecoder(data, {
+    this.#decoder = new RdbDecoder(data, {
       verifyChecksum: config.bool('rdbchecksum'),
       hashMaxListpackEntries: config.num('hash-max-listpack-entries'),
       hashMaxListpackValue: config.num('hash-max-listpack-value'),
       zsetMaxListpackEntries: config.num('zset-max-listpack-entries'),
       zsetMaxListpackValue: config.num('zset-max-listpack-value'),
       setMaxIntsetEntries: config.num('set-max-intset-entries'),
-    }).events();
+    });
     this.#keyDelay = config.num('key-load-delay');
     this.#progress = options.progress ?? { startSec: 0, totalBytes: 0, loadedBytes: 0,
       rdbUsedMemBytes: 0 };
@@ -159,7 +166,8 @@ class RdbLoader {
   }
 
   /** Reads the file; null when it does not exist. Throws RdbLoadError when it can't be read. */
-  static open(target: RdbLoadTarget, options: RdbLoadOptions): RdbLoader | null {
+  static open(target: RdbLoadTarget, options: RdbLoadOptions, intoEmpty: boolean):
+    RdbLoader | null {
     const path = rdbFilePath(target.config);
     let data: Buffer;
     try {
@@ -170,7 +178,7 @@ class RdbLoader {
       if (code === null) throw error;
       throw new RdbLoadError(path, null, fs.describeFsError(error), error);
     }
-    return new RdbLoader(target, path, data, options);
+    return new RdbLoader(target, path, data, options, intoEmpty);
   }
 
   /** Applies events for up to budgetMs; true when the whole dump has been loaded. */
@@ -178,17 +186,16 @@ class RdbLoader {
     const started = performance.now();
     let count = 0;
     while (!this.#done) {
-      let next: IteratorResult<RdbEvent, void>;
+      let event: RdbEvent | null;
       try {
-        next = this.#events.next();
+        event = this.#decoder.next();
       } catch (error: unknown) {
         if (!(error instanceof RdbError)) throw error;
         throw new RdbLoadError(this.#path, error.offset, `${error.message} (${error.code})`,
           error);
       }
-      assert(next.done !== true || this.#done, 'RDB decoder ended without an EOF event');
-      if (next.done === true) break;
-      this.#apply(next.value);
+      assert(event !== null, 'RDB decoder ended without an EOF event');
+      this.#apply(event);
       if (++count % 32 === 0 && performance.now() - started >= budgetMs) {
         this.#logProgress();
         return false;
@@ -263,13 +270,19 @@ class RdbLoader {
     const db = this.#db;
     // One hash lookup per key: set, then tell a duplicate by the unchanged size (a has() first
     // doubled the cost of the load's hottest line). MERGE replaces the existing key, as Redis.
-    const sizeBefore = db.dict.size;
-    keyspace.setKey(db, key, value);
-    if (db.dict.size === sizeBefore && !this.#allowDuplicates) {
+    let added: boolean;
+    if (this.#intoEmpty) {
+      added = keyspace.loadKey(db, key, value, expireAtMs);
+    } else {
+      const sizeBefore = db.dict.size;
+      keyspace.setKey(db, key, value);
+      added = db.dict.size !== sizeBefore;
+      if (expireAtMs !== null) keyspace.setExpire(db, key, expireAtMs);
+    }
+    if (!added && !this.#allowDuplicates) {
       throw new RdbLoadError(this.#path, offset, `duplicated key '${describeKey(key)}' in ` +
         `DB ${db.id}`);
     }
-    if (expireAtMs !== null) keyspace.setExpire(db, key, expireAtMs);
     this.#keysLoaded++;
     if (this.#keyDelay !== 0) delayMicroseconds(this.#keyDelay);
   }

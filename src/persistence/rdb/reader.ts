@@ -156,7 +156,7 @@ export class RdbReader {
     if (n >= 0) {
       this.need(n);
       if (n > MAX_STRING_BYTES) throw corruptError(`string of ${n} bytes is too large`, at);
-      const s = this.#data.toString('latin1', this.#pos, this.#pos + n);
+      const s = latin1Slice(this.#data, this.#pos, this.#pos + n);
       this.#pos += n;
       return s;
     }
@@ -232,6 +232,16 @@ export class RdbReader {
   span(start: number, end: number): Buffer {
     return this.#data.subarray(start, end);
   }
+}
+
+/** Buffer's own latin1 decoder, without toString's argument checks (one call per string). */
+interface Latin1Sliceable {
+  latin1Slice(start: number, end: number): string;
+}
+
+/** buf[start, end) as a latin1 string; the caller has checked the bounds. */
+export function latin1Slice(buf: Buffer, start: number, end: number): string {
+  return (buf as unknown as Latin1Sliceable).latin1Slice(start, end);
 }
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
