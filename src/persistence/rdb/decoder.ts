@@ -400,9 +400,9 @@ function loadPlainSet(reader: RdbReader, thresholds: Thresholds): SetValue | nul
   const set = new SetValue();
   for (let i = 0; i < count; i++) {
     const at = reader.offset;
-    const member = reader.string();
-    if (set.has(member)) throw corruptError('duplicate set member', at);
-    set.add(member);
+    set.add(reader.string());
+    // One hash lookup per member: a duplicate leaves the size unchanged.
+    if (set.size === i) throw corruptError('duplicate set member', at);
   }
   return finishSet(set, thresholds);
 }
@@ -434,9 +434,8 @@ function loadPlainHash(reader: RdbReader, thresholds: Thresholds): HashValue | n
   for (let i = 0; i < count; i++) {
     const at = reader.offset;
     const field = reader.string();
-    const value = reader.string();
-    if (hash.has(field)) throw corruptError('duplicate hash field', at);
-    hash.set(field, value);
+    hash.set(field, reader.string());
+    if (hash.size === i) throw corruptError('duplicate hash field', at);
   }
   return finishHash(hash, thresholds, true);
 }
@@ -445,9 +444,8 @@ function hashFrom(pairs: string[], at: number, thresholds: Thresholds,
   checkLengths: boolean): HashValue | null {
   const hash = new HashValue();
   for (let i = 0; i < pairs.length; i += 2) {
-    const field = pairs[i] as string;
-    if (hash.has(field)) throw corruptError('duplicate hash field', at);
-    hash.set(field, pairs[i + 1] as string);
+    hash.set(pairs[i] as string, pairs[i + 1] as string);
+    if (hash.size !== (i >>> 1) + 1) throw corruptError('duplicate hash field', at);
   }
   return finishHash(hash, thresholds, checkLengths);
 }

@@ -24,6 +24,7 @@
 import { assert } from '../../assert.js';
 import { RdbError } from './errors.js';
 import { parseCanonicalInt64 } from './integer-string.js';
+import { latin1Slice } from './reader.js';
 
 const HEADER_BYTES = 6;
 const COUNT_UNKNOWN = 0xffff;
@@ -37,13 +38,13 @@ export const LISTPACK_MAX_SAFE_BYTES = 1 << 30;
  * Validates the header, every entry's encoding, length and backlen, the count and the terminator.
  */
 export function listpackEntries(blob: Buffer, baseOffset: number): string[] {
-  const fail = (what: string, at: number): RdbError =>
-    new RdbError('VESTA_ERR_RDB_CORRUPT', `Corrupt listpack: ${what} at offset ${baseOffset + at}`,
-      baseOffset + at);
-  if (blob.length < HEADER_BYTES + 1) throw fail('blob shorter than a listpack header', 0);
+  if (blob.length < HEADER_BYTES + 1) {
+    throw corrupt('blob shorter than a listpack header', 0, baseOffset);
+  }
   const totalBytes = blob.readUInt32LE(0);
   if (totalBytes !== blob.length) {
-    throw fail(`header says ${totalBytes} bytes but the blob holds ${blob.length}`, 0);
+    throw corrupt(`header says ${totalBytes} bytes but the blob holds ${blob.length}`, 0,
+      baseOffset);
   }
   const declaredCount = blob.readUInt16LE(4);
   const entries: string[] = [];
@@ -51,73 +52,97 @@ export function listpackEntries(blob: Buffer, baseOffset: number): string[] {
   let p = HEADER_BYTES;
   while (p < end) {
     const entryStart = p;
-    const first = blob[p] as number;
-    if (first === END) throw fail('terminator before the end of the blob', p);
-    const { value, size } = readListpackEntryData(blob, p, end, fail);
+    if (blob[p] === END) throw corrupt('terminator before the end of the blob', p, baseOffset);
+    entries.push(readListpackEntryData(blob, p, end, baseOffset));
+    const size = entrySize;
     p += size;
     const backlenBytes = backlenSize(size);
-    if (p + backlenBytes > end) throw fail('entry backlen past end of listpack', entryStart);
+    if (p + backlenBytes > end) {
+      throw corrupt('entry backlen past end of listpack', entryStart, baseOffset);
+    }
     if (decodeBacklen(blob, p + backlenBytes - 1, p) !== size) {
-      throw fail('entry backlen does not match entry size', p);
+      throw corrupt('entry backlen does not match entry size', p, baseOffset);
     }
     p += backlenBytes;
-    entries.push(value);
   }
-  if (p !== end || blob[end] !== END) throw fail('missing terminator', end);
+  if (p !== end || blob[end] !== END) throw corrupt('missing terminator', end, baseOffset);
   if (declaredCount !== COUNT_UNKNOWN && declaredCount !== entries.length) {
-    throw fail(`header count ${declaredCount} but ${entries.length} entries`, 4);
+    throw corrupt(`header count ${declaredCount} but ${entries.length} entries`, 4, baseOffset);
   }
   return entries;
 }
 
-type Fail = (what: string, at: number) => RdbError;
+function corrupt(what: string, at: number, baseOffset: number): RdbError {
+  return new RdbError('VESTA_ERR_RDB_CORRUPT',
+    `Corrupt listpack: ${what} at offset ${baseOffset + at}`, baseOffset + at);
+}
 
-/** Decodes the encoding and data of the entry at `p`; `end` is the terminator's index. */
-function readListpackEntryData(blob: Buffer, p: number, end: number,
-  fail: Fail): { value: string; size: number } {
+/**
+ * The size of the entry readListpackEntryData decoded last: a second result without an
+ * object per entry (the decoder is synchronous, so nothing can run in between).
+ */
+let entrySize = 0;
+
+/**
+ * Decodes the encoding and data of the entry at `p` and sets entrySize; `end` is the
+ * terminator's index.
+ */
+function readListpackEntryData(blob: Buffer, p: number, end: number, baseOffset: number): string {
   const first = blob[p] as number;
-  const need = (bytes: number): void => {
-    if (p + bytes > end) throw fail('entry past end of listpack', p);
-  };
-  if (first < 0x80) return { value: String(first), size: 1 };
+  if (first < 0x80) {
+    entrySize = 1;
+    return String(first);
+  }
   if ((first & 0xc0) === 0x80) {
     const length = first & 0x3f;
-    need(1 + length);
-    return { value: blob.toString('latin1', p + 1, p + 1 + length), size: 1 + length };
+    return stringEntry(blob, p, 1, length, end, baseOffset);
   }
   if ((first & 0xe0) === 0xc0) {
-    need(2);
+    needEntry(p, 2, end, baseOffset);
     const raw = ((first & 0x1f) << 8) | (blob[p + 1] as number);
-    return { value: String(raw >= 4096 ? raw - 8192 : raw), size: 2 };
+    entrySize = 2;
+    return String(raw >= 4096 ? raw - 8192 : raw);
   }
   if ((first & 0xf0) === 0xe0) {
-    need(2);
+    needEntry(p, 2, end, baseOffset);
     const length = ((first & 0x0f) << 8) | (blob[p + 1] as number);
-    need(2 + length);
-    return { value: blob.toString('latin1', p + 2, p + 2 + length), size: 2 + length };
+    return stringEntry(blob, p, 2, length, end, baseOffset);
   }
   switch (first) {
-    case 0xf0: {
-      need(5);
-      const length = blob.readUInt32LE(p + 1);
-      need(5 + length);
-      return { value: blob.toString('latin1', p + 5, p + 5 + length), size: 5 + length };
-    }
+    case 0xf0:
+      needEntry(p, 5, end, baseOffset);
+      return stringEntry(blob, p, 5, blob.readUInt32LE(p + 1), end, baseOffset);
     case 0xf1:
-      need(3);
-      return { value: String(blob.readInt16LE(p + 1)), size: 3 };
+      needEntry(p, 3, end, baseOffset);
+      entrySize = 3;
+      return String(blob.readInt16LE(p + 1));
     case 0xf2:
-      need(4);
-      return { value: String(blob.readIntLE(p + 1, 3)), size: 4 };
+      needEntry(p, 4, end, baseOffset);
+      entrySize = 4;
+      return String(blob.readIntLE(p + 1, 3));
     case 0xf3:
-      need(5);
-      return { value: String(blob.readInt32LE(p + 1)), size: 5 };
+      needEntry(p, 5, end, baseOffset);
+      entrySize = 5;
+      return String(blob.readInt32LE(p + 1));
     case 0xf4:
-      need(9);
-      return { value: blob.readBigInt64LE(p + 1).toString(), size: 9 };
+      needEntry(p, 9, end, baseOffset);
+      entrySize = 9;
+      return blob.readBigInt64LE(p + 1).toString();
     default:
-      throw fail(`invalid entry encoding 0x${first.toString(16)}`, p);
+      throw corrupt(`invalid entry encoding 0x${first.toString(16)}`, p, baseOffset);
   }
+}
+
+/** A string entry at `p`: `headerBytes` of encoding, then `length` bytes of data. */
+function stringEntry(blob: Buffer, p: number, headerBytes: number, length: number, end: number,
+  baseOffset: number): string {
+  needEntry(p, headerBytes + length, end, baseOffset);
+  entrySize = headerBytes + length;
+  return latin1Slice(blob, p + headerBytes, p + headerBytes + length);
+}
+
+function needEntry(p: number, bytes: number, end: number, baseOffset: number): void {
+  if (p + bytes > end) throw corrupt('entry past end of listpack', p, baseOffset);
 }
 
 function backlenSize(entrySize: number): number {

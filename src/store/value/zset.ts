@@ -37,6 +37,13 @@ export function compareMembers(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Scratch for #insert and #delete (synchronous, never re-entered): each level's last node
+ * before the insertion point and its rank. Reused so an insert allocates only its node.
+ */
+const scratchUpdate = new Array<ZNode>(MAX_LEVEL);
+const scratchRank = new Array<number>(MAX_LEVEL).fill(0);
+
 function randomLevel(): number {
   let level = 1;
   while (level < MAX_LEVEL && Math.random() < LEVEL_P) level++;
@@ -88,7 +95,8 @@ export class ZSetValue implements Iterable<[string, number]> {
   readonly dict = new Map<string, number>();
   /** Mirrors Redis's sticky listpack -> skiplist conversion, for OBJECT ENCODING and RDB. */
   skiplist = false;
-  #head = new ZNode('', 0, MAX_LEVEL);
+  /** Grows a level at a time as #level does (most sets never pass level 2 or 3). */
+  #head = new ZNode('', 0, 1);
   #tail: ZNode | null = null;
   #level = 1;
 
@@ -281,8 +289,8 @@ export class ZSetValue implements Iterable<[string, number]> {
   }
 
   #insert(member: string, score: number): void {
-    const update = new Array<ZNode>(MAX_LEVEL);
-    const rank = new Array<number>(MAX_LEVEL).fill(0);
+    const update = scratchUpdate;
+    const rank = scratchRank;
     let x = this.#head;
     for (let i = this.#level - 1; i >= 0; i--) {
       rank[i] = i === this.#level - 1 ? 0 : (rank[i + 1] as number);
@@ -299,7 +307,9 @@ export class ZSetValue implements Iterable<[string, number]> {
       for (let i = this.#level; i < level; i++) {
         rank[i] = 0;
         update[i] = this.#head;
-        (this.#head.levels[i] as Level).span = this.size;
+        const headLevel = this.#head.levels[i];
+        if (headLevel === undefined) this.#head.levels.push({ forward: null, span: this.size });
+        else headLevel.span = this.size;
       }
       this.#level = level;
     }
@@ -321,7 +331,7 @@ export class ZSetValue implements Iterable<[string, number]> {
   }
 
   #delete(member: string, score: number): void {
-    const update = new Array<ZNode>(MAX_LEVEL);
+    const update = scratchUpdate;
     let x = this.#head;
     for (let i = this.#level - 1; i >= 0; i--) {
       for (;;) {
