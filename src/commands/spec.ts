@@ -154,39 +154,78 @@ function withDocsSubcommands(docs: RespTree, children: readonly CommandSpec[]): 
 }
 
 function expandCommand(record: GeneratedCommand, container?: string): CommandSpec {
-  const [name, arity, flags, firstKey, lastKey, keyStep, aclCategories, tips, keySpecs] = record;
+  const name = record[0];
   const children = record[11].map((child) => expandCommand(child, name));
-  const info = withInfoSubcommands(expandCompact(record[9]), children);
-  const docs = withDocsSubcommands(expandCompact(record[10]), children);
-  // Pair assertion: the plain fields and the INFO tree were written from the same reply.
-  assert(info.t === 'arr', 'spec: INFO entry shape');
-  const [infoName, infoArity, , infoFirst, infoLast, infoStep] = info.v;
-  assert(infoName?.t === 'bulk' && infoName.v === name, 'spec: INFO name mismatch');
-  assert(infoArity?.t === 'int' && infoArity.v === arity, 'spec: INFO arity mismatch');
-  assert(infoFirst?.t === 'int' && infoFirst.v === firstKey, 'spec: INFO first key mismatch');
-  assert(infoLast?.t === 'int' && infoLast.v === lastKey, 'spec: INFO last key mismatch');
-  assert(infoStep?.t === 'int' && infoStep.v === keyStep, 'spec: INFO key step mismatch');
   const subcommands = new Map<string, CommandSpec>();
   for (const child of children) {
     const bare = child.name.slice(name.length + 1);
     assert(child.name.startsWith(`${name}|`) && bare.length > 0, 'spec: subcommand name');
     subcommands.set(bare, child);
   }
-  const spec: CommandSpec = {
-    name,
-    arity,
-    flags: new Set(flags),
-    firstKey,
-    lastKey,
-    keyStep,
-    aclCategories,
-    tips,
-    keySpecs,
-    subcommands,
-    info,
-    docs,
-  };
-  return container === undefined ? spec : { ...spec, container };
+  return new ExpandedCommand(record, subcommands, children, container);
+}
+
+/**
+ * One command's spec. The INFO and DOCS trees (most of the generated data) are expanded on
+ * first use: only COMMAND INFO/DOCS need them, and expanding all of them took about a fifth of
+ * the server's start-up.
+ */
+class ExpandedCommand implements CommandSpec {
+  readonly name: string;
+  readonly arity: number;
+  readonly flags: ReadonlySet<string>;
+  readonly firstKey: number;
+  readonly lastKey: number;
+  readonly keyStep: number;
+  readonly aclCategories: readonly string[];
+  readonly tips: readonly string[];
+  readonly keySpecs: readonly KeySpec[];
+  readonly subcommands: ReadonlyMap<string, CommandSpec>;
+  readonly container?: string;
+  readonly #record: GeneratedCommand;
+  readonly #children: readonly CommandSpec[];
+  #info: RespTree | null = null;
+  #docs: RespTree | null = null;
+
+  constructor(record: GeneratedCommand, subcommands: ReadonlyMap<string, CommandSpec>,
+    children: readonly CommandSpec[], container: string | undefined) {
+    const [name, arity, flags, firstKey, lastKey, keyStep, aclCategories, tips, keySpecs] = record;
+    this.name = name;
+    this.arity = arity;
+    this.flags = new Set(flags);
+    this.firstKey = firstKey;
+    this.lastKey = lastKey;
+    this.keyStep = keyStep;
+    this.aclCategories = aclCategories;
+    this.tips = tips;
+    this.keySpecs = keySpecs;
+    this.subcommands = subcommands;
+    if (container !== undefined) this.container = container;
+    this.#record = record;
+    this.#children = children;
+  }
+
+  get info(): RespTree {
+    if (this.#info === null) {
+      const info = withInfoSubcommands(expandCompact(this.#record[9]), this.#children);
+      // Pair assertion: the plain fields and the INFO tree were written from the same reply.
+      assert(info.t === 'arr', 'spec: INFO entry shape');
+      const [infoName, infoArity, , infoFirst, infoLast, infoStep] = info.v;
+      assert(infoName?.t === 'bulk' && infoName.v === this.name, 'spec: INFO name mismatch');
+      assert(infoArity?.t === 'int' && infoArity.v === this.arity, 'spec: INFO arity mismatch');
+      assert(infoFirst?.t === 'int' && infoFirst.v === this.firstKey,
+        'spec: INFO first key mismatch');
+      assert(infoLast?.t === 'int' && infoLast.v === this.lastKey, 'spec: INFO last key mismatch');
+      assert(infoStep?.t === 'int' && infoStep.v === this.keyStep, 'spec: INFO key step mismatch');
+      this.#info = info;
+    }
+    return this.#info;
+  }
+
+  get docs(): RespTree {
+    this.#docs ??= withDocsSubcommands(expandCompact(this.#record[10]), this.#children);
+    return this.#docs;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
