@@ -13,6 +13,8 @@ const POLY_HI = 0x95ac9329;
 const POLY_LO = 0xac4bc9b5;
 
 const TABLE_COUNT = 8;
+/** See Crc64#update. */
+const UPDATE_BLOCK_BYTES = 4096;
 const TABLE_HI = new Uint32Array(256 * TABLE_COUNT);
 const TABLE_LO = new Uint32Array(256 * TABLE_COUNT);
 
@@ -59,8 +61,18 @@ export class Crc64 {
     this.#lo = Number(initial & 0xffffffffn);
   }
 
-  /** Feeds bytes [start, end) of `data`. */
+  /**
+   * Feeds bytes [start, end) of `data`, in blocks of UPDATE_BLOCK_BYTES: one call over a whole
+   * dump would run its loop unoptimized until on-stack replacement (18 ms for 7 MB at start-up),
+   * while short calls get the block function optimized after a few of them (9 ms).
+   */
   update(data: Uint8Array, start = 0, end = data.length): void {
+    for (let from = start; from < end; from += UPDATE_BLOCK_BYTES) {
+      this.#updateBlock(data, from, Math.min(end, from + UPDATE_BLOCK_BYTES));
+    }
+  }
+
+  #updateBlock(data: Uint8Array, start: number, end: number): void {
     let hi = this.#hi;
     let lo = this.#lo;
     let i = start;
