@@ -272,6 +272,9 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
   { name: 'tracking-table-max-keys', kind: 'int', min: 0n, max: 9223372036854775807n, default: 1000000n },
   { name: 'unixsocket', kind: 'string', default: '', mutable: false },
   { name: 'unixsocketperm', kind: 'octal', default: 0n, mutable: false },
+  // Vesta's own: under appendfsync always an fsync up to this long (µs) runs inline on the main
+  // thread (as Redis does); a slower one moves fsyncs to the libuv pool for a second. 0: pool only.
+  { name: 'vesta-aof-inline-fsync-max-us', kind: 'int', min: 0n, max: 1_000_000n, default: 1000n, hidden: true, honoured: true },
   // Vesta's own: the longest one slice of a background snapshot (BGSAVE, AOF rewrite) may run
   // before yielding to clients. Lower means lower client latency during saves, longer saves.
   { name: 'vesta-snapshot-slice-ms', kind: 'int', min: 0n, max: 1000n, default: 1n, hidden: true, honoured: true },

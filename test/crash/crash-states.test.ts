@@ -195,9 +195,10 @@ const scenarios: Scenario[] = [
     floor: 'acked',
   },
   {
-    name: 'always-commands-base',
+    // fsyncs on the libuv pool (the default runs fast fsyncs inline): both paths are modelled.
+    name: 'always-commands-base-pool-fsync',
     directives: { save: '', appendonly: 'yes', appendfsync: 'always',
-      'aof-use-rdb-preamble': 'no' },
+      'aof-use-rdb-preamble': 'no', 'vesta-aof-inline-fsync-max-us': '0' },
     ops: 20,
     extras: { 6: [['BGREWRITEAOF']], 12: [['BGREWRITEAOF']] },
     floor: 'acked',

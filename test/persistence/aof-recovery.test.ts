@@ -269,9 +269,14 @@ test('a short write followed by EIO is cut back, so the file never ends in half 
     await again.close();
   });
 
-test('appendfsync always: a failing fsync holds the reply until an fsync succeeds', async () => {
+// Under always, fast fsyncs run inline on the main thread and slow ones on the libuv pool
+// (vesta-aof-inline-fsync-max-us); both paths must hold replies until their data is durable.
+const FSYNC_MODES = [['inline', '1000'], ['pool', '0']] as const;
+
+for (const [mode, inlineMaxUs] of FSYNC_MODES) {
+test(`appendfsync always (${mode} fsync): a failing fsync holds the reply until an fsync succeeds`, async () => {
   const dir = newDir('vesta-aof-fsync-');
-  const h = await start(dir, { appendfsync: 'always' });
+  const h = await start(dir, { appendfsync: 'always', 'vesta-aof-inline-fsync-max-us': inlineMaxUs });
   const c = await RespClient.connect(h.port);
   const other = await RespClient.connect(h.port);
   try {
@@ -301,10 +306,10 @@ test('appendfsync always: a failing fsync holds the reply until an fsync succeed
   }
 });
 
-test('group commit under always: 50 clients, replies in order, far fewer fsyncs than writes',
+test(`group commit under always (${mode} fsync): 50 clients, replies in order, far fewer fsyncs than writes`,
   async () => {
     const dir = newDir('vesta-aof-group-');
-    const h = await start(dir, { appendfsync: 'always' });
+    const h = await start(dir, { appendfsync: 'always', 'vesta-aof-inline-fsync-max-us': inlineMaxUs });
     let fsyncs = 0;
     setFaultInjector((op, p) => {
       if (op === 'fsync' && p.endsWith('.incr.aof')) fsyncs++;
@@ -331,6 +336,7 @@ test('group commit under always: 50 clients, replies in order, far fewer fsyncs 
     assert.deepEqual(readdirSync(join(dir, 'appendonlydir')).sort(),
       ['appendonly.aof.1.base.rdb', INCR, 'appendonly.aof.manifest']);
   });
+}
 
 test('everysec fsyncs about once a second; no-appendfsync-on-rewrite skips fsyncs during a rewrite',
   async () => {

@@ -90,6 +90,7 @@ export class Aof {
       fsyncSuspended: () => config.bool('no-appendfsync-on-rewrite') && jobs.running !== null,
       childActive: () => jobs.running !== null,
       latency: (event, ms) => server.latency.addSampleIfNeeded(event, ms),
+      inlineFsyncMaxUs: () => config.num('vesta-aof-inline-fsync-max-us'),
     });
     instances.set(server, this);
     this.#installHooks();
