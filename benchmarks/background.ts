@@ -26,6 +26,8 @@ interface BgsaveRound {
   peakExtraRss: number;
   /** Redis's own copy-on-write measure (rdb_last_cow_size); 0 for Vesta. */
   cowBytes: number;
+  /** Vesta: main-thread time of the snapshot's slices (vesta_snapshot_scan_ms); 0 for Redis. */
+  scanMs: number;
 }
 
 /** BGSAVE of ctx.datasetKeys keys while 50 connections SET random existing keys. */
@@ -43,7 +45,8 @@ export async function bgsaveUnderLoad(ctx: BenchContext): Promise<Row[]> {
         ctx.log(`  round ${round + 1} ${kind}: idle ${Math.round(result.idleOps)} ops/s ` +
           `p99 ${result.idleP99Ms.toFixed(2)} ms; during ${Math.round(result.duringOps)} ops/s ` +
           `p99 ${result.duringP99Ms.toFixed(2)} ms; save ${Math.round(result.saveMs)} ms; ` +
-          `extra RSS ${mb(result.peakExtraRss)} MB of ${mb(result.datasetRss)} MB`);
+          `extra RSS ${mb(result.peakExtraRss)} MB of ${mb(result.datasetRss)} MB` +
+          (kind === 'vesta' ? `; scan ${Math.round(result.scanMs)} ms on the main thread` : ''));
       }
     }
   });
@@ -107,6 +110,7 @@ async function bgsaveRound(ctx: BenchContext, server: BenchServer, emptyRss: num
     datasetRss: rssBefore - emptyRss,
     peakExtraRss: peak - rssBefore,
     cowBytes: Number(info.get('rdb_last_cow_size') ?? 0),
+    scanMs: Number(info.get('vesta_snapshot_scan_ms') ?? 0),
   };
 }
 

@@ -347,6 +347,7 @@ function persistenceInfo(server: Server): InfoFields {
     ['vesta_snapshot_preserved_bytes', running?.preservedBytes ?? 0],
     ['vesta_snapshot_preserved_bytes_peak', running?.preservedBytesPeak ?? jobs?.state.lastCowBytes ?? 0],
     ['vesta_snapshot_slice_max_ms', (running?.sliceMsMax ?? jobs?.state.lastSliceMsMax ?? 0).toFixed(3)],
+    ['vesta_snapshot_scan_ms', Math.round(running?.scanMs ?? jobs?.state.lastScanMs ?? 0)],
     ['vesta_snapshot_cut_usec', running?.startUs ?? jobs?.state.latestForkUsec ?? 0],
   );
   return fields;

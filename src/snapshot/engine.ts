@@ -101,6 +101,8 @@ export interface SnapshotStats {
   startUs: number;
   slices: number;
   sliceMsMax: number;
+  /** Main-thread time spent in slices, in ms (the snapshot's CPU cost to clients). */
+  scanMs: number;
   startedAtMs: number;
 }
 
@@ -144,6 +146,7 @@ export class Snapshot {
       startUs: Math.round((performance.now() - started) * 1000),
       slices: 0,
       sliceMsMax: 0,
+      scanMs: 0,
       startedAtMs: Date.now(),
     };
     this.done = new Promise((resolve, reject) => {
@@ -271,6 +274,7 @@ export class Snapshot {
     const ms = performance.now() - start;
     this.#engine.onSlice?.(ms);
     this.stats.slices++;
+    this.stats.scanMs += ms;
     if (ms > this.stats.sliceMsMax) this.stats.sliceMsMax = ms;
   }
 

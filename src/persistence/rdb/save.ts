@@ -53,6 +53,8 @@ export class RdbSaveError extends Error {
  * commit() has renamed the file, the previous dump at the target path is untouched.
  */
 export class RdbFileWriter implements RdbSink {
+  /** write() is synchronous: the encoder may reuse the chunk's buffer. */
+  readonly borrowsChunks = true;
   /** The final path (dir/dbfilename). */
   readonly targetPath: string;
   /** The temp file being written, in the same directory. */
