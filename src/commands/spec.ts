@@ -85,7 +85,9 @@ export type CompactResp = string | number | null | readonly CompactResp[];
 /**
  * One generated record. `info` and `docs` come with their subcommand slots empty (index 9 of the
  * INFO array; the "subcommands" value of the DOCS map); expandCommand fills them from
- * `subcommands` so nothing is stored twice.
+ * `subcommands` so nothing is stored twice. They are CompactResp as JSON text: V8 scans a string
+ * literal far faster than it parses the same data as nested array literals, and these trees are
+ * most of the file but only COMMAND INFO/DOCS read them (start-up import: about 4.5 ms less).
  */
 export type GeneratedCommand = readonly [
   name: string,
@@ -97,13 +99,17 @@ export type GeneratedCommand = readonly [
   aclCategories: readonly string[],
   tips: readonly string[],
   keySpecs: readonly KeySpec[],
-  info: CompactResp,
-  docs: CompactResp,
+  infoJson: string,
+  docsJson: string,
   subcommands: readonly GeneratedCommand[],
 ];
 
 const INFO_FIELDS = 10;
 const INFO_SUBCOMMANDS = 9;
+
+function expandCompactJson(json: string): RespTree {
+  return expandCompact(JSON.parse(json) as CompactResp);
+}
 
 function expandCompact(value: CompactResp): RespTree {
   if (value === null) return { t: 'null' };
@@ -207,7 +213,7 @@ class ExpandedCommand implements CommandSpec {
 
   get info(): RespTree {
     if (this.#info === null) {
-      const info = withInfoSubcommands(expandCompact(this.#record[9]), this.#children);
+      const info = withInfoSubcommands(expandCompactJson(this.#record[9]), this.#children);
       // Pair assertion: the plain fields and the INFO tree were written from the same reply.
       assert(info.t === 'arr', 'spec: INFO entry shape');
       const [infoName, infoArity, , infoFirst, infoLast, infoStep] = info.v;
@@ -223,7 +229,8 @@ class ExpandedCommand implements CommandSpec {
   }
 
   get docs(): RespTree {
-    this.#docs ??= withDocsSubcommands(expandCompact(this.#record[10]), this.#children);
+    this.#docs ??= withDocsSubcommands(expandCompactJson(this.#record[10]),
+      this.#children);
     return this.#docs;
   }
 }
