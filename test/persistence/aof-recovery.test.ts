@@ -306,6 +306,50 @@ test(`appendfsync always (${mode} fsync): a failing fsync holds the reply until 
   }
 });
 
+test(`appendfsync always (${mode} fsync): after a failed fsync the unsynced bytes are written again before the fsync that releases the reply`, async () => {
+  // Linux may drop the dirty pages of a failed fsync and report the error once; a later fsync
+  // that succeeds then proves nothing. The writer must cut the file back to what an fsync did
+  // cover and write the rest again, so the fsync that releases the reply really covers it.
+  const dir = newDir('vesta-aof-redo-');
+  const h = await start(dir, { appendfsync: 'always', 'vesta-aof-inline-fsync-max-us': inlineMaxUs });
+  const c = await RespClient.connect(h.port);
+  const path = join(dir, 'appendonlydir', INCR);
+  try {
+    assert.equal(await c.call('SET', 'a', '1'), '+OK\r\n');
+    const durable = readFileSync(path).length;
+    const ops: string[] = [];
+    let failed = false;
+    setFaultInjector((op, p) => {
+      if (!p.endsWith('.incr.aof')) return null;
+      ops.push(op);
+      if (op === 'fsync' && !failed) {
+        failed = true;
+        return 'EIO';
+      }
+      return null;
+    });
+    assert.equal(await c.call('SET', 'b', '2'), '+OK\r\n');
+    // write (the turn), fsync (fails), then before the retry's fsync: truncate + write again.
+    const firstFsync = ops.indexOf('fsync');
+    const retry = ops.indexOf('fsync', firstFsync + 1);
+    assert.ok(firstFsync > 0 && retry > firstFsync, `ops: ${ops.join(',')}`);
+    const between = ops.slice(firstFsync + 1, retry);
+    assert.deepEqual(between.filter((op) => op === 'truncate' || op === 'write'), ['truncate', 'write'],
+      `ops between the failed fsync and the retry: ${between.join(',')}`);
+    setFaultInjector(null);
+    const text = readFileSync(path, 'latin1');
+    assert.ok(text.length > durable);
+    assert.equal(text.split('*3\r\n$3\r\nSET\r\n$1\r\nb\r\n').length, 2, 'the command is in the file once');
+  } finally {
+    setFaultInjector(null);
+    c.close();
+    await h.close();
+  }
+  const again = await start(dir, { 'aof-load-truncated': 'no' });
+  assert.equal(again.server.keyspace.db(0).dict.get('b'), '2');
+  await again.close();
+});
+
 test(`group commit under always (${mode} fsync): 50 clients, replies in order, far fewer fsyncs than writes`,
   async () => {
     const dir = newDir('vesta-aof-group-');

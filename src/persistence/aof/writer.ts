@@ -51,6 +51,9 @@ export interface AofWriterOptions {
 /** After an fsync too slow to run inline, fsyncs stay on the pool at least this long. */
 const INLINE_RETRY_AFTER_MS = 1000;
 
+/** Past this many unsynced bytes the writer stops keeping a copy (see #pending). */
+const PENDING_MAX_BYTES = 64 * 1024 * 1024;
+
 /** An fsync slower than this is logged with its duration. */
 const SLOW_FSYNC_LOG_MS = 1000;
 
@@ -95,6 +98,20 @@ export class AofWriter {
   #writeWaiters: (() => void)[] = [];
   /** Descriptors of files switched away from: fsynced with the next fsync, then closed. */
   #retired: number[] = [];
+  /** Offset of the current file up to which an fsync succeeded. */
+  #durableBytes = 0;
+  /**
+   * appendfsync always: what was written to the current file past #durableBytes, kept until an
+   * fsync covers it. After a failed fsync Linux may have dropped those dirty pages and report
+   * the error only once, so a later fsync that succeeds proves nothing about them: the file is
+   * cut back to #durableBytes and these bytes are written again before the retry. Valid only
+   * while it holds every such byte (#pendingValid); bounded by PENDING_MAX_BYTES.
+   */
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #pendingValid = true;
+  /** An fsync failed: #pending must be written again before an fsync can count. */
+  #redoNeeded = false;
 
   constructor(options: AofWriterOptions) {
     this.#options = options;
@@ -133,6 +150,10 @@ export class AofWriter {
     this.#fd = fd;
     this.#path = path;
     this.#fileBytes = bytes;
+    // The caller fsynced the previous file (flushAndSyncNow) and opens this one as it is.
+    this.#durableBytes = bytes;
+    this.#dropPending(true);
+    this.#redoNeeded = false;
     this.#selectedDb = -1;
     this.#lastTimestampSec = 0;
     this.#truncateNeeded = false;
@@ -208,19 +229,22 @@ export class AofWriter {
     if (this.#fsyncRunning || this.#fsyncWaiters.length > 0 || this.#error !== null) return false;
     const now = Date.now();
     if (now < this.#poolUntilMs) return false;
+    if (!this.#redo(this.#fd)) return false;
     const started = performance.now();
+    const fd = this.#fd;
+    const coveredEnd = this.#fileBytes;
     try {
-      for (const fd of this.#retired) fs.fsyncSync(fd);
-      fs.fsyncSync(this.#fd);
+      for (const retired of this.#retired) fs.fsyncSync(retired);
+      fs.fsyncSync(fd);
     } catch (error: unknown) {
       if (fs.errorCode(error) === null) throw error;
       this.#poolUntilMs = now + INLINE_RETRY_AFTER_MS;
-      this.#unsyncedBytes += 1;
-      this.#recordError('fsync', error);
+      this.#fsyncFailed(fd, error);
       return false;
     }
     const ms = performance.now() - started;
-    for (const fd of this.#retired.splice(0)) closeQuietly(fd);
+    this.#fsyncCovered(fd, coveredEnd);
+    for (const retired of this.#retired.splice(0)) closeQuietly(retired);
     this.#unsyncedBytes = 0;
     this.#lastFsyncMs = now;
     this.#fsyncDone(ms);
@@ -286,7 +310,85 @@ export class AofWriter {
     this.#fileBytes += data.length;
     this.totalBytes += data.length;
     this.#unsyncedBytes += data.length;
+    this.#keepPending(data);
     if (this.#error?.from === 'write') this.#clearError();
+    return true;
+  }
+
+  /** Under always, keeps a written chunk until an fsync covers it (see #pending). */
+  #keepPending(data: Buffer): void {
+    if (!this.#pendingValid) return;
+    if (this.#options.policy() !== 'always' || this.#pendingBytes + data.length > PENDING_MAX_BYTES) {
+      this.#dropPending(false);
+      return;
+    }
+    this.#pending.push(data);
+    this.#pendingBytes += data.length;
+  }
+
+  #dropPending(valid: boolean): void {
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#pendingValid = valid;
+  }
+
+  /** An fsync of `fd` started when the file was `coveredEnd` bytes long has succeeded. */
+  #fsyncCovered(fd: number, coveredEnd: number): void {
+    if (fd !== this.#fd || coveredEnd <= this.#durableBytes) return;
+    let drop = coveredEnd - this.#durableBytes;
+    this.#durableBytes = coveredEnd;
+    if (!this.#pendingValid) {
+      // Tracking resumes once nothing unsynced is missing from #pending.
+      if (this.#fileBytes === coveredEnd && this.#options.policy() === 'always') this.#dropPending(true);
+      return;
+    }
+    let n = 0;
+    while (drop > 0 && n < this.#pending.length) {
+      const chunk = this.#pending[n] as Buffer;
+      if (chunk.length > drop) {
+        this.#pending[n] = chunk.subarray(drop);
+        this.#pendingBytes -= drop;
+        break;
+      }
+      drop -= chunk.length;
+      this.#pendingBytes -= chunk.length;
+      n++;
+    }
+    if (n > 0) this.#pending.splice(0, n);
+  }
+
+  #fsyncFailed(fd: number, error: unknown): void {
+    if (fd === this.#fd) this.#redoNeeded = true;
+    this.#unsyncedBytes += 1; // still unsynced: everysec retries
+    this.#recordError('fsync', error);
+  }
+
+  /**
+   * Before an fsync after a failed one: cut the file back to what is known durable and write
+   * the rest again, so the fsync that follows really covers it. False (the error recorded) when
+   * that fails; the caller retries later. Without a complete copy (not under always, or over
+   * PENDING_MAX_BYTES) the bytes cannot be rewritten: logged, and the retry proceeds as is.
+   */
+  #redo(fd: number): boolean {
+    if (!this.#redoNeeded) return true;
+    if (!this.#pendingValid) {
+      this.#redoNeeded = false;
+      this.#options.log.warning('AOF fsync failed earlier and the unsynced bytes were not kept ' +
+        '(not under appendfsync always, or too many): they are fsynced again as they are.');
+      return true;
+    }
+    try {
+      fs.ftruncateSync(fd, this.#durableBytes);
+      for (const chunk of this.#pending) fs.writeAllSync(fd, chunk);
+    } catch (error: unknown) {
+      this.#recordError('fsync', error);
+      return false;
+    }
+    assert(this.#durableBytes + this.#pendingBytes === this.#fileBytes,
+      'AOF bytes kept for a rewrite after an fsync error match the file');
+    this.#redoNeeded = false;
+    this.#options.log.notice(`AOF: wrote the ${this.#pendingBytes} bytes not known durable ` +
+      'again after the failed fsync.');
     return true;
   }
 
@@ -324,6 +426,7 @@ export class AofWriter {
         'Redis may refuse to load the AOF the next time it starts. ftruncate: ' +
         fs.describeFsError(error));
       const written = size - this.#fileBytes;
+      this.#dropPending(false); // those bytes reached the file without a copy in #pending
       this.buffer = this.buffer.slice(written);
       this.#fileBytes = size;
       this.totalBytes += written;
@@ -353,11 +456,14 @@ export class AofWriter {
   /** Starts an fsync of the current (and retired) files unless one is running. */
   #startFsync(): void {
     if (this.#fsyncRunning || this.#fd === null) return;
+    if (!this.#redo(this.#fd)) return; // waiters stay queued; cron retries
+    const fd = this.#fd;
+    const coveredEnd = this.#fileBytes;
     const waiters = this.#fsyncWaiters;
     this.#fsyncWaiters = [];
     const retired = this.#retired;
     this.#retired = [];
-    const fds = [...retired, this.#fd];
+    const fds = [...retired, fd];
     this.#fsyncRunning = true;
     this.#unsyncedBytes = 0;
     const started = Date.now();
@@ -367,7 +473,8 @@ export class AofWriter {
         this.#fsyncRunning = false;
         this.#lastFsyncMs = started;
         this.#fsyncDone(performance.now() - startedMono);
-        for (const fd of retired) closeQuietly(fd);
+        this.#fsyncCovered(fd, coveredEnd);
+        for (const old of retired) closeQuietly(old);
         if (this.#error?.from === 'fsync') this.#clearError();
         for (const resolve of waiters) resolve();
         if (this.#fsyncWaiters.length > 0) this.#startFsync();
@@ -377,8 +484,7 @@ export class AofWriter {
         this.#fsyncRunning = false;
         this.#retired.unshift(...retired);
         this.#fsyncWaiters.unshift(...waiters);
-        this.#unsyncedBytes += 1; // still unsynced: everysec retries
-        this.#recordError('fsync', error);
+        this.#fsyncFailed(fd, error);
       },
     );
   }
@@ -423,8 +529,17 @@ export class AofWriter {
   flushAndSyncNow(): void {
     if (this.#fd === null) return;
     if (!this.flush(true)) throw new Error(this.#error?.text ?? 'AOF flush failed');
-    for (const fd of this.#retired) fs.fsyncSync(fd);
-    fs.fsyncSync(this.#fd);
+    const fd = this.#fd;
+    if (!this.#redo(fd)) throw new Error(this.#error?.text ?? 'AOF rewrite after an fsync error failed');
+    const coveredEnd = this.#fileBytes;
+    try {
+      for (const retired of this.#retired) fs.fsyncSync(retired);
+      fs.fsyncSync(fd);
+    } catch (error: unknown) {
+      if (fs.errorCode(error) !== null) this.#redoNeeded = true;
+      throw error;
+    }
+    this.#fsyncCovered(fd, coveredEnd);
     this.#unsyncedBytes = 0;
     this.#lastFsyncMs = Date.now();
     if (this.#error?.from === 'fsync') this.#clearError();
