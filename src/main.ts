@@ -9,7 +9,6 @@ import { resolve } from 'node:path';
 import type { Config } from './config/config.js';
 import { ConfigFileError, loadConfig } from './config/parse.js';
 import { Logger, type LogLevel } from './observe/log.js';
-import { startMetrics } from './observe/metrics.js';
 import { attachPersistence } from './persistence/attach.js';
 import { lockDataDir } from './persistence/lock.js';
 import { REDIS_VERSION, Server, VESTA_VERSION } from './server/server.js';
@@ -54,7 +53,9 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
     throw error;
   }
   try {
-    const metrics = await startMetrics(server);
+    // Imported only when configured: the endpoint pulls in node:http (~2 ms of every start).
+    const metrics = config.num('metrics-port') === 0 ? null
+      : await (await import('./observe/metrics.js')).startMetrics(server);
     if (metrics !== null) server.addHooks({ closed: () => metrics.close() });
   } catch (error: unknown) {
     await server.shutdown({ save: false, reason: 'The metrics endpoint could not listen' });
