@@ -234,8 +234,8 @@ export class AofWriter {
     const fd = this.#fd;
     const coveredEnd = this.#fileBytes;
     try {
-      for (const retired of this.#retired) fs.fsyncSync(retired);
-      fs.fsyncSync(fd);
+      for (const retired of this.#retired) fs.fdatasyncSync(retired);
+      fs.fdatasyncSync(fd);
     } catch (error: unknown) {
       if (fs.errorCode(error) === null) throw error;
       this.#poolUntilMs = now + INLINE_RETRY_AFTER_MS;
@@ -533,8 +533,8 @@ export class AofWriter {
     if (!this.#redo(fd)) throw new Error(this.#error?.text ?? 'AOF rewrite after an fsync error failed');
     const coveredEnd = this.#fileBytes;
     try {
-      for (const retired of this.#retired) fs.fsyncSync(retired);
-      fs.fsyncSync(fd);
+      for (const retired of this.#retired) fs.fdatasyncSync(retired);
+      fs.fdatasyncSync(fd);
     } catch (error: unknown) {
       if (fs.errorCode(error) !== null) this.#redoNeeded = true;
       throw error;
@@ -561,7 +561,7 @@ export class AofWriter {
 }
 
 async function fsyncAll(fds: number[]): Promise<void> {
-  for (const fd of fds) await fs.fsync(fd);
+  for (const fd of fds) await fs.fdatasync(fd);
 }
 
 function closeQuietly(fd: number): void {
