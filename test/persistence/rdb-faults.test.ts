@@ -180,3 +180,51 @@ test('faults through platform/fs.ts: SAVE fails, old dump intact, no temp file',
     await server.shutdown({ save: false, reason: 'test over' });
   }
 });
+
+test('BGSAVE of over 4 MiB fsyncs incrementally (on the libuv pool); a failed incremental fsync fails the save and keeps the old dump', async () => {
+  const dir = tempDir('rdb-incr-fsync-');
+  const server = await startFromConfig(configFromObject({ dir, port: 0, appendonly: 'no',
+    save: '', bind: '127.0.0.1', 'enable-debug-command': 'yes',
+    'rdb-save-incremental-fsync': 'yes', rdbcompression: 'no' }), { log: () => undefined });
+  const c = await RespClient.connect(server.ports[0] as number);
+  const dumpPath = join(dir, 'dump.rdb');
+  const waitForBgsave = async (): Promise<string> => {
+    for (;;) {
+      const text = await c.call('INFO', 'persistence');
+      if (text.includes('rdb_bgsave_in_progress:0')) {
+        return /rdb_last_bgsave_status:(\w+)/.exec(text)?.[1] ?? '';
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  try {
+    // 100k keys of 100-byte values: about 11 MB, so two incremental fsyncs before the last.
+    assert.equal(await c.call('DEBUG', 'POPULATE', '100000', 'key', '100'), '+OK\r\n');
+    let tempFsyncs = 0;
+    setFaultInjector((op, path) => {
+      if (op === 'fsync' && path.includes('temp-')) tempFsyncs++;
+      return null;
+    });
+    assert.equal(await c.call('BGSAVE'), '+Background saving started\r\n');
+    assert.equal(await waitForBgsave(), 'ok');
+    setFaultInjector(null);
+    assert.ok(tempFsyncs >= 3, `${tempFsyncs} fsyncs of the temp file`);
+    assert.ok(readFileSync(dumpPath).length > 8 * 1024 * 1024);
+    const good = readFileSync(dumpPath);
+    await c.call('SET', 'changed', '1');
+    let seen = 0;
+    setFaultInjector((op, path) => (op === 'fsync' && path.includes('temp-') && ++seen === 1 ? 'EIO' : null));
+    try {
+      assert.equal(await c.call('BGSAVE'), '+Background saving started\r\n');
+      assert.equal(await waitForBgsave(), 'err');
+    } finally {
+      setFaultInjector(null);
+    }
+    assert.deepEqual(readFileSync(dumpPath), good, 'dump unchanged');
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('temp-')), []);
+  } finally {
+    setFaultInjector(null);
+    c.close();
+    await server.shutdown({ save: false, reason: 'test over' });
+  }
+});

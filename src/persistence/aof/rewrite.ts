@@ -49,7 +49,8 @@ export class AofCommandVisitor implements BaseVisitor {
   #timestamps: boolean;
 
   constructor(config: Config, dir: string, name: string) {
-    this.#file = RdbFileWriter.create(dir, name, config.bool('aof-rewrite-incremental-fsync'));
+    this.#file = RdbFileWriter.create(dir, name, config.bool('aof-rewrite-incremental-fsync'),
+      true);
     this.#timestamps = config.bool('aof-timestamp-enabled');
     if (this.#timestamps) this.#pending += `#TS:${Math.floor(Date.now() / 1000)}\r\n`;
   }

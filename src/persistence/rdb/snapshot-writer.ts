@@ -18,7 +18,7 @@ export class RdbSnapshotWriter implements SnapshotVisitor {
     // An AOF base honours aof-rewrite-incremental-fsync, a dump rdb-save-incremental-fsync.
     const incrementalFsync = config.bool(aofBase ? 'aof-rewrite-incremental-fsync'
       : 'rdb-save-incremental-fsync');
-    this.writer = RdbFileWriter.create(targetDir, targetName, incrementalFsync);
+    this.writer = RdbFileWriter.create(targetDir, targetName, incrementalFsync, true);
     this.#encoder = new RdbEncoder(this.writer, rdbEncoderOptions(config));
     this.#encoder.writeHeader();
     this.#encoder.writeDefaultAux(rdbAuxInfo(aofBase));
