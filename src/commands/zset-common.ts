@@ -120,11 +120,11 @@ export function zsetStore(
  */
 export function zsetSettleEncoding(zset: ZSetValue, limits: ZsetLimits): void {
   let longest = 0;
-  for (const member of zset.dict.keys()) if (member.length > longest) longest = member.length;
+  for (const [member] of zset) if (member.length > longest) longest = member.length;
   zset.skiplist = !(zset.size <= limits.entries && longest <= limits.valueBytes);
   if (zset.skiplist) return;
   const negativeZeros: string[] = [];
-  for (const [member, score] of zset.dict) if (Object.is(score, -0)) negativeZeros.push(member);
+  for (const [member, score] of zset) if (Object.is(score, -0)) negativeZeros.push(member);
   for (const member of negativeZeros) {
     // add() sees -0 and 0 as the same score, so the member is re-inserted.
     zset.remove(member);

@@ -548,7 +548,7 @@ function zscanCommand(c: Client, argv: string[]): void {
   if (!zset.skiplist) {
     for (const entry of zset) visit(entry);
   } else {
-    const makeIterator = (): Iterator<[string, number]> => zset.dict.entries();
+    const makeIterator = (): Iterator<[string, number]> => zset.scanEntries();
     next = scanStep(c.server, cursor, zset, makeIterator, options.count, visit);
   }
   c.addReplyArrayLen(2);

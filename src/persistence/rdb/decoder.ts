@@ -502,7 +502,7 @@ function finishZSet(zset: ZSetValue, thresholds: Thresholds,
   if (zset.size === 0) return null;
   let skiplist = zset.size > thresholds.zsetEntries;
   if (!skiplist && checkLengths) {
-    for (const member of zset.dict.keys()) {
+    for (const [member] of zset) {
       if (member.length > thresholds.zsetValue) {
         skiplist = true;
         break;

@@ -1,7 +1,7 @@
-// Model-based property test of the sorted-set skip list: random adds, updates, removes and
-// rank-range deletes are applied both to ZSetValue and to a naive sorted array, and after
-// every step ranks, nodeAtRank, forward and backward links, score ranges and lex ranges must
-// agree with the model.
+// Model-based property test of the sorted set (skip list and packed arrays): random adds,
+// updates, removes and rank-range deletes are applied both to ZSetValue and to a naive sorted
+// array, and after every step ranks, nodeAtRank, forward and backward links, score ranges and
+// lex ranges must agree with the model.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -97,6 +97,11 @@ function checkStructure(zset: ZSetValue, model: Entry[]): void {
     backward.push([node.member, node.score]);
   }
   assert.deepEqual(backward.reverse(), model);
+  const forward: Entry[] = [];
+  for (let node = zset.first(); node !== null; node = ZSetValue.next(node)) {
+    forward.push([node.member, node.score]);
+  }
+  assert.deepEqual(forward, model);
   model.forEach(([member, score], rank) => {
     assert.equal(zset.rank(member), rank);
     assert.equal(zset.score(member), score);
@@ -146,14 +151,18 @@ const lexRangeArb: fc.Arbitrary<LexRange> = fc
     maxInfinite: max.infinite,
   }));
 
-test('skip list matches a sorted-array model (ranks, links, ranges, deletes)', () => {
+// Both representations: packed (the encoding flag false, small) and the skip list (flag set
+// first), and after the ops each converts to the other.
+test('skip list and packed arrays match a sorted-array model (ranks, links, ranges)', () => {
   fc.assert(
     fc.property(
       fc.array(opArb, { maxLength: 80 }),
       fc.array(scoreRangeArb, { minLength: 1, maxLength: 4 }),
       fc.array(lexRangeArb, { minLength: 1, maxLength: 4 }),
-      (ops, scoreRanges, lexRanges) => {
+      fc.boolean(),
+      (ops, scoreRanges, lexRanges, skiplist) => {
         const zset = new ZSetValue();
+        zset.skiplist = skiplist;
         let model: Entry[] = [];
         for (const op of ops) {
           applyToZset(zset, op, model);
@@ -161,6 +170,10 @@ test('skip list matches a sorted-array model (ranks, links, ranges, deletes)', (
           checkStructure(zset, model);
           for (const range of scoreRanges) checkScoreRange(zset, model, range);
         }
+        for (const range of lexRanges) checkLexRange(zset, model, range);
+        zset.skiplist = !skiplist;
+        checkStructure(zset, model);
+        checkStructure(zset.clone(), model);
         for (const range of lexRanges) checkLexRange(zset, model, range);
       },
     ),
