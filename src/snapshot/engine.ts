@@ -65,9 +65,21 @@ export interface SnapshotOptions {
 
 const ABSENT: unique symbol = Symbol('absent');
 
-interface Preserved {
-  value: Value;
-  expireAtMs: number | undefined;
+/** A preserved state with an expire. Without one the value itself is stored: no object per
+ * preserved key, which is most of them (a SET load preserves ~30k keys per 300k-key save). */
+class Timed {
+  readonly value: Value;
+  readonly expireAtMs: number;
+  constructor(value: Value, expireAtMs: number) {
+    this.value = value;
+    this.expireAtMs = expireAtMs;
+  }
+}
+
+type Preserved = Value | Timed;
+
+function valueOf(state: Preserved): Value {
+  return state instanceof Timed ? state.value : state;
 }
 
 interface DbCut {
@@ -181,7 +193,7 @@ export class Snapshot {
     }
     const expireAtMs = cut.expires.get(key);
     const copy = typeof value === 'string' ? value : cloneValue(value);
-    cut.preserved.set(key, { value: copy, expireAtMs });
+    cut.preserved.set(key, expireAtMs === undefined ? copy : new Timed(copy, expireAtMs));
     this.stats.preservedKeys++;
     this.stats.preservedBytes += key.length + estimateBytes(copy);
     if (this.stats.preservedBytes > this.stats.preservedBytesPeak) {
@@ -258,8 +270,12 @@ export class Snapshot {
     let expireAtMs: number | undefined;
     if (preserved !== undefined) {
       assert(preserved !== ABSENT, 'a key of the cut was preserved as absent');
-      value = preserved.value;
-      expireAtMs = preserved.expireAtMs;
+      if (preserved instanceof Timed) {
+        value = preserved.value;
+        expireAtMs = preserved.expireAtMs;
+      } else {
+        value = preserved;
+      }
       cut.preserved.delete(key);
       this.stats.preservedBytes -= key.length + estimateBytes(value);
     } else {
@@ -275,7 +291,7 @@ export class Snapshot {
   /** Drops what a finished cut still holds (states preserved after the scanner passed them). */
   #release(cut: DbCut): void {
     for (const [key, state] of cut.preserved) {
-      if (state !== ABSENT) this.stats.preservedBytes -= key.length + estimateBytes(state.value);
+      if (state !== ABSENT) this.stats.preservedBytes -= key.length + estimateBytes(valueOf(state));
     }
     cut.preserved.clear();
     cut.keys = [];
