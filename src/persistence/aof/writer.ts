@@ -218,10 +218,10 @@ export class AofWriter {
    * appendfsync always on a fast disk: fsync here, on the main thread, and let the replies go
    * out now. A 0.1-0.2 ms fsync costs less inline than the pool round trip plus holding and
    * releasing every reply of the turn (measured: SET -c 50 went from 0.63-0.69x Redis to
-   * 0.75-0.8x). An fsync slower than vesta-aof-inline-fsync-max-us (a busy disk) moves fsyncs to the
-   * pool for a second (decided on a moving average), where they overlap the next turns instead of stalling every client.
-   * Returns false when the caller must take the pool path (or the inline fsync failed: its
-   * replies then wait, like the pool's, for a later fsync that succeeds).
+   * 0.75-0.8x). When the moving average of inline fsyncs exceeds vesta-aof-inline-fsync-max-us
+   * (a busy disk), fsyncs go to the pool for a second, where they overlap the next turns
+   * instead of stalling every client. Returns false when the caller must take the pool path
+   * (or the inline fsync failed: its replies then wait, like the pool's, for a later fsync).
    */
   #fsyncInline(): boolean {
     const maxMs = (this.#options.inlineFsyncMaxUs?.() ?? 0) / 1000;
@@ -229,13 +229,11 @@ export class AofWriter {
     if (this.#fsyncRunning || this.#fsyncWaiters.length > 0 || this.#error !== null) return false;
     const now = Date.now();
     if (now < this.#poolUntilMs) return false;
-    if (!this.#redo(this.#fd)) return false;
-    const started = performance.now();
     const fd = this.#fd;
-    const coveredEnd = this.#fileBytes;
+    if (!this.#redo(fd)) return false;
+    const started = performance.now();
     try {
-      for (const retired of this.#retired) fs.fdatasyncSync(retired);
-      fs.fdatasyncSync(fd);
+      this.#syncNow(fd);
     } catch (error: unknown) {
       if (fs.errorCode(error) === null) throw error;
       this.#poolUntilMs = now + INLINE_RETRY_AFTER_MS;
@@ -243,10 +241,6 @@ export class AofWriter {
       return false;
     }
     const ms = performance.now() - started;
-    this.#fsyncCovered(fd, coveredEnd);
-    for (const retired of this.#retired.splice(0)) closeQuietly(retired);
-    this.#unsyncedBytes = 0;
-    this.#lastFsyncMs = now;
     this.#fsyncDone(ms);
     this.#inlineAvgMs += (ms - this.#inlineAvgMs) * 0.1;
     if (this.#inlineAvgMs > maxMs) {
@@ -531,20 +525,30 @@ export class AofWriter {
     if (!this.flush(true)) throw new Error(this.#error?.text ?? 'AOF flush failed');
     const fd = this.#fd;
     if (!this.#redo(fd)) throw new Error(this.#error?.text ?? 'AOF rewrite after an fsync error failed');
+    this.#syncNow(fd);
+    if (this.#error?.from === 'fsync') this.#clearError();
+    for (const resolve of this.#fsyncWaiters.splice(0)) resolve();
+    if (this.#writeWaiters.length > 0) this.#releaseWriteWaiters();
+  }
+
+  /**
+   * fdatasync of the retired files and `fd` on the main thread, then what every successful
+   * fsync settles (durable offset, retired files closed, everysec's clock). Throws the fs
+   * error with the rewrite of the unsynced bytes marked as needed.
+   */
+  #syncNow(fd: number): void {
     const coveredEnd = this.#fileBytes;
     try {
       for (const retired of this.#retired) fs.fdatasyncSync(retired);
       fs.fdatasyncSync(fd);
     } catch (error: unknown) {
-      if (fs.errorCode(error) !== null) this.#redoNeeded = true;
+      if (fs.errorCode(error) !== null && fd === this.#fd) this.#redoNeeded = true;
       throw error;
     }
     this.#fsyncCovered(fd, coveredEnd);
+    for (const retired of this.#retired.splice(0)) closeQuietly(retired);
     this.#unsyncedBytes = 0;
     this.#lastFsyncMs = Date.now();
-    if (this.#error?.from === 'fsync') this.#clearError();
-    for (const resolve of this.#fsyncWaiters.splice(0)) resolve();
-    if (this.#writeWaiters.length > 0) this.#releaseWriteWaiters();
   }
 
   /** Closes every descriptor (after flushAndSyncNow at shutdown, or when the AOF is turned off). */
