@@ -99,6 +99,21 @@ function filterSlot(key: string): number {
   return (h ^ (h >>> 7)) & (FILTER_BITS - 1);
 }
 
+/** Keys added, with false positives (~3% at 30k keys) and never a miss. */
+class KeyFilter {
+  readonly #bits = new Uint32Array(FILTER_BITS >>> 5);
+
+  add(key: string): void {
+    const slot = filterSlot(key);
+    this.#bits[slot >>> 5] = (this.#bits[slot >>> 5] as number) | (1 << (slot & 31));
+  }
+
+  mayHave(key: string): boolean {
+    const slot = filterSlot(key);
+    return ((this.#bits[slot >>> 5] as number) & (1 << (slot & 31))) !== 0;
+  }
+}
+
 function valueOf(state: Preserved): Value {
   return state instanceof Timed ? state.value : state;
 }
@@ -112,12 +127,12 @@ interface DbCut {
   cursor: number;
   preserved: Map<string, Preserved | typeof ABSENT>;
   /**
-   * One bit per filterSlot(key) of every key preserved with a state (allocated at the first):
-   * the scanner asks `preserved` only when its key's bit is set. Under writes, a hash lookup
+   * Every key preserved with a state (allocated at the first): the scanner asks `preserved`
+   * only for keys the filter may have. Under writes, a hash lookup
    * in `preserved` for every scanned key was the scan's largest cost; the bit test reads the
    * key string the encoder is about to read anyway. No false negatives: bits are never cleared.
    */
-  filter: Uint32Array | null;
+  filter: KeyFilter | null;
   /**
    * A live iterator over `dict`, walked in step with `keys`: a Map iterates in insertion order,
    * so it yields the keys of T that still exist in the list's order (deleted ones are skipped,
@@ -222,9 +237,8 @@ export class Snapshot {
     const expireAtMs = cut.expires.get(key);
     const copy = typeof value === 'string' ? value : cloneValue(value);
     cut.preserved.set(key, expireAtMs === undefined ? copy : new Timed(copy, expireAtMs));
-    const filter = cut.filter ?? (cut.filter = new Uint32Array(FILTER_BITS >>> 5));
-    const slot = filterSlot(key);
-    filter[slot >>> 5] = (filter[slot >>> 5] as number) | (1 << (slot & 31));
+    cut.filter ??= new KeyFilter();
+    cut.filter.add(key);
     this.stats.preservedKeys++;
     this.stats.preservedBytes += key.length + estimateBytes(copy);
     if (this.stats.preservedBytes > this.stats.preservedBytesPeak) {
@@ -296,22 +310,14 @@ export class Snapshot {
     } else {
       cut.lookaheadKey = headKey; // `key` was deleted since T: its state is in `preserved`
     }
-    const filter = cut.filter;
-    let preserved: Preserved | typeof ABSENT | undefined;
-    if (filter !== null && cut.preserved.size !== 0) {
-      const slot = filterSlot(key);
-      if (((filter[slot >>> 5] as number) & (1 << (slot & 31))) !== 0) preserved = cut.preserved.get(key);
-    }
+    const preserved = cut.filter !== null && cut.preserved.size !== 0 && cut.filter.mayHave(key)
+      ? cut.preserved.get(key) : undefined;
     let value: Value | undefined;
     let expireAtMs: number | undefined;
     if (preserved !== undefined) {
       assert(preserved !== ABSENT, 'a key of the cut was preserved as absent');
-      if (preserved instanceof Timed) {
-        value = preserved.value;
-        expireAtMs = preserved.expireAtMs;
-      } else {
-        value = preserved;
-      }
+      value = valueOf(preserved);
+      if (preserved instanceof Timed) expireAtMs = preserved.expireAtMs;
       cut.preserved.delete(key);
       this.stats.preservedBytes -= key.length + estimateBytes(value);
     } else {
