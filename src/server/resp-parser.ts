@@ -14,6 +14,7 @@ import {
   UNAUTHENTICATED_BULK_MAX,
   UNAUTHENTICATED_MULTIBULK_MAX,
 } from '../limits.js';
+import { latin1Slice } from '../util/latin1.js';
 import { splitArgs } from '../util/split-args.js';
 
 const CR = 13;
@@ -240,15 +241,6 @@ export class RespParser {
     this.#argsLeft--;
     return true;
   }
-}
-
-/** Buffer's own latin1 decoder, without toString's argument checks (one call per argument). */
-interface Latin1Sliceable {
-  latin1Slice(start: number, end: number): string;
-}
-
-function latin1Slice(buf: Buffer, start: number, end: number): string {
-  return (buf as unknown as Latin1Sliceable).latin1Slice(start, end);
 }
 
 /** Where the CR ending the last readLength() call's digits is (module state, no allocation). */

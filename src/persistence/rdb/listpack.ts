@@ -24,7 +24,7 @@
 import { assert } from '../../assert.js';
 import { RdbError } from './errors.js';
 import { parseCanonicalInt64 } from './integer-string.js';
-import { latin1Slice } from './reader.js';
+import { latin1Slice } from '../../util/latin1.js';
 
 const HEADER_BYTES = 6;
 const COUNT_UNKNOWN = 0xffff;

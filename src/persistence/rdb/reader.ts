@@ -6,6 +6,7 @@
 
 import { corruptError, eofError, RdbError } from './errors.js';
 import { lzfDecompress } from './lzf.js';
+import { latin1Slice } from '../../util/latin1.js';
 import {
   MAX_STRING_BYTES, RDB_32BITLEN, RDB_64BITLEN, RDB_DOUBLE_NAN, RDB_DOUBLE_NEG_INF,
   RDB_DOUBLE_POS_INF, RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8, RDB_ENC_LZF,
@@ -231,65 +232,6 @@ export class RdbReader {
   /** The whole underlying buffer range [start, end): used for the checksum. */
   span(start: number, end: number): Buffer {
     return this.#data.subarray(start, end);
-  }
-}
-
-/** Buffer's own latin1 decoder, without toString's argument checks (one call per string). */
-interface Latin1Sliceable {
-  latin1Slice(start: number, end: number): string;
-}
-
-const fromCodes = String.fromCharCode;
-
-/** One byte; the callers below stay within bounds their caller checked. */
-function at(b: Buffer, i: number): number {
-  return b[i] as number;
-}
-
-/**
- * buf[start, end) as a latin1 string; the caller has checked the bounds. Strings of up to 12
- * bytes (most keys, short values, listpack entries) are built in JavaScript with
- * String.fromCharCode, which needs no call into C++: 600k strings of 4-12 bytes take 8 ms
- * against 23 ms through Buffer#latin1Slice. Both give the same flat one-byte string.
- */
-export function latin1Slice(b: Buffer, p: number, end: number): string {
-  switch (end - p) {
-    case 0:
-      return '';
-    case 1:
-      return fromCodes(at(b, p));
-    case 2:
-      return fromCodes(at(b, p), at(b, p + 1));
-    case 3:
-      return fromCodes(at(b, p), at(b, p + 1), at(b, p + 2));
-    case 4:
-      return fromCodes(at(b, p), at(b, p + 1), at(b, p + 2), at(b, p + 3));
-    case 5:
-      return fromCodes(at(b, p), at(b, p + 1), at(b, p + 2), at(b, p + 3), at(b, p + 4));
-    case 6:
-      return fromCodes(at(b, p), at(b, p + 1), at(b, p + 2), at(b, p + 3), at(b, p + 4),
-        at(b, p + 5));
-    case 7:
-      return fromCodes(at(b, p), at(b, p + 1), at(b, p + 2), at(b, p + 3), at(b, p + 4),
-        at(b, p + 5), at(b, p + 6));
-    case 8:
-      return fromCodes(at(b, p), at(b, p + 1), at(b, p + 2), at(b, p + 3), at(b, p + 4),
-        at(b, p + 5), at(b, p + 6), at(b, p + 7));
-    case 9:
-      return fromCodes(at(b, p), at(b, p + 1), at(b, p + 2), at(b, p + 3), at(b, p + 4),
-        at(b, p + 5), at(b, p + 6), at(b, p + 7), at(b, p + 8));
-    case 10:
-      return fromCodes(at(b, p), at(b, p + 1), at(b, p + 2), at(b, p + 3), at(b, p + 4),
-        at(b, p + 5), at(b, p + 6), at(b, p + 7), at(b, p + 8), at(b, p + 9));
-    case 11:
-      return fromCodes(at(b, p), at(b, p + 1), at(b, p + 2), at(b, p + 3), at(b, p + 4),
-        at(b, p + 5), at(b, p + 6), at(b, p + 7), at(b, p + 8), at(b, p + 9), at(b, p + 10));
-    case 12:
-      return fromCodes(at(b, p), at(b, p + 1), at(b, p + 2), at(b, p + 3), at(b, p + 4),
-        at(b, p + 5), at(b, p + 6), at(b, p + 7), at(b, p + 8), at(b, p + 9), at(b, p + 10),
-        at(b, p + 11));
-    default:
-      return (b as unknown as Latin1Sliceable).latin1Slice(p, end);
   }
 }
 
