@@ -275,6 +275,9 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
   // Vesta's own: under appendfsync always an fsync up to this long (µs) runs inline on the main
   // thread (as Redis does); a slower one moves fsyncs to the libuv pool for a second. 0: pool only.
   { name: 'vesta-aof-inline-fsync-max-us', kind: 'int', min: 0n, max: 1_000_000n, default: 1000n, hidden: true, honoured: true },
+  // Vesta's own: accepted sockets read into one shared buffer (server/read-buffer.ts) instead
+  // of a Buffer per read; `no` uses Node's 'data' events. Applies to new connections.
+  { name: 'vesta-shared-read-buffer', kind: 'bool', default: true, hidden: true, honoured: true },
   // Vesta's own: the longest one slice of a background snapshot (BGSAVE, AOF rewrite) may run
   // before yielding to clients. Lower means lower client latency during saves, longer saves.
   { name: 'vesta-snapshot-slice-ms', kind: 'int', min: 0n, max: 1000n, default: 1n, hidden: true, honoured: true },

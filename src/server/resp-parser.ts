@@ -33,6 +33,8 @@ export type ProtocolErrorText = string;
 
 export class RespParser {
   #buf: Buffer | null = null;
+  /** #buf is a view of the server's shared read buffer, valid only until releaseShared(). */
+  #bufShared = false;
   #pos = 0;
   // Multibulk state: how many args are still expected (0 = between requests).
   #argsLeft = 0;
@@ -52,7 +54,12 @@ export class RespParser {
     return buffered + this.#bigFilled;
   }
 
-  feed(chunk: Buffer): void {
+  /**
+   * Adds bytes read from the socket. `shared` marks a chunk of the server's shared read buffer
+   * (server/read-buffer.ts): it is parsed in place, and releaseShared() must run before the next
+   * read of any socket overwrites it.
+   */
+  feed(chunk: Buffer, shared = false): void {
     if (this.#bigArg !== null) {
       const room = this.#bigArg.length - this.#bigFilled;
       const take = Math.min(room, chunk.length);
@@ -63,11 +70,21 @@ export class RespParser {
     }
     if (this.#buf === null || this.#pos >= this.#buf.length) {
       this.#buf = chunk;
-      this.#pos = 0;
+      this.#bufShared = shared;
     } else {
       this.#buf = Buffer.concat([this.#buf.subarray(this.#pos), chunk]);
-      this.#pos = 0;
+      this.#bufShared = false;
     }
+    this.#pos = 0;
+  }
+
+  /** Copies the bytes not yet consumed out of the shared read buffer (see feed). */
+  releaseShared(): void {
+    if (!this.#bufShared) return;
+    this.#bufShared = false;
+    const buf = this.#buf as Buffer;
+    this.#buf = this.#pos < buf.length ? Buffer.from(buf.subarray(this.#pos)) : null;
+    this.#pos = 0;
   }
 
   /**

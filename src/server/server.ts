@@ -25,6 +25,7 @@ import { Acl } from './acl.js';
 import { Evictor } from './evict.js';
 import { OUTPUT_PAUSE_BYTES, OutputLimits } from './output-limits.js';
 import { formatClientInfo } from '../commands/client-info.js';
+import { readIntoSharedBuffer } from './read-buffer.js';
 
 export const VESTA_VERSION = '0.1.0';
 /** The Redis version Vesta is compatible with and reports as redis_version. */
@@ -307,7 +308,9 @@ export class Server {
     }
     socket.setNoDelay(true);
     const c = this.createClient(socket);
-    socket.on('data', (chunk: Buffer) => this.#onData(c, chunk));
+    const shared = this.config.bool('vesta-shared-read-buffer') &&
+      readIntoSharedBuffer(socket, (bytes, buffer) => this.#onSharedData(c, bytes, buffer));
+    if (!shared) socket.on('data', (chunk: Buffer) => this.#onData(c, chunk));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.freeClient(c));
   }
@@ -341,12 +344,21 @@ export class Server {
     for (const h of this.#hooks) h.clientClosed?.(c);
   }
 
-  #onData(c: Client, chunk: Buffer): void {
+  #onData(c: Client, chunk: Buffer, shared = false): void {
     this.stats.netInputBytes += chunk.length;
     this.stats.readsProcessed++;
     if (c.has(ClientFlag.closeAsap | ClientFlag.closeAfterReply)) return;
-    c.parser.feed(chunk);
+    c.parser.feed(chunk, shared);
     this.processInputBuffer(c);
+  }
+
+  /** A read into the shared buffer (server/read-buffer.ts): what is left must be copied out. */
+  #onSharedData(c: Client, bytes: number, buffer: Buffer): void {
+    try {
+      this.#onData(c, buffer.subarray(0, bytes), true);
+    } finally {
+      c.parser.releaseShared();
+    }
   }
 
   /** Parses and runs buffered commands until the buffer is empty or the client blocks. */

@@ -332,3 +332,104 @@ test('a client that disconnects mid-pipeline does not disturb the others', async
   }
   await same(p(), [['PING'], ['ECHO', 'still here']]);
 });
+
+/**
+ * Many clients whose requests arrive cut into pieces, interleaved with each other's, including
+ * arguments larger than one 64 KiB read and pipelines left half-read: Vesta reads every socket
+ * into one shared buffer (server/read-buffer.ts), so a client's unconsumed bytes must survive
+ * the next client's read. Run on both read paths; each client's reply bytes must equal Redis's.
+ */
+for (const sharedReads of ['yes', 'no']) {
+  test(`interleaved partial requests from 12 clients (vesta-shared-read-buffer ${sharedReads})`, async (t) => {
+    if (!requireRedis(t)) return;
+    await p().vestaClient.call('CONFIG', 'SET', 'vesta-shared-read-buffer', sharedReads);
+    const random = seededRandom(sharedReads === 'yes' ? 7 : 11);
+    const clients = 12;
+    const streams: string[] = [];
+    for (let i = 0; i < clients; i++) {
+      let bytes = '';
+      for (let j = 0; j < 40; j++) {
+        const key = `split:${sharedReads}:${i}:${j % 5}`;
+        const big = j % 13 === 5 ? 70_000 + Math.floor(random() * 5000) : Math.floor(random() * 300);
+        const value = Array.from({ length: big }, (_, k) => String.fromCharCode((i * 31 + j * 7 + k) & 0xff)).join('');
+        bytes += encodeCommand(['APPEND', key, value]);
+        bytes += encodeCommand(['STRLEN', key]);
+        bytes += `GET ${key}\r\n`.replace('GET', j % 2 === 0 ? 'EXISTS' : 'TYPE');
+        bytes += encodeCommand(['GETRANGE', key, '-40', '-1']);
+      }
+      streams.push(bytes);
+    }
+    // One cut pattern for both servers: mostly small pieces (most cut a request), some of up to
+    // two reads' worth.
+    const pieces = streams.map((bytes) => {
+      const out: string[] = [];
+      for (let at = 0; at < bytes.length;) {
+        const dice = random();
+        const size = 1 + Math.floor(random() * (dice < 0.5 ? 16 : dice < 0.95 ? 2000 : 150_000));
+        out.push(bytes.slice(at, at + size));
+        at += size;
+      }
+      return out;
+    });
+    const results: string[][] = [];
+    for (const server of [p().redis, p().vesta]) {
+      const sockets = await Promise.all(Array.from({ length: clients }, () => openSocket(server.port)));
+      const received = sockets.map(() => '');
+      const closed = sockets.map(() => false);
+      sockets.forEach((socket, i) => {
+        socket.on('data', (chunk: Buffer) => (received[i] += chunk.toString('latin1')));
+        socket.on('close', () => (closed[i] = true));
+      });
+      const cursor = sockets.map(() => 0);
+      for (let round = 0; cursor.some((c, i) => c < (pieces[i] as string[]).length); round++) {
+        for (let i = 0; i < clients; i++) {
+          const piece = (pieces[i] as string[])[cursor[i] as number];
+          if (piece === undefined) continue;
+          (sockets[i] as Socket).write(piece, 'latin1');
+          cursor[i] = (cursor[i] as number) + 1;
+        }
+        await sleep(2); // let the server read this round's pieces as separate reads
+      }
+      const expectedReplies = 40 * 4;
+      const deadline = Date.now() + 20_000;
+      const waiting = (): boolean => received.some((r, i) => countReplies(r) < expectedReplies && closed[i] !== true);
+      while (Date.now() < deadline && waiting()) await sleep(20);
+      for (const socket of sockets) socket.destroy();
+      results.push(received);
+    }
+    const [redisReplies, vestaReplies] = results as [string[], string[]];
+    for (let i = 0; i < clients; i++) {
+      assert.equal(countReplies(redisReplies[i] as string), 40 * 4, `redis client ${i} got every reply`);
+      assert.ok(vestaReplies[i] === redisReplies[i], `client ${i}: Vesta's reply bytes differ from Redis's`);
+    }
+    await p().vestaClient.call('CONFIG', 'SET', 'vesta-shared-read-buffer', 'yes');
+  });
+}
+
+/** Top-level replies in a stream of simple RESP2 replies (+ - : $ only, as this test sends). */
+function countReplies(text: string): number {
+  let n = 0;
+  let at = 0;
+  while (at < text.length) {
+    const end = text.indexOf('\r\n', at);
+    if (end < 0) break;
+    if (text[at] === '$') {
+      const len = Number(text.slice(at + 1, end));
+      const next = len < 0 ? end + 2 : end + 2 + len + 2;
+      if (next > text.length) break;
+      at = next;
+    } else {
+      at = end + 2;
+    }
+    n++;
+  }
+  return n;
+}
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
