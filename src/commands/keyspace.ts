@@ -68,7 +68,8 @@ function scanCommand(c: Client, argv: string[]): void {
   const db = c.db;
   const found: string[] = [];
   const type = options.type?.toLowerCase() ?? null;
-  const iterate = (): Iterator<[string, Value]> => db.dict.entries();
+  // Bounded by the slots in use when the scan began: keys added later may or may not be seen.
+  const iterate = (): Iterator<[string, Value]> => db.dict.entries(true);
   const next = scanStep(c.server, cursor, db.dict, iterate, options.count, (entry) => {
     const [key, value] = entry;
     if (!matches(options.pattern, key)) return;
@@ -82,29 +83,8 @@ function scanCommand(c: Client, argv: string[]): void {
   c.addReplyBulks(alive);
 }
 
-/** Persistent per-db iterators make RANDOMKEY O(1) amortised on a Map without random access. */
-const randomIterators = new WeakMap<Map<string, Value>, Iterator<string>>();
-
 export function randomKey(db: Database): string | undefined {
-  const dict = db.dict;
-  if (dict.size === 0) return undefined;
-  let iterator = randomIterators.get(dict);
-  if (iterator === undefined) {
-    iterator = dict.keys();
-    randomIterators.set(dict, iterator);
-  }
-  const skip = Math.floor(Math.random() * Math.min(dict.size, 64));
-  let key: string | undefined;
-  for (let i = 0; i <= skip; i++) {
-    let next = iterator.next();
-    if (next.done === true) {
-      iterator = dict.keys();
-      randomIterators.set(dict, iterator);
-      next = iterator.next();
-    }
-    if (next.done !== true) key = next.value;
-  }
-  return key;
+  return db.dict.randomKey();
 }
 
 function randomkeyCommand(c: Client): void {

@@ -1,12 +1,14 @@
 // SCAN, and the cursor machinery HSCAN/SSCAN/ZSCAN share. Redis's cursor encodes a position in
 // its hash table; a JS Map has no such position, so Vesta keeps server-side cursors: the cursor
-// number names a live Map/Set iterator. V8 iterators survive inserts, deletes and rehashing and
-// visit every entry present for the whole iteration exactly once, which is Redis's guarantee.
+// number names a live iterator (of a Map/Set, or of the keyspace's Dict, store/dict.ts). Both
+// survive inserts, deletes and rehashing (a Dict's compaction) and visit every entry present for
+// the whole iteration exactly once, which is Redis's guarantee.
 // Cursors are bounded (SCAN_CURSORS_MAX, oldest forgotten first); a forgotten or unknown cursor
 // ends the iteration (cursor 0) rather than restarting it, so a client can never loop forever.
 // Redis equivalent: scanGenericCommand in db.c.
 
 import { SCAN_CURSORS_MAX } from '../limits.js';
+import { Dict } from '../store/dict.js';
 import type { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
 import { globMatch } from '../util/glob.js';
@@ -115,8 +117,10 @@ export function scanStep<T>(
   const t = table(server);
   let state: Cursor | undefined;
   if (cursor === '0') {
+    // A keyspace Dict's walk is bounded by its slots already (new keys may take free slots
+    // ahead of the walk, so a count bound could cut off a key present from the start).
     const size = (target as { size?: unknown }).size;
-    const bound = typeof size === 'number' ? size : Number.POSITIVE_INFINITY;
+    const bound = typeof size === 'number' && !(target instanceof Dict) ? size : Number.POSITIVE_INFINITY;
     state = { target, iterator: presentAtStart(makeIterator(), bound) };
   } else {
     state = t.cursors.get(cursor);

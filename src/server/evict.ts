@@ -20,6 +20,7 @@ import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import type { Database } from '../store/keyspace.js';
 import type { Value } from '../store/value/types.js';
 import type { Server } from './server.js';
+import { Dict } from '../store/dict.js';
 
 export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
 
@@ -245,13 +246,25 @@ const snapshots = new WeakMap<Map<string, unknown>, { keys: string[]; picks: num
  * the rebuild is O(n), about 30 ms for a million keys). Keys deleted since are skipped; keys
  * added since are not sampled until the rebuild (they are the most recently used anyway).
  */
-function sampleKeys(source: Map<string, unknown>, count: number): string[] {
+function sampleKeys(source: Map<string, unknown> | Dict<unknown>, count: number): string[] {
+  if (source instanceof Dict) return sampleDict(source, count);
   const snap = snapshots.get(source);
   const stale =
     snap === undefined || snap.picks * 2 > snap.keys.length || source.size > snap.keys.length * 2;
   const out = sampleFrom(source, stale ? rebuildSnapshot(source) : snap, count);
   // Every sampled key was gone (evicted since the array was built): rebuild once and retry.
   if (out.length === 0 && !stale && source.size > 0) return sampleFrom(source, rebuildSnapshot(source), count);
+  return out;
+}
+
+/** Up to `count` distinct keys of a keyspace dict, uniformly at random (it has random access). */
+function sampleDict(source: Dict<unknown>, count: number): string[] {
+  const out: string[] = [];
+  for (let attempts = 0; out.length < count && attempts < count * 4; attempts++) {
+    const key = source.randomKey();
+    if (key === undefined) break;
+    if (!out.includes(key)) out.push(key);
+  }
   return out;
 }
 

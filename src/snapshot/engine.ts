@@ -4,28 +4,34 @@
 // format is the visitor's business (RDB encoder, AOF command writer, a socket).
 //
 // How the cut stays exact (time T = when start() runs, synchronously, inside one command):
-//   1. At T, for each non-empty db, the engine keeps references to the db's dict and expires
-//      maps and copies the list of keys that exist at T (8 bytes per key: pointers to the key
-//      strings the dict already holds). That copy is the only O(keys) work done at T.
-//   2. The scanner walks that key list in slices. A key is serialized from its `preserved`
-//      state if it has one, else from the live dict, which still holds its value as of T.
+//   1. At T, for each non-empty db, the engine keeps a reference to the db's dict (a Dict,
+//      store/dict.ts: every key sits in a numbered slot) and its expires map, notes the dict's
+//      slotEnd, and pins the dict: until the cut ends no key moves to another slot and no freed
+//      slot is reused, so every key created after T gets a slot at or past that end. Nothing
+//      is copied: the cut costs O(dbs), not O(keys).
+//   2. The scanner walks the slots [0, end) in order, in slices. The slots below its cursor are
+//      written; a key in a slot at or past the cursor still holds its value as of T unless
+//      `preserved` says otherwise.
 //   3. Every keyspace write calls Keyspace's beforeWrite hook first (the one write path). The
-//      engine's hook, on the FIRST write to a key of a db being cut, records the key's state as
-//      of T in `preserved`: the string itself (strings are immutable: no copy), a deep clone of
-//      a collection (it is about to be mutated in place), or ABSENT if the key did not exist at
-//      T. Later writes to the same key find it preserved and cost one Map lookup.
-//   4. Hence, when the scanner reaches key K: if K was written since T, `preserved` has K's
-//      state at T; if not, the live value is K's state at T. Keys created after T are not in
-//      the list. Keys deleted after T are in `preserved`. Each key of T is emitted exactly once.
+//      engine's hook looks the key's slot up: a key the scanner has passed (slot < cursor), a
+//      key created after T (slot >= end) or a key that does not exist (it will be created past
+//      end) needs nothing. A key still ahead of the scanner has its state as of T recorded in
+//      `preserved` on its FIRST write: the string itself (strings are immutable: no copy), or a
+//      deep clone of a collection (it is about to be mutated in place).
+//   4. Hence, when the scanner reaches slot s holding key K: K existed at T (pinned slots are
+//      not reused), and `preserved` has K's state at T if K was written since, else the live
+//      value is it. A key deleted before the scanner reached its slot left its state in
+//      `preserved`; those are written after the last slot. Keys created after T sit past end.
+//      Each key of T is emitted exactly once.
 //   5. FLUSHDB/FLUSHALL replace a db's maps (Keyspace.flushDb), and SWAPDB exchanges them, so
-//      the engine finds a db's state by the identity of the dict map, not by db index. A map
-//      that was flushed away is never written again, so nothing there needs preserving, and no
+//      the engine finds a db's state by the identity of the dict, not by db index. A dict that
+//      was flushed away is never written again, so nothing there needs preserving, and no
 //      flush or swap ever copies the dataset.
-// Memory overhead: the key list (8 B/key) plus what writes during the cut preserved, which is
-// released as the scanner passes each key. Nothing here allocates in proportion to values that
-// are not written during the cut.
+// Memory overhead: what writes during the cut preserved, only for keys the scanner has not
+// reached yet, released as it passes them. Nothing here grows with the dataset.
 
 import { assert } from '../assert.js';
+import type { Dict } from '../store/dict.js';
 import type { Database, Keyspace, KeyspaceHooks } from '../store/keyspace.js';
 import { cloneValue, type Value } from '../store/value/types.js';
 
@@ -62,8 +68,6 @@ export interface SnapshotOptions {
   /** True when clients were served since the previous call (pacing applies only then). */
   clientsActive?: () => boolean;
 }
-
-const ABSENT: unique symbol = Symbol('absent');
 
 /** A preserved state with an expire. Without one the value itself is stored: no object per
  * preserved key, which is most of them (a SET load preserves ~30k keys per 300k-key save). */
@@ -120,33 +124,25 @@ function valueOf(state: Preserved): Value {
 
 interface DbCut {
   dbIndex: number;
-  dict: Map<string, Value>;
+  dict: Dict<Value>;
   expires: Map<string, number>;
-  keys: string[];
+  /** The dict's slotEnd at T: the cut is the keys in slots [0, end). */
+  end: number;
+  keyCount: number;
   expireCount: number;
+  /** Slots below it are written. */
   cursor: number;
-  preserved: Map<string, Preserved | typeof ABSENT>;
+  /** States at T of keys at or past the cursor written since T (deleted ones included). */
+  preserved: Map<string, Preserved>;
   /**
-   * Every key preserved with a state (allocated at the first): the scanner asks `preserved`
-   * only for keys the filter may have. Under writes, a hash lookup
-   * in `preserved` for every scanned key was the scan's largest cost; the bit test reads the
-   * key string the encoder is about to read anyway. No false negatives: bits are never cleared.
+   * Every key preserved (allocated at the first): the scanner asks `preserved` only for keys
+   * the filter may have. A hash lookup in `preserved` for every scanned key would be the scan's
+   * largest cost under writes; the bit test reads the key string the encoder is about to read
+   * anyway. No false negatives: bits are never cleared.
    */
   filter: KeyFilter | null;
-  /**
-   * A live iterator over `dict`, walked in step with `keys`: a Map iterates in insertion order,
-   * so it yields the keys of T that still exist in the list's order (deleted ones are skipped,
-   * keys added after T come after all of them). Taking values from it instead of dict.get()
-   * saves a random hash lookup per key, the scan's largest cost on a big db. Two iterators
-   * advanced together (keys and values) instead of entries(): no [key, value] pair per key,
-   * which halved the walk's cost and the garbage the scan makes.
-   */
-  keyIter: Iterator<string>;
-  valueIter: Iterator<Value>;
-  /** The iterators' next key not yet matched to the list (null when exhausted, undefined when
-   * none is held), and its value. */
-  lookaheadKey: string | null | undefined;
-  lookaheadValue: Value | undefined;
+  /** The dict is pinned from T until the cut is released (exactly once). */
+  released: boolean;
 }
 
 export interface SnapshotStats {
@@ -218,7 +214,7 @@ export class Snapshot {
   }
 
   /** The db cut whose dict is `dict`, if this snapshot still has to write keys from it. */
-  cutFor(dict: Map<string, Value>): DbCut | undefined {
+  cutFor(dict: Dict<Value>): DbCut | undefined {
     for (let i = this.#cutIndex; i < this.#cuts.length; i++) {
       const cut = this.#cuts[i] as DbCut;
       if (cut.dict === dict) return cut;
@@ -226,15 +222,17 @@ export class Snapshot {
     return undefined;
   }
 
-  /** The write hook's work: remember a key's state as of T before its first change. */
+  /**
+   * The write hook's work: remember a key's state as of T before its first change, if the
+   * scanner has yet to write it.
+   */
   preserve(cut: DbCut, key: string): void {
+    const slot = cut.dict.slotOf(key);
+    // Absent keys will be created past `end`; keys before the cursor are written already.
+    if (slot < cut.cursor || slot >= cut.end) return;
     if (cut.preserved.has(key)) return;
-    const value = cut.dict.get(key);
-    if (value === undefined) {
-      cut.preserved.set(key, ABSENT);
-      return;
-    }
-    const expireAtMs = cut.expires.get(key);
+    const value = cut.dict.valueAt(slot) as Value;
+    const expireAtMs = cut.expires.size === 0 ? undefined : cut.expires.get(key);
     const copy = typeof value === 'string' ? value : cloneValue(value);
     cut.preserved.set(key, expireAtMs === undefined ? copy : new Timed(copy, expireAtMs));
     cut.filter ??= new KeyFilter();
@@ -268,18 +266,23 @@ export class Snapshot {
     try {
       while (this.#cutIndex < this.#cuts.length) {
         const cut = this.#cuts[this.#cutIndex] as DbCut;
-        if (cut.cursor === 0) this.#visitor.beginDb(cut.dbIndex, cut.keys.length, cut.expireCount);
-        while (cut.cursor < cut.keys.length) {
-          const key = cut.keys[cut.cursor] as string;
-          cut.keys[cut.cursor] = ''; // release the reference as we go
-          cut.cursor++;
-          this.#emit(cut, key);
-          if (delayUs > 0) busyWaitUs(delayUs);
+        if (cut.cursor === 0) this.#visitor.beginDb(cut.dbIndex, cut.keyCount, cut.expireCount);
+        const dict = cut.dict;
+        while (cut.cursor < cut.end) {
+          const slot = cut.cursor++;
+          const key = dict.keyAt(slot);
+          // A free slot was free at T, or its key was deleted since (then it is in `preserved`).
+          if (key !== undefined) {
+            this.#emit(cut, key, slot);
+            if (delayUs > 0) busyWaitUs(delayUs);
+          }
           if ((++count & 31) === 0 || delayUs > 0) {
             if (performance.now() - start >= budget) return this.#yield(start);
             if (!this.#visitor.wantsMore()) return this.#waitForDrain(start);
           }
         }
+        // Keys deleted before the scanner reached them: their states at T, in any order.
+        for (const [key, state] of cut.preserved) this.#emitState(cut, key, state);
         this.#cutIndex++;
         this.#release(cut);
       }
@@ -291,52 +294,38 @@ export class Snapshot {
     this.#finish();
   }
 
-  #emit(cut: DbCut, key: string): void {
-    let live: Value | undefined;
-    let headKey = cut.lookaheadKey;
-    if (headKey === undefined) {
-      const next = cut.keyIter.next();
-      if (next.done === true) {
-        headKey = null;
-      } else {
-        headKey = next.value;
-        cut.lookaheadValue = cut.valueIter.next().value as Value;
-      }
-    }
-    if (headKey === key) {
-      live = cut.lookaheadValue;
-      cut.lookaheadKey = undefined;
-      cut.lookaheadValue = undefined;
-    } else {
-      cut.lookaheadKey = headKey; // `key` was deleted since T: its state is in `preserved`
-    }
+  #emit(cut: DbCut, key: string, slot: number): void {
     const preserved = cut.filter !== null && cut.preserved.size !== 0 && cut.filter.mayHave(key)
       ? cut.preserved.get(key) : undefined;
-    let value: Value | undefined;
-    let expireAtMs: number | undefined;
     if (preserved !== undefined) {
-      assert(preserved !== ABSENT, 'a key of the cut was preserved as absent');
-      value = valueOf(preserved);
-      if (preserved instanceof Timed) expireAtMs = preserved.expireAtMs;
-      cut.preserved.delete(key);
-      this.stats.preservedBytes -= key.length + estimateBytes(value);
-    } else {
-      value = live ?? cut.dict.get(key);
-      expireAtMs = cut.expires.size === 0 ? undefined : cut.expires.get(key);
-      assert(value !== undefined, 'a key of the cut vanished without going through the write path');
+      this.#emitState(cut, key, preserved);
+      return;
     }
+    const value = cut.dict.valueAt(slot) as Value;
+    const expireAtMs = cut.expires.size === 0 ? undefined : cut.expires.get(key);
     this.stats.keysDone++;
     if (expireAtMs !== undefined && expireAtMs <= this.#now) return; // already expired at T
     this.#visitor.key(cut.dbIndex, key, value, expireAtMs ?? null);
   }
 
-  /** Drops what a finished cut still holds (states preserved after the scanner passed them). */
+  /** Emits a preserved state and forgets it. */
+  #emitState(cut: DbCut, key: string, state: Preserved): void {
+    const value = valueOf(state);
+    const expireAtMs = state instanceof Timed ? state.expireAtMs : undefined;
+    cut.preserved.delete(key);
+    this.stats.preservedBytes -= key.length + estimateBytes(value);
+    this.stats.keysDone++;
+    if (expireAtMs !== undefined && expireAtMs <= this.#now) return; // already expired at T
+    this.#visitor.key(cut.dbIndex, key, value, expireAtMs ?? null);
+  }
+
+  /** Drops what a finished (or failed) cut still holds and unpins its dict, once. */
   #release(cut: DbCut): void {
-    for (const [key, state] of cut.preserved) {
-      if (state !== ABSENT) this.stats.preservedBytes -= key.length + estimateBytes(valueOf(state));
-    }
+    if (cut.released) return;
+    cut.released = true;
+    for (const [key, state] of cut.preserved) this.stats.preservedBytes -= key.length + estimateBytes(valueOf(state));
     cut.preserved.clear();
-    cut.keys = [];
+    cut.dict.unpin();
   }
 
   #recordSlice(start: number): void {
@@ -407,22 +396,18 @@ export class Snapshot {
 }
 
 function cutOf(db: Database): DbCut {
-  const keys = new Array<string>(db.dict.size);
-  let i = 0;
-  for (const key of db.dict.keys()) keys[i++] = key;
+  db.dict.pin();
   return {
     dbIndex: db.id,
     dict: db.dict,
     expires: db.expires,
-    keys,
+    end: db.dict.slotEnd,
+    keyCount: db.dict.size,
     expireCount: db.expires.size,
     cursor: 0,
     preserved: new Map(),
     filter: null,
-    keyIter: db.dict.keys(),
-    valueIter: db.dict.values(),
-    lookaheadKey: undefined,
-    lookaheadValue: undefined,
+    released: false,
   };
 }
 

@@ -13,11 +13,12 @@
 // This module never sees clients, sockets or RESP.
 
 import { assert } from '../assert.js';
+import { Dict } from './dict.js';
 import { type Value, ListValue, ZSetValue } from './value/types.js';
 
 export class Database {
   readonly id: number;
-  dict = new Map<string, Value>();
+  dict = new Dict<Value>();
   /** key -> absolute unix time in ms; only keys that exist in dict. */
   expires = new Map<string, number>();
   /** Sum of TTLs sampled by the active expire cycle, for INFO keyspace avg_ttl. */
@@ -136,10 +137,8 @@ export class Keyspace {
   /** Adds a key that does not exist. */
   add(db: Database, key: string, value: Value): void {
     this.#beforeWrite(db, key);
-    // The size check replaces a has() before the set(): one hash lookup instead of two.
-    const sizeBefore = db.dict.size;
-    db.dict.set(key, value);
-    assert(db.dict.size === sizeBefore + 1, 'add of an existing key');
+    const added = db.dict.set(key, value);
+    assert(added, 'add of an existing key');
     this.dirty++;
     this.#keyModified(db, key);
     if (value instanceof ListValue || value instanceof ZSetValue) this.#keyReady(db, key);
@@ -151,9 +150,7 @@ export class Keyspace {
    */
   setKey(db: Database, key: string, value: Value, keepTtl = false): void {
     this.#beforeWrite(db, key);
-    const sizeBefore = db.dict.size;
-    db.dict.set(key, value);
-    const existed = db.dict.size === sizeBefore;
+    const existed = !db.dict.set(key, value);
     if (!keepTtl && db.expires.size !== 0) db.expires.delete(key);
     this.dirty++;
     this.#keyModified(db, key);
@@ -170,13 +167,15 @@ export class Keyspace {
    * key was already there: its value is then replaced and its old expire dropped.
    */
   loadKey(db: Database, key: string, value: Value, expireAtMs: number | null): boolean {
-    const dict = db.dict;
-    const sizeBefore = dict.size;
-    dict.set(key, value);
-    const added = dict.size !== sizeBefore;
+    const added = db.dict.set(key, value);
     if (expireAtMs !== null) db.expires.set(key, expireAtMs);
     else if (!added && db.expires.size !== 0) db.expires.delete(key);
     return added;
+  }
+
+  /** A hint that `count` keys are about to be added to `db` (a dump's RESIZEDB): sizes its table. */
+  reserve(db: Database, count: number): void {
+    db.dict.reserve(count);
   }
 
   /** Deletes a key; true when it existed. Counts one change. */
@@ -217,7 +216,7 @@ export class Keyspace {
   flushDb(db: Database): number {
     const removed = db.dict.size;
     for (const h of this.#hooks) h.beforeFlush?.(db);
-    db.dict = new Map();
+    db.dict = new Dict();
     db.expires = new Map();
     db.avgTtlMs = 0;
     this.dirty += removed;

@@ -16,6 +16,7 @@ import * as fs from '../../platform/fs.js';
 import type { Client } from '../../server/client.js';
 import type { Server } from '../../server/server.js';
 import { RdbDecoder, RdbError } from '../rdb/decoder.js';
+import { RDB_KEY_BYTES_MIN } from '../rdb/constants.js';
 import { STRING_BYTES_MAX } from '../../limits.js';
 
 /** An AOF that cannot be loaded; the server refuses to start. */
@@ -159,10 +160,13 @@ function loadRdbImage(server: Server, path: string, data: Buffer): { keys: numbe
           break;
         case 'eof':
           return { keys, endOffset: event.offset + 1 + (version >= 5 ? 8 : 0) };
-        case 'aux':
         case 'resizedb':
+          keyspace.reserve(db, Math.min(event.keyCount,
+            Math.floor((data.length - event.offset) / RDB_KEY_BYTES_MIN)));
+          break;
+        case 'aux':
         case 'module-aux':
-          break; // hints and metadata an AOF base needs nothing from
+          break; // metadata an AOF base needs nothing from
       }
     }
   } catch (error: unknown) {

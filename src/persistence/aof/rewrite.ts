@@ -128,11 +128,12 @@ export async function writeBaseNow(keyspace: Keyspace, visitor: BaseVisitor): Pr
     for (const db of keyspace.dbs) {
       if (db.dict.size === 0) continue;
       visitor.beginDb(db.id, db.dict.size, db.expires.size);
-      for (const [key, value] of db.dict) {
-        const expireAtMs = db.expires.get(key) ?? null;
-        if (expireAtMs !== null && expireAtMs <= nowMs) continue;
+      const expires = db.expires;
+      db.dict.forEach((value, key) => {
+        const expireAtMs = expires.size === 0 ? null : (expires.get(key) ?? null);
+        if (expireAtMs !== null && expireAtMs <= nowMs) return;
         visitor.key(db.id, key, value, expireAtMs);
-      }
+      });
     }
     await visitor.end(() => true);
   } catch (error: unknown) {

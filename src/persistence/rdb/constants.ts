@@ -36,6 +36,12 @@ export const RDB_OPCODE_FREQ = 249;
 export const RDB_OPCODE_AUX = 250;
 /** Hash table size hint: two lengths, keys and keys with an expire. */
 export const RDB_OPCODE_RESIZEDB = 251;
+/**
+ * The fewest bytes one key takes in a dump (type byte, key length 0, value length 0): a
+ * RESIZEDB hint is believed only up to the bytes left / this, so a corrupt or hostile count
+ * cannot make the loader allocate for keys the file cannot hold.
+ */
+export const RDB_KEY_BYTES_MIN = 3;
 /** Absolute expire time of the next key in Unix milliseconds (8 bytes little-endian). */
 export const RDB_OPCODE_EXPIRETIME_MS = 252;
 /** Old absolute expire time of the next key in Unix seconds (4 bytes little-endian). */

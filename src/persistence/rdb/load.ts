@@ -14,6 +14,7 @@ import type { Database, Keyspace } from '../../store/keyspace.js';
 import { RdbDecoder, type RdbEvent } from './decoder.js';
 import { describeKey, RdbError } from './errors.js';
 import { delayMicroseconds } from './save.js';
+import { RDB_KEY_BYTES_MIN } from './constants.js';
 
 /** A dump that could not be loaded. `offset` is null when the file could not even be read. */
 export class RdbLoadError extends Error {
@@ -241,6 +242,8 @@ class RdbLoader {
         return;
       }
       case 'resizedb':
+        this.#target.keyspace.reserve(this.#db, Math.min(event.keyCount,
+          Math.floor((this.#progress.totalBytes - event.offset) / RDB_KEY_BYTES_MIN)));
         return;
       case 'key':
         this.#applyKey(event.key, event.value, event.expireAtMs, event.offset);
@@ -268,15 +271,14 @@ class RdbLoader {
     }
     const keyspace = this.#target.keyspace;
     const db = this.#db;
-    // One hash lookup per key: set, then tell a duplicate by the unchanged size (a has() first
-    // doubled the cost of the load's hottest line). MERGE replaces the existing key, as Redis.
+    // MERGE replaces the existing key, as Redis. A start-up load (the hot path) tells a
+    // duplicate by loadKey's result, one hash lookup per key.
     let added: boolean;
     if (this.#intoEmpty) {
       added = keyspace.loadKey(db, key, value, expireAtMs);
     } else {
-      const sizeBefore = db.dict.size;
+      added = !db.dict.has(key);
       keyspace.setKey(db, key, value);
-      added = db.dict.size !== sizeBefore;
       if (expireAtMs !== null) keyspace.setExpire(db, key, expireAtMs);
     }
     if (!added && !this.#allowDuplicates) {

@@ -280,13 +280,14 @@ function writeDatabases(encoder: RdbEncoder, keyspace: Keyspace, keyDelayUs: num
     if (keyCount === 0) continue;
     encoder.writeSelectDb(db.id);
     encoder.writeResizeDb(keyCount, db.expires.size - expiredCount);
-    for (const [key, value] of db.dict) {
-      const expireAtMs = db.expires.get(key) ?? null;
-      if (expireAtMs !== null && expireAtMs <= nowMs) continue;
+    const expires = db.expires;
+    db.dict.forEach((value, key) => {
+      const expireAtMs = expires.size === 0 ? null : (expires.get(key) ?? null);
+      if (expireAtMs !== null && expireAtMs <= nowMs) return;
       encoder.writeKey(key, value, expireAtMs);
       keysSaved++;
       if (keyDelayUs !== 0) delayMicroseconds(keyDelayUs);
-    }
+    });
   }
   return keysSaved;
 }
