@@ -33,7 +33,7 @@
 import { assert } from '../assert.js';
 import type { Dict } from '../store/dict.js';
 import type { Database, Keyspace, KeyspaceHooks } from '../store/keyspace.js';
-import { cloneValue, type Value } from '../store/value/types.js';
+import { cloneValue, HashValue, type Value } from '../store/value/types.js';
 
 /** Receives the cut, key by key. Implemented by the RDB writer, the AOF rewriter, … */
 export interface SnapshotVisitor {
@@ -415,16 +415,12 @@ function cutOf(db: Database): DbCut {
 export function estimateBytes(value: Value): number {
   if (typeof value === 'string') return value.length;
   let bytes = 64;
-  if (value instanceof Map) {
-    for (const [k, v] of value as Map<string, unknown>) bytes += k.length + (typeof v === 'string' ? v.length : 8) + 48;
-    return bytes;
-  }
-  if (value instanceof Set) {
-    for (const m of value) bytes += m.length + 32;
+  if (value instanceof HashValue) {
+    value.forEach((v, field) => (bytes += field.length + v.length + 16));
     return bytes;
   }
   for (const item of value as Iterable<unknown>) {
-    bytes += Array.isArray(item) ? String(item[0]).length + 56 : String(item).length + 16;
+    bytes += Array.isArray(item) ? String(item[0]).length + 24 : String(item).length + 8;
   }
   return bytes;
 }

@@ -359,15 +359,16 @@ function readPairsBlob(reader: RdbReader, type: number): string[] {
 
 function loadPlainList(reader: RdbReader): ListValue | null {
   const count = reader.count(1);
-  const list = new ListValue();
-  for (let i = 0; i < count; i++) list.pushBack(reader.string());
-  return list.length === 0 ? null : list;
+  const items = new Array<string>(count);
+  for (let i = 0; i < count; i++) items[i] = reader.string();
+  return listFrom(items);
 }
 
 /** Quicklist 1 (ziplist nodes) or 2 (container tag, then listpack or plain element). */
 function loadQuicklist(reader: RdbReader, withContainers: boolean): ListValue | null {
   const nodeCount = reader.count(withContainers ? 2 : 1);
-  const list = new ListValue();
+  // Elements are collected and the list built once (packed in one go when small).
+  let items: string[] = [];
   for (let i = 0; i < nodeCount; i++) {
     let container = C.QUICKLIST_NODE_CONTAINER_PACKED;
     if (withContainers) {
@@ -379,16 +380,17 @@ function loadQuicklist(reader: RdbReader, withContainers: boolean): ListValue | 
       }
     }
     if (container === C.QUICKLIST_NODE_CONTAINER_PLAIN) {
-      list.pushBack(reader.string());
+      items.push(reader.string());
       continue;
     }
     const at = reader.offset;
     const blob = reader.blob();
     // Empty nodes are skipped, as Redis does.
     const entries = withContainers ? listpackEntries(blob, at) : ziplistEntries(blob, at);
-    for (const entry of entries) list.pushBack(entry);
+    if (items.length === 0) items = entries;
+    else for (const entry of entries) items.push(entry);
   }
-  return list.length === 0 ? null : list;
+  return listFrom(items);
 }
 
 function listFrom(entries: string[]): ListValue | null {
@@ -396,20 +398,16 @@ function listFrom(entries: string[]): ListValue | null {
 }
 
 function loadPlainSet(reader: RdbReader, thresholds: Thresholds): SetValue | null {
+  const at = reader.offset;
   const count = reader.count(1);
-  const set = new SetValue();
-  for (let i = 0; i < count; i++) {
-    const at = reader.offset;
-    set.add(reader.string());
-    // One hash lookup per member: a duplicate leaves the size unchanged.
-    if (set.size === i) throw corruptError('duplicate set member', at);
-  }
-  return finishSet(set, thresholds);
+  const members = new Array<string>(count);
+  for (let i = 0; i < count; i++) members[i] = reader.string();
+  return setFrom(members, at, thresholds);
 }
 
 function setFrom(members: string[], at: number, thresholds: Thresholds): SetValue | null {
-  const set = new SetValue(members);
-  if (set.size !== members.length) throw corruptError('duplicate set member', at);
+  const set = SetValue.fromMembers(members);
+  if (set === null) throw corruptError('duplicate set member', at);
   return finishSet(set, thresholds);
 }
 
@@ -442,11 +440,8 @@ function loadPlainHash(reader: RdbReader, thresholds: Thresholds): HashValue | n
 
 function hashFrom(pairs: string[], at: number, thresholds: Thresholds,
   checkLengths: boolean): HashValue | null {
-  const hash = new HashValue();
-  for (let i = 0; i < pairs.length; i += 2) {
-    hash.set(pairs[i] as string, pairs[i + 1] as string);
-    if (hash.size !== (i >>> 1) + 1) throw corruptError('duplicate hash field', at);
-  }
+  const hash = HashValue.fromPairs(pairs);
+  if (hash === null) throw corruptError('duplicate hash field', at);
   return finishHash(hash, thresholds, checkLengths);
 }
 

@@ -25,15 +25,7 @@ export function typeName(value: Value): TypeName {
 /** Deep copy, used by COPY and by the snapshot engine's copy-on-write. */
 export function cloneValue(value: Value): Value {
   if (typeof value === 'string') return value;
-  if (value instanceof HashValue) {
-    const copy = new HashValue(value);
-    copy.hashtable = value.hashtable;
-    return copy;
-  }
-  if (value instanceof SetValue) {
-    const copy = new SetValue(value);
-    copy.hashtable = value.hashtable;
-    return copy;
-  }
+  if (value instanceof HashValue) return value.clone();
+  if (value instanceof SetValue) return value.clone();
   return value.clone();
 }
