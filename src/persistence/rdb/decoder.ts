@@ -14,7 +14,8 @@ import { Crc64 } from './crc64.js';
 import { corruptError, describeKey, RdbError } from './errors.js';
 import { intsetMembers } from './intset.js';
 import { parseCanonicalInt64 } from './integer-string.js';
-import { listpackEntries } from './listpack.js';
+import { listpackEntries, listpackPacked } from './listpack.js';
+import { PackedBuilder } from '../../store/value/packed.js';
 import { parseRedisDouble, RdbReader } from './reader.js';
 import { ziplistEntries } from './ziplist.js';
 import { zipmapEntries } from './zipmap.js';
@@ -316,9 +317,19 @@ function loadObject(reader: RdbReader, type: number, key: string, offset: number
     }
     case C.RDB_TYPE_HASH:
       return loadPlainHash(reader, thresholds);
-    case C.RDB_TYPE_HASH_ZIPMAP:
-    case C.RDB_TYPE_HASH_ZIPLIST:
     case C.RDB_TYPE_HASH_LISTPACK: {
+      // Redis 7's small hashes: straight into the packed form, no string per field and value.
+      const at = reader.offset;
+      const blob = reader.blob();
+      const packed = listpackPacked(blob, at, builder);
+      if (packed === null) return hashFrom(pairsOf(listpackEntries(blob, at), at), at, thresholds, false);
+      if (builder.count % 2 !== 0) throw corruptError('odd number of entries in pair container', at);
+      const hash = HashValue.fromPacked(packed, builder.count >>> 1);
+      if (hash === null) throw corruptError('duplicate hash field', at);
+      return finishHash(hash, thresholds, false);
+    }
+    case C.RDB_TYPE_HASH_ZIPMAP:
+    case C.RDB_TYPE_HASH_ZIPLIST: {
       const at = reader.offset;
       const checkLengths = type === C.RDB_TYPE_HASH_ZIPMAP;
       return hashFrom(readPairsBlob(reader, type), at, thresholds, checkLengths);
@@ -353,9 +364,16 @@ function readPairsBlob(reader: RdbReader, type: number): string[] {
   const entries = type === C.RDB_TYPE_HASH_ZIPMAP ? zipmapEntries(blob, at)
     : type === C.RDB_TYPE_HASH_LISTPACK || type === C.RDB_TYPE_ZSET_LISTPACK
       ? listpackEntries(blob, at) : ziplistEntries(blob, at);
+  return pairsOf(entries, at);
+}
+
+function pairsOf(entries: string[], at: number): string[] {
   if (entries.length % 2 !== 0) throw corruptError('odd number of entries in pair container', at);
   return entries;
 }
+
+/** Packs listpack entries for the hash and list loaders (one decode at a time). */
+const builder = new PackedBuilder();
 
 function loadPlainList(reader: RdbReader): ListValue | null {
   const count = reader.count(1);
@@ -367,17 +385,28 @@ function loadPlainList(reader: RdbReader): ListValue | null {
 /** Quicklist 1 (ziplist nodes) or 2 (container tag, then listpack or plain element). */
 function loadQuicklist(reader: RdbReader, withContainers: boolean): ListValue | null {
   const nodeCount = reader.count(withContainers ? 2 : 1);
-  // Elements are collected and the list built once (packed in one go when small).
+  // A quicklist 2 of one listpack node (every small list Redis 7 writes) goes straight into the
+  // packed form; anything else is collected as strings and the list built once.
+  if (withContainers && nodeCount === 1) {
+    const at = reader.offset;
+    const container = reader.length();
+    if (container === C.QUICKLIST_NODE_CONTAINER_PACKED) {
+      const blobAt = reader.offset;
+      const blob = reader.blob();
+      const packed = listpackPacked(blob, blobAt, builder);
+      if (packed !== null) return builder.count === 0 ? null : ListValue.fromPacked(packed, builder.count);
+      return listFrom(listpackEntries(blob, blobAt));
+    }
+    checkContainer(container, at);
+    return listFrom([reader.string()]);
+  }
   let items: string[] = [];
   for (let i = 0; i < nodeCount; i++) {
     let container = C.QUICKLIST_NODE_CONTAINER_PACKED;
     if (withContainers) {
       const at = reader.offset;
       container = reader.length();
-      if (container !== C.QUICKLIST_NODE_CONTAINER_PACKED &&
-        container !== C.QUICKLIST_NODE_CONTAINER_PLAIN) {
-        throw corruptError(`unknown quicklist container ${container}`, at);
-      }
+      checkContainer(container, at);
     }
     if (container === C.QUICKLIST_NODE_CONTAINER_PLAIN) {
       items.push(reader.string());
@@ -391,6 +420,12 @@ function loadQuicklist(reader: RdbReader, withContainers: boolean): ListValue | 
     else for (const entry of entries) items.push(entry);
   }
   return listFrom(items);
+}
+
+function checkContainer(container: number, at: number): void {
+  if (container !== C.QUICKLIST_NODE_CONTAINER_PACKED && container !== C.QUICKLIST_NODE_CONTAINER_PLAIN) {
+    throw corruptError(`unknown quicklist container ${container}`, at);
+  }
 }
 
 function listFrom(entries: string[]): ListValue | null {

@@ -25,6 +25,7 @@ import { assert } from '../../assert.js';
 import { RdbError } from './errors.js';
 import { parseCanonicalInt64 } from './integer-string.js';
 import { latin1Slice } from '../../util/latin1.js';
+import type { PackedBuilder } from '../../store/value/packed.js';
 
 const HEADER_BYTES = 6;
 const COUNT_UNKNOWN = 0xffff;
@@ -38,6 +39,31 @@ export const LISTPACK_MAX_SAFE_BYTES = 1 << 30;
  * Validates the header, every entry's encoding, length and backlen, the count and the terminator.
  */
 export function listpackEntries(blob: Buffer, baseOffset: number): string[] {
+  const entries: string[] = [];
+  walkListpack(blob, baseOffset, () => {
+    entries.push(entryIsInteger ? integerText() : latin1Slice(blob, entryDataStart, entryDataStart + entryDataLength));
+  });
+  return entries;
+}
+
+/**
+ * The entries of a listpack blob as one packed string (store/value/packed.ts), built without a
+ * string per entry, or null when an entry is too long to pack (the caller then takes
+ * listpackEntries). The entry count is in `builder.count`. Validates as listpackEntries does.
+ */
+export function listpackPacked(blob: Buffer, baseOffset: number, builder: PackedBuilder): string | null {
+  builder.reset();
+  let packable = true;
+  walkListpack(blob, baseOffset, () => {
+    if (!packable) return;
+    if (entryIsInteger) packable = builder.addText(integerText());
+    else packable = builder.addBytes(blob, entryDataStart, entryDataLength);
+  });
+  return packable ? builder.finish() : null;
+}
+
+/** Walks and validates a listpack, calling `visit` with each entry decoded into the entry* state. */
+function walkListpack(blob: Buffer, baseOffset: number, visit: () => void): void {
   if (blob.length < HEADER_BYTES + 1) {
     throw corrupt('blob shorter than a listpack header', 0, baseOffset);
   }
@@ -47,13 +73,15 @@ export function listpackEntries(blob: Buffer, baseOffset: number): string[] {
       baseOffset);
   }
   const declaredCount = blob.readUInt16LE(4);
-  const entries: string[] = [];
+  let count = 0;
   const end = blob.length - 1;
   let p = HEADER_BYTES;
   while (p < end) {
     const entryStart = p;
     if (blob[p] === END) throw corrupt('terminator before the end of the blob', p, baseOffset);
-    entries.push(readListpackEntryData(blob, p, end, baseOffset));
+    decodeEntry(blob, p, end, baseOffset);
+    visit();
+    count++;
     const size = entrySize;
     p += size;
     const backlenBytes = backlenSize(size);
@@ -66,10 +94,9 @@ export function listpackEntries(blob: Buffer, baseOffset: number): string[] {
     p += backlenBytes;
   }
   if (p !== end || blob[end] !== END) throw corrupt('missing terminator', end, baseOffset);
-  if (declaredCount !== COUNT_UNKNOWN && declaredCount !== entries.length) {
-    throw corrupt(`header count ${declaredCount} but ${entries.length} entries`, 4, baseOffset);
+  if (declaredCount !== COUNT_UNKNOWN && declaredCount !== count) {
+    throw corrupt(`header count ${declaredCount} but ${count} entries`, 4, baseOffset);
   }
-  return entries;
 }
 
 function corrupt(what: string, at: number, baseOffset: number): RdbError {
@@ -77,68 +104,80 @@ function corrupt(what: string, at: number, baseOffset: number): RdbError {
     `Corrupt listpack: ${what} at offset ${baseOffset + at}`, baseOffset + at);
 }
 
-/**
- * The size of the entry readListpackEntryData decoded last: a second result without an
- * object per entry (the decoder is synchronous, so nothing can run in between).
- */
+// The entry decodeEntry decoded last: results without an object per entry (the decoder is
+// synchronous, so nothing can run in between). A string entry is entryDataLength bytes at
+// entryDataStart; an integer entry is entryInteger (a bigint only for the 64-bit encoding).
 let entrySize = 0;
+let entryIsInteger = false;
+let entryInteger: number | bigint = 0;
+let entryDataStart = 0;
+let entryDataLength = 0;
 
-/**
- * Decodes the encoding and data of the entry at `p` and sets entrySize; `end` is the
- * terminator's index.
- */
-function readListpackEntryData(blob: Buffer, p: number, end: number, baseOffset: number): string {
+function integerText(): string {
+  return typeof entryInteger === 'bigint' ? entryInteger.toString() : String(entryInteger);
+}
+
+/** Decodes the encoding and data of the entry at `p`; `end` is the terminator's index. */
+function decodeEntry(blob: Buffer, p: number, end: number, baseOffset: number): void {
   const first = blob[p] as number;
   if (first < 0x80) {
-    entrySize = 1;
-    return String(first);
+    integerEntry(1, first);
+    return;
   }
   if ((first & 0xc0) === 0x80) {
-    const length = first & 0x3f;
-    return stringEntry(blob, p, 1, length, end, baseOffset);
+    stringEntry(p, 1, first & 0x3f, end, baseOffset);
+    return;
   }
   if ((first & 0xe0) === 0xc0) {
     needEntry(p, 2, end, baseOffset);
     const raw = ((first & 0x1f) << 8) | (blob[p + 1] as number);
-    entrySize = 2;
-    return String(raw >= 4096 ? raw - 8192 : raw);
+    integerEntry(2, raw >= 4096 ? raw - 8192 : raw);
+    return;
   }
   if ((first & 0xf0) === 0xe0) {
     needEntry(p, 2, end, baseOffset);
-    const length = ((first & 0x0f) << 8) | (blob[p + 1] as number);
-    return stringEntry(blob, p, 2, length, end, baseOffset);
+    stringEntry(p, 2, ((first & 0x0f) << 8) | (blob[p + 1] as number), end, baseOffset);
+    return;
   }
   switch (first) {
     case 0xf0:
       needEntry(p, 5, end, baseOffset);
-      return stringEntry(blob, p, 5, blob.readUInt32LE(p + 1), end, baseOffset);
+      stringEntry(p, 5, blob.readUInt32LE(p + 1), end, baseOffset);
+      return;
     case 0xf1:
       needEntry(p, 3, end, baseOffset);
-      entrySize = 3;
-      return String(blob.readInt16LE(p + 1));
+      integerEntry(3, blob.readInt16LE(p + 1));
+      return;
     case 0xf2:
       needEntry(p, 4, end, baseOffset);
-      entrySize = 4;
-      return String(blob.readIntLE(p + 1, 3));
+      integerEntry(4, blob.readIntLE(p + 1, 3));
+      return;
     case 0xf3:
       needEntry(p, 5, end, baseOffset);
-      entrySize = 5;
-      return String(blob.readInt32LE(p + 1));
+      integerEntry(5, blob.readInt32LE(p + 1));
+      return;
     case 0xf4:
       needEntry(p, 9, end, baseOffset);
-      entrySize = 9;
-      return blob.readBigInt64LE(p + 1).toString();
+      integerEntry(9, blob.readBigInt64LE(p + 1));
+      return;
     default:
       throw corrupt(`invalid entry encoding 0x${first.toString(16)}`, p, baseOffset);
   }
 }
 
+function integerEntry(size: number, value: number | bigint): void {
+  entrySize = size;
+  entryIsInteger = true;
+  entryInteger = value;
+}
+
 /** A string entry at `p`: `headerBytes` of encoding, then `length` bytes of data. */
-function stringEntry(blob: Buffer, p: number, headerBytes: number, length: number, end: number,
-  baseOffset: number): string {
+function stringEntry(p: number, headerBytes: number, length: number, end: number, baseOffset: number): void {
   needEntry(p, headerBytes + length, end, baseOffset);
   entrySize = headerBytes + length;
-  return latin1Slice(blob, p + headerBytes, p + headerBytes + length);
+  entryIsInteger = false;
+  entryDataStart = p + headerBytes;
+  entryDataLength = length;
 }
 
 function needEntry(p: number, bytes: number, end: number, baseOffset: number): void {

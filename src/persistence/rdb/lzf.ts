@@ -120,7 +120,7 @@ function writeBackReference(output: Uint8Array, op: number, lengthCode: number,
  * bounds and always terminates (every instruction consumes at least one input byte).
  */
 export function lzfDecompress(input: Uint8Array, start: number, end: number, outputLength: number,
-  baseOffset: number): Buffer {
+  baseOffset: number, into?: Buffer): Buffer {
   assert(start >= 0 && start <= end && end <= input.length, 'lzf input range');
   const fail = (what: string, at: number): RdbError =>
     new RdbError('VESTA_ERR_RDB_CORRUPT',
@@ -129,7 +129,9 @@ export function lzfDecompress(input: Uint8Array, start: number, end: number, out
     throw fail(`claimed length ${outputLength} exceeds what ${end - start} bytes can expand to`,
       start);
   }
-  const output = Buffer.allocUnsafe(outputLength);
+  // `into` (a reused buffer at least outputLength long) spares an allocation per string.
+  assert(into === undefined || into.length >= outputLength, 'lzf output buffer large enough');
+  const output = into ?? Buffer.allocUnsafe(outputLength);
   let ip = start;
   let op = 0;
   while (ip < end) {
@@ -157,5 +159,5 @@ export function lzfDecompress(input: Uint8Array, start: number, end: number, out
   if (op !== outputLength) {
     throw fail(`expanded to ${op} bytes instead of ${outputLength}`, end);
   }
-  return output;
+  return into === undefined ? output : output.subarray(0, outputLength);
 }

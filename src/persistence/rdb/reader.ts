@@ -161,11 +161,18 @@ export class RdbReader {
       this.#pos += n;
       return s;
     }
-    if (n === -1 - RDB_ENC_LZF) return this.#lzf(at).toString('latin1');
+    if (n === -1 - RDB_ENC_LZF) {
+      const bytes = this.#lzf(at);
+      return latin1Slice(bytes, 0, bytes.length);
+    }
     return this.#encodedInt(n, at);
   }
 
-  /** An RDB string as bytes (a view when stored raw; used for listpacks and other blobs). */
+  /**
+   * An RDB string as bytes, for listpacks and other blobs: a view of the file when stored raw,
+   * else of a decompression buffer that the next compressed string overwrites, so the caller
+   * must be done with it before reading on.
+   */
   blob(): Buffer {
     const at = this.#pos;
     const n = this.lengthOrEncoding();
@@ -213,8 +220,14 @@ export class RdbReader {
     if (length > MAX_STRING_BYTES) throw corruptError(`string of ${length} bytes is too large`, at);
     const start = this.#pos;
     this.#pos += compressedLength;
-    return lzfDecompress(this.#data, start, start + compressedLength, length, start);
+    if (length > this.#lzfScratch.length) {
+      this.#lzfScratch = Buffer.allocUnsafe(Math.max(length, this.#lzfScratch.length * 2));
+    }
+    return lzfDecompress(this.#data, start, start + compressedLength, length, start, this.#lzfScratch);
   }
+
+  /** Where compressed strings are expanded (see blob()); grown to the largest one seen. */
+  #lzfScratch = Buffer.allocUnsafe(4096);
 
   /** Old text double (RDB_TYPE_ZSET): a length byte, or 253/254/255 for nan/+inf/-inf. */
   textDouble(): number {

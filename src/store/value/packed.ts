@@ -28,8 +28,59 @@ export function packEntry(entry: string): string {
   return String.fromCharCode(entry.length) + entry;
 }
 
-/** Where packAll builds its string: grown to the largest packed collection seen. */
+/** Where packAll and PackedBuilder build strings: grown to the largest collection seen. */
 let scratch = Buffer.allocUnsafe(4096);
+
+function room(bytes: number): Buffer {
+  if (bytes > scratch.length) {
+    const next = Buffer.allocUnsafe(Math.max(bytes, scratch.length * 2));
+    scratch.copy(next);
+    scratch = next;
+  }
+  return scratch;
+}
+
+/**
+ * Packs entries one at a time from bytes or text (a dump's listpack, without a string per
+ * entry). One builder at a time: it shares packAll's buffer.
+ */
+export class PackedBuilder {
+  #at = 0;
+  count = 0;
+
+  reset(): void {
+    this.#at = 0;
+    this.count = 0;
+  }
+
+  /** Adds `length` bytes of `source` from `start`; false when the entry cannot be packed. */
+  addBytes(source: Buffer, start: number, length: number): boolean {
+    if (length > PACKED_ENTRY_BYTES_MAX || this.count >= PACKED_ENTRIES_MAX) return false;
+    const buf = room(this.#at + 1 + length);
+    buf[this.#at] = length;
+    // Short entries byte by byte: a copy() call into C++ costs more than the loop.
+    if (length <= 32) for (let i = 0; i < length; i++) buf[this.#at + 1 + i] = source[start + i] as number;
+    else source.copy(buf, this.#at + 1, start, start + length);
+    this.#at += 1 + length;
+    this.count++;
+    return true;
+  }
+
+  addText(text: string): boolean {
+    const length = text.length;
+    if (length > PACKED_ENTRY_BYTES_MAX || this.count >= PACKED_ENTRIES_MAX) return false;
+    const buf = room(this.#at + 1 + length);
+    buf[this.#at] = length;
+    for (let i = 0; i < length; i++) buf[this.#at + 1 + i] = text.charCodeAt(i);
+    this.#at += 1 + length;
+    this.count++;
+    return true;
+  }
+
+  finish(): string {
+    return latin1Slice(scratch, 0, this.#at);
+  }
+}
 
 /**
  * The entries of `items` packed, built in a buffer and read out as one flat string: a load
@@ -41,8 +92,7 @@ export function packAll(items: readonly string[]): string {
     assert(item.length <= PACKED_ENTRY_BYTES_MAX, 'packed entry too long');
     bytes += 1 + item.length;
   }
-  if (bytes > scratch.length) scratch = Buffer.allocUnsafe(Math.max(bytes, scratch.length * 2));
-  const buf = scratch;
+  const buf = room(bytes);
   let at = 0;
   for (const item of items) {
     const length = item.length;
@@ -82,6 +132,24 @@ export function findEntry(packed: string, text: string, step: 1 | 2, end = packe
     if (step === 2) offset += 1 + packed.charCodeAt(offset);
   }
   return -1;
+}
+
+/**
+ * True when the entry at `offset` equals an earlier one among every `step`-th entry from the
+ * start (a dump's duplicate field or member); compares chars, allocates nothing.
+ */
+export function entryRepeats(packed: string, offset: number, step: 1 | 2): boolean {
+  const length = packed.charCodeAt(offset);
+  for (let other = 0; other < offset;) {
+    if (packed.charCodeAt(other) === length) {
+      let i = 1;
+      while (i <= length && packed.charCodeAt(other + i) === packed.charCodeAt(offset + i)) i++;
+      if (i > length) return true;
+    }
+    other += 1 + packed.charCodeAt(other);
+    if (step === 2) other += 1 + packed.charCodeAt(other);
+  }
+  return false;
 }
 
 /** The offset of entry number `index` (0-based; the string's length for index === count). */

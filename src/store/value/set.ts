@@ -6,8 +6,8 @@
 // business; the encoding Redis 7.0 would report is the `hashtable` flag.
 
 import {
-  PACKED_ENTRIES_MAX, PACKED_ENTRY_BYTES_MAX, allPackable, entries, findEntry, nextEntry, packAll,
-  packEntry, spliceEntries,
+  PACKED_ENTRIES_MAX, PACKED_ENTRY_BYTES_MAX, allPackable, entries, entryRepeats, findEntry, nextEntry,
+  packAll, packEntry, spliceEntries,
 } from './packed.js';
 
 export class SetValue implements Iterable<string> {
@@ -101,7 +101,7 @@ export class SetValue implements Iterable<string> {
       const packed = packAll(members);
       // Each member against the ones before it: no allocation, 28 compares for 8 members.
       for (let offset = 0, i = 0; i < members.length; i++) {
-        if (findEntry(packed, members[i] as string, 1, offset) >= 0) return null;
+        if (entryRepeats(packed, offset, 1)) return null;
         offset = nextEntry(packed, offset);
       }
       set.#packed = packed;
