@@ -332,11 +332,16 @@ interface HashLimits {
   valueBytesMax: number;
 }
 
+/** The limits as live config cells, per Config (one server's), made on first use. */
+const limitCells = new WeakMap<Config, { entries: { readonly value: number }; value: { readonly value: number } }>();
+
 function hashLimits(config: Config): HashLimits {
-  return {
-    entriesMax: config.num('hash-max-listpack-entries'),
-    valueBytesMax: config.num('hash-max-listpack-value'),
-  };
+  let cells = limitCells.get(config);
+  if (cells === undefined) {
+    cells = { entries: config.numCell('hash-max-listpack-entries'), value: config.numCell('hash-max-listpack-value') };
+    limitCells.set(config, cells);
+  }
+  return { entriesMax: cells.entries.value, valueBytesMax: cells.value.value };
 }
 
 /** The hash for reading: undefined when missing, null after replying WRONGTYPE. */

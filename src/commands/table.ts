@@ -6,6 +6,7 @@
 import { assert } from '../assert.js';
 import { type CommandSpec, getCommandSpec } from './spec.js';
 import type { CommandDef, Handler } from './types.js';
+import type { LatencyHistogram } from '../observe/latency.js';
 
 export const CommandFlag = {
   write: 1 << 0,
@@ -50,6 +51,8 @@ export interface CommandStats {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** This command's histogram in CommandLatencies, once it has one (no map lookup per call). */
+  latency: LatencyHistogram | null;
 }
 
 export interface Command {
@@ -132,6 +135,6 @@ function makeCommand(spec: CommandSpec, handler: Handler | null, parent: Command
     handler,
     subcommands: spec.subcommands.size > 0 ? new Map() : null,
     parent,
-    stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 },
+    stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, latency: null },
   };
 }

@@ -21,7 +21,7 @@ export function afterCall(server: Server, c: Client, cmd: Command, argv: string[
   const usec = Math.round(durationNs / 1000);
   // A command that blocked has not finished; Redis leaves it out of the histogram as well.
   const blocked = c.has(ClientFlag.blocked);
-  if (server.latencyTracking && !blocked) server.commandLatencies.record(cmd.fullName, durationNs);
+  if (server.latencyTracking && !blocked) server.commandLatencies.record(cmd.fullName, cmd.stats, durationNs);
   const fast = (cmd.flags & CommandFlag.fast) !== 0;
   server.latency.addSampleIfNeeded(fast ? 'fast-command' : 'command', durationNs / 1e6);
   const skipSlowlog = (cmd.flags & CommandFlag.skipSlowlog) !== 0;

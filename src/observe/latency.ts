@@ -144,18 +144,25 @@ function highestValueOf(index: number): number {
 /** The histograms of every command that ran, by full name ("get", "config|set"). */
 export class CommandLatencies {
   readonly byCommand = new Map<string, LatencyHistogram>();
+  /** Stats slots holding a histogram of byCommand, cleared with it. */
+  #slots: { latency: LatencyHistogram | null }[] = [];
 
-  record(fullName: string, durationNs: number): void {
-    let h = this.byCommand.get(fullName);
-    if (h === undefined) {
-      h = new LatencyHistogram();
+  /** Records one call; `slot` (the command's stats) caches its histogram. */
+  record(fullName: string, slot: { latency: LatencyHistogram | null }, durationNs: number): void {
+    let h = slot.latency;
+    if (h === null) {
+      h = this.byCommand.get(fullName) ?? new LatencyHistogram();
       this.byCommand.set(fullName, h);
+      slot.latency = h;
+      this.#slots.push(slot);
     }
     h.record(durationNs);
   }
 
   reset(): void {
     this.byCommand.clear();
+    for (const slot of this.#slots) slot.latency = null;
+    this.#slots = [];
   }
 }
 

@@ -77,6 +77,7 @@ export function rdbState(server: Server): RdbState {
  */
 export function attachRdb(server: Server): { load(): Promise<void> } {
   const state = rdbState(server);
+  const stopWrites = server.config.boolCell('stop-writes-on-bgsave-error');
   server.addHooks({
     cron: () => rdbCron(server),
     shutdown: async ({ save }) => {
@@ -95,9 +96,9 @@ export function attachRdb(server: Server): { load(): Promise<void> } {
     },
     debugReload: (c, argv) => debugReload(server, c, argv),
     writeDeniedReason: () => {
-      const config = server.config;
-      const refuse = config.bool('stop-writes-on-bgsave-error') &&
-        config.savePoints().length > 0 && state.lastBgsaveStatus === 'err';
+      // The cheap test first: every write command asks.
+      const refuse = state.lastBgsaveStatus === 'err' && stopWrites.value &&
+        server.config.savePoints().length > 0;
       return refuse ? MISCONF : null;
     },
   });

@@ -208,6 +208,7 @@ export class AclUser {
   }
 
   #setAllCommands(on: boolean): void {
+    this.#runsEverything = null;
     this.allCommands = on;
     this.firstArgs.clear();
     this.allowed = on ? new Set(aclCommandUniverse().byName.keys()) : new Set();
@@ -319,14 +320,22 @@ export class AclUser {
   }
 
   #setCommandBit(cmd: AclCommand, allow: boolean): void {
+    this.#runsEverything = null;
     this.firstArgs.delete(cmd.fullName);
     if (allow) this.allowed.add(cmd.fullName);
     else this.allowed.delete(cmd.fullName);
   }
 
   /** May this user run `cmd` (a command or subcommand) with first argument `firstArg`? */
+  /**
+   * True when `allowed` holds every command of the universe (the default user's allcommands):
+   * canRun then needs no set lookup per command. Recomputed after the command bits change.
+   */
+  #runsEverything: boolean | null = null;
+
   canRun(fullName: string, firstArg: string | undefined): boolean {
-    if (this.allowed.has(fullName)) return true;
+    this.#runsEverything ??= [...aclCommandUniverse().byName.keys()].every((name) => this.allowed.has(name));
+    if (this.#runsEverything || this.allowed.has(fullName)) return true;
     const args = this.firstArgs.get(fullName);
     return args !== undefined && firstArg !== undefined && args.includes(firstArg.toLowerCase());
   }

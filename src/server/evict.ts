@@ -60,6 +60,8 @@ export function usedMemoryBytes(): number {
 
 export class Evictor {
   readonly #server: Server;
+  /** maxmemory, read by every denyoom command (Config#numCell). */
+  readonly #maxmemory: { readonly value: number };
   /** Per db: key -> LRU ms since start (mod 2^30), or LFU (minutes << 8 | counter). */
   #clocks: Map<string, number>[] = [];
   #tracking: 'lru' | 'lfu' | null = null;
@@ -77,6 +79,7 @@ export class Evictor {
 
   constructor(server: Server) {
     this.#server = server;
+    this.#maxmemory = server.config.numCell('maxmemory');
     const ks = server.keyspace;
     this.#setPolicy(server.config.str('maxmemory-policy'));
     server.config.onApply('maxmemory-policy', (value) => this.#setPolicy(String(value)));
@@ -114,7 +117,7 @@ export class Evictor {
    * Returns the OOM error when over the limit and nothing (more) can be evicted, else null.
    */
   oomReason(): string | null {
-    const maxBytes = this.#server.config.num('maxmemory');
+    const maxBytes = this.#maxmemory.value;
     if (maxBytes <= 0) return null;
     const used = this.usedMemory();
     if (used <= maxBytes) return null;

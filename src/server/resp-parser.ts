@@ -18,6 +18,11 @@ import { latin1Slice } from '../util/latin1.js';
 import { splitArgs } from '../util/split-args.js';
 
 const CR = 13;
+/**
+ * A whole request's argument array is allocated at its count up to this many arguments (no
+ * growth by push); a larger count, not yet checked against the bytes it needs, grows.
+ */
+const ARGS_PRESIZE_MAX = 1024;
 const LF = 10;
 const INT_MAX = 2147483647;
 
@@ -141,7 +146,8 @@ export class RespParser {
     const bulkMax = limits.unauthenticated
       ? Math.min(limits.bulkLenMax, UNAUTHENTICATED_BULK_MAX)
       : limits.bulkLenMax;
-    const args: string[] = [];
+    // Sized once (count is bounded by the bytes a request needs, checked as it is read).
+    const args = new Array<string>(count > ARGS_PRESIZE_MAX ? 0 : count);
     for (let i = 0; i < count; i++) {
       if (buf[at] !== 0x24 /* '$' */) return undefined;
       const len = readLength(buf, at + 1);
@@ -149,7 +155,7 @@ export class RespParser {
       const start = lengthEnd + 2;
       at = start + len + 2;
       if (at > end) return undefined;
-      args.push(i === 0 ? this.#commandName(buf, start, len) : latin1Slice(buf, start, start + len));
+      args[i] = i === 0 ? this.#commandName(buf, start, len) : latin1Slice(buf, start, start + len);
     }
     this.#pos = at;
     return args;

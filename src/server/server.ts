@@ -142,6 +142,13 @@ export class Server {
   /** The TCP ports actually listened on (port 0 resolves to a free port). */
   ports: number[] = [];
   #hooks: ServerHooks[] = [];
+  /** Config read per client read, as cells (Config#numCell), and the parser limits reused. */
+  readonly #protoMaxBulkLen: { readonly value: number };
+  readonly #queryBufferLimit: { readonly value: number };
+  readonly #parserLimits = { bulkLenMax: 0, unauthenticated: false };
+  /** Per-write hooks as bound functions (see Keyspace#bindHooks for why). */
+  #propagateFns: ((dbIndex: number, argv: readonly string[]) => void)[] = [];
+  #writeDeniedFns: (() => string | null)[] = [];
   #listeners: NetServer[] = [];
   #nextClientId = 1;
   #pending: Client[] = [];
@@ -158,6 +165,8 @@ export class Server {
     this.config = config;
     this.log = log;
     this.keyspace = new Keyspace(config.num('databases'));
+    this.#protoMaxBulkLen = config.numCell('proto-max-bulk-len');
+    this.#queryBufferLimit = config.numCell('client-query-buffer-limit');
     this.activeExpire = new ActiveExpire(this.keyspace);
     this.commands = new CommandTable(allCommandDefs());
     this.watches = new Watches(this);
@@ -216,6 +225,8 @@ export class Server {
 
   addHooks(hooks: ServerHooks): void {
     this.#hooks.push(hooks);
+    if (hooks.propagate !== undefined) this.#propagateFns.push(hooks.propagate.bind(hooks));
+    if (hooks.writeDeniedReason !== undefined) this.#writeDeniedFns.push(hooks.writeDeniedReason.bind(hooks));
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -364,10 +375,9 @@ export class Server {
   /** Parses and runs buffered commands until the buffer is empty or the client blocks. */
   processInputBuffer(c: Client): void {
     c.lastInteractionMs = syncCommandClock();
-    const limits = {
-      bulkLenMax: Math.min(this.config.num('proto-max-bulk-len'), STRING_BYTES_MAX),
-      unauthenticated: !c.authenticated,
-    };
+    const limits = this.#parserLimits;
+    limits.bulkLenMax = Math.min(this.#protoMaxBulkLen.value, STRING_BYTES_MAX);
+    limits.unauthenticated = !c.authenticated;
     const stop = ClientFlag.blocked | ClientFlag.closeAfterReply | ClientFlag.closeAsap;
     while ((c.flags & stop) === 0) {
       const argv = c.parser.next(limits);
@@ -379,7 +389,7 @@ export class Server {
       processCommand(this, c, argv);
       limits.unauthenticated = !c.authenticated;
     }
-    if (c.parser.pendingBytes > this.config.num('client-query-buffer-limit')) {
+    if (c.parser.pendingBytes > this.#queryBufferLimit.value) {
       this.log.warning(`Closing client that reached max query buffer length: id=${c.id} addr=${c.address}`);
       c.flags |= ClientFlag.closeAsap;
       c.socket?.destroy();
@@ -500,11 +510,12 @@ export class Server {
   // ------------------------------------------------------------------ hooks for commands
 
   propagate(dbIndex: number, argv: readonly string[]): void {
+    const fns = this.#propagateFns;
     if (this.#propagationDepth > 0 && !this.#propagationStarted) {
       this.#propagationStarted = true;
-      for (const h of this.#hooks) h.propagate?.(dbIndex, ['MULTI']);
+      for (const fn of fns) fn(dbIndex, ['MULTI']);
     }
-    for (const h of this.#hooks) h.propagate?.(dbIndex, argv);
+    for (let i = 0; i < fns.length; i++) (fns[i] as (dbIndex: number, argv: readonly string[]) => void)(dbIndex, argv);
   }
 
   /** Commands propagated until the matching end are wrapped in MULTI/EXEC (EXEC of a MULTI). */
@@ -516,7 +527,7 @@ export class Server {
     this.#propagationDepth--;
     if (this.#propagationDepth === 0 && this.#propagationStarted) {
       this.#propagationStarted = false;
-      for (const h of this.#hooks) h.propagate?.(-1, ['EXEC']);
+      for (const fn of this.#propagateFns) fn(-1, ['EXEC']);
     }
   }
 
@@ -609,8 +620,9 @@ export class Server {
   }
 
   writeDeniedReason(): string | null {
-    for (const h of this.#hooks) {
-      const reason = h.writeDeniedReason?.() ?? null;
+    const fns = this.#writeDeniedFns;
+    for (let i = 0; i < fns.length; i++) {
+      const reason = (fns[i] as () => string | null)();
       if (reason !== null) return reason;
     }
     return null;

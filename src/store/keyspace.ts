@@ -63,6 +63,13 @@ export class Keyspace {
   now = Date.now();
   readonly stats: KeyspaceStats = { hits: 0, misses: 0, expiredKeys: 0 };
   #hooks: KeyspaceHooks[] = [];
+  /**
+   * The per-write hooks as bound functions, rebuilt when hooks change: calling them costs no
+   * property lookup on half a dozen differently shaped hook objects (a megamorphic load per
+   * hook per write, 2-3% of a pipelined SET's CPU).
+   */
+  #beforeWriteFns: ((db: Database, key: string) => void)[] = [];
+  #keyModifiedFns: ((db: Database, key: string) => void)[] = [];
   /** Called on every read hit (the eviction access clock); null costs one check. */
   onRead: ((db: Database, key: string) => void) | null = null;
   /** False while loading or on a replica: expired keys are hidden but not deleted. */
@@ -76,10 +83,21 @@ export class Keyspace {
 
   addHooks(hooks: KeyspaceHooks): void {
     this.#hooks.push(hooks);
+    this.#bindHooks();
   }
 
   removeHooks(hooks: KeyspaceHooks): void {
     this.#hooks = this.#hooks.filter((h) => h !== hooks);
+    this.#bindHooks();
+  }
+
+  #bindHooks(): void {
+    this.#beforeWriteFns = [];
+    this.#keyModifiedFns = [];
+    for (const h of this.#hooks) {
+      if (h.beforeWrite !== undefined) this.#beforeWriteFns.push(h.beforeWrite.bind(h));
+      if (h.keyModified !== undefined) this.#keyModifiedFns.push(h.keyModified.bind(h));
+    }
   }
 
   db(index: number): Database {
@@ -272,13 +290,13 @@ export class Keyspace {
   // ---------------------------------------------------------------- hooks
 
   #beforeWrite(db: Database, key: string): void {
-    const hooks = this.#hooks;
-    for (let i = 0; i < hooks.length; i++) hooks[i]?.beforeWrite?.(db, key);
+    const fns = this.#beforeWriteFns;
+    for (let i = 0; i < fns.length; i++) (fns[i] as (db: Database, key: string) => void)(db, key);
   }
 
   #keyModified(db: Database, key: string): void {
-    const hooks = this.#hooks;
-    for (let i = 0; i < hooks.length; i++) hooks[i]?.keyModified?.(db, key);
+    const fns = this.#keyModifiedFns;
+    for (let i = 0; i < fns.length; i++) (fns[i] as (db: Database, key: string) => void)(db, key);
   }
 
   #keyReady(db: Database, key: string): void {
