@@ -82,42 +82,6 @@ class Timed {
 
 type Preserved = Value | Timed;
 
-/** Bits of a cut's preserved-key filter (128 KiB): ~3% false positives at 30k preserved keys. */
-const FILTER_BITS = 1 << 20;
-
-/**
- * A cheap hash of a key for the filter: FNV-1a over the whole key when it has at most 64
- * characters, else over its length and its first and last 32. Keys differing only in the
- * middle of a long key share a slot, which costs a Map lookup, never a miss.
- */
-function filterSlot(key: string): number {
-  const n = key.length;
-  let h = Math.imul(n ^ 0x811c9dc5, 0x01000193);
-  if (n <= 64) {
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  } else {
-    for (let i = 0; i < 32; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-    for (let i = n - 32; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  }
-  h ^= h >>> 15;
-  return (h ^ (h >>> 7)) & (FILTER_BITS - 1);
-}
-
-/** Keys added, with false positives (~3% at 30k keys) and never a miss. */
-class KeyFilter {
-  readonly #bits = new Uint32Array(FILTER_BITS >>> 5);
-
-  add(key: string): void {
-    const slot = filterSlot(key);
-    this.#bits[slot >>> 5] = (this.#bits[slot >>> 5] as number) | (1 << (slot & 31));
-  }
-
-  mayHave(key: string): boolean {
-    const slot = filterSlot(key);
-    return ((this.#bits[slot >>> 5] as number) & (1 << (slot & 31))) !== 0;
-  }
-}
-
 function valueOf(state: Preserved): Value {
   return state instanceof Timed ? state.value : state;
 }
@@ -135,12 +99,11 @@ interface DbCut {
   /** States at T of keys at or past the cursor written since T (deleted ones included). */
   preserved: Map<string, Preserved>;
   /**
-   * Every key preserved (allocated at the first): the scanner asks `preserved` only for keys
-   * the filter may have. A hash lookup in `preserved` for every scanned key would be the scan's
-   * largest cost under writes; the bit test reads the key string the encoder is about to read
-   * anyway. No false negatives: bits are never cleared.
+   * One bit per slot of [0, end), set when that slot's key is preserved (allocated at the
+   * first): the scanner asks `preserved` only for those. Exact, because a pinned dict never
+   * moves a key or reuses a slot, and the bit test costs less than hashing the key again.
    */
-  filter: KeyFilter | null;
+  preservedSlots: Uint32Array | null;
   /** The dict is pinned from T until the cut is released (exactly once). */
   released: boolean;
 }
@@ -235,8 +198,8 @@ export class Snapshot {
     const expireAtMs = cut.expires.size === 0 ? undefined : cut.expires.get(key);
     const copy = typeof value === 'string' ? value : cloneValue(value);
     cut.preserved.set(key, expireAtMs === undefined ? copy : new Timed(copy, expireAtMs));
-    cut.filter ??= new KeyFilter();
-    cut.filter.add(key);
+    cut.preservedSlots ??= new Uint32Array((cut.end + 31) >>> 5);
+    cut.preservedSlots[slot >>> 5] = (cut.preservedSlots[slot >>> 5] as number) | (1 << (slot & 31));
     this.stats.preservedKeys++;
     this.stats.preservedBytes += key.length + estimateBytes(copy);
     if (this.stats.preservedBytes > this.stats.preservedBytesPeak) {
@@ -295,7 +258,8 @@ export class Snapshot {
   }
 
   #emit(cut: DbCut, key: string, slot: number): void {
-    const preserved = cut.filter !== null && cut.preserved.size !== 0 && cut.filter.mayHave(key)
+    const bits = cut.preservedSlots;
+    const preserved = bits !== null && ((bits[slot >>> 5] as number) & (1 << (slot & 31))) !== 0
       ? cut.preserved.get(key) : undefined;
     if (preserved !== undefined) {
       this.#emitState(cut, key, preserved);
@@ -406,7 +370,7 @@ function cutOf(db: Database): DbCut {
     expireCount: db.expires.size,
     cursor: 0,
     preserved: new Map(),
-    filter: null,
+    preservedSlots: null,
     released: false,
   };
 }
