@@ -6,6 +6,7 @@ import type { Client } from '../server/client.js';
 import { formatLongDouble, addLongDouble, parseLongDouble } from '../util/long-double.js';
 import { INT64_MAX, INT64_MIN, parseInt64 } from '../util/numbers.js';
 import { STRING_BYTES_MAX } from '../limits.js';
+import { flatCopy } from '../util/latin1.js';
 import { eqIgnoreCase, int64OrReply, longOrReply } from './args.js';
 import {
   NAN_OR_INFINITY,
@@ -366,6 +367,23 @@ function incrbyfloatCommand(c: Client, argv: string[]): void {
 
 // ------------------------------------------------------------------------ ranges
 
+/** APPEND results up to this long are flattened every time (a copy of at most 4 KiB). */
+const APPEND_FLATTEN_ALWAYS_BYTES = 4096;
+/** Longer ones on about one APPEND in this many: the chain stays short, the copy amortized. */
+const APPEND_FLATTEN_EVERY = 32;
+
+/**
+ * An APPEND's result without a long chain of V8 cons strings behind it: 100 APPENDs of 10
+ * bytes to each of 20k keys took 190 MB of heap for 19 MB of data unflattened. Redis's sds
+ * grows by doubling instead; flattening a large string on every APPEND would be quadratic.
+ */
+function flattenAppended(value: string): string {
+  if (value.length <= APPEND_FLATTEN_ALWAYS_BYTES || Math.random() * APPEND_FLATTEN_EVERY < 1) {
+    return flatCopy(value);
+  }
+  return value;
+}
+
 function appendCommand(c: Client, argv: string[]): void {
   const ks = c.server.keyspace;
   const db = c.db;
@@ -385,7 +403,7 @@ function appendCommand(c: Client, argv: string[]): void {
     c.addReplyError(STRING_TOO_LONG);
     return;
   }
-  const appended = current + (argv[2] as string);
+  const appended = flattenAppended(current + (argv[2] as string));
   ks.setKey(db, key, appended, true);
   // APPEND to an existing key changes the object in place: Redis leaves it raw.
   StringEncodings.of(ks).mark(db, key, appended, 'raw');

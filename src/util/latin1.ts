@@ -59,3 +59,13 @@ export function latin1Slice(b: Buffer, p: number, end: number): string {
       return (b as unknown as Latin1Sliceable).latin1Slice(p, end);
   }
 }
+
+/**
+ * A flat copy of `s`. V8 keeps `a + b` as a cons string pointing at both halves, so a value
+ * built by many concatenations (APPEND) is a chain of them, ~56 B per link on top of the bytes,
+ * until something flattens it.
+ */
+export function flatCopy(s: string): string {
+  const b = Buffer.from(s, 'latin1');
+  return latin1Slice(b, 0, b.length);
+}

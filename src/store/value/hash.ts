@@ -7,7 +7,7 @@
 // hash converts to Redis's hashtable encoding, a Map (which also iterates in insertion order).
 
 import {
-  PACKED_ENTRIES_MAX, PACKED_ENTRY_BYTES_MAX, allPackable, entryAt, entryRepeats, findEntry, nextEntry, packAll,
+  PACKED_ENTRIES_MAX, PACKED_ENTRY_BYTES_MAX, allPackable, entryAt, entryCopyAt, entryRepeats, findEntry, nextEntry, packAll,
   packEntry, spliceEntries,
 } from './packed.js';
 
@@ -204,7 +204,7 @@ export class HashValue implements Iterable<[string, string]> {
     const map = new Map<string, string>();
     for (let offset = 0; offset < packed.length;) {
       const valueAt = nextEntry(packed, offset);
-      map.set(entryAt(packed, offset), entryAt(packed, valueAt));
+      map.set(entryCopyAt(packed, offset), entryCopyAt(packed, valueAt));
       offset = nextEntry(packed, valueAt);
     }
     this.#map = map;

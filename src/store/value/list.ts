@@ -11,7 +11,7 @@
 
 import { assert } from '../../assert.js';
 import {
-  PACKED_ENTRIES_MAX, PACKED_ENTRY_BYTES_MAX, allPackable, entries, entryAt, nextEntry, offsetOfIndex,
+  PACKED_ENTRIES_MAX, PACKED_ENTRY_BYTES_MAX, allPackable, entries, entryAt, entryCopyAt, nextEntry, offsetOfIndex,
   packAll, packEntry, spliceEntries, unpack,
 } from './packed.js';
 
@@ -87,7 +87,8 @@ export class ListValue implements Iterable<string> {
     if (this.#length === 0) return undefined;
     const packed = this.#packed;
     if (packed !== null) {
-      const value = entryAt(packed, 0);
+      // A copy: a popped element often moves on into another list (LMOVE, RPOPLPUSH).
+      const value = entryCopyAt(packed, 0);
       this.#packed = packed.slice(nextEntry(packed, 0));
       this.#length--;
       return value;
@@ -105,7 +106,7 @@ export class ListValue implements Iterable<string> {
     const packed = this.#packed;
     if (packed !== null) {
       const offset = offsetOfIndex(packed, this.#length - 1);
-      const value = entryAt(packed, offset);
+      const value = entryCopyAt(packed, offset);
       this.#packed = packed.slice(0, offset);
       this.#length--;
       return value;

@@ -6,7 +6,7 @@
 // business; the encoding Redis 7.0 would report is the `hashtable` flag.
 
 import {
-  PACKED_ENTRIES_MAX, PACKED_ENTRY_BYTES_MAX, allPackable, entries, entryRepeats, findEntry, nextEntry,
+  PACKED_ENTRIES_MAX, PACKED_ENTRY_BYTES_MAX, allPackable, entries, entryRepeats, findEntry, nextEntry, unpack,
   packAll, packEntry, spliceEntries,
 } from './packed.js';
 
@@ -118,7 +118,7 @@ export class SetValue implements Iterable<string> {
   #toSet(): void {
     const packed = this.#packed;
     if (packed === null) return;
-    this.#set = new Set(entries(packed));
+    this.#set = new Set(unpack(packed)); // copies: no member keeps the packed string alive
     this.#packed = null;
     this.#count = 0;
   }
