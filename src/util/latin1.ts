@@ -60,12 +60,24 @@ export function latin1Slice(b: Buffer, p: number, end: number): string {
   }
 }
 
+/** flatCopy copies strings up to this long through one reused buffer. */
+const COPY_SCRATCH_BYTES = 4096;
+let copyScratch: Buffer | null = null;
+
 /**
- * A flat copy of `s`. V8 keeps `a + b` as a cons string pointing at both halves, so a value
- * built by many concatenations (APPEND) is a chain of them, ~56 B per link on top of the bytes,
- * until something flattens it.
+ * `s` as a flat string that shares no memory with any other. V8 keeps a substring of 13+ chars
+ * as a slice that pins its whole parent, and `a + b` as a cons string pointing at both halves
+ * (a value built by many APPENDs is a chain of them, ~56 B per link). Shorter strings are flat
+ * copies already.
  */
 export function flatCopy(s: string): string {
-  const b = Buffer.from(s, 'latin1');
-  return latin1Slice(b, 0, b.length);
+  const n = s.length;
+  if (n <= 12) return s;
+  if (n > COPY_SCRATCH_BYTES) {
+    const b = Buffer.from(s, 'latin1');
+    return latin1Slice(b, 0, n);
+  }
+  copyScratch ??= Buffer.allocUnsafe(COPY_SCRATCH_BYTES);
+  copyScratch.write(s, 0, n, 'latin1');
+  return latin1Slice(copyScratch, 0, n);
 }

@@ -15,7 +15,7 @@
 // is independent of the encoding Redis would report (OBJECT ENCODING, the RDB type).
 
 import { assert } from '../../assert.js';
-import { latin1Slice } from '../../util/latin1.js';
+import { flatCopy, latin1Slice } from '../../util/latin1.js';
 
 /** Longest entry a packed string holds (its length fits one char, 255 is never used). */
 export const PACKED_ENTRY_BYTES_MAX = 254;
@@ -114,22 +114,15 @@ export function entryAt(packed: string, offset: number): string {
   return packed.substring(offset + 1, offset + 1 + length);
 }
 
-/** Where entryCopyAt writes an entry before reading it back as a string of its own. */
-const copyScratch = Buffer.allocUnsafe(PACKED_ENTRY_BYTES_MAX);
-
 /**
  * The entry at `offset` as a string that shares no memory with `packed`. entryAt's substring
  * of 13 or more chars is a V8 slice that keeps the whole packed string alive: fine for a reply,
  * not for an element that moves into a longer-lived collection (LMOVE from a small list into a
  * big one kept one version of the source's packed string per element: 200k moves of 50-byte
- * elements took 1 GB). Shorter substrings are copies already.
+ * elements took 1 GB).
  */
 export function entryCopyAt(packed: string, offset: number): string {
-  const length = packed.charCodeAt(offset);
-  const entry = packed.substring(offset + 1, offset + 1 + length);
-  if (length <= 12) return entry;
-  copyScratch.write(entry, 0, length, 'latin1');
-  return latin1Slice(copyScratch, 0, length);
+  return flatCopy(entryAt(packed, offset));
 }
 
 /** True when the entry at `offset` equals `text`. */
