@@ -326,13 +326,13 @@ export class AclUser {
     else this.allowed.delete(cmd.fullName);
   }
 
-  /** May this user run `cmd` (a command or subcommand) with first argument `firstArg`? */
   /**
    * True when `allowed` holds every command of the universe (the default user's allcommands):
    * canRun then needs no set lookup per command. Recomputed after the command bits change.
    */
   #runsEverything: boolean | null = null;
 
+  /** May this user run `cmd` (a command or subcommand) with first argument `firstArg`? */
   canRun(fullName: string, firstArg: string | undefined): boolean {
     this.#runsEverything ??= [...aclCommandUniverse().byName.keys()].every((name) => this.allowed.has(name));
     if (this.#runsEverything || this.allowed.has(fullName)) return true;
