@@ -125,11 +125,6 @@ export function entryCopyAt(packed: string, offset: number): string {
   return flatCopy(entryAt(packed, offset));
 }
 
-/** True when the entry at `offset` equals `text`. */
-export function entryEquals(packed: string, offset: number, text: string): boolean {
-  return packed.charCodeAt(offset) === text.length && packed.startsWith(text, offset + 1);
-}
-
 /**
  * The offset of the first entry equal to `text` among every `step`-th entry (step 2 visits a
  * hash's fields, not its values) that starts before `end`, or -1.
