@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick] [-- --only=throughput,aof,dataset,bgsave,rewrite]
-// [-- --rounds=N] [-- --requests=N] [-- --keys=N] [-- --tests=set,get] [-- --profile[=<workload>]] [-- --out=<dir>]`: Vesta against redis-server 7.0
-// side by side. Prints the table, writes JSON and SVG under bench/results/. Every figure is a
+// [-- --rounds=N] [-- --requests=N] [-- --keys=N] [-- --tests=set,get] [-- --profile[=<workload>]] [-- --out=<dir>]
+// [-- --no-reference]`: Vesta against redis-server 7.0 side by side, with issue 9's minimal Node
+// server (node-reference.ts) interleaved in the throughput workloads unless --no-reference. Prints the table, writes JSON and SVG under bench/results/. Every figure is a
 // ratio of medians of interleaved rounds; the machine is shared, so absolute numbers mean little.
 
 import { readFileSync } from 'node:fs';
@@ -24,6 +25,8 @@ export interface BenchOptions {
   datasetKeys?: number;
   mixedKeys?: number;
   tests?: string[];
+  /** Interleave node-reference.ts in the throughput workloads (default true). */
+  reference?: boolean;
   /** Where JSON/SVG go; null writes nothing. */
   outDir: string | null;
   log(message: string): void;
@@ -44,6 +47,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     datasetKeys: options.datasetKeys ?? (options.quick ? 300_000 : 1_000_000),
     mixedKeys: options.mixedKeys ?? (options.quick ? 50_000 : 1_000_000),
     tests: options.tests ?? ['set', 'get', 'incr', 'lpush', 'hset'],
+    reference: options.reference ?? true,
     log: options.log,
   };
   const rows: Row[] = [];
@@ -69,6 +73,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     mixedKeys: ctx.mixedKeys,
     durationSec: Math.round((Date.now() - started) / 1000),
     node: process.version,
+    reference: ctx.reference,
   };
   const jsonPath = options.outDir === null ? null : writeResults(options.outDir, meta, rows);
   return { rows, table, jsonPath };
@@ -105,6 +110,7 @@ async function main(argv: string[]): Promise<number> {
     ...(requests !== undefined ? { requests: Number(requests) } : {}),
     ...(keys !== undefined ? { datasetKeys: Number(keys), mixedKeys: Number(keys) } : {}),
     ...(tests !== undefined ? { tests: tests.split(',') } : {}),
+    reference: flag('no-reference') === undefined,
   });
   console.log('');
   console.log(result.table);

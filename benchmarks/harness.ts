@@ -8,12 +8,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const REDIS_SERVER = process.env['REDIS_SERVER'] ?? '/usr/bin/redis-server';
 export const REDIS_BENCHMARK = process.env['REDIS_BENCHMARK'] ?? '/usr/bin/redis-benchmark';
 export const VESTA_BIN = resolve('dist/bin/vesta-server.js');
+/** The issue's minimal Node RESP server (node-reference.ts), compiled next to this file. */
+export const REFERENCE_BIN = fileURLToPath(new URL('./node-reference.js', import.meta.url));
 
 export type ServerKind = 'redis' | 'vesta';
+/** What BenchServer can start: the pair, or node-reference.ts, the bare-runtime yardstick. */
+export type ProcessKind = ServerKind | 'reference';
 
 export function haveRedisTools(): boolean {
   return existsSync(REDIS_SERVER) && existsSync(REDIS_BENCHMARK);
@@ -37,7 +42,7 @@ export interface StartOptions {
 }
 
 export class BenchServer {
-  readonly kind: ServerKind;
+  readonly kind: ProcessKind;
   readonly port: number;
   readonly dir: string;
   readonly child: ChildProcess;
@@ -46,7 +51,7 @@ export class BenchServer {
   #exited: Promise<void>;
   #conn: RespConnection | null = null;
 
-  private constructor(kind: ServerKind, port: number, dir: string, child: ChildProcess, ownsDir: boolean) {
+  private constructor(kind: ProcessKind, port: number, dir: string, child: ChildProcess, ownsDir: boolean) {
     this.kind = kind;
     this.port = port;
     this.dir = dir;
@@ -61,7 +66,7 @@ export class BenchServer {
    * Starts a server and waits until it answers PING with +PONG (so loading is over).
    * `startupMs` is the time from spawn to that first +PONG: the load-at-start measure.
    */
-  static async start(kind: ServerKind, options: StartOptions = {}): Promise<BenchServer> {
+  static async start(kind: ProcessKind, options: StartOptions = {}): Promise<BenchServer> {
     const ownsDir = options.dir === undefined;
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), `bench-${kind}-`));
     const port = await freePort();
@@ -71,7 +76,9 @@ export class BenchServer {
     ];
     const [command, args] = kind === 'redis'
       ? [REDIS_SERVER, directives]
-      : [process.execPath, [...(options.nodeFlags ?? []), VESTA_BIN, ...directives]];
+      : kind === 'reference'
+        ? [process.execPath, [REFERENCE_BIN, ...directives]]
+        : [process.execPath, [...(options.nodeFlags ?? []), VESTA_BIN, ...directives]];
     const startedMs = performance.now();
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new BenchServer(kind, port, dir, child, ownsDir);

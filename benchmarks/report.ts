@@ -28,6 +28,13 @@ export interface Row {
   /** Every round's value, for the JSON. */
   redisRounds: number[];
   vestaRounds: number[];
+  /**
+   * Throughput rows with the reference server (node-reference.ts) beside: its median, its ratio
+   * to Redis (the bare runtime's figure for this workload) and its rounds.
+   */
+  reference?: number;
+  referenceRatio?: number;
+  referenceRounds?: number[];
 }
 
 export interface Target {
@@ -43,7 +50,7 @@ export function judge(row: Omit<Row, 'verdict'>): Row {
 }
 
 export const TABLE_COLUMNS = [
-  'workload', 'unit', 'redis', 'vesta', 'ratio', 'target', 'verdict',
+  'workload', 'unit', 'redis', 'vesta', 'ratio', 'target', 'verdict', 'node ref',
   'redis p50/p99 ms', 'vesta p50/p99 ms',
 ] as const;
 
@@ -57,6 +64,7 @@ export function formatTable(rows: readonly Row[]): string {
     formatRatio(r.ratio),
     r.target === null ? '-' : `${r.targetOn === 'vesta' ? 'vesta ' : ''}${r.target.op} ${r.target.value}`,
     r.verdict,
+    r.referenceRatio === undefined ? '' : formatRatio(r.referenceRatio),
     formatLatency(r.redisP50Ms, r.redisP99Ms),
     formatLatency(r.vestaP50Ms, r.vestaP99Ms),
   ]);

@@ -20,6 +20,11 @@ export interface BenchContext {
   mixedKeys: number;
   /** redis-benchmark tests, lower case: set,get,incr,lpush,hset. */
   tests: string[];
+  /**
+   * Run node-reference.ts (issue 9's minimal Node RESP server) as a third interleaved server in
+   * the throughput workloads: its ratio shows what the bare runtime reaches at that moment.
+   */
+  reference: boolean;
   log(message: string): void;
 }
 
@@ -66,24 +71,33 @@ export async function throughput(
   targetFor: (test: string) => Target | null,
 ): Promise<Row[]> {
   const runs: Record<ServerKind, BenchmarkLine[][]> = { redis: [], vesta: [] };
+  const referenceRuns: BenchmarkLine[][] = [];
+  const measure = async (server: BenchServer, label: string): Promise<BenchmarkLine[]> => {
+    await server.call(['FLUSHALL']);
+    const lines = await runRedisBenchmark({
+      port: server.port,
+      tests,
+      clients: 50,
+      requests: config.pipeline > 1 ? ctx.requests * 10 : ctx.requests,
+      pipeline: config.pipeline,
+      valueBytes: config.valueBytes,
+      keyspace: 100_000,
+    });
+    ctx.log(`  ${throughputName('', config).trim()} ${label}: ` +
+      lines.map((l) => `${l.test} ${Math.round(l.opsPerSec)}`).join(' '));
+    return lines;
+  };
   await withPair({ directives: config.directives ?? [] }, async (pair) => {
-    for (let round = 0; round < ctx.rounds; round++) {
-      for (const kind of KINDS) {
-        const server = pair[kind];
-        await server.call(['FLUSHALL']);
-        const lines = await runRedisBenchmark({
-          port: server.port,
-          tests,
-          clients: 50,
-          requests: config.pipeline > 1 ? ctx.requests * 10 : ctx.requests,
-          pipeline: config.pipeline,
-          valueBytes: config.valueBytes,
-          keyspace: 100_000,
-        });
-        runs[kind].push(lines);
-        ctx.log(`  ${throughputName('', config).trim()} round ${round + 1} ${kind}: ` +
-          lines.map((l) => `${l.test} ${Math.round(l.opsPerSec)}`).join(' '));
+    const reference = ctx.reference
+      ? await BenchServer.start('reference', { directives: config.directives ?? [] })
+      : null;
+    try {
+      for (let round = 0; round < ctx.rounds; round++) {
+        for (const kind of KINDS) runs[kind].push(await measure(pair[kind], `round ${round + 1} ${kind}`));
+        if (reference !== null) referenceRuns.push(await measure(reference, `round ${round + 1} reference`));
       }
+    } finally {
+      await reference?.stop();
     }
   });
   return tests.map((test) => {
@@ -93,7 +107,10 @@ export async function throughput(
     const [r, v] = [pick('redis'), pick('vesta')];
     const redis = median(r.map((l) => l.opsPerSec));
     const vesta = median(v.map((l) => l.opsPerSec));
+    const ref = referenceRuns.map((lines) => lines.find((l) => l.test === test.toUpperCase()))
+      .filter((l): l is BenchmarkLine => l !== undefined).map((l) => l.opsPerSec);
     return judge({
+      ...(ref.length > 0 ? { reference: median(ref), referenceRatio: median(ref) / redis, referenceRounds: ref } : {}),
       group: 'throughput',
       workload: throughputName(test, config),
       unit: 'ops/s',
