@@ -1,0 +1,45 @@
+// The young-generation growth rule (heap.ts) as a state machine: growth only under traffic
+// (scavenges in many separate turns), never past the cap, and again whenever V8 has shrunk the
+// semi-space below the cap while traffic goes on.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GrowthRule, SEMI_SPACE_CAP_BYTES } from './heap.js';
+
+const MiB = 1024 * 1024;
+
+/** Feeds `turns` scavenge turns `gapMs` apart from `startMs` with a constant semi-space size. */
+function feed(rule: GrowthRule, startMs: number, turns: number, gapMs: number, semi: number): boolean[] {
+  const out: boolean[] = [];
+  for (let i = 0; i < turns; i++) out.push(rule.onScavengeTurn(startMs + i * gapMs, () => semi));
+  return out;
+}
+
+test('a few scavenge turns are not traffic; many within a second are', () => {
+  const rule = new GrowthRule();
+  const decisions = feed(rule, 0, 12, 10, 1 * MiB);
+  assert.deepEqual(decisions.slice(0, 7), [false, false, false, false, false, false, false]);
+  assert.deepEqual(decisions.slice(7), [true, true, true, true, true]);
+  assert.equal(rule.traffic, true);
+});
+
+test('turns spread over more than the window never count as traffic', () => {
+  const rule = new GrowthRule();
+  assert.ok(feed(rule, 0, 30, 200, 1 * MiB).every((grow) => !grow));
+  assert.equal(rule.traffic, false);
+});
+
+test('growth stops at the cap and resumes when V8 has shrunk the young generation', () => {
+  const rule = new GrowthRule();
+  assert.equal(feed(rule, 0, 10, 10, 2 * MiB).at(-1), true);
+  assert.ok(feed(rule, 100, 20, 10, SEMI_SPACE_CAP_BYTES).every((grow) => !grow), 'at the cap');
+  // A full GC shrank the semi-space (after FLUSHALL of a large heap, say): traffic goes on.
+  assert.ok(feed(rule, 300, 5, 10, 1 * MiB).every((grow) => grow), 'below the cap again');
+});
+
+test('the semi-space size is read only under traffic', () => {
+  const rule = new GrowthRule();
+  let reads = 0;
+  for (let i = 0; i < 3; i++) rule.onScavengeTurn(i * 10, () => (reads++, MiB));
+  assert.equal(reads, 0);
+});
