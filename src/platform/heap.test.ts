@@ -4,14 +4,18 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GrowthRule, SEMI_SPACE_CAP_BYTES } from './heap.js';
+import { GrowthRule, SEMI_SPACE_CAP_BYTES, SEMI_SPACE_CAP_MAX_BYTES, semiSpaceCapBytes } from './heap.js';
 
 const MiB = 1024 * 1024;
 
 /** Feeds `turns` scavenge turns `gapMs` apart from `startMs` with a constant semi-space size. */
-function feed(rule: GrowthRule, startMs: number, turns: number, gapMs: number, semi: number): boolean[] {
+function feed(
+  rule: GrowthRule, startMs: number, turns: number, gapMs: number, semi: number, old = 100 * MiB,
+): boolean[] {
   const out: boolean[] = [];
-  for (let i = 0; i < turns; i++) out.push(rule.onScavengeTurn(startMs + i * gapMs, () => semi));
+  for (let i = 0; i < turns; i++) {
+    out.push(rule.onScavengeTurn(startMs + i * gapMs, () => ({ semiSpaceBytes: semi, oldBytes: old })));
+  }
   return out;
 }
 
@@ -40,6 +44,19 @@ test('growth stops at the cap and resumes when V8 has shrunk the young generatio
 test('the semi-space size is read only under traffic', () => {
   const rule = new GrowthRule();
   let reads = 0;
-  for (let i = 0; i < 3; i++) rule.onScavengeTurn(i * 10, () => (reads++, MiB));
+  for (let i = 0; i < 3; i++) rule.onScavengeTurn(i * 10, () => (reads++, { semiSpaceBytes: MiB, oldBytes: 0 }));
   assert.equal(reads, 0);
+});
+
+test('the cap grows with the old generation, from 4 MiB up to V8\'s 16 MiB', () => {
+  assert.equal(semiSpaceCapBytes(0), SEMI_SPACE_CAP_BYTES);
+  assert.equal(semiSpaceCapBytes(400 * MiB), 4 * MiB); // the mixed 1M-key bench dataset
+  assert.equal(semiSpaceCapBytes(512 * MiB), 8 * MiB);
+  assert.equal(semiSpaceCapBytes(1024 * MiB), 16 * MiB);
+  assert.equal(semiSpaceCapBytes(64 * 1024 * MiB), SEMI_SPACE_CAP_MAX_BYTES);
+  const rule = new GrowthRule();
+  feed(rule, 0, 10, 10, MiB);
+  assert.deepEqual(feed(rule, 100, 1, 10, 4 * MiB, 100 * MiB), [false]);
+  assert.deepEqual(feed(rule, 110, 1, 10, 4 * MiB, 1200 * MiB), [true]);
+  assert.deepEqual(feed(rule, 120, 1, 10, 16 * MiB, 1200 * MiB), [false]);
 });

@@ -5,15 +5,16 @@
 // Why: V8 starts the young generation with two 1 MiB semi-spaces and doubles them, up to 16 MiB
 // each on Node 20, whenever a scavenge sees many survivors. A bulk load in one synchronous step
 // (DEBUG POPULATE, most of an RDB load) is all survivors, so it grows them to the maximum, and
-// V8 never gives them back: 32 MiB of RSS holding nothing (DEBUG POPULATE 300000: 232 B/key of
+// V8 gives them back only if a later full GC finds them underused: 32 MiB of RSS holding nothing (DEBUG POPULATE 300000: 232 B/key of
 // RSS with the default, ~160 with 1 MiB semi-spaces). Request traffic is different: with
 // pipelined 1 KiB writes the data in flight outgrows a 1 MiB semi-space, is promoted early and
 // makes old-generation GCs of a large heap pay for it (SET/HSET pipeline 32, 1 KiB: ~1.5-2x
 // server CPU per request with 1 MiB semi-spaces against 4 or 16 MiB).
 //
 // So the young generation stays at 1 MiB semi-spaces by default and may grow, up to
-// SEMI_SPACE_CAP_BYTES, only while scavenges are seen in many separate event-loop turns
-// (traffic), never during one long synchronous burst. `--max-semi-space-size` would cap it
+// SEMI_SPACE_CAP_BYTES (more on a heap of over 512 MiB, see semiSpaceCapBytes), only while
+// scavenges are seen in many separate event-loop turns (traffic), never during one long
+// synchronous burst. `--max-semi-space-size` would cap it
 // directly, but V8 reads it only when the heap is created, so it works on the node command line
 // and not from setFlagsFromString; the growth factor is read at every scavenge, so toggling it
 // between 1 (no growth) and 2 (V8's default) works at run time.
@@ -21,8 +22,21 @@
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
-/** Largest semi-space the traffic rule lets V8 grow to (the young generation is two of them). */
+/**
+ * Largest semi-space the traffic rule lets V8 grow to (the young generation is two of them), for
+ * heaps up to HEAP_PER_SEMI_SPACE_BYTE x this; bigger heaps get up to SEMI_SPACE_CAP_MAX_BYTES.
+ */
 export const SEMI_SPACE_CAP_BYTES = 4 * 1024 * 1024;
+/** Node 20's own maximum semi-space (V8's --max-semi-space-size default). */
+export const SEMI_SPACE_CAP_MAX_BYTES = 16 * 1024 * 1024;
+/**
+ * Every scavenge walks the list of all old-generation pages (perf: 97% of
+ * ScavengerCollector::CollectGarbage's self time on one pointer load at a GB-sized heap), so its
+ * fixed cost grows with the heap, and a bigger young generation, scavenged less often, pays it
+ * less often. Its memory is then small next to the heap: one byte of semi-space per this many of
+ * old generation.
+ */
+const HEAP_PER_SEMI_SPACE_BYTE = 64;
 /** Growth is allowed while at least this many turns within TRAFFIC_WINDOW_MS had a scavenge. */
 const TRAFFIC_TURNS_MIN = 8;
 const TRAFFIC_WINDOW_MS = 1000;
@@ -83,7 +97,7 @@ function watchScavenges(): void {
       return detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR;
     });
     if (!scavenged) return;
-    setGrowth(rule.onScavengeTurn(performance.now(), semiSpaceBytes));
+    setGrowth(rule.onScavengeTurn(performance.now(), heapSizes));
     if (rule.traffic) quiet.refresh();
   });
   observer.observe({ entryTypes: ['gc'] });
@@ -97,19 +111,39 @@ export class GrowthRule {
 
   /**
    * A delivery of gc entries that included a scavenge, at `nowMs`. Returns whether the young
-   * generation may grow now: under traffic, while its semi-space is below the cap (read only
-   * then: V8 builds the statistics array on each call).
+   * generation may grow now: under traffic, while its semi-space is below the cap for the
+   * heap's size (read only then: V8 builds the statistics array on each call).
    */
-  onScavengeTurn(nowMs: number, semiSpaceBytesNow: () => number): boolean {
+  onScavengeTurn(nowMs: number, sizes: () => HeapSizes): boolean {
     const turns = this.#turnsMs;
     turns.push(nowMs);
     while ((turns[0] ?? nowMs) < nowMs - TRAFFIC_WINDOW_MS) turns.shift();
     this.traffic = turns.length >= TRAFFIC_TURNS_MIN;
-    return this.traffic && semiSpaceBytesNow() < SEMI_SPACE_CAP_BYTES;
+    if (!this.traffic) return false;
+    const { semiSpaceBytes, oldBytes } = sizes();
+    return semiSpaceBytes < semiSpaceCapBytes(oldBytes);
   }
 }
 
-function semiSpaceBytes(): number {
-  const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-  return Math.floor((space?.space_size ?? 0) / 2);
+export interface HeapSizes {
+  semiSpaceBytes: number;
+  /** Old generation: old, code, map and large-object spaces. */
+  oldBytes: number;
+}
+
+/** The semi-space cap for an old generation of `oldBytes`: 4 MiB, 8 MiB or 16 MiB. */
+export function semiSpaceCapBytes(oldBytes: number): number {
+  let cap = SEMI_SPACE_CAP_BYTES;
+  while (cap < SEMI_SPACE_CAP_MAX_BYTES && cap * 2 * HEAP_PER_SEMI_SPACE_BYTE <= oldBytes) cap *= 2;
+  return cap;
+}
+
+function heapSizes(): HeapSizes {
+  let semiSpaceBytes = 0;
+  let oldBytes = 0;
+  for (const space of getHeapSpaceStatistics()) {
+    if (space.space_name === 'new_space') semiSpaceBytes = Math.floor(space.space_size / 2);
+    else if (space.space_name !== 'new_large_object_space') oldBytes += space.space_size;
+  }
+  return { semiSpaceBytes, oldBytes };
 }
