@@ -1,7 +1,8 @@
 // `npm run bench [-- --quick] [-- --only=throughput,aof,dataset,bgsave,rewrite]
-// [-- --rounds=N] [-- --requests=N] [-- --keys=N] [-- --tests=set,get] [-- --profile[=<workload>]] [-- --out=<dir>]
-// [-- --no-reference]`: Vesta against redis-server 7.0 side by side, with issue 9's minimal Node
-// server (node-reference.ts) interleaved in the throughput workloads unless --no-reference. Prints the table, writes JSON and SVG under bench/results/. Every figure is a
+// [-- --rounds=N] [-- --requests=N] [-- --keys=N] [-- --tests=set,get] [-- --profile[=<workload>]]
+// [-- --out=<dir>] [-- --no-reference]`: Vesta against redis-server 7.0 side by side, with issue
+// 9's minimal Node server (node-reference.ts) interleaved in the throughput workloads unless
+// --no-reference. Prints the table, writes JSON and SVG under bench/results/. Every figure is a
 // ratio of medians of interleaved rounds; the machine is shared, so absolute numbers mean little.
 
 import { readFileSync } from 'node:fs';

@@ -5,19 +5,20 @@
 // Why: V8 starts the young generation with two 1 MiB semi-spaces and doubles them, up to 16 MiB
 // each on Node 20, whenever a scavenge sees many survivors. A bulk load in one synchronous step
 // (DEBUG POPULATE, most of an RDB load) is all survivors, so it grows them to the maximum, and
-// V8 gives them back only if a later full GC finds them underused: 32 MiB of RSS holding nothing (DEBUG POPULATE 300000: 232 B/key of
-// RSS with the default, ~160 with 1 MiB semi-spaces). Request traffic is different: with
-// pipelined 1 KiB writes the data in flight outgrows a 1 MiB semi-space, is promoted early and
-// makes old-generation GCs of a large heap pay for it (SET/HSET pipeline 32, 1 KiB: ~1.5-2x
-// server CPU per request with 1 MiB semi-spaces against 4 or 16 MiB).
+// V8 gives them back only if a later full GC finds them underused: 32 MiB of RSS holding
+// nothing (DEBUG POPULATE 300000: 232 B/key of RSS with the default, ~160 with 1 MiB
+// semi-spaces). Request traffic is different: with pipelined 1 KiB writes the data in flight
+// outgrows a 1 MiB semi-space, is promoted early and makes old-generation GCs of a large heap
+// pay for it (SET/HSET pipeline 32, 1 KiB: ~1.5-2x server CPU per request with 1 MiB
+// semi-spaces against 4 or 16 MiB).
 //
 // So the young generation stays at 1 MiB semi-spaces by default and may grow, up to
 // SEMI_SPACE_CAP_BYTES (more on a heap of over 512 MiB, see semiSpaceCapBytes), only while
 // scavenges are seen in many separate event-loop turns (traffic), never during one long
-// synchronous burst. `--max-semi-space-size` would cap it
-// directly, but V8 reads it only when the heap is created, so it works on the node command line
-// and not from setFlagsFromString; the growth factor is read at every scavenge, so toggling it
-// between 1 (no growth) and 2 (V8's default) works at run time.
+// synchronous burst. `--max-semi-space-size` would cap it directly, but V8 reads it only when
+// the heap is created, so it works on the node command line and not from setFlagsFromString;
+// the growth factor is read at every scavenge, so toggling it between 1 (no growth) and 2 (V8's
+// default) works at run time.
 
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
