@@ -86,7 +86,8 @@ export class LatencyHistogram {
 
   record(valueNs: number): void {
     const v = Math.min(VALUE_MAX_NS, Math.max(VALUE_MIN_NS, Math.round(valueNs)));
-    this.#counts[indexOf(v)] = (this.#counts[indexOf(v)] ?? 0) + 1;
+    const index = indexOf(v);
+    this.#counts[index] = (this.#counts[index] ?? 0) + 1;
     this.totalCount++;
   }
 
@@ -122,13 +123,12 @@ export class LatencyHistogram {
   }
 }
 
+/** `v` is an integer in [VALUE_MIN_NS, VALUE_MAX_NS], below 2^31: int32 bit operations hold. */
 function indexOf(v: number): number {
   if (v < SUB_BUCKETS) return v;
-  // clz32 instead of Math.log2 for the common case: this runs once per command.
-  const log2 = v <= 0x7fffffff ? 31 - Math.clz32(v) : Math.floor(Math.log2(v));
-  const bucket = log2 - 7; // >= 1
-  const step = 2 ** bucket;
-  const sub = Math.floor(v / step); // 128..255
+  // Integer-only (clz32 and a shift, no Math.log2 or 2 ** n): this runs once per command.
+  const bucket = 31 - Math.clz32(v) - 7; // >= 1
+  const sub = v >>> bucket; // 128..255
   return SUB_BUCKETS + (bucket - 1) * HALF_SUB_BUCKETS + (sub - HALF_SUB_BUCKETS);
 }
 
