@@ -153,7 +153,6 @@ class ReferenceServer {
 
   #execute(argv: string[]): string {
     const name = (argv[0] as string).toLowerCase();
-    const arity = (min: number): boolean => argv.length >= min;
     switch (name) {
       case 'ping':
         return argv.length > 1 ? `$${(argv[1] as string).length}\r\n${argv[1] as string}\r\n` : '+PONG\r\n';
@@ -181,7 +180,7 @@ class ReferenceServer {
         return `:${n}\r\n`;
       }
       case 'lpush': {
-        if (!arity(3)) break;
+        if (argv.length < 3) break;
         let list = this.#db.get(argv[1] as string);
         if (list === undefined) this.#db.set(argv[1] as string, (list = []));
         else if (!Array.isArray(list)) return WRONGTYPE;
@@ -191,7 +190,7 @@ class ReferenceServer {
         return `:${list.length}\r\n`;
       }
       case 'hset': {
-        if (!arity(4) || argv.length % 2 !== 0) break;
+        if (argv.length < 4 || argv.length % 2 !== 0) break;
         let hash = this.#db.get(argv[1] as string);
         if (hash === undefined) this.#db.set(argv[1] as string, (hash = new Map()));
         else if (!(hash instanceof Map)) return WRONGTYPE;
