@@ -158,6 +158,20 @@ test('the import-cycle check finds a cycle, and ignores type-only imports', () =
   assert.deepEqual(importCycles(runtimeImportGraph(files)), [['src/a.ts', 'src/b.ts', 'src/x/c.ts']]);
 });
 
+test('commands are looked up and arity-checked in one place (server/dispatch.ts executes them)', () => {
+  const bad: string[] = [];
+  for (const s of sources) {
+    // COMMAND INFO/GETKEYS describe commands by name; only the executor looks one up to run it.
+    const lookupOk = s.path === 'src/server/dispatch.ts' || s.path === 'src/commands/server.ts';
+    if (!lookupOk && /\.commands\.lookup\(/.test(s.text)) bad.push(`${s.path}: commands.lookup`);
+    if (s.path !== 'src/commands/table.ts' && /arity\s*>\s*0\s*&&/.test(s.text)) bad.push(`${s.path}: arity rule`);
+    if (!s.path.startsWith('src/server/dispatch.ts') && /\.handler\s*\(|\(cmd\.handler as/.test(s.text)) {
+      bad.push(`${s.path}: calls a handler`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
 test('every implemented command is exercised by some test file', () => {
   const tests = [...walk(join(ROOT, 'test')), ...walk(join(ROOT, 'src'))]
     .filter((p) => p.endsWith('.test.ts') || p.includes('/test/'))

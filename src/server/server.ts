@@ -18,7 +18,8 @@ import { ActiveExpire } from '../store/expire.js';
 import { Keyspace } from '../store/keyspace.js';
 import { STRING_BYTES_MAX, ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION } from '../limits.js';
 import { ClientFlag, Client } from './client.js';
-import { processCommand, syncCommandClock } from './dispatch.js';
+import { executeCommand, syncCommandClock } from './dispatch.js';
+import type { Caller } from './caller.js';
 import { Watches } from './watch.js';
 import { Blocking } from './blocking.js';
 import { Acl } from './acl.js';
@@ -343,6 +344,18 @@ export class Server {
     return c;
   }
 
+  /**
+   * A client without a socket for an internal caller (server/caller.ts: the AOF loader, a
+   * script, a replica's master link), to run commands with executeCommand (server/dispatch.ts).
+   * Not registered (CLIENT LIST does not show it) and cheap: create one per use or keep one.
+   */
+  createInternalClient(caller: Caller): Client {
+    const c = this.createClient(null);
+    c.caller = caller;
+    c.authenticated = true;
+    return c;
+  }
+
   freeClient(c: Client): void {
     if (!this.clients.delete(c.id)) return;
     this.monitors.delete(c);
@@ -382,7 +395,7 @@ export class Server {
         break;
       }
       if (argv.length === 0) continue;
-      processCommand(this, c, argv);
+      executeCommand(this, c, argv);
       limits.unauthenticated = !c.authenticated;
     }
     if (c.parser.pendingBytes > this.#queryBufferLimit.value) {
