@@ -405,6 +405,7 @@ function flushdbCommand(c: Client, argv: string[]): void {
   if (!flushOptionOk(c, argv)) return;
   c.server.keyspace.flushDb(c.db);
   c.server.keyspace.dirty++;
+  c.server.tracking.flushed();
   c.addReplyOk();
 }
 
@@ -412,6 +413,7 @@ function flushallCommand(c: Client, argv: string[]): void {
   if (!flushOptionOk(c, argv)) return;
   c.server.keyspace.flushAll();
   c.server.keyspace.dirty++;
+  c.server.tracking.flushed();
   c.server.afterFlushAll();
   c.addReplyOk();
 }

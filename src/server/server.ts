@@ -27,6 +27,7 @@ import { OUTPUT_PAUSE_BYTES, OutputLimits } from './output-limits.js';
 import { formatClientInfo } from '../commands/client-info.js';
 import { readIntoSharedBuffer } from './read-buffer.js';
 import { KeyspaceEvents } from './notify.js';
+import { Tracking } from './tracking.js';
 import { publishMessage } from '../commands/pubsub.js';
 
 export const VESTA_VERSION = '0.1.0';
@@ -104,6 +105,8 @@ export class Server {
   readonly outputLimits: OutputLimits;
   /** Keyspace notifications (server/notify.ts): handlers call notifyKeyspaceEvent. */
   readonly keyspaceEvents: KeyspaceEvents;
+  /** CLIENT TRACKING: client-side caching invalidations (server/tracking.ts). */
+  readonly tracking: Tracking;
   readonly clients = new Map<number, Client>();
   readonly startedAtMs = Date.now();
   readonly stats: ServerStats = {
@@ -184,6 +187,7 @@ export class Server {
       keyspace: this.keyspace,
       publish: (channel, message) => publishMessage(this, channel, message),
     });
+    this.tracking = new Tracking(this);
     this.slowlogThresholdUs = config.num('slowlog-log-slower-than');
     this.#setUpAcl();
     this.evictor = new Evictor(this);
