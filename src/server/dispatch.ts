@@ -98,6 +98,12 @@ function checkAndCall(server: Server, c: Client, argv: string[]): void {
     rejectCommand(server, c, denied, cmd);
     return;
   }
+  // CLIENT PAUSE: the command waits (the client is postponed) until the pause ends.
+  const pause = server.pause;
+  if (pause.type !== 0 && pause.holds(c, cmd)) {
+    pause.postpone(c, argv);
+    return;
+  }
   if (queueing) {
     c.queue.push({ name: cmd.fullName, argv });
     c.addReplyStatus('QUEUED');

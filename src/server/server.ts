@@ -28,6 +28,7 @@ import { formatClientInfo } from '../commands/client-info.js';
 import { readIntoSharedBuffer } from './read-buffer.js';
 import { KeyspaceEvents } from './notify.js';
 import { Tracking } from './tracking.js';
+import { ClientPause } from './pause.js';
 import { publishMessage } from '../commands/pubsub.js';
 
 export const VESTA_VERSION = '0.1.0';
@@ -107,6 +108,8 @@ export class Server {
   readonly keyspaceEvents: KeyspaceEvents;
   /** CLIENT TRACKING: client-side caching invalidations (server/tracking.ts). */
   readonly tracking: Tracking;
+  /** CLIENT PAUSE (server/pause.ts). */
+  readonly pause: ClientPause;
   readonly clients = new Map<number, Client>();
   readonly startedAtMs = Date.now();
   readonly stats: ServerStats = {
@@ -188,6 +191,7 @@ export class Server {
       publish: (channel, message) => publishMessage(this, channel, message),
     });
     this.tracking = new Tracking(this);
+    this.pause = new ClientPause(this);
     this.slowlogThresholdUs = config.num('slowlog-log-slower-than');
     this.#setUpAcl();
     this.evictor = new Evictor(this);
