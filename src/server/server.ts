@@ -20,7 +20,7 @@ import { ActiveExpire } from '../store/expire.js';
 import { Keyspace } from '../store/keyspace.js';
 import { STRING_BYTES_MAX, ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION } from '../limits.js';
 import { ClientFlag, Client } from './client.js';
-import { executeCommand, syncCommandClock } from './dispatch.js';
+import { executeCommand, findCommand, syncCommandClock } from './dispatch.js';
 import type { Caller } from './caller.js';
 import { Watches } from './watch.js';
 import { Blocking } from './blocking.js';
@@ -202,7 +202,7 @@ export class Server {
       publish: (channel, message) => publishMessage(this, channel, message),
     });
     this.tracking = new Tracking(this);
-    this.pause = new ClientPause(this);
+    this.pause = new ClientPause(this, { execute: executeCommand, find: findCommand });
     this.slowlogThresholdUs = config.num('slowlog-log-slower-than');
     this.#setUpAcl();
     this.evictor = new Evictor(this);
