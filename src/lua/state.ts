@@ -6,6 +6,7 @@
 import { compileChunk } from './compile.js';
 import { LuaSyntaxError } from './lexer.js';
 import { openBase, caughtValue } from './lib-base.js';
+import { Rand48 } from './lib-math.js';
 import { openLibs } from './libs.js';
 import { parse } from './parser.js';
 import { LuaAbort, Runtime, TICK } from './runtime.js';
@@ -76,13 +77,15 @@ export class LuaRun {
 
 export class LuaState {
   readonly runtime = new Runtime();
+  /** math.random's generator (Redis's lrand48). */
+  readonly rand = new Rand48();
   private printer: (line: string) => void;
 
   constructor(options: LuaStateOptions = {}) {
     this.printer = options.print ?? (() => {});
     if (options.maxDepth !== undefined) this.runtime.maxDepth = options.maxDepth;
     openBase(this.runtime, { load: (s, n) => this.load(s, n), print: (l) => this.printer(l) });
-    openLibs(this.runtime);
+    openLibs(this.runtime, this.rand);
   }
 
   get globals(): LuaTable {
@@ -140,9 +143,19 @@ export class LuaState {
     this.runtime.onTick = fn;
   }
 
+  /** math.randomseed(seed) from the host: Redis calls redisSrand48(0) before every script. */
+  seedRandom(seed: number): void {
+    this.rand.seed(seed);
+  }
+
   /** Where print() output goes. */
   setPrint(fn: (line: string) => void): void {
     this.printer = fn;
+  }
+
+  /** A new empty table. */
+  newTable(): LuaTable {
+    return new LuaTable();
   }
 
   /** A native function value. */
