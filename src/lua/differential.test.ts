@@ -5,17 +5,26 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CORPUS } from './lua51-corpus.js';
+import { CORPUS, CORPUS_TABLES } from './lua51-corpus.js';
 import { requireLua51, runLua51, runVesta } from './lua51-harness.js';
 
-test('the corpus prints what lua5.1 prints', (t) => {
-  if (!requireLua51(t)) return;
-  const want = runLua51(CORPUS);
-  assert.equal(want.length, CORPUS.length, 'lua5.1 ran every snippet');
-  const got = runVesta(CORPUS);
+function compare(snippets: string[]): void {
+  const want = runLua51(snippets);
+  assert.equal(want.length, snippets.length, 'lua5.1 ran every snippet');
+  const got = runVesta(snippets);
   const bad: string[] = [];
-  CORPUS.forEach((src, i) => {
+  snippets.forEach((src, i) => {
     if (got[i] !== want[i]) bad.push(`--- ${src}\nwant: ${JSON.stringify(want[i])}\n got: ${JSON.stringify(got[i])}`);
   });
   assert.equal(bad.length, 0, `${bad.length} snippets differ:\n${bad.join('\n')}`);
+}
+
+test('the corpus prints what lua5.1 prints', (t) => {
+  if (!requireLua51(t)) return;
+  compare(CORPUS);
+});
+
+test('tables: # borders and pairs() order as lua5.1 (node layout, rehash)', (t) => {
+  if (!requireLua51(t)) return;
+  compare(CORPUS_TABLES);
 });

@@ -5,7 +5,11 @@
 
 import { argError, checkNumber, checkString, toInteger } from './aux.js';
 import type { Runtime } from './runtime.js';
-import type { LuaValue } from './value.js';
+import { setExactFormatter, type LuaValue } from './value.js';
+
+setExactFormatter((n) => formatFloat(n, 'g', {
+  minus: false, plus: false, space: false, hash: false, zero: false, width: 0, precision: 14,
+}));
 
 export interface Spec {
   minus: boolean;

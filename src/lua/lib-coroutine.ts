@@ -68,7 +68,7 @@ export function openCoroutine(R: Runtime): LuaTable {
     return [ok, ...vals];
   }));
   t.set('yield', new LuaFunction('yield', null, function* (a): Gen {
-    if (current === null) R.error('attempt to yield from outside a coroutine');
+    if (current === null) R.error('attempt to yield across metamethod/C-call boundary');
     return (yield a.slice()) as LuaValue[];
   }));
   t.set('status', fn('status', (a) => {

@@ -97,7 +97,7 @@ export function openTable(R: Runtime): LuaTable {
         const v = t.get(k);
         if (typeof v === 'string') parts.push(v);
         else if (typeof v === 'number') parts.push(numberToString(v));
-        else R.error(`invalid value (at index ${k}) in table for 'concat'`);
+        else R.error(`invalid value (${typeName(v)}) at index ${k} in table for 'concat'`);
         size += (parts[parts.length - 1] as string).length + sep.length;
         if (size > MAX_STRING) R.error('not enough memory');
       }

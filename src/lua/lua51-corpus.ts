@@ -275,3 +275,22 @@ export const CORPUS: string[] = [
   'print(string.format("%.0e %e %.2e", 12345, 0, -1.5e-300))',
   'print(string.format("%g %g %g %g", 1e-4, 1e-5, 123456, 1234567), string.format("%.15g %.16g %.17g", 0.1, 0.1, 0.1))',
 ];
+export const CORPUS_TABLES: string[] = [
+  'local t = {a = 1, b = 2, c = 3, d = 4, x = 5, y = 6} for k, v in pairs(t) do print(k, v) end',
+  'local t = {} for i, k in ipairs({"alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta", "iota"}) do t[k] = i end for k, v in pairs(t) do print(k, v) end',
+  'local t = {1, 2, 3, x = 1, y = 2, [10] = 10, [2.5] = 3, [true] = 4, [-1] = 5} for k, v in pairs(t) do print(k, v) end',
+  'local t = {} for i = 1, 20 do t["k" .. i] = i end t.k5 = nil t.k7 = nil t.new = 1 for k, v in pairs(t) do print(k, v) end',
+  'local t = {} for i = 20, 1, -1 do t[i * 3] = i end for k, v in pairs(t) do print(k, v) end print(#t)',
+  'local t = {} t[1] = 1 t[3] = 3 t[2] = 2 t[5] = 5 t[4] = 4 print(#t) for k in pairs(t) do print(k) end',
+  'local t = {10, 20, 30, 40} t[2] = nil print(#t) t[4] = nil print(#t) t[6] = 6 print(#t)',
+  'local t = {} for i = 1, 100 do t[i] = i end for i = 1, 100, 2 do t[i] = nil end print(#t) local n = 0 for k in pairs(t) do n = n + 1 end print(n)',
+  'local t = {n = 1, 1, 2, m = 2, 3} t.z = 1 t[4] = 4 for k, v in pairs(t) do print(k, v) end',
+  'local t = {} t.x = nil t.y = 1 for k, v in pairs(t) do print(k, v) end',
+  'local t = {"a", "b", "c"} table.insert(t, 2, "x") table.remove(t, 1) for k, v in pairs(t) do print(k, v) end',
+  'local t = {[1] = 1, [2] = 2, [3] = 3} print(#t) local u = {[1] = 1, [2] = 2, [4] = 4} print(#u)',
+  'local t = {} t[1.5] = 1 t[-0] = 2 t[0] = 3 for k, v in pairs(t) do print(k, v) end',
+  'local function f() return 1, 2, 3 end local t = {f()} print(#t) local u = {f(), f(), x = 1} print(#u) for k, v in pairs(u) do print(k, v) end',
+  'local t = {} for i = 1, 17 do t[i] = i end print(#t) local u = {1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17} u[18] = nil print(#u)',
+  'local s = {} for w in ("the quick brown fox jumps over the lazy dog"):gmatch("%a+") do s[w] = (s[w] or 0) + 1 end for k, v in pairs(s) do print(k, v) end',
+  'print(-0) local x = 0 print(-x, -0.0, 0*-1)',
+];

@@ -57,7 +57,7 @@ end
 function split(out: string): string[] {
   const parts = out.split(/^### \d+\n/m);
   parts.shift();
-  return parts.map((p) => p.replace(/\n$/, ''));
+  return parts.map((p) => p.replace(/\n$/, '').replace(/0x[0-9a-f]+/g, 'ADDR'));
 }
 
 /** Each snippet's output from lua5.1. */

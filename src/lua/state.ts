@@ -118,6 +118,7 @@ export class LuaState {
   call(f: LuaValue, args: LuaValue[] = EMPTY): LuaValue[] {
     const R = this.runtime;
     R.d = 0;
+    R.cc = 0;
     R.b = R.hookEvery;
     try {
       const r = R.callSync(f, args);
@@ -134,6 +135,7 @@ export class LuaState {
   start(f: LuaValue, args: LuaValue[] = EMPTY): LuaRun {
     const R = this.runtime;
     R.d = 0;
+    R.cc = 0;
     return new LuaRun(this, R.callGen(f, args));
   }
 
