@@ -5,7 +5,7 @@
 
 import { compileChunk } from './compile.js';
 import { LuaSyntaxError } from './lexer.js';
-import { openBase, caughtValue } from './lib-base.js';
+import { caughtValue, openBase, tostring } from './lib-base.js';
 import { Rand48 } from './lib-math.js';
 import { openLibs } from './libs.js';
 import { parse } from './parser.js';
@@ -103,7 +103,6 @@ export class LuaState {
       if (e instanceof RangeError) throw new LuaError(`${chunk}: chunk has too many syntax levels`);
       throw e;
     }
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const make = new Function('R', 'S', 'LF', 'LT', 'E', 'T', compiled.source) as (...a: unknown[]) => (a: LuaValue[]) => Gen;
     const gen = make(this.runtime, compiled.sites, LuaFunction, LuaTable, EMPTY, truthy);
     const f = new LuaFunction('main chunk', null, gen);
@@ -163,6 +162,16 @@ export class LuaState {
   /** A native function value. */
   newFunction(name: string, fn: (args: LuaValue[]) => LuaValue[]): LuaFunction {
     return new LuaFunction(name, fn);
+  }
+
+  /** The "chunk:line: " of the Lua code running at `level` (1: the caller of the native). */
+  where(level = 1): string {
+    return this.runtime.where(level);
+  }
+
+  /** tostring() with __tostring. */
+  tostring(v: LuaValue): string {
+    return tostring(this.runtime, v);
   }
 
   /** Raises a Lua error from a native function, with the caller's position like luaL_error. */

@@ -81,6 +81,19 @@ export class LuaTable {
     if (nrec > 0) this.setNodeVector(nrec);
   }
 
+  /** The table lua_newtable + lua_rawseti(1..n) builds (KEYS, ARGV): array part 2^k >= n. */
+  static fromArray(values: LuaValue[]): LuaTable {
+    const t = new LuaTable();
+    const n = values.length;
+    if (n === 0) return t;
+    let size = 1;
+    while (size < n) size *= 2;
+    const arr = values.slice();
+    while (arr.length < size) arr.push(undefined);
+    t.arr = arr;
+    return t;
+  }
+
   get(key: LuaValue): LuaValue {
     if (typeof key === 'number') {
       const i = key - 1;
