@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CORPUS, CORPUS_TABLES } from './lua51-corpus.js';
-import { requireLua51, runLua51, runVesta } from './lua51-harness.js';
+import { requireLua51, runLua51, runVesta } from '../../test/helpers/lua51.js';
 
 function compare(snippets: string[]): void {
   const want = runLua51(snippets);
