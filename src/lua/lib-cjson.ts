@@ -42,7 +42,6 @@ ESCAPES[13] = '\\r';
 ESCAPES[34] = '\\"';
 ESCAPES[92] = '\\\\';
 ESCAPES[47] = '\\/';
-// eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE = /["\\/\x00-\x1f\x7f]/;
 
 function encodeString(s: string): string {
