@@ -44,6 +44,21 @@ test('syntax and runtime errors carry Lua 5.1 texts with the chunk position', ()
   assert.equal(errorOf(() => run('return foo()', L)), "user_script:1: attempt to call global 'foo' (a nil value)");
 });
 
+test('LuaError carries the line of the Lua code that raised it, also through natives', () => {
+  const L = new LuaState();
+  L.globals.set('fail', L.newFunction('fail', () => { throw new LuaError(L.newTable()); }));
+  for (const [src, line] of [['local a\n\nreturn a.b', 3], ['\nfail()', 2], ['\n\nerror({})', 3], ['local x = 1\nlocal y = x + nil', 2]] as const) {
+    try {
+      run(src, L);
+      assert.fail('no error');
+    } catch (e) {
+      assert.ok(e instanceof LuaError);
+      assert.equal(e.line, line, src);
+      assert.equal(e.chunk, 'user_script');
+    }
+  }
+});
+
 test('error() with a table keeps the table (Redis error_reply uses {err = ...})', () => {
   const v = errorOf(() => run('error({err = "my error"})'));
   assert.ok(v instanceof LuaTable);
@@ -130,6 +145,10 @@ test('read-only tables refuse writes from Lua, rawset included', () => {
   assert.equal(errorOf(() => run('ro.x = 2', L)), 'user_script:1: Attempt to modify a readonly table');
   assert.equal(errorOf(() => run('rawset(ro, "y", 1)', L)), 'user_script:1: Attempt to modify a readonly table');
   assert.equal(t.get('x'), 1);
+  // the check comes before __newindex, as in Redis's patched luaV_settable
+  t.metatable = new LuaTable();
+  t.metatable.set('__newindex', L.newFunction('ni', () => []));
+  assert.equal(errorOf(() => run('ro.z = 2', L)), 'user_script:1: Attempt to modify a readonly table');
 });
 
 test('LuaTable.fromArray builds what sequential rawseti builds (array part 2^k)', () => {

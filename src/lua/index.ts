@@ -20,6 +20,9 @@
 //     Errors: throws LuaError; e.value is what Lua raised: a string "user_script:1: msg" or
 //     any value (error({err = 'x'}) carries the table). JS stack exhaustion becomes Lua's
 //     "stack overflow", string overflow "not enough memory"; JS bugs are not converted.
+//     e.chunk / e.line: the Lua position that raised it (the line calling the native for
+//     errors raised by natives such as redis.call), what Redis's error handler reports as
+//     "on @user_script:<line>."; line -1 when unknown.
 //   L.setHook(every, fn): fn runs after every `every` instructions (loop iterations and
 //     calls) during call(); it may throw LuaAbort (or anything not a LuaError), which
 //     pcall cannot catch, to stop a runaway script.

@@ -206,6 +206,7 @@ export function openBase(R: Runtime, opts: BaseOptions): void {
       return [true, ...r];
     } catch (e) {
       R.d = saved;
+      R.errSite = null;
       if (e instanceof LuaAbort) throw e;
       return [false, caughtValue(R, e)];
     } finally {

@@ -68,6 +68,8 @@ export class Runtime {
   ls: Site[] = [];
   /** Instruction budget: compiled code yields TICK when it drops below 0. */
   b = 1e9;
+  /** The site of the last runtime error raised by compiled code (for LuaError.line). */
+  errSite: Site | null = null;
   /** Nesting of natives that call back into Lua (Lua 5.1's nCcalls, limit 200). */
   cc = 0;
   hookEvery = 100000;
@@ -88,11 +90,23 @@ export class Runtime {
     throw new LuaError(this.where(level) + msg);
   }
   rtError(msg: string, s: Site): never {
+    this.errSite = s;
     throw new LuaError(s.line < 0 ? msg : `${s.chunk}:${s.line}: ${msg}`);
   }
   typeError(v: LuaValue, op: string, name: string | null, s: Site): never {
     const t = typeName(v);
     this.rtError(name === null ? `attempt to ${op} a ${t} value` : `attempt to ${op} ${name} (a ${t} value)`, s);
+  }
+  /** A LuaError for the host, with the position of the Lua code that raised it. */
+  hostError(value: LuaValue): LuaError {
+    const e = new LuaError(value);
+    const s = this.errSite ?? this.ls[this.d];
+    this.errSite = null;
+    if (s !== undefined && s.line >= 0) {
+      e.chunk = s.chunk;
+      e.line = s.line;
+    }
+    return e;
   }
   overflow(s: Site): never {
     this.rtError('stack overflow', s);
@@ -176,6 +190,7 @@ export class Runtime {
     for (let loop = 0; loop < 100; loop++) {
       let h: LuaValue;
       if (o instanceof LuaTable) {
+        if (o.readonly) this.rtError('Attempt to modify a readonly table', s);
         const mt = o.metatable;
         if (mt === null || o.get(k) !== undefined || (h = mt.getStr('__newindex')) === undefined) {
           this.rawSet(o, k, v, s);

@@ -63,9 +63,13 @@ export class LuaRun {
       }
     } catch (e) {
       this.finished = true;
+      if (e instanceof LuaAbort) {
+        R.d = 0;
+        throw e;
+      }
+      const err = R.hostError(caughtValue(R, e));
       R.d = 0;
-      if (e instanceof LuaAbort) throw e;
-      throw new LuaError(caughtValue(R, e));
+      throw err;
     }
   }
   /** Abandons the run (SCRIPT KILL): the generator is closed without running more Lua. */
@@ -118,15 +122,20 @@ export class LuaState {
     const R = this.runtime;
     R.d = 0;
     R.cc = 0;
+    R.errSite = null;
     R.b = R.hookEvery;
     try {
       const r = R.callSync(f, args);
       R.d = 0;
       return r;
     } catch (e) {
+      if (e instanceof LuaAbort) {
+        R.d = 0;
+        throw e;
+      }
+      const err = R.hostError(caughtValue(R, e));
       R.d = 0;
-      if (e instanceof LuaAbort) throw e;
-      throw new LuaError(caughtValue(R, e));
+      throw err;
     }
   }
 
@@ -135,6 +144,7 @@ export class LuaState {
     const R = this.runtime;
     R.d = 0;
     R.cc = 0;
+    R.errSite = null;
     return new LuaRun(this, R.callGen(f, args));
   }
 

@@ -52,7 +52,13 @@ export class LuaUserdata {
 /** A Lua error in flight: `value` is what error() raised (often "chunk:line: message"). */
 export class LuaError extends Error {
   readonly value: LuaValue;
-  /** Lua traceback text, when the host asked for one (not used by Redis). */
+  /**
+   * Where the error happened, set when it leaves LuaState.call/step: the chunk (as shown in
+   * messages, e.g. "user_script") and line of the Lua code that raised it, or that called the
+   * native that raised it (what Redis's error handler reads with debug.getinfo). -1: unknown.
+   */
+  chunk = '';
+  line = -1;
   constructor(value: LuaValue) {
     super(typeof value === 'string' ? value : 'lua error object');
     this.value = value;
