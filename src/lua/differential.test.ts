@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CORPUS, CORPUS_MORE, CORPUS_TABLES } from './lua51-corpus.js';
+import { CORPUS, CORPUS_LIMITS, CORPUS_MORE, CORPUS_TABLES } from './lua51-corpus.js';
 import { requireLua51, runLua51, runVesta } from '../../test/helpers/lua51.js';
 
 function compare(snippets: string[]): void {
@@ -32,4 +32,9 @@ test('tables: # borders and pairs() order as lua5.1 (node layout, rehash)', (t) 
 test('more semantics: coercions, closures, varargs, iteration, error names', (t) => {
   if (!requireLua51(t)) return;
   compare(CORPUS_MORE);
+});
+
+test('limits: unpack and string.byte results fit the C stack (LUAI_MAXCSTACK 8000)', (t) => {
+  if (!requireLua51(t)) return;
+  compare(CORPUS_LIMITS);
 });

@@ -252,7 +252,8 @@ function unpack(R: Runtime, args: LuaValue[]): LuaValue[] {
   const j = args[2] === undefined ? t.length() : checkInt(R, args, 2);
   if (i > j) return EMPTY;
   const n = j - i + 1;
-  if (n >= 8000000 || n <= 0) R.error('too many results to unpack');
+  // lua_checkstack: the C frame (its arguments plus the results) must fit LUAI_MAXCSTACK
+  if (n <= 0 || args.length + n > 8000) R.error('too many results to unpack');
   const out: LuaValue[] = new Array<LuaValue>(n);
   for (let k = 0; k < n; k++) out[k] = t.get(i + k);
   return out;

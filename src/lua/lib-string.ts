@@ -72,6 +72,7 @@ export function openString(R: Runtime): LuaTable {
     if (i <= 0) i = 1;
     if (j > l) j = l;
     if (i > j) return EMPTY;
+    if (a.length + j - i + 1 > 8000) R.error('stack overflow (string slice too long)');
     const out: LuaValue[] = [];
     for (let k = i - 1; k < j; k++) out.push(s.charCodeAt(k));
     return out;

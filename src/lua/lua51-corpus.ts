@@ -338,3 +338,8 @@ export const CORPUS_MORE: string[] = [
   'print(pcall(function() return nil > 1 end))',
   'print(pcall(function() return {} <= {} end))',
 ];
+export const CORPUS_LIMITS: string[] = [
+  'for _, n in ipairs{7990, 7997, 7998, 8000, 100000} do print(n, pcall(function() return select("#", unpack({}, 1, n)) end)) end',
+  'local t = {} for i = 1, 7999 do t[i] = i end print(select("#", unpack(t))) t[8000] = 1 print(pcall(unpack, t))',
+  'local s = string.rep("x", 8000) print(select("#", s:byte(1, 7997)), pcall(string.byte, s, 1, 7998))',
+];
