@@ -32,6 +32,10 @@ import { PubSubRegistry } from '../commands/pubsub.js';
 import { newCursorTable } from '../commands/scan.js';
 import { StringEncodings } from '../commands/string-encoding.js';
 import { readIntoSharedBuffer } from './read-buffer.js';
+import { KeyspaceEvents } from './notify.js';
+import { Tracking } from './tracking.js';
+import { ClientPause } from './pause.js';
+import { publishMessage } from '../commands/pubsub.js';
 
 export interface ServerStats {
   connectionsReceived: number;
@@ -97,6 +101,12 @@ export class Server {
   readonly evictor: Evictor;
   /** client-output-buffer-limit (server/output-limits.ts). */
   readonly outputLimits: OutputLimits;
+  /** Keyspace notifications (server/notify.ts): handlers call notifyKeyspaceEvent. */
+  readonly keyspaceEvents: KeyspaceEvents;
+  /** CLIENT TRACKING: client-side caching invalidations (server/tracking.ts). */
+  readonly tracking: Tracking;
+  /** CLIENT PAUSE (server/pause.ts). */
+  readonly pause: ClientPause;
   readonly clients = new Map<number, Client>();
   readonly startedAtMs = Date.now();
   readonly stats: ServerStats = {
@@ -186,6 +196,13 @@ export class Server {
     // Redis propagates a DEL for every key that expires (lazily or actively), so the AOF (and
     // replicas) delete it at the same point of the command stream.
     this.keyspace.addHooks({ keyExpired: (db, key) => this.propagate(db.id, ['DEL', key]) });
+    this.keyspaceEvents = new KeyspaceEvents({
+      config,
+      keyspace: this.keyspace,
+      publish: (channel, message) => publishMessage(this, channel, message),
+    });
+    this.tracking = new Tracking(this);
+    this.pause = new ClientPause(this);
     this.slowlogThresholdUs = config.num('slowlog-log-slower-than');
     this.#setUpAcl();
     this.evictor = new Evictor(this);
