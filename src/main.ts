@@ -11,6 +11,7 @@ import { ConfigFileError, loadConfig } from './config/parse.js';
 import { Logger, type LogLevel } from './observe/log.js';
 import { attachPersistence } from './persistence/attach.js';
 import { lockDataDir } from './persistence/lock.js';
+import { attachReplication } from './replication/replication.js';
 import { REDIS_VERSION, Server, VESTA_VERSION } from './server/server.js';
 
 export interface StartOptions {
@@ -43,6 +44,7 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
   const server = new Server(config, log);
   server.addHooks({ closed: () => lock.release() });
   const persistence = attachPersistence(server);
+  const replication = attachReplication(server);
   log.notice('Server initialized');
   // Listen first, as Redis does: while the dataset loads, clients get -LOADING and INFO shows
   // the loading progress. A load that fails closes the server again.
@@ -67,6 +69,8 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
     await server.shutdown({ save: false, reason: 'Loading the dataset failed' });
     throw error;
   }
+  // `replicaof` in the config: connect once the dataset (and its replication ID) is loaded.
+  replication.start();
   return server;
 }
 

@@ -5,6 +5,8 @@ import { ClientFlag, type Client } from '../server/client.js';
 
 function flagString(c: Client): string {
   let flags = '';
+  if (c.has(ClientFlag.replica)) flags += 'S';
+  if (c.has(ClientFlag.master)) flags += 'M';
   if (c.has(ClientFlag.multi)) flags += 'x';
   if (c.has(ClientFlag.blocked)) flags += 'b';
   if (c.has(ClientFlag.dirtyCas)) flags += 'd';

@@ -23,6 +23,10 @@ export const ClientFlag = {
   pubsub: 32,
   blocked: 64,
   monitor: 128,
+  /** A replica of ours, after SYNC/PSYNC (Redis CLIENT_SLAVE). */
+  replica: 256,
+  /** The client applying our master's stream (Redis CLIENT_MASTER). */
+  master: 512,
 } as const;
 
 export class Client extends ReplyBuffer {
