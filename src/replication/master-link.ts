@@ -36,6 +36,9 @@ export class MasterLink {
   state: LinkState = 'connect';
   #socket: Socket | null = null;
   #buf: Buffer = Buffer.alloc(0);
+  /** The full sync payload's chunks while it arrives, and the check run on each. */
+  #chunks: Buffer[] | null = null;
+  #onChunk: ((chunk: Buffer) => void) | null = null;
   #wake: (() => void) | null = null;
   #closed = false;
   /** The master client applying the stream (Redis: server.master). */
@@ -51,6 +54,8 @@ export class MasterLink {
   #raw: Buffer = Buffer.alloc(0);
   #rawPos = 0;
   #history: { replid: string; offset: number };
+  /** The db the master's stream had selected when the link dropped (a partial resync continues in it). */
+  streamDb = 0;
   #lastAckMs = 0;
   #connectStartedMs = 0;
 
@@ -112,11 +117,14 @@ export class MasterLink {
   #drop(): void {
     const socket = this.#socket;
     this.#socket = null;
+    this.#chunks = null;
+    this.#onChunk = null;
     socket?.destroy();
     const wasUp = this.state === 'connected';
     this.state = 'connect';
     if (wasUp) this.downSinceMs = Date.now();
     if (this.client !== null) {
+      this.streamDb = this.client.dbIndex;
       this.client.flags |= ClientFlag.closeAsap;
       this.#repl.server.freeClient(this.client);
       this.client = null;
@@ -155,14 +163,14 @@ export class MasterLink {
       const id = reply.slice('+CONTINUE'.length).trim();
       if (id !== '') this.#repl.switchHistory(id);
       server.log.notice('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.');
-      this.#goOnline(socket);
+      this.#goOnline(socket, this.streamDb);
       return;
     }
     const full = /^\+FULLRESYNC ([0-9a-f]{40}) (\d+)/.exec(reply);
     if (full === null) throw new Error(`Unexpected reply to PSYNC from master: ${reply}`);
     server.log.notice(`Full resync from master: ${full[1]}:${full[2]}`);
     await this.#transfer(full[1] as string, Number(full[2]));
-    this.#goOnline(socket);
+    this.#goOnline(socket, 0);
   }
 
   #connect(): Promise<Socket> {
@@ -190,8 +198,13 @@ export class MasterLink {
       this.#applyStream(chunk);
       return;
     }
-    this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
-    if (this.state === 'transfer') this.transferRead = this.#buf.length;
+    if (this.#chunks !== null) {
+      this.#chunks.push(chunk);
+      this.transferRead += chunk.length;
+      this.#onChunk?.(chunk);
+    } else {
+      this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
+    }
     this.#wake?.();
   }
 
@@ -231,29 +244,41 @@ export class MasterLink {
 
   async #transfer(replid: string, offset: number): Promise<void> {
     this.state = 'transfer';
+    this.transferRead = 0;
     const header = await this.#readLine();
     if (!header.startsWith('$')) throw new Error(`Bad protocol from MASTER, the first byte is not '$': ${header}`);
-    let data: Buffer;
-    if (header.startsWith('$EOF:')) {
-      const mark = header.slice(5);
-      if (mark.length !== EOF_MARK_BYTES) throw new Error('Bad EOF mark from MASTER');
-      this.transferSize = 0;
-      data = await this.#read(() => {
-        const buf = this.#buf;
-        if (buf.length < EOF_MARK_BYTES || buf.toString('latin1', buf.length - EOF_MARK_BYTES) !== mark) return null;
-        this.#buf = Buffer.alloc(0);
-        return buf.subarray(0, buf.length - EOF_MARK_BYTES);
-      });
-    } else {
-      const size = Number(header.slice(1));
-      this.transferSize = size;
-      data = await this.#read(() => {
-        if (this.#buf.length < size) return null;
-        const payload = this.#buf.subarray(0, size);
-        this.#buf = this.#buf.subarray(size);
-        return payload;
-      });
-    }
+    const eofMark = header.startsWith('$EOF:') ? header.slice(5) : null;
+    if (eofMark !== null && eofMark.length !== EOF_MARK_BYTES) throw new Error('Bad EOF mark from MASTER');
+    const size = eofMark === null ? Number(header.slice(1)) : 0;
+    this.transferSize = size;
+    // The payload is gathered as a list of chunks (no copy per read); only the bytes around the
+    // end are searched for the EOF mark, which may be followed by the stream's first bytes.
+    const chunks: Buffer[] = [this.#buf];
+    let total = this.#buf.length;
+    let tail = '';
+    this.#buf = Buffer.alloc(0);
+    this.#chunks = chunks;
+    let endAt = -1;
+    total = 0;
+    const check = (chunk: Buffer): void => {
+      total += chunk.length;
+      if (eofMark === null) {
+        if (total >= size) endAt = size;
+        return;
+      }
+      const window = tail + chunk.toString('latin1');
+      const at = window.indexOf(eofMark);
+      if (at >= 0) endAt = total - window.length + at;
+      tail = window.slice(-EOF_MARK_BYTES);
+    };
+    check(chunks[0] as Buffer);
+    this.#onChunk = check;
+    await this.#read(() => (endAt >= 0 ? true : null));
+    this.#chunks = null;
+    this.#onChunk = null;
+    const all = Buffer.concat(chunks);
+    const data = all.subarray(0, endAt);
+    this.#buf = all.subarray(endAt + (eofMark === null ? 0 : EOF_MARK_BYTES));
     this.#load(data);
     this.#repl.adoptHistory(replid, offset);
   }
@@ -290,9 +315,10 @@ export class MasterLink {
 
   // ------------------------------------------------------------------ the stream
 
-  #goOnline(socket: Socket): void {
+  #goOnline(socket: Socket, dbIndex: number): void {
     const server = this.#repl.server;
     const c = server.createClient(null);
+    c.dbIndex = dbIndex;
     c.flags |= ClientFlag.master;
     c.authenticated = true;
     c.name = '';

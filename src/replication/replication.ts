@@ -76,6 +76,8 @@ export class Replication {
   selectedDb = -1;
   /** Stream text of this event-loop turn, not yet in the backlog or sent. */
   #turn = '';
+  /** master_repl_offset after the last write of ours (not PING/GETACK): what WAIT waits for. */
+  #lastWriteOffset = 0;
   readonly peers = new Map<Client, ReplicaPeer>();
   readonly stats = { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0, replInputBytes: 0, replOutputBytes: 0 };
   /** Our link to our master when we are a replica. */
@@ -141,6 +143,7 @@ export class Replication {
       this.selectedDb = dbIndex;
     }
     this.#turn += encodeCommand(argv);
+    this.#lastWriteOffset = this.offset;
   }
 
   /** Bytes of our master's stream that we applied: they go on unchanged (same offsets). */
@@ -312,7 +315,7 @@ export class Replication {
 
   /** WAIT numreplicas timeout: blocks the client unless enough replicas already acknowledged. */
   wait(c: Client, wanted: number, timeoutMs: number): void {
-    const target = this.offset;
+    const target = this.#lastWriteOffset;
     const count = this.ackedCount(target);
     if (count >= wanted || c.has(ClientFlag.multi)) {
       c.addReplyLongLong(count);
@@ -377,21 +380,23 @@ export class Replication {
     this.server.keyspace.activeExpire = false;
     const cached = this.#cachedHistory();
     this.link = new MasterLink(this, host, port, cached);
+    this.link.streamDb = cached.streamDb;
     this.server.config.setFromArgs('replicaof', [host, String(port)]);
     this.server.log.notice(`Connecting to MASTER ${host}:${port}`);
     this.link.start();
   }
 
   /** What to PSYNC with: our history (a loaded dump's, at start-up). */
-  #cachedHistory(): { replid: string; offset: number } {
+  #cachedHistory(): { replid: string; offset: number; streamDb: number } {
     const loaded = loadedReplInfo(this.server.config);
     forgetLoadedReplInfo(this.server.config);
     if (loaded !== undefined && loaded.replId !== '' && loaded.offset >= 0 && this.backlog === null) {
       this.replid = loaded.replId;
       this.#offsetNoBacklog = loaded.offset;
       this.backlog = new Backlog(this.server.config.num('repl-backlog-size'), loaded.offset);
+      return { replid: this.replid, offset: this.offset, streamDb: loaded.streamDb };
     }
-    return { replid: this.replid, offset: this.offset };
+    return { replid: this.replid, offset: this.offset, streamDb: Math.max(0, this.selectedDb) };
   }
 
   /** REPLICAOF NO ONE: we become a master with a new history, keeping the old one as replid2. */
@@ -440,7 +445,9 @@ export class Replication {
   #replInfo(): { streamDb: number; replId: string; offset: number } | null {
     if (this.backlog === null && this.link === null) return null;
     this.#flushTurn();
-    return { streamDb: Math.max(0, this.selectedDb), replId: this.replid, offset: this.offset };
+    const link = this.link;
+    const streamDb = link === null ? Math.max(0, this.selectedDb) : (link.client?.dbIndex ?? link.streamDb);
+    return { streamDb, replId: this.replid, offset: this.offset };
   }
 
   #failWaiters(): void {

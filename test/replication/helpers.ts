@@ -32,11 +32,18 @@ export async function until(what: string, check: () => Promise<boolean>, ms = 15
 
 /** Waits until the replica's link is up and it applied everything the master produced. */
 export async function caughtUp(master: RespClient, replica: RespClient): Promise<void> {
-  await until('the replica to catch up', async () => {
-    if ((await info(replica, 'replication', 'master_link_status')) !== 'up') return false;
-    const target = await info(master, 'replication', 'master_repl_offset');
-    return (await info(replica, 'replication', 'slave_repl_offset')) === target;
-  });
+  let last = '';
+  try {
+    await until('the replica to catch up', async () => {
+      const link = await info(replica, 'replication', 'master_link_status');
+      const target = await info(master, 'replication', 'master_repl_offset');
+      const applied = await info(replica, 'replication', 'slave_repl_offset');
+      last = `link ${link}, master offset ${target}, replica offset ${applied}`;
+      return link === 'up' && applied === target;
+    });
+  } catch (error: unknown) {
+    throw new Error(`${(error as Error).message} (${last})`);
+  }
 }
 
 /** Strings, integers, hashes, sets (intset and hashtable), zsets, lists, expires, dbs 0 and 2. */
