@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import type { Config } from '../config/config.js';
-import { backgroundJobsOf, snapshotOptions, type BackgroundJobs } from '../persistence/bgsave.js';
+import { snapshotOptions, type BackgroundJobs } from '../persistence/bgsave.js';
 import { RdbEncoder, type RdbSink } from '../persistence/rdb/encoder.js';
 import { rdbAuxInfo, rdbEncoderOptions } from '../persistence/rdb/save.js';
 import { writeReplAux } from '../persistence/rdb/repl-info.js';
@@ -44,7 +44,7 @@ export class FullSync {
       const enough = max > 0 && waiting.length >= max;
       if (!enough && Date.now() - oldest < delayMs) return;
     }
-    const jobs = backgroundJobsOf(repl.server);
+    const jobs = repl.server.persistence?.jobs;
     if (jobs === undefined) {
       for (const peer of waiting) repl.dropPeer(peer, 'no snapshot engine (persistence not attached)');
       return;

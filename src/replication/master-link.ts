@@ -11,9 +11,9 @@ import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeCommand } from '../persistence/aof/writer.js';
 import { rdbLoadBufferSync } from '../persistence/rdb/load.js';
-import { backgroundJobsOf } from '../persistence/bgsave.js';
 import { ClientFlag, type Client } from '../server/client.js';
-import { processCommand } from '../server/dispatch.js';
+import { executeCommand } from '../server/dispatch.js';
+import { MASTER_CALLER } from '../server/caller.js';
 import type { Replication } from './replication.js';
 
 export type LinkState = 'connect' | 'connecting' | 'handshake' | 'transfer' | 'connected';
@@ -289,7 +289,7 @@ export class MasterLink {
     const config = server.config;
     server.log.notice(`MASTER <-> REPLICA sync: receiving ${data.length} bytes from master`);
     this.#repl.disconnectPeers();
-    backgroundJobsOf(server)?.cancel('replica full sync');
+    server.persistence?.jobs.cancel('replica full sync');
     if (config.str('repl-diskless-load') === 'disabled') {
       const path = join(config.str('dir'), config.str('dbfilename'));
       const temp = `${path}.temp-repl-${process.pid}`;
@@ -317,7 +317,9 @@ export class MasterLink {
 
   #goOnline(socket: Socket, dbIndex: number): void {
     const server = this.#repl.server;
-    const c = server.createClient(null);
+    // The master caller (server/caller.ts): no ACL, READONLY or reply; counted and propagated
+    // to our AOF (our replicas get the master's bytes as they are, see Replication#proxy).
+    const c = server.createInternalClient(MASTER_CALLER);
     c.dbIndex = dbIndex;
     c.flags |= ClientFlag.master;
     c.authenticated = true;
@@ -354,7 +356,7 @@ export class MasterLink {
       if (argv.length === 0) continue;
       repl.applying = true;
       try {
-        processCommand(repl.server, c, argv);
+        executeCommand(repl.server, c, argv);
       } finally {
         repl.applying = false;
       }
