@@ -311,6 +311,13 @@ export class MasterLink {
     const result = rdbLoadBufferSync(server, data, '(payload from master)');
     this.#repl.server.keyspace.activeExpire = false;
     server.log.notice(`MASTER <-> REPLICA sync: Finished with success (${result.keysLoaded} keys)`);
+    // The AOF must describe the new dataset: rewrite it from the loaded keys (Redis restarts
+    // appendonly after a full sync for the same reason).
+    const aof = server.persistence?.aof;
+    if (aof !== undefined && aof.state !== 'off') {
+      server.log.notice('MASTER <-> REPLICA sync: rewriting the AOF for the new dataset');
+      aof.requestRewrite();
+    }
   }
 
   // ------------------------------------------------------------------ the stream
