@@ -102,6 +102,11 @@ export class Replication {
       },
       cron: () => this.#cron(),
       writeDeniedReason: () => this.#writeDeniedReason(),
+      staleDeniedReason: () => {
+        const link = this.link;
+        if (link === null || link.state === 'connected' || this.server.config.bool('replica-serve-stale-data')) return null;
+        return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+      },
       clientClosed: (c) => this.#clientClosed(c),
       resetStats: () => {
         this.stats.syncFull = 0;

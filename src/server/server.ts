@@ -66,6 +66,8 @@ export interface ServerHooks {
   propagate?(dbIndex: number, argv: readonly string[]): void;
   /** Reason to refuse write commands now (MISCONF), or null. */
   writeDeniedReason?(): string | null;
+  /** Reason to refuse commands without the `stale` flag (a replica's MASTERDOWN), or null. */
+  staleDeniedReason?(): string | null;
   clientClosed?(c: Client): void;
   /** FLUSHALL happened: Redis saves right away when save points are configured. */
   afterFlushAll?(): void;
@@ -629,6 +631,14 @@ export class Server {
         this.#writeReplies(c);
       }
     });
+  }
+
+  staleDeniedReason(): string | null {
+    for (const h of this.#hooks) {
+      const reason = h.staleDeniedReason?.() ?? null;
+      if (reason !== null) return reason;
+    }
+    return null;
   }
 
   writeDeniedReason(): string | null {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, test } from 'node:test';
 import { sequenceTests, sharedPair } from '../helpers/differential.js';
+import { encodeCommand } from '../helpers/resp-client.js';
 import { requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
 
 const p = sharedPair();
@@ -82,9 +83,9 @@ for (const [name, start] of [['redis-server', startRedis], ['Vesta', startVesta]
     if (!requireRedis(t)) return;
     const server = await start({ args: ['--repl-diskless-sync-delay', '0'] });
     servers.push(server);
-    const psync = await rawSync(server.port, '*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n');
+    const psync = await rawSync(server.port, encodeCommand(['PSYNC', '?', '-1']));
     assert.match(psync, /^\+FULLRESYNC [0-9a-f]{40} \d+\r\n(\n)*\$\d+\r\nREDIS0010/);
-    const sync = await rawSync(server.port, '*1\r\n$4\r\nSYNC\r\n');
+    const sync = await rawSync(server.port, encodeCommand(['SYNC']));
     assert.match(sync, /^(\n)*\$\d+\r\nREDIS0010/);
     const info = await (await server.client()).call('INFO', 'stats');
     assert.match(info, /sync_full:2\r\n/);

@@ -65,6 +65,11 @@ test('WAIT counts acknowledging replicas; a replica paused past repl-timeout is 
     master.process.kill('SIGSTOP');
     await until('the replica to see its link down', async () => (await info(r, 'replication', 'master_link_status')) === 'down', 10_000);
     assert.equal(await r.call('GET', 'k'), '$1\r\n3\r\n', 'stale data is served');
+    assert.equal(await r.call('CONFIG', 'SET', 'replica-serve-stale-data', 'no'), '+OK\r\n');
+    assert.equal(await r.call('GET', 'k'),
+      "-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n");
+    assert.match(await r.call('INFO', 'replication'), /master_link_status:down/);
+    await r.call('CONFIG', 'SET', 'replica-serve-stale-data', 'yes');
     master.process.kill('SIGCONT');
     await m.call('SET', 'k', '4');
     await caughtUp(m, r);
