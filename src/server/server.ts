@@ -29,6 +29,7 @@ import { Evictor } from './evict.js';
 import { OUTPUT_PAUSE_BYTES, OutputLimits } from './output-limits.js';
 import { formatClientInfo } from '../commands/client-info.js';
 import { readIntoSharedBuffer } from './read-buffer.js';
+import { PropagationStream } from './propagation.js';
 
 export interface ServerStats {
   connectionsReceived: number;
@@ -142,8 +143,8 @@ export class Server {
   memoryPeak = 0;
   memoryStartup = process.memoryUsage().heapUsed;
   readonly totalSystemMemory = totalmem();
-  #propagationDepth = 0;
-  #propagationStarted = false;
+  /** The one stream writes leave call() by (server/propagation.ts): AOF and replication. */
+  readonly propagation = new PropagationStream();
   /** The TCP ports actually listened on (port 0 resolves to a free port). */
   ports: number[] = [];
   #hooks: ServerHooks[] = [];
@@ -151,8 +152,6 @@ export class Server {
   readonly #protoMaxBulkLen: { readonly value: number };
   readonly #queryBufferLimit: { readonly value: number };
   readonly #parserLimits = { bulkLenMax: 0, unauthenticated: false };
-  /** Per-write hooks as bound functions (see Keyspace#bindHooks for why). */
-  #propagateFns: ((dbIndex: number, argv: readonly string[]) => void)[] = [];
   #writeDeniedFns: (() => string | null)[] = [];
   #listeners: NetServer[] = [];
   #nextClientId = 1;
@@ -237,7 +236,7 @@ export class Server {
 
   addHooks(hooks: ServerHooks): void {
     this.#hooks.push(hooks);
-    if (hooks.propagate !== undefined) this.#propagateFns.push(hooks.propagate.bind(hooks));
+    if (hooks.propagate !== undefined) this.propagation.addConsumer(hooks.propagate.bind(hooks));
     if (hooks.writeDeniedReason !== undefined) this.#writeDeniedFns.push(hooks.writeDeniedReason.bind(hooks));
   }
 
@@ -534,25 +533,16 @@ export class Server {
   // ------------------------------------------------------------------ hooks for commands
 
   propagate(dbIndex: number, argv: readonly string[]): void {
-    const fns = this.#propagateFns;
-    if (this.#propagationDepth > 0 && !this.#propagationStarted) {
-      this.#propagationStarted = true;
-      for (const fn of fns) fn(dbIndex, ['MULTI']);
-    }
-    for (let i = 0; i < fns.length; i++) (fns[i] as (dbIndex: number, argv: readonly string[]) => void)(dbIndex, argv);
+    this.propagation.propagate(dbIndex, argv);
   }
 
   /** Commands propagated until the matching end are wrapped in MULTI/EXEC (EXEC of a MULTI). */
   beginPropagationBlock(): void {
-    this.#propagationDepth++;
+    this.propagation.beginBlock();
   }
 
   endPropagationBlock(): void {
-    this.#propagationDepth--;
-    if (this.#propagationDepth === 0 && this.#propagationStarted) {
-      this.#propagationStarted = false;
-      for (const fn of this.#propagateFns) fn(-1, ['EXEC']);
-    }
+    this.propagation.endBlock();
   }
 
   afterFlushAll(): void {
