@@ -374,6 +374,8 @@ export class MasterLink {
         this.#rawPos = consumed;
       }
     }
+    // The applied writes reach our AOF and our replicas in this turn's beforeSleep.
+    repl.server.requestBeforeSleep();
     if (c.parser.error !== null) {
       repl.server.log.warning(`Protocol error from MASTER: ${c.parser.error}`);
       this.#drop();

@@ -173,6 +173,8 @@ export class Replication {
   sendToPeer(peer: ReplicaPeer, text: string): void {
     const socket = peer.c.socket;
     if (socket === null || socket.destroyed) return;
+    // Before its cut a replica needs nothing: the snapshot will hold it.
+    if (peer.state === 'wait_bgsave') return;
     if (peer.state !== 'online') {
       peer.pending.push(text);
       peer.pendingBytes += text.length;

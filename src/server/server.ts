@@ -436,6 +436,15 @@ export class Server {
       c.pendingFlush = true;
       this.#pending.push(c);
     }
+    this.requestBeforeSleep();
+  }
+
+  /**
+   * Schedules beforeSleep for this turn without a client reply to write: work done for an
+   * internal client (a replica applying its master's stream) must still reach the AOF and the
+   * sub-replicas.
+   */
+  requestBeforeSleep(): void {
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(() => this.beforeSleep());
