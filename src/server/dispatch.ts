@@ -24,6 +24,8 @@ export const Outcome = {
   arity: 3,
   /** Refused by a check: NOAUTH, ACL, LOADING, MISCONF, OOM, a script rule, MULTI, pub/sub. */
   refused: 4,
+  /** Held by CLIENT PAUSE: it runs when the pause ends (server/pause.ts). */
+  postponed: 5,
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
@@ -57,7 +59,20 @@ const PUBSUB_ALLOWED = new Set([
  * the caller keeps none. executeForReply() returns it instead.
  */
 export function executeCommand(server: Server, c: Client, argv: string[]): Outcome {
-  const outcome = execute(server, c, argv, c.caller);
+  const tracking = server.tracking;
+  let outcome: Outcome;
+  if (tracking.clientCount === 0 || c.caller.kind !== 'client' || (c.flags & ClientFlag.exec) !== 0) {
+    outcome = execute(server, c, argv, c.caller);
+  } else {
+    // CLIENT TRACKING: the caching flag's lifetime, and the client's own invalidations sent
+    // after its reply (Redis's tracking_pending_keys).
+    tracking.commandStarting(c, argv);
+    try {
+      outcome = execute(server, c, argv, c.caller);
+    } finally {
+      tracking.commandDone(c);
+    }
+  }
   if (!c.caller.reply) c.out = '';
   return outcome;
 }
@@ -132,6 +147,12 @@ function admit(server: Server, c: Client, cmd: Command, argv: string[], caller: 
   // refused command inside MULTI makes EXEC fail with EXECABORT.
   const denied = checkDenied(server, c, cmd, caller);
   if (denied !== null) return reject(server, c, denied, cmd, Outcome.refused);
+  // CLIENT PAUSE: a client's command waits (the client is postponed) until the pause ends.
+  const pause = server.pause;
+  if (pause.type !== 0 && caller.kind === 'client' && pause.holds(c, cmd)) {
+    pause.postpone(c, argv);
+    return Outcome.postponed;
+  }
   if (queueing) {
     c.queue.push({ name: cmd.fullName, argv });
     c.addReplyStatus('QUEUED');
@@ -221,6 +242,7 @@ function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
   c.propagateArgv = null;
   c.currentCommand = cmd;
   (cmd.handler as NonNullable<Command['handler']>)(c, argv);
+  if (server.tracking.clientCount !== 0) server.tracking.afterCall(c, cmd, argv);
   c.currentCommand = null;
   if (caller.stats) {
     const durationNs = (performance.now() - start) * 1e6;

@@ -28,8 +28,15 @@ import { Acl } from './acl.js';
 import { Evictor } from './evict.js';
 import { OUTPUT_PAUSE_BYTES, OutputLimits } from './output-limits.js';
 import { formatClientInfo } from '../commands/client-info.js';
+import { PubSubRegistry } from '../commands/pubsub.js';
+import { newCursorTable } from '../commands/scan.js';
+import { StringEncodings } from '../commands/string-encoding.js';
 import { readIntoSharedBuffer } from './read-buffer.js';
 import { PropagationStream } from './propagation.js';
+import { KeyspaceEvents } from './notify.js';
+import { Tracking } from './tracking.js';
+import { ClientPause } from './pause.js';
+import { publishMessage } from '../commands/pubsub.js';
 
 export interface ServerStats {
   connectionsReceived: number;
@@ -76,8 +83,6 @@ export interface ServerHooks {
   resetClient?(c: Client): void;
   /** CONFIG RESETSTAT: zero the counters INFO shows that this module owns. */
   resetStats?(): void;
-  /** Counts for INFO stats owned by other modules. */
-  pubsubCounts?(): { channels: number; patterns: number };
   /** Shutdown: save if configured. Throwing aborts a SHUTDOWN without NOSAVE. */
   shutdown?(options: { save: boolean | null }): Promise<void>;
   /** After listeners are closed and clients dropped; release files and locks. */
@@ -99,6 +104,12 @@ export class Server {
   readonly evictor: Evictor;
   /** client-output-buffer-limit (server/output-limits.ts). */
   readonly outputLimits: OutputLimits;
+  /** Keyspace notifications (server/notify.ts): handlers call notifyKeyspaceEvent. */
+  readonly keyspaceEvents: KeyspaceEvents;
+  /** CLIENT TRACKING: client-side caching invalidations (server/tracking.ts). */
+  readonly tracking: Tracking;
+  /** CLIENT PAUSE (server/pause.ts). */
+  readonly pause: ClientPause;
   readonly clients = new Map<number, Client>();
   readonly startedAtMs = Date.now();
   readonly stats: ServerStats = {
@@ -129,6 +140,12 @@ export class Server {
   latencyTracking = true;
   /** Clients that ran MONITOR. */
   readonly monitors = new Set<Client>();
+  /** Channel and pattern subscriptions (commands/pubsub.ts). */
+  readonly pubsub = new PubSubRegistry();
+  /** SCAN/HSCAN/SSCAN/ZSCAN's live cursors (commands/scan.ts). */
+  readonly scanCursors = newCursorTable();
+  /** OBJECT ENCODING's raw/embstr marks on strings (commands/string-encoding.ts). */
+  readonly stringEncodings: StringEncodings;
   /**
    * RDB, background jobs and AOF (persistence/attach.ts), wired by the composition root
    * (src/compose.ts); null on a server built without persistence.
@@ -172,6 +189,7 @@ export class Server {
     this.#protoMaxBulkLen = config.numCell('proto-max-bulk-len');
     this.#queryBufferLimit = config.numCell('client-query-buffer-limit');
     this.activeExpire = new ActiveExpire(this.keyspace);
+    this.stringEncodings = new StringEncodings(this.keyspace);
     this.commands = new CommandTable(allCommandDefs());
     this.watches = new Watches(this);
     this.keyspace.addHooks(this.watches);
@@ -179,6 +197,13 @@ export class Server {
     // Redis propagates a DEL for every key that expires (lazily or actively), so the AOF (and
     // replicas) delete it at the same point of the command stream.
     this.keyspace.addHooks({ keyExpired: (db, key) => this.propagate(db.id, ['DEL', key]) });
+    this.keyspaceEvents = new KeyspaceEvents({
+      config,
+      keyspace: this.keyspace,
+      publish: (channel, message) => publishMessage(this, channel, message),
+    });
+    this.tracking = new Tracking(this);
+    this.pause = new ClientPause(this);
     this.slowlogThresholdUs = config.num('slowlog-log-slower-than');
     this.#setUpAcl();
     this.evictor = new Evictor(this);
@@ -375,6 +400,7 @@ export class Server {
     this.monitors.delete(c);
     c.flags |= ClientFlag.closeAsap;
     this.watches.unwatchAll(c);
+    this.pubsub.dropClient(c);
     for (const h of this.#hooks) h.clientClosed?.(c);
   }
 
@@ -563,6 +589,7 @@ export class Server {
     c.flags &= ~(ClientFlag.multi | ClientFlag.dirtyCas | ClientFlag.dirtyExec | ClientFlag.pubsub);
     c.queue = [];
     this.watches.unwatchAll(c);
+    this.pubsub.dropClient(c);
     for (const h of this.#hooks) h.resetClient?.(c);
     c.dbIndex = 0;
     c.resp = 2;
@@ -603,15 +630,11 @@ export class Server {
   }
 
   pubsubChannelCount(): number {
-    let n = 0;
-    for (const h of this.#hooks) n += h.pubsubCounts?.().channels ?? 0;
-    return n;
+    return this.pubsub.channels.size;
   }
 
   pubsubPatternCount(): number {
-    let n = 0;
-    for (const h of this.#hooks) n += h.pubsubCounts?.().patterns ?? 0;
-    return n;
+    return this.pubsub.patterns.size;
   }
 
   /**
