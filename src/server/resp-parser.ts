@@ -206,7 +206,12 @@ export class RespParser {
       }
       const buf = this.#buf;
       if (buf === null || this.#pos >= buf.length) return null;
-      if (this.#bulkLen === -1 && !this.#bulkHeader(buf, limits)) return null;
+      if (this.#bulkLen === -1) {
+        if (!this.#bulkHeader(buf, limits)) return null;
+        // A big argument not yet all here is collected by feed(); it may also be complete
+        // already (the rest of the read held it), so look at it now, not after the next read.
+        if (this.#bigArg !== null) continue;
+      }
       const need = this.#bulkLen + 2;
       if (buf.length - this.#pos < need) return null;
       this.#args.push(latin1Slice(buf, this.#pos, this.#pos + this.#bulkLen));
@@ -241,9 +246,9 @@ export class RespParser {
     }
     this.#pos = cr + 2;
     this.#bulkLen = len;
-    if (len >= BIG_ARG_BYTES) {
-      // Give a big argument its own exact-size buffer, so a 512 MB bulk arriving in 64 KB reads
-      // is copied once instead of re-concatenated on every read.
+    if (len >= BIG_ARG_BYTES && buf.length - this.#pos < len + 2) {
+      // Give a big argument still arriving its own exact-size buffer, so a 512 MB bulk arriving
+      // in 64 KB reads is copied once instead of re-concatenated on every read.
       const big = Buffer.allocUnsafe(len + 2);
       const available = Math.min(buf.length - this.#pos, len + 2);
       buf.copy(big, 0, this.#pos, this.#pos + available);
