@@ -215,8 +215,11 @@ function rejectCommand(server: Server, c: Client, error: string, cmd?: Command):
   c.addReplyError(error);
 }
 
+/** printf's `%.*s`, as Redis formats these texts: at most `max` chars, none from a NUL on. */
 function truncate(text: string, max: number): string {
-  return text.length > max ? text.slice(0, max) : text;
+  const nul = text.indexOf('\0');
+  const end = nul === -1 ? max : Math.min(nul, max);
+  return text.length > end ? text.slice(0, end) : text;
 }
 
 /** Redis 7.0's text: the name and the start of the arguments, each quoted, 128 chars max. */

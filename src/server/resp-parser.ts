@@ -110,7 +110,7 @@ export class RespParser {
   }
 
   #inline(buf: Buffer): string[] | null {
-    const newline = buf.indexOf(LF, this.#pos);
+    const newline = lineEnd(buf, this.#pos, LF);
     if (newline === -1) {
       if (buf.length - this.#pos > INLINE_MAX_BYTES) this.error = 'too big inline request';
       return null;
@@ -176,7 +176,7 @@ export class RespParser {
 
   #multibulkHeader(limits: ParserLimits): string[] | null {
     const buf = this.#buf as Buffer;
-    const cr = buf.indexOf(CR, this.#pos);
+    const cr = lineEnd(buf, this.#pos, CR);
     if (cr === -1 || cr + 1 >= buf.length) {
       if (buf.length - this.#pos > INLINE_MAX_BYTES) this.error = 'too big mbulk count string';
       return null;
@@ -226,7 +226,7 @@ export class RespParser {
 
   /** Reads a `$<len>\r\n` header; false when more bytes are needed or on error. */
   #bulkHeader(buf: Buffer, limits: ParserLimits): boolean {
-    const cr = buf.indexOf(CR, this.#pos);
+    const cr = lineEnd(buf, this.#pos, CR);
     if (cr === -1 || cr + 1 >= buf.length) {
       if (buf.length - this.#pos > HEADER_LINE_MAX_BYTES) this.error = 'too big bulk count string';
       return false;
@@ -269,6 +269,19 @@ export class RespParser {
     this.#argsLeft--;
     return true;
   }
+}
+
+/**
+ * Where `byte` (LF for an inline request, CR for a header line) ends the line starting at
+ * `from`, or -1. Redis looks for it with strchr() in its NUL-terminated query buffer, so a NUL
+ * byte before it hides it: the request then waits for more bytes and, past 64 KiB, is refused
+ * as too big (`*\x00\r\n...` is not an invalid length). Matching that keeps the error texts
+ * and the moment of closing the same as Redis's.
+ */
+function lineEnd(buf: Buffer, from: number, byte: number): number {
+  const at = buf.indexOf(byte, from);
+  for (let i = from; i < at; i++) if (buf[i] === 0) return -1;
+  return at;
 }
 
 /** Where the CR ending the last readLength() call's digits is (module state, no allocation). */
