@@ -21,8 +21,27 @@ const PUBSUB_ALLOWED = new Set([
   'reset',
 ]);
 
-/** Runs one request from a client: every check Redis makes before call(), then call(). */
+/**
+ * Runs one request from a client, under CLIENT REPLY's rules: a client with replies off (or
+ * skipping this command) gets none of its replies, only pushes; a blocked command's reply is
+ * dropped when it comes (server/blocking.ts) and SKIP ends with it.
+ */
 export function processCommand(server: Server, c: Client, argv: string[]): void {
+  if (!c.replyOff && !c.replySkip && !c.replySkipNext) {
+    runCommand(server, c, argv);
+    // Nothing more to do unless CLIENT REPLY OFF or SKIP just ran (maybe inside EXEC).
+    if (!c.replyOff && !c.replySkipNext) return;
+  } else {
+    if (c.replyOff || c.replySkip) c.beginSilence();
+    runCommand(server, c, argv);
+  }
+  c.endSilence();
+  // A blocked command is done when it is served or times out (BlockingManager).
+  if (!c.has(ClientFlag.blocked)) c.commandDone();
+}
+
+/** Every check Redis makes before call(), then call(). */
+function runCommand(server: Server, c: Client, argv: string[]): void {
   const name = argv[0] as string;
   let cmd = server.commands.lookup(name);
   if (cmd === undefined) {

@@ -385,7 +385,10 @@ export class Server {
         if (c.parser.error !== null) this.#protocolError(c, c.parser.error);
         break;
       }
-      if (argv.length === 0) continue;
+      if (argv.length === 0) {
+        c.replySkip = false; // an empty request is a command to CLIENT REPLY SKIP, as in Redis
+        continue;
+      }
       processCommand(this, c, argv);
       limits.unauthenticated = !c.authenticated;
     }
