@@ -1,6 +1,6 @@
 // The embedding API: run Vesta inside a Node program.
 //
-//   import { startServer } from 'vesta';
+//   import { startServer } from 'vestadb';
 //   const vesta = await startServer({ port: 0, save: '', appendonly: false });
 //   // ... connect with any Redis client to 127.0.0.1:vesta.port ...
 //   await vesta.close();

@@ -136,6 +136,11 @@ function helloCommand(c: Client, argv: string[]): void {
 
 function resetCommand(c: Client): void {
   c.server.resetClient(c);
+  // RESET turns CLIENT REPLY back on before it answers.
+  c.replyOff = false;
+  c.replySkip = false;
+  c.replySkipNext = false;
+  c.endSilence();
   c.addReplyStatus('RESET');
 }
 
@@ -295,11 +300,26 @@ function killClient(target: Client, self: Client): void {
   target.socket?.destroy();
 }
 
+/**
+ * CLIENT REPLY ON|OFF|SKIP. OFF and SKIP answer nothing, as in Redis; OFF also silences the
+ * rest of an EXEC it runs in. Pushes still go out (server/client.ts).
+ */
 function clientReplyCommand(c: Client, argv: string[]): void {
   const mode = (argv[2] as string).toUpperCase();
-  if (mode === 'ON') c.addReplyOk();
-  else if (mode === 'OFF' || mode === 'SKIP') c.addReplyOk();
-  else c.addReplyError(SYNTAX);
+  if (mode === 'ON') {
+    c.replyOff = false;
+    c.replySkip = false;
+    c.replySkipNext = false;
+    c.endSilence();
+    c.addReplyOk();
+  } else if (mode === 'OFF') {
+    c.replyOff = true;
+    c.beginSilence();
+  } else if (mode === 'SKIP') {
+    if (!c.replyOff) c.replySkipNext = true;
+  } else {
+    c.addReplyError(SYNTAX);
+  }
 }
 
 function clientHelpCommand(c: Client): void {
@@ -325,8 +345,6 @@ function clientHelpCommand(c: Client): void {
     '      Kill connections authenticated by <username>.',
     '    * SKIPME (YES|NO)',
     '      Skip killing current connection (default: yes).',
-    '    * ID <client-id>',
-    '      Kill connections by client id.',
     'LIST [options ...]',
     '    Return information about client connections. Options:',
     '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',

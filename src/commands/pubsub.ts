@@ -69,10 +69,12 @@ function removeSubscriber(map: Map<string, Set<Client>>, name: string, c: Client
  * A null channel is the reply to an unsubscribe-all when nothing was subscribed.
  */
 function addReplySubscription(c: Client, kind: string, name: string | null, count: number): void {
+  const push = c.pushStart(); // kept under CLIENT REPLY OFF, as in Redis
   c.addReplyPushLen(3);
   c.addReplyBulk(kind);
   c.addReplyBulkOrNull(name);
   c.addReplyLongLong(count);
+  c.pushEnd(push);
 }
 
 function shardCount(registry: PubSubRegistry, c: Client): number {
@@ -165,8 +167,10 @@ function sunsubscribeCommand(c: Client, argv: string[]): void {
 
 /** Appends a message to a subscriber's output and makes sure it is written this turn. */
 function deliver(server: Server, target: Client, parts: readonly string[]): void {
+  const push = target.pushStart(); // kept under CLIENT REPLY OFF, as in Redis
   target.addReplyPushLen(parts.length);
   for (const part of parts) target.addReplyBulk(part);
+  target.pushEnd(push);
   server.queueFlush(target);
 }
 

@@ -217,6 +217,8 @@ export class Blocking implements KeyspaceHooks {
     if (byKey?.size === 0) this.#waiters.delete(state.dbIndex);
     c.flags &= ~ClientFlag.blocked;
     c.blockedOn = null;
+    // The reply about to be written is the blocked command's: CLIENT REPLY OFF/SKIP drop it.
+    if (c.replyOff || c.replySkip) c.beginSilence();
   }
 
   /** Disconnect or RESET: drop the wait silently. */
@@ -226,6 +228,8 @@ export class Blocking implements KeyspaceHooks {
 
   /** The reply goes out with the next flush; buffered commands run on the next check phase. */
   #afterUnblock(c: Client): void {
+    c.endSilence();
+    c.commandDone();
     this.#server.queueFlush(c);
     this.#unblocked.push(c);
     if (this.#unblockedScheduled) return;

@@ -92,6 +92,51 @@ export class Client extends ReplyBuffer {
     return this.server.keyspace.db(this.dbIndex);
   }
 
+  // CLIENT REPLY (Redis's CLIENT_REPLY_OFF / _SKIP / _SKIP_NEXT flags). Replies written while a
+  // command runs silenced are cut from `out` when it ends; pushes (pub/sub messages and
+  // subscribe confirmations, Redis's CLIENT_PUSHING) written between pushStart() and pushEnd()
+  // are kept, in order.
+  /** CLIENT REPLY OFF: no replies until CLIENT REPLY ON. */
+  replyOff = false;
+  /** The command running now (or blocked) has its replies dropped (CLIENT REPLY SKIP). */
+  replySkip = false;
+  /** CLIENT REPLY SKIP ran: the next command is skipped. */
+  replySkipNext = false;
+  #silenceFrom = -1;
+  #keptPushes = '';
+
+  /** From here to endSilence(), replies are dropped (pushes kept). */
+  beginSilence(): void {
+    if (this.#silenceFrom >= 0) return;
+    this.#silenceFrom = this.out.length;
+    this.#keptPushes = '';
+  }
+
+  endSilence(): void {
+    if (this.#silenceFrom < 0) return;
+    this.out = this.out.slice(0, this.#silenceFrom) + this.#keptPushes;
+    this.#silenceFrom = -1;
+    this.#keptPushes = '';
+  }
+
+  /** Where a push starts; pass it to pushEnd() once the push is written. */
+  pushStart(): number {
+    return this.out.length;
+  }
+
+  /** A push is never silenced: moved aside so endSilence() keeps it. */
+  pushEnd(start: number): void {
+    if (this.#silenceFrom < 0 || start < this.#silenceFrom) return;
+    this.#keptPushes += this.out.slice(start);
+    this.out = this.out.slice(0, start);
+  }
+
+  /** After every command, even a refused or empty one (Redis's resetClient): SKIP covers one. */
+  commandDone(): void {
+    this.replySkip = this.replySkipNext;
+    this.replySkipNext = false;
+  }
+
   override onError(text: string): void {
     this.errorReplies++;
     this.server.countError(text);

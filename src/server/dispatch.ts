@@ -43,6 +43,26 @@ const PUBSUB_ALLOWED = new Set([
 ]);
 
 /**
+ * Runs one request from a network client under CLIENT REPLY's rules: a client with replies off
+ * (or skipping this command) gets none of its replies, only pushes; a blocked command's reply
+ * is dropped when it comes (server/blocking.ts) and SKIP ends with it.
+ */
+export function processCommand(server: Server, c: Client, argv: string[]): void {
+  let outcome: Outcome;
+  if (!c.replyOff && !c.replySkip && !c.replySkipNext) {
+    outcome = executeCommand(server, c, argv);
+    // Nothing more to do unless CLIENT REPLY OFF or SKIP just ran (maybe inside EXEC).
+    if (!c.replyOff && !c.replySkipNext) return;
+  } else {
+    if (c.replyOff || c.replySkip) c.beginSilence();
+    outcome = executeCommand(server, c, argv);
+  }
+  c.endSilence();
+  // A blocked command is done when it is served or times out (BlockingManager).
+  if (!c.has(ClientFlag.blocked) && outcome !== Outcome.postponed) c.commandDone();
+}
+
+/**
  * Runs one command for any caller: the only place that looks a command up, checks its arity
  * and the refusals (NOAUTH, ACL, noscript, read-only script, MULTI rules, pub/sub context,
  * LOADING, MISCONF, OOM), queues it inside MULTI, and calls it (handler, stats, propagation).
@@ -304,8 +324,11 @@ function reject(server: Server, c: Client, error: string, cmd: Command | undefin
   return outcome;
 }
 
+/** printf's `%.*s`, as Redis formats these texts: at most `max` chars, none from a NUL on. */
 function truncate(text: string, max: number): string {
-  return text.length > max ? text.slice(0, max) : text;
+  const nul = text.indexOf('\0');
+  const end = nul === -1 ? max : Math.min(nul, max);
+  return text.length > end ? text.slice(0, end) : text;
 }
 
 const SCRIPT_UNKNOWN = 'ERR Unknown Redis command called from script';

@@ -110,7 +110,7 @@ export class RespParser {
   }
 
   #inline(buf: Buffer): string[] | null {
-    const newline = buf.indexOf(LF, this.#pos);
+    const newline = lineEnd(buf, this.#pos, LF);
     if (newline === -1) {
       if (buf.length - this.#pos > INLINE_MAX_BYTES) this.error = 'too big inline request';
       return null;
@@ -176,7 +176,7 @@ export class RespParser {
 
   #multibulkHeader(limits: ParserLimits): string[] | null {
     const buf = this.#buf as Buffer;
-    const cr = buf.indexOf(CR, this.#pos);
+    const cr = lineEnd(buf, this.#pos, CR);
     if (cr === -1 || cr + 1 >= buf.length) {
       if (buf.length - this.#pos > INLINE_MAX_BYTES) this.error = 'too big mbulk count string';
       return null;
@@ -206,7 +206,12 @@ export class RespParser {
       }
       const buf = this.#buf;
       if (buf === null || this.#pos >= buf.length) return null;
-      if (this.#bulkLen === -1 && !this.#bulkHeader(buf, limits)) return null;
+      if (this.#bulkLen === -1) {
+        if (!this.#bulkHeader(buf, limits)) return null;
+        // A big argument not yet all here is collected by feed(); it may also be complete
+        // already (the rest of the read held it), so look at it now, not after the next read.
+        if (this.#bigArg !== null) continue;
+      }
       const need = this.#bulkLen + 2;
       if (buf.length - this.#pos < need) return null;
       this.#args.push(latin1Slice(buf, this.#pos, this.#pos + this.#bulkLen));
@@ -221,7 +226,7 @@ export class RespParser {
 
   /** Reads a `$<len>\r\n` header; false when more bytes are needed or on error. */
   #bulkHeader(buf: Buffer, limits: ParserLimits): boolean {
-    const cr = buf.indexOf(CR, this.#pos);
+    const cr = lineEnd(buf, this.#pos, CR);
     if (cr === -1 || cr + 1 >= buf.length) {
       if (buf.length - this.#pos > HEADER_LINE_MAX_BYTES) this.error = 'too big bulk count string';
       return false;
@@ -241,9 +246,9 @@ export class RespParser {
     }
     this.#pos = cr + 2;
     this.#bulkLen = len;
-    if (len >= BIG_ARG_BYTES) {
-      // Give a big argument its own exact-size buffer, so a 512 MB bulk arriving in 64 KB reads
-      // is copied once instead of re-concatenated on every read.
+    if (len >= BIG_ARG_BYTES && buf.length - this.#pos < len + 2) {
+      // Give a big argument still arriving its own exact-size buffer, so a 512 MB bulk arriving
+      // in 64 KB reads is copied once instead of re-concatenated on every read.
       const big = Buffer.allocUnsafe(len + 2);
       const available = Math.min(buf.length - this.#pos, len + 2);
       buf.copy(big, 0, this.#pos, this.#pos + available);
@@ -264,6 +269,19 @@ export class RespParser {
     this.#argsLeft--;
     return true;
   }
+}
+
+/**
+ * Where `byte` (LF for an inline request, CR for a header line) ends the line starting at
+ * `from`, or -1. Redis looks for it with strchr() in its NUL-terminated query buffer, so a NUL
+ * byte before it hides it: the request then waits for more bytes and, past 64 KiB, is refused
+ * as too big (`*\x00\r\n...` is not an invalid length). Matching that keeps the error texts
+ * and the moment of closing the same as Redis's.
+ */
+function lineEnd(buf: Buffer, from: number, byte: number): number {
+  const at = buf.indexOf(byte, from);
+  for (let i = from; i < at; i++) if (buf[i] === 0) return -1;
+  return at;
 }
 
 /** Where the CR ending the last readLength() call's digits is (module state, no allocation). */

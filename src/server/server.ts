@@ -20,7 +20,7 @@ import { ActiveExpire } from '../store/expire.js';
 import { Keyspace } from '../store/keyspace.js';
 import { STRING_BYTES_MAX, ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION } from '../limits.js';
 import { ClientFlag, Client } from './client.js';
-import { executeCommand, findCommand, syncCommandClock } from './dispatch.js';
+import { executeCommand, findCommand, processCommand, syncCommandClock } from './dispatch.js';
 import type { Caller } from './caller.js';
 import { Watches } from './watch.js';
 import { Blocking } from './blocking.js';
@@ -434,8 +434,11 @@ export class Server {
         if (c.parser.error !== null) this.#protocolError(c, c.parser.error);
         break;
       }
-      if (argv.length === 0) continue;
-      executeCommand(this, c, argv);
+      if (argv.length === 0) {
+        c.replySkip = false; // an empty request is a command to CLIENT REPLY SKIP, as in Redis
+        continue;
+      }
+      processCommand(this, c, argv);
       limits.unauthenticated = !c.authenticated;
     }
     if (c.parser.pendingBytes > this.#queryBufferLimit.value) {

@@ -254,15 +254,18 @@ export class Tracking {
       if (redirected === undefined) {
         state.brokenRedirect = true;
         if (c.resp === 3) {
+          const push = c.pushStart(); // kept under CLIENT REPLY OFF, as in Redis
           c.addReplyPushLen(2);
           c.addReplyBulk('tracking-redir-broken');
           c.addReplyLongLong(state.redirect);
+          c.pushEnd(push);
           this.#server.queueFlush(c);
         }
         return;
       }
       target = redirected;
     }
+    const push = target.pushStart(); // kept under CLIENT REPLY OFF, as in Redis
     if (target.resp === 3) {
       target.addReplyPushLen(2);
       target.addReplyBulk('invalidate');
@@ -276,6 +279,7 @@ export class Tracking {
     // Redis writes the null in the tracking client's protocol, whoever receives it.
     if (keys === null) target.addReplyRaw(c.resp === 3 ? '_\r\n' : '$-1\r\n');
     else target.addReplyBulks(keys);
+    target.pushEnd(push);
     this.#server.queueFlush(target);
   }
 

@@ -70,7 +70,11 @@ export class ActiveExpire {
   }
 
   #step(db: Database): { sampled: number; expired: number } {
-    if (db.expires.size === 0) return { sampled: 0, expired: 0 };
+    if (db.expires.size === 0) {
+      // Redis resets the average when the db has no key with a TTL left (INFO: avg_ttl=0).
+      db.avgTtlMs = 0;
+      return { sampled: 0, expired: 0 };
+    }
     let cursor = this.#cursors.get(db);
     if (cursor === undefined || cursor.expires !== db.expires) {
       cursor = { expires: db.expires, iterator: db.expires.entries() };
@@ -98,9 +102,11 @@ export class ActiveExpire {
     }
     const alive = sampled - expired;
     if (alive > 0) {
-      // Running average like Redis: weight the new sample in at 2%.
-      const avg = ttlSum / alive;
-      db.avgTtlMs = db.avgTtlMs === 0 ? avg : (db.avgTtlMs / 50) * 49 + avg / 50;
+      // Redis's running average, in its integer arithmetic: the sample's mean TTL weighs in at
+      // 1/50 (the first sample seeds it), each term truncated.
+      const avg = Math.floor(ttlSum / alive);
+      const base = db.avgTtlMs === 0 ? avg : db.avgTtlMs;
+      db.avgTtlMs = Math.floor(base / 50) * 49 + Math.floor(avg / 50);
     }
     return { sampled, expired };
   }

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { Redis as IORedis } from 'ioredis';
 import { createClient } from 'redis';
-import { haveRedis, REDIS_CLI, requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
+import { haveRedis, REDIS_CLI, requireBinary, requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
 
 const PYTHON = '/usr/bin/python3';
 /** A client that waits for a reply that never comes must fail the test, not hang the run. */
@@ -55,13 +55,7 @@ function havePythonRedis(): boolean {
 /** Like requireRedis, for Debian's python3-redis: a visible skip, or a failure in CI. */
 function requirePythonRedis(t: TestContext): boolean {
   if (!requireRedis(t)) return false;
-  if (havePythonRedis()) return true;
-  if (process.env['VESTA_REQUIRE_REDIS'] === '1') {
-    throw new Error(`${PYTHON} with the redis module (python3-redis) is required (VESTA_REQUIRE_REDIS=1)`);
-  }
-  console.log(`# SKIP ${t.name}: ${PYTHON} has no redis module (apt-get install python3-redis)`);
-  t.skip('python3-redis not installed');
-  return false;
+  return requireBinary(t, `${PYTHON} with the redis module (python3-redis)`, havePythonRedis());
 }
 
 interface PyStep {

@@ -84,6 +84,16 @@ function short(text: string): string {
   return `${text.slice(0, 200)}... (${text.length} bytes, sha1 ${digest})`;
 }
 
+/**
+ * `start`, then 72 KiB of `filler` (no LF) in 8 KiB writes with pauses (each its own read).
+ * Redis finds line ends with strchr(), so a NUL before a CR hides it.
+ */
+function dribble(start: string, filler = 'a\rb'): Step[] {
+  const steps: Step[] = [start];
+  for (let i = 0; i < 9; i++) steps.push({ pauseMs: 5 }, filler.repeat(Math.ceil(8192 / filler.length)));
+  return steps;
+}
+
 const CASES: Record<string, Step[]> = {
   'inline ping': ['PING\r\n'],
   'inline with LF only': ['PING\n', 'ECHO hello\n'],
@@ -113,6 +123,17 @@ const CASES: Record<string, Step[]> = {
   'too big inline request': ['PING' + ' '.repeat(70 * 1024)],
   'too big mbulk count string': ['*' + '1'.repeat(70 * 1024)],
   'too big bulk count string': ['*1\r\n$' + '1'.repeat(70 * 1024)],
+  // Issue 17 item 2: a request that never ends, arriving over many reads, is refused at 64 KiB.
+  'never-ending inline request after \\x00': dribble('\x00'),
+  'never-ending mbulk count after *\\x00': dribble('*\x00'),
+  'never-ending request after $\\x00 (inline)': dribble('$\x00'),
+  'never-ending bulk count after *1 $\\x00': dribble('*1\r\n$\x00'),
+  'never-ending bulk count where $ was expected': dribble('*2\r\n$4\r\nECHO\r\n\x00'),
+  'never-ending inline request with a lone CR': dribble('PING\r'),
+  'never-ending mbulk count without CRs': dribble('*\x00', 'abc'),
+  'a NUL hides the LF of an inline request': dribble('PING\x00\r\nPING\r\n', 'x'),
+  'a NUL hides the CR of a bulk count': ['*1\r\n$4\x00\r\nPING\r\n', { pauseMs: 20 }, 'x'.repeat(70 * 1024)],
+  'a NUL after the CR of a bulk count': ['*1\r\n$4\r\n\x00ING\r\n*1\r\n$4\r\nPING\r\n'],
   'half-sent multibulk completed later': [
     '*3\r\n$3\r\nSET\r\n$4\r\nhalf',
     { pauseMs: 60 },

@@ -569,3 +569,28 @@ test('active expiry removes keys nobody reads', async (t) => {
   }
   await same(p(), [['FLUSHALL']]);
 });
+
+// ---------------------------------------------------------------------------- HELP subcommands
+
+test('OBJECT HELP and COMMAND HELP are Redis 7.0\'s texts', async (t) => {
+  if (!requireRedis(t)) return;
+  for (const protocol of [2, 3]) {
+    await same(p(), [['HELLO', protocol], ['OBJECT', 'HELP'], ['COMMAND', 'HELP']]);
+  }
+  await same(p(), [['HELLO', 2]]);
+});
+
+test('CLIENT HELP: every entry Vesta lists is Redis 7.0\'s, in Redis\'s order', async (t) => {
+  if (!requireRedis(t)) return;
+  // Vesta lists only the subcommands it implements, so its entries are a subsequence of Redis's.
+  const [redis, vesta] = await Promise.all([p().redisClient.call('CLIENT', 'HELP'), p().vestaClient.call('CLIENT', 'HELP')]);
+  const theirs = parseReply(redis) as string[];
+  const ours = parseReply(vesta) as string[];
+  assert.ok(ours.length >= 10, `${ours.length} lines`);
+  let at = 0;
+  for (const line of ours) {
+    const found = theirs.indexOf(line, at);
+    assert.ok(found >= 0, `CLIENT HELP line not in Redis's (or out of order): ${JSON.stringify(line)}`);
+    at = found + 1;
+  }
+});

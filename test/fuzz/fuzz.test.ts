@@ -15,6 +15,8 @@ import { aofReplayer } from '../../src/compose.js';
 import { AofLoadError, loadAofFile } from '../../src/persistence/aof/loader.js';
 import { encodeCommand } from '../../src/persistence/aof/writer.js';
 import { decodeRdb, RdbError } from '../../src/persistence/rdb/decoder.js';
+import { BIG_ARG_BYTES } from '../../src/limits.js';
+import { SHARED_READ_BYTES } from '../../src/server/read-buffer.js';
 import { RespParser, type ParserLimits } from '../../src/server/resp-parser.js';
 import { tempDir } from '../helpers/servers.js';
 
@@ -130,8 +132,25 @@ function parseChunks(chunks: Buffer[]): ParseOutcome {
   return { requests, error: parser.error };
 }
 
-const argArb = fc.oneof(fc.string({ maxLength: 12 }), fc.uint8Array({ maxLength: 40 })
-  .map((b) => Buffer.from(b).toString('latin1')));
+/**
+ * Value sizes up to 1 MiB, half of them within 2 bytes of a threshold of the request path (a
+ * power of two, BIG_ARG_BYTES, the 64 KiB read buffer): issue 17 found a hang at 32-64 KiB
+ * that arguments of at most 40 bytes could never reach.
+ */
+const THRESHOLDS = [...Array.from({ length: 20 }, (_, bit) => 2 ** (bit + 1)), BIG_ARG_BYTES, SHARED_READ_BYTES];
+const bigSizeArb = fc.oneof(
+  fc.integer({ min: 0, max: 1024 * 1024 }),
+  fc.tuple(fc.constantFrom(...THRESHOLDS), fc.integer({ min: -2, max: 2 })).map(([n, d]) => Math.min(n + d, LIMITS.bulkLenMax)),
+);
+const bigArgArb = fc.tuple(bigSizeArb, fc.uint8Array({ minLength: 1, maxLength: 16 })).map(([size, seed]) => {
+  const pattern = Buffer.from(seed).toString('latin1');
+  return pattern.repeat(Math.ceil(size / pattern.length)).slice(0, size);
+});
+const argArb = fc.oneof(
+  { weight: 8, arbitrary: fc.string({ maxLength: 12 }) },
+  { weight: 8, arbitrary: fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b).toString('latin1')) },
+  { weight: 1, arbitrary: bigArgArb },
+);
 const requestArb = fc.oneof(
   fc.array(argArb, { minLength: 1, maxLength: 5 }).map((argv) => encodeCommand(argv)),
   fc.array(fc.stringMatching(/^[a-z0-9]{1,6}$/), { minLength: 1, maxLength: 4 })

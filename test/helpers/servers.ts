@@ -23,12 +23,22 @@ export function haveRedis(): boolean {
  * or throws when VESTA_REQUIRE_REDIS=1 (CI), so a missing install can never pass silently.
  */
 export function requireRedis(t: TestContext): boolean {
-  if (haveRedis()) return true;
+  return requireBinary(t, REDIS_SERVER, haveRedis());
+}
+
+/**
+ * The one gate for every test that needs something outside Node (a Redis binary, python3-redis,
+ * network namespaces): true when `path` is usable (by default: the file exists). Otherwise a
+ * visible `# SKIP` line and a skip, or a failure when VESTA_REQUIRE_REDIS=1 (CI), so nothing a
+ * test needs can be missing silently.
+ */
+export function requireBinary(t: TestContext, path: string, usable: boolean = existsSync(path)): boolean {
+  if (usable) return true;
   if (process.env['VESTA_REQUIRE_REDIS'] === '1') {
-    throw new Error(`redis-server is required (VESTA_REQUIRE_REDIS=1) but ${REDIS_SERVER} is missing`);
+    throw new Error(`${path} is required (VESTA_REQUIRE_REDIS=1) but is not usable here`);
   }
-  console.log(`# SKIP ${t.name}: redis-server not installed`);
-  t.skip('redis-server not installed');
+  console.log(`# SKIP ${t.name}: ${path} not usable here`);
+  t.skip(`${path} not usable here`);
   return false;
 }
 

@@ -197,3 +197,35 @@ test('rdb_bgsave_in_progress and aof_rewrite_in_progress are 1 while a slow job 
   }
   await both(['CONFIG', 'SET', 'rdb-key-save-delay', '0'], ['FLUSHALL']);
 });
+
+/** db0's avg_ttl from INFO keyspace (undefined while db0 has no keys). */
+async function avgTtl(c: RespClient): Promise<number | undefined> {
+  const line = await field(c, 'keyspace', 'db0');
+  const match = /avg_ttl=(\d+)/.exec(line ?? '');
+  return match === null ? undefined : Number(match[1]);
+}
+
+async function pollAvgTtl(c: RespClient, done: (ms: number | undefined) => boolean): Promise<number | undefined> {
+  const deadline = Date.now() + 10_000;
+  let value = await avgTtl(c);
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await avgTtl(c);
+  }
+  return value;
+}
+
+test('INFO keyspace avg_ttl: the sampled mean TTL, back to 0 when no key has a TTL (issue 17 item 6)', async (t) => {
+  if (!requireRedis(t)) return;
+  await both(['FLUSHALL'], ['SET', 'plain', 'x'], ['SET', 'k1', 'v', 'EX', '1000'], ['SET', 'k2', 'v', 'EX', '2000']);
+  for (const c of [p().redisClient, p().vestaClient]) {
+    const who = c === p().vestaClient ? 'vesta' : 'redis';
+    // The active expire cycle samples both keys: a mean TTL near 1500 s, 1/50 of it at first.
+    const seeded = await pollAvgTtl(c, (ms) => ms !== undefined && ms > 0);
+    assert.ok(seeded !== undefined && seeded > 0 && seeded <= 1_500_000, `${who}: avg_ttl ${seeded}`);
+    await c.call('PERSIST', 'k1');
+    await c.call('PERSIST', 'k2');
+    assert.equal(await pollAvgTtl(c, (ms) => ms === 0), 0, `${who}: avg_ttl with no TTL left`);
+  }
+  await both(['FLUSHALL']);
+});

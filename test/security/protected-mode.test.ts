@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { protectedModeDenies, PROTECTED_MODE_DENIED } from '../../src/server/server.js';
 import { lookupConfig } from '../../src/config/schema.js';
-import { haveRedis, requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
+import { haveRedis, requireBinary, requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
 
 const NS = 'vesta-pm-test';
 const HOST_ADDRESS = '10.213.7.1';
@@ -92,11 +92,7 @@ async function both(args: string[], fn: (s: RunningServer) => Promise<void> | vo
 
 test('non-loopback peer: DENIED without a password, NOAUTH with one, PONG with protected-mode no', async (t) => {
   if (!requireRedis(t)) return;
-  if (!netnsReady) {
-    console.log('# SKIP non-loopback peer test: needs root and `ip netns`; decision function tested above');
-    t.skip('no network namespace available');
-    return;
-  }
+  if (!requireBinary(t, 'a network namespace (root and `ip netns`)', netnsReady)) return;
   const bind = ['--bind', HOST_ADDRESS, '127.0.0.1'];
   const replies: Record<string, string[]> = { redis: [], vesta: [] };
   await both(bind, async (s) => {
@@ -117,10 +113,7 @@ test('non-loopback peer: DENIED without a password, NOAUTH with one, PONG with p
 });
 
 test('default bind: a server started without --bind is not reachable from another host', async (t) => {
-  if (!netnsReady || !haveRedis()) {
-    t.skip('no network namespace available');
-    return;
-  }
+  if (!requireRedis(t) || !requireBinary(t, 'a network namespace (root and `ip netns`)', netnsReady)) return;
   // startVesta passes --bind 127.0.0.1; the default (127.0.0.1 -::1) is the same for IPv4.
   const vesta = await startVesta();
   try {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { haveRedis, requireRedis, startVesta, tempDir, type RunningServer } from '../helpers/servers.js';
+import { haveRedis, requireBinary, requireRedis, startVesta, tempDir, type RunningServer } from '../helpers/servers.js';
 import { offsetOf, runBin, runRedisTool } from './tool-process.js';
 
 const FIXTURES = ['redis-7.0-all-types.rdb', 'redis-7.0-no-checksum.rdb',
@@ -137,6 +137,6 @@ test('a dump written by Vesta passes both checkers', async (t) => {
   assert.equal(ours.code, 0, ours.stdout);
   assert.equal(keysRead(ours.stdout), 5);
   assert.match(ours.stdout, /1 expires/);
-  if (!haveRedis()) return t.skip('redis-check-rdb not installed');
+  if (!requireBinary(t, '/usr/bin/redis-check-rdb')) return;
   assert.equal(runRedisTool('redis-check-rdb', [dump]).code, 0);
 });
