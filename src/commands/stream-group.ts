@@ -40,8 +40,8 @@ function groupOptionsOrReply(c: Client, argv: string[], sub: Sub): { mkstream: b
   if (sub !== 'create' && sub !== 'setid') return out;
   for (let i = 5; i < argv.length; i++) {
     const opt = argv[i] as string;
-    if (sub === 'create' && eqIgnoreCase(opt, 'mkstream')) out.mkstream = true;
-    else if (eqIgnoreCase(opt, 'entriesread') && i + 1 < argv.length) {
+    if (sub === 'create' && eqIgnoreCase(opt, 'MKSTREAM')) out.mkstream = true;
+    else if (eqIgnoreCase(opt, 'ENTRIESREAD') && i + 1 < argv.length) {
       const v = parseInt64(argv[i + 1] as string);
       if (v === null) {
         c.addReplyError(NOT_INTEGER);
@@ -200,7 +200,7 @@ function xpendingCommand(c: Client, argv: string[]): void {
   let consumerName: string | null = null;
   if (argc >= 6) {
     let at = 3;
-    if (eqIgnoreCase(argv[3] as string, 'idle')) {
+    if (eqIgnoreCase(argv[3] as string, 'IDLE')) {
       const v = parseInt64(argv[4] as string);
       if (v === null) {
         c.addReplyError(NOT_INTEGER);
@@ -319,9 +319,9 @@ function claimOptionsOrReply(c: Client, argv: string[], from: number): ClaimOpti
   for (let j = from; j < argv.length; j++) {
     const more = argv.length - 1 - j;
     const opt = argv[j] as string;
-    if (eqIgnoreCase(opt, 'force')) out.force = true;
-    else if (eqIgnoreCase(opt, 'justid')) out.justid = true;
-    else if ((eqIgnoreCase(opt, 'idle') || eqIgnoreCase(opt, 'time') || eqIgnoreCase(opt, 'retrycount')) && more > 0) {
+    if (eqIgnoreCase(opt, 'FORCE')) out.force = true;
+    else if (eqIgnoreCase(opt, 'JUSTID')) out.justid = true;
+    else if ((eqIgnoreCase(opt, 'IDLE') || eqIgnoreCase(opt, 'TIME') || eqIgnoreCase(opt, 'RETRYCOUNT')) && more > 0) {
       j++;
       const v = parseInt64(argv[j] as string);
       const word = opt.toUpperCase();
@@ -333,7 +333,7 @@ function claimOptionsOrReply(c: Client, argv: string[], from: number): ClaimOpti
       if (word === 'IDLE') out.deliveryTime = now - n;
       else if (word === 'TIME') out.deliveryTime = n;
       else out.retryCount = n;
-    } else if (eqIgnoreCase(opt, 'lastid') && more > 0) {
+    } else if (eqIgnoreCase(opt, 'LASTID') && more > 0) {
       j++;
       const id = strictIdOrReply(c, argv[j] as string);
       if (id === null) return null;
@@ -429,7 +429,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
   let justid = false;
   for (let j = 6; j < argv.length; j++) {
     const opt = argv[j] as string;
-    if (eqIgnoreCase(opt, 'count') && j + 1 < argv.length) {
+    if (eqIgnoreCase(opt, 'COUNT') && j + 1 < argv.length) {
       const v = parseInt64(argv[j + 1] as string);
       if (v === null) {
         c.addReplyError(NOT_INTEGER);
@@ -441,7 +441,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
       }
       count = Number(v);
       j++;
-    } else if (eqIgnoreCase(opt, 'justid')) justid = true;
+    } else if (eqIgnoreCase(opt, 'JUSTID')) justid = true;
     else {
       c.addReplyError(SYNTAX);
       return;

@@ -119,13 +119,13 @@ function xinfoStreamCommand(c: Client, argv: string[]): void {
   let full = false;
   let count = 10;
   if (optc !== 0) {
-    if ((optc !== 1 && optc !== 3) || !eqIgnoreCase(argv[3] as string, 'full')) {
+    if ((optc !== 1 && optc !== 3) || !eqIgnoreCase(argv[3] as string, 'FULL')) {
       syntax(c, argv);
       return;
     }
     full = true;
     if (optc === 3) {
-      if (!eqIgnoreCase(argv[4] as string, 'count')) {
+      if (!eqIgnoreCase(argv[4] as string, 'COUNT')) {
         syntax(c, argv);
         return;
       }

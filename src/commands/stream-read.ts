@@ -45,7 +45,7 @@ function parseReadArgsOrReply(c: Client, argv: string[], grouped: boolean): Read
   for (let i = 1; i < argv.length; i++) {
     const more = argv.length - i - 1;
     const o = argv[i] as string;
-    if (eqIgnoreCase(o, 'block') && more > 0) {
+    if (eqIgnoreCase(o, 'BLOCK') && more > 0) {
       i++;
       const ms = parseInt64(argv[i] as string);
       if (ms === null) {
@@ -57,7 +57,7 @@ function parseReadArgsOrReply(c: Client, argv: string[], grouped: boolean): Read
         return null;
       }
       args.timeoutAtMs = ms === 0 ? 0 : Math.min(Date.now() + Number(ms), Number.MAX_SAFE_INTEGER);
-    } else if (eqIgnoreCase(o, 'count') && more > 0) {
+    } else if (eqIgnoreCase(o, 'COUNT') && more > 0) {
       i++;
       const n = parseInt64(argv[i] as string);
       if (n === null) {
@@ -65,7 +65,7 @@ function parseReadArgsOrReply(c: Client, argv: string[], grouped: boolean): Read
         return null;
       }
       args.count = n < 0 ? 0 : Number(n);
-    } else if (eqIgnoreCase(o, 'streams') && more > 0) {
+    } else if (eqIgnoreCase(o, 'STREAMS') && more > 0) {
       streamsAt = i + 1;
       const n = argv.length - streamsAt;
       if (n % 2 !== 0) {
@@ -76,7 +76,7 @@ function parseReadArgsOrReply(c: Client, argv: string[], grouped: boolean): Read
       args.keys = argv.slice(streamsAt, streamsAt + n / 2);
       args.idTexts = argv.slice(streamsAt + n / 2);
       break;
-    } else if (eqIgnoreCase(o, 'group') && more >= 2) {
+    } else if (eqIgnoreCase(o, 'GROUP') && more >= 2) {
       if (!grouped) {
         c.addReplyError('ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.');
         return null;
@@ -84,7 +84,7 @@ function parseReadArgsOrReply(c: Client, argv: string[], grouped: boolean): Read
       args.group = argv[i + 1] as string;
       args.consumer = argv[i + 2] as string;
       i += 2;
-    } else if (eqIgnoreCase(o, 'noack')) {
+    } else if (eqIgnoreCase(o, 'NOACK')) {
       if (!grouped) {
         c.addReplyError('ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.');
         return null;

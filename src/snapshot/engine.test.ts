@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { Keyspace } from '../store/keyspace.js';
-import { cloneValue, HashValue, ListValue, SetValue, ZSetValue, type Value } from '../store/value/types.js';
+import { cloneValue, HashValue, ListValue, SetValue, StreamValue, ZSetValue, type Value } from '../store/value/types.js';
 import { SnapshotEngine, type SnapshotVisitor } from './engine.js';
 
 type Dump = Map<string, { value: unknown; expireAtMs: number | null }>;
@@ -16,7 +16,19 @@ function plain(value: Value): unknown {
   if (value instanceof HashValue) return ['hash', [...value.entries()].sort()];
   if (value instanceof SetValue) return ['set', [...value].sort()];
   if (value instanceof ListValue) return ['list', value.toArray()];
+  if (value instanceof StreamValue) return ['stream', streamPlain(value)];
   return ['zset', [...value]];
+}
+
+function streamPlain(s: StreamValue): unknown {
+  const entries: string[] = [];
+  s.scan({ ms: 0n, seq: 0n }, { ms: 2n ** 64n - 1n, seq: 2n ** 64n - 1n }, false, (e) => {
+    entries.push(`${e.id.ms}-${e.id.seq}:${e.fields.join(',')}`);
+    return true;
+  });
+  const groups = s.sortedGroups().map(([name, g]) => [name, `${g.lastId.ms}-${g.lastId.seq}`, String(g.entriesRead),
+    [...g.pel.values()].map((p) => `${p.id.ms}-${p.id.seq}:${p.consumer.name}:${p.deliveryCount}`)]);
+  return [entries, String(s.lastId.ms), String(s.lastId.seq), String(s.entriesAdded), groups];
 }
 
 function expectedAt(ks: Keyspace): Dump {

@@ -120,13 +120,7 @@ export class StreamNode {
       }
     }
     lpRead(d, at); // lp-count
-    return { id: this.#id(msDiff, seqDiff), fields, deleted: (flags & FLAG_DELETED) !== 0, offset, end: lpEnd };
-  }
-
-  #id(msDiff: number | bigint | string, seqDiff: number | bigint | string): StreamId {
-    const ms = typeof msDiff === 'number' && msDiff >= 0 ? this.ms + BigInt(msDiff) : BigInt.asUintN(64, this.ms + BigInt(msDiff));
-    const seq = seqDiff === 0 ? this.seq : BigInt.asUintN(64, this.seq + BigInt(seqDiff));
-    return { ms: ms > U64_MAX ? BigInt.asUintN(64, ms) : ms, seq };
+    return { id: idFrom(this, msDiff, seqDiff), fields, deleted: (flags & FLAG_DELETED) !== 0, offset, end: lpEnd };
   }
 
   /** All entries' offsets, in order (deleted included). */
@@ -207,6 +201,13 @@ function parseListpack(master: StreamId, lp: string): StreamNode | null {
   }
   if (offset !== node.data.length || node.live !== live || node.total - node.live !== deleted) return null;
   return node;
+}
+
+/** An entry's ID from its diffs against the node's master ID (wrapping as Redis's int64 diffs do). */
+function idFrom(node: StreamNode, msDiff: number | bigint | string, seqDiff: number | bigint | string): StreamId {
+  const ms = typeof msDiff === 'number' && msDiff >= 0 ? node.ms + BigInt(msDiff) : BigInt.asUintN(64, node.ms + BigInt(msDiff));
+  const seq = seqDiff === 0 ? node.seq : BigInt.asUintN(64, node.seq + BigInt(seqDiff));
+  return { ms: ms > U64_MAX ? BigInt.asUintN(64, ms) : ms, seq };
 }
 
 function le32(n: number): string {
