@@ -431,11 +431,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
     const opt = argv[j] as string;
     if (eqIgnoreCase(opt, 'COUNT') && j + 1 < argv.length) {
       const v = parseInt64(argv[j + 1] as string);
-      if (v === null) {
-        c.addReplyError(NOT_INTEGER);
-        return;
-      }
-      if (v < 1 || v > 922337203685477580n) {
+      if (v === null || v < 1 || v > 922337203685477580n) {
         c.addReplyError('ERR COUNT must be > 0');
         return;
       }

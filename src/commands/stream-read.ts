@@ -69,8 +69,8 @@ function parseReadArgsOrReply(c: Client, argv: string[], grouped: boolean): Read
       streamsAt = i + 1;
       const n = argv.length - streamsAt;
       if (n % 2 !== 0) {
-        const name = grouped ? 'xreadgroup' : 'xread';
-        c.addReplyError(`ERR Unbalanced '${name}' list of streams: for each stream key an ID or '${grouped ? '>' : '$'}' must be specified.`);
+        // 7.0 says XREAD and '$' for XREADGROUP too.
+        c.addReplyError("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
         return null;
       }
       args.keys = argv.slice(streamsAt, streamsAt + n / 2);
