@@ -137,9 +137,9 @@ export function groupDelivered(s: StreamValue, g: ConsumerGroup, id: StreamId): 
 
 // ------------------------------------------------------------------ propagation
 
-/** XCLAIM key group id 0 TIME t RETRYCOUNT n FORCE JUSTID LASTID last, as Redis propagates a PEL change. */
+/** XCLAIM key group consumer 0 id TIME t RETRYCOUNT n FORCE JUSTID LASTID last: how Redis propagates a PEL change. */
 export function xclaimArgv(key: string, groupName: string, g: ConsumerGroup, p: PendingEntry): string[] {
-  return ['XCLAIM', key, groupName, formatId(p.id), '0', 'TIME', String(p.deliveryTime), 'RETRYCOUNT',
+  return ['XCLAIM', key, groupName, p.consumer.name, '0', formatId(p.id), 'TIME', String(p.deliveryTime), 'RETRYCOUNT',
     String(p.deliveryCount), 'FORCE', 'JUSTID', 'LASTID', formatId(g.lastId)];
 }
 

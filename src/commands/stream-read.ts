@@ -183,9 +183,11 @@ function xreadGeneric(c: Client, argv: string[], grouped: boolean): void {
     }
     const consumer = consumerFor(c, group, args.consumer);
     const read = { key, groupName: args.group as string, group, consumer, count: args.count, noack: args.noack };
-    if (history) replyHistory(c, s, start, read, effects);
-    else replyGroupEntries(c, s, start, read, effects);
-    ks.modified(c.db, key, 1);
+    if (history) replyHistory(c, s, start, read);
+    else {
+      replyGroupEntries(c, s, start, read, effects);
+      ks.modified(c.db, key, 1);
+    }
   }
   if (served !== 0) {
     if (c.resp === 2) c.setDeferredArrayLen(at, served);
@@ -267,11 +269,12 @@ function replyGroupEntries(c: Client, s: StreamValue, start: StreamId, read: Gro
     return read.count === 0 || n < read.count;
   });
   c.setDeferredArrayLen(at, n);
-  if (advanced) effects.push(setIdArgv(read.key, read.groupName, group));
+  // 7.0.15 logs the group's new last ID only for NOACK reads (the XCLAIMs carry LASTID).
+  if (advanced && read.noack) effects.push(setIdArgv(read.key, read.groupName, group));
 }
 
 /** An explicit ID: the consumer's pending entries from `start`; deleted entries as [id, nil]. */
-function replyHistory(c: Client, s: StreamValue, start: StreamId, read: GroupRead, effects: string[][]): void {
+function replyHistory(c: Client, s: StreamValue, start: StreamId, read: GroupRead): void {
   const now = c.server.keyspace.now;
   const at = c.deferLen();
   let n = 0;
@@ -284,9 +287,9 @@ function replyHistory(c: Client, s: StreamValue, start: StreamId, read: GroupRea
       c.addReplyNullArray();
     } else {
       addReplyEntry(c, p.id, fields);
+      // Redis 7.0.15 counts the delivery but logs nothing for a history read.
       p.deliveryTime = now;
       p.deliveryCount++;
-      effects.push(xclaimArgv(read.key, read.groupName, read.group, p as PendingEntry));
     }
     n++;
   }
