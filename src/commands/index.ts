@@ -5,6 +5,7 @@ import { aclCommands } from './acl.js';
 import { blockingListCommands } from './blocking-list.js';
 import { blockingZsetCommands } from './blocking-zset.js';
 import { clientUnblockCommands } from './client-unblock.js';
+import { clientTrackingCommands } from './client-tracking.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hash.js';
 import { keyspaceCommands } from './keyspace.js';
@@ -29,6 +30,7 @@ export function allCommandDefs(): CommandDef[] {
     ...blockingListCommands,
     ...blockingZsetCommands,
     ...clientUnblockCommands,
+    ...clientTrackingCommands,
     ...connectionCommands,
     ...hashCommands,
     ...keyspaceCommands,

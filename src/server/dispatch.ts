@@ -23,6 +23,22 @@ const PUBSUB_ALLOWED = new Set([
 
 /** Runs one request from a client: every check Redis makes before call(), then call(). */
 export function processCommand(server: Server, c: Client, argv: string[]): void {
+  const tracking = server.tracking;
+  if (tracking.clientCount === 0) {
+    checkAndCall(server, c, argv);
+    return;
+  }
+  // CLIENT TRACKING: the caching flag's lifetime, and the client's own invalidations sent
+  // after its reply (Redis's tracking_pending_keys).
+  tracking.commandStarting(c, argv);
+  try {
+    checkAndCall(server, c, argv);
+  } finally {
+    tracking.commandDone(c);
+  }
+}
+
+function checkAndCall(server: Server, c: Client, argv: string[]): void {
   const name = argv[0] as string;
   let cmd = server.commands.lookup(name);
   if (cmd === undefined) {
@@ -161,6 +177,7 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   c.propagateArgv = null;
   c.currentCommand = cmd;
   (cmd.handler as NonNullable<Command['handler']>)(c, argv);
+  if (server.tracking.clientCount !== 0) server.tracking.afterCall(c, cmd, argv);
   const durationNs = (performance.now() - start) * 1e6;
   const usec = Math.round(durationNs / 1000);
   c.currentCommand = null;
