@@ -4,6 +4,7 @@
 // Redis equivalent: xgroupCommand, xpendingCommand, xclaimCommand, xautoclaimCommand in t_stream.c.
 
 import type { Client } from '../server/client.js';
+import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { Consumer, ConsumerGroup, INVALID_ENTRIES_READ, type PendingEntry } from '../store/value/stream-group.js';
 import { type StreamId, compareIds, parseId } from '../store/value/stream-id.js';
 import { parseInt64 } from '../util/numbers.js';
@@ -98,6 +99,7 @@ function xgroupGeneric(c: Client, argv: string[], sub: Sub): void {
     g.entriesRead = options.entriesRead;
     c.addReplyOk();
     collectionChanged(c, key, 1, false);
+    notifyKeyspaceEvent(c, NOTIFY.stream, 'xgroup-setid', key);
   } else if (sub === 'destroy' && argc === 4) {
     if (group === undefined) {
       c.addReplyLongLong(0);
@@ -106,6 +108,7 @@ function xgroupGeneric(c: Client, argv: string[], sub: Sub): void {
     (s as StreamValue).groups.delete(groupName);
     c.addReplyLongLong(1);
     collectionChanged(c, key, 1, false);
+    notifyKeyspaceEvent(c, NOTIFY.stream, 'xgroup-destroy', key);
   } else if (sub === 'createconsumer' && argc === 5) {
     const g = group as ConsumerGroup;
     const name = argv[4] as string;
@@ -116,17 +119,20 @@ function xgroupGeneric(c: Client, argv: string[], sub: Sub): void {
     g.consumers.set(name, new Consumer(name, ks.now));
     c.addReplyLongLong(1);
     collectionChanged(c, key, 1, false);
+    notifyKeyspaceEvent(c, NOTIFY.stream, 'xgroup-createconsumer', key);
   } else if (sub === 'delconsumer' && argc === 5) {
     const g = group as ConsumerGroup;
     const consumer = g.consumers.get(argv[4] as string);
-    let pending = 0;
-    if (consumer !== undefined) {
-      pending = consumer.pel.size;
-      for (const p of consumer.pel.values()) g.pel.delete(p.id);
-      g.consumers.delete(consumer.name);
+    if (consumer === undefined) {
+      c.addReplyLongLong(0);
+      return;
     }
+    const pending = consumer.pel.size;
+    for (const p of consumer.pel.values()) g.pel.delete(p.id);
+    g.consumers.delete(consumer.name);
     c.addReplyLongLong(pending);
     collectionChanged(c, key, 1, false);
+    notifyKeyspaceEvent(c, NOTIFY.stream, 'xgroup-delconsumer', key);
   } else subcommandSyntax(c, argv);
 }
 
@@ -148,6 +154,7 @@ function xgroupCreate(c: Client, argv: string[], existing: StreamValue | undefin
   s.groups.set(groupName, new ConsumerGroup(id, entriesRead));
   c.addReplyOk();
   collectionChanged(c, key, 1, false);
+  notifyKeyspaceEvent(c, NOTIFY.stream, 'xgroup-create', key);
 }
 
 function xgroupHelpCommand(c: Client): void {
@@ -281,12 +288,13 @@ function pendingSummary(c: Client, group: ConsumerGroup): void {
 }
 
 /** The consumer that claims, created on first use (seen-time refreshed). */
-function claimer(c: Client, group: ConsumerGroup, name: string): Consumer {
+function claimer(c: Client, group: ConsumerGroup, names: { key: string; consumer: string }): Consumer {
   const now = c.server.keyspace.now;
-  let consumer = group.consumers.get(name);
+  let consumer = group.consumers.get(names.consumer);
   if (consumer === undefined) {
-    consumer = new Consumer(name, now);
-    group.consumers.set(name, consumer);
+    consumer = new Consumer(names.consumer, now);
+    group.consumers.set(names.consumer, consumer);
+    notifyKeyspaceEvent(c, NOTIFY.stream, 'xgroup-createconsumer', names.key);
   }
   consumer.seenTime = now;
   return consumer;
@@ -391,14 +399,14 @@ function xclaimCommand(c: Client, argv: string[]): void {
     }
     let forced = false;
     if (options.force && p === undefined) {
-      consumer ??= claimer(c, group, argv[3] as string);
+      consumer ??= claimer(c, group, { key, consumer: argv[3] as string });
       p = { id, consumer, deliveryTime: now, deliveryCount: 1 };
       group.pel.set(id, p);
       forced = true;
     }
     if (p === undefined) continue;
     if (!forced && minIdle !== 0 && now - p.deliveryTime < minIdle) continue;
-    consumer ??= claimer(c, group, argv[3] as string);
+    consumer ??= claimer(c, group, { key, consumer: argv[3] as string });
     if (forced) consumer.pel.set(id, p);
     else assign(group, p, consumer);
     p.deliveryTime = options.deliveryTime;
@@ -471,7 +479,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
       continue;
     }
     if (minIdle !== 0 && now - p.deliveryTime < minIdle) continue;
-    consumer ??= claimer(c, group, argv[3] as string);
+    consumer ??= claimer(c, group, { key, consumer: argv[3] as string });
     assign(group, p, consumer);
     p.deliveryTime = now;
     if (!justid) p.deliveryCount++;

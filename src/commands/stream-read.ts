@@ -8,6 +8,7 @@
 
 import { blockingDenied } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
+import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { Consumer, type ConsumerGroup, type PendingEntry } from '../store/value/stream-group.js';
 import { type StreamId, MAX_ID, compareIds, incrId } from '../store/value/stream-id.js';
 import { parseInt64 } from '../util/numbers.js';
@@ -181,7 +182,7 @@ function xreadGeneric(c: Client, argv: string[], grouped: boolean): void {
       replyNewEntries(c, s, start, args.count);
       continue;
     }
-    const consumer = consumerFor(c, group, args.consumer);
+    const consumer = consumerFor(c, group, { key, consumer: args.consumer });
     const read = { key, groupName: args.group as string, group, consumer, count: args.count, noack: args.noack };
     if (history) replyHistory(c, s, start, read);
     else {
@@ -207,12 +208,13 @@ function lastValidId(s: StreamValue): StreamId {
 }
 
 /** The consumer, created when missing; its seen-time is now. */
-function consumerFor(c: Client, group: ConsumerGroup, name: string): Consumer {
+function consumerFor(c: Client, group: ConsumerGroup, names: { key: string; consumer: string }): Consumer {
   const now = c.server.keyspace.now;
-  let consumer = group.consumers.get(name);
+  let consumer = group.consumers.get(names.consumer);
   if (consumer === undefined) {
-    consumer = new Consumer(name, now);
-    group.consumers.set(name, consumer);
+    consumer = new Consumer(names.consumer, now);
+    group.consumers.set(names.consumer, consumer);
+    notifyKeyspaceEvent(c, NOTIFY.stream, 'xgroup-createconsumer', names.key);
   }
   consumer.seenTime = now;
   return consumer;
@@ -354,7 +356,7 @@ function serveBlocked(c: Client, key: string, args: ReadArgs, options: { gt: Str
     return;
   }
   const group = s.groups.get(args.group) as ConsumerGroup;
-  const consumer = consumerFor(c, group, args.consumer);
+  const consumer = consumerFor(c, group, { key, consumer: args.consumer });
   const effects: string[][] = [];
   const read = { key, groupName: args.group, group, consumer, count: options.count, noack: args.noack };
   replyGroupEntries(c, s, incrId(group.lastId) ?? MAX_ID, read, effects);

@@ -6,6 +6,7 @@
 // xtrimCommand, xsetidCommand, streamParseAddOrTrimArgsOrReply).
 
 import type { Client } from '../server/client.js';
+import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { type StreamId, U64_MAX, compareIds, formatId, incrId, isZeroId, parseId } from '../store/value/stream-id.js';
 import type { TrimOptions } from '../store/value/stream.js';
 import { eqIgnoreCase } from './args.js';
@@ -185,9 +186,10 @@ function xaddCommand(c: Client, argv: string[]): void {
   addReplyId(c, id);
   if (existing === undefined) addCollection(c, key, s, 1);
   else collectionChanged(c, key, 1, false);
+  notifyKeyspaceEvent(c, NOTIFY.stream, 'xadd', key);
   let logged = argv;
   if (args.trim !== null) {
-    s.trim(args.trim);
+    if (s.trim(args.trim) !== 0) notifyKeyspaceEvent(c, NOTIFY.stream, 'xtrim', key);
     if (args.trim.approx) logged = rewriteApproxTrim(argv, args, s);
   }
   if (args.id === null || !args.seqGiven) {
@@ -277,6 +279,7 @@ function xdelCommand(c: Client, argv: string[]): void {
     if (s.length === 0) s.firstId = { ms: 0n, seq: 0n };
     else if (firstDeleted) s.refreshFirstId();
     collectionChanged(c, key, deleted, false);
+    notifyKeyspaceEvent(c, NOTIFY.stream, 'xdel', key);
   }
   c.addReplyLongLong(deleted);
 }
@@ -296,6 +299,7 @@ function xtrimCommand(c: Client, argv: string[]): void {
   if (deleted !== 0) {
     if (trim.approx) c.propagateArgv = rewriteApproxTrim(argv, args, s);
     collectionChanged(c, key, deleted, false);
+    notifyKeyspaceEvent(c, NOTIFY.stream, 'xtrim', key);
   }
   c.addReplyLongLong(deleted);
 }
@@ -356,4 +360,5 @@ function xsetidCommand(c: Client, argv: string[]): void {
   if (!isZeroId(maxDeleted)) s.maxDeletedId = maxDeleted;
   c.addReplyOk();
   collectionChanged(c, key, 1, false);
+  notifyKeyspaceEvent(c, NOTIFY.stream, 'xsetid', key);
 }
