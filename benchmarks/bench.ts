@@ -10,12 +10,13 @@ import { join, resolve } from 'node:path';
 import { aofRewrite, bgsaveUnderLoad } from './background.js';
 import { haveRedisTools } from './harness.js';
 import { profileWorkload } from './profile.js';
+import { streamDataset, streamThroughput } from './streams.js';
 import { formatTable, writeResults, type Row } from './report.js';
 import {
   aofThroughput, dataset, mixedFiller, populateFiller, throughputMatrix, type BenchContext,
 } from './workloads.js';
 
-export const GROUPS = ['throughput', 'aof', 'dataset', 'bgsave', 'rewrite'] as const;
+export const GROUPS = ['throughput', 'aof', 'dataset', 'bgsave', 'rewrite', 'streams'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface BenchOptions {
@@ -63,6 +64,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     }
     if (group === 'bgsave') rows.push(...(await bgsaveUnderLoad({ ...ctx, rounds: Math.min(ctx.rounds, 3) })));
     if (group === 'rewrite') rows.push(...(await aofRewrite({ ...ctx, rounds: Math.min(ctx.rounds, 3) })));
+    if (group === 'streams') {
+      rows.push(...(await streamThroughput(ctx)));
+      rows.push(...(await streamDataset({ ...ctx, rounds: Math.min(ctx.rounds, 3) })));
+    }
   }
   const table = formatTable(rows);
   const meta = {

@@ -141,6 +141,22 @@ function readLe(d: string, at: number, bytes: number): number {
   return v;
 }
 
+/** The offset just past the element at `at`, without decoding it. */
+export function lpSkip(d: string, at: number): number {
+  const first = d.charCodeAt(at);
+  let size: number;
+  if (first < 0x80) return at + 2;
+  if ((first & 0xc0) === 0x80) size = 1 + (first & 0x3f);
+  else if ((first & 0xe0) === 0xc0) return at + 3;
+  else if ((first & 0xf0) === 0xe0) size = 2 + (((first & 0x0f) << 8) | d.charCodeAt(at + 1));
+  else if (first === 0xf0) size = 5 + (readLe(d, at + 1, 4) >>> 0);
+  else if (first === 0xf1) return at + 4;
+  else if (first === 0xf2) return at + 5;
+  else if (first === 0xf3) return at + 6;
+  else return at + 10;
+  return at + size + backlenBytes(size);
+}
+
 /** The element at `at` as text (integers in decimal). */
 export function lpReadText(d: string, at: number): string {
   const v = lpRead(d, at);

@@ -11,7 +11,8 @@
 // flags: 1 deleted, 2 same fields as the master entry (only values are stored).
 
 import { type StreamId, U64_MAX } from './stream-id.js';
-import { lpEnd, lpInt, lpRead, lpReadText, lpStr } from './stream-listpack.js';
+import { flatCopy } from '../../util/latin1.js';
+import { lpEnd, lpInt, lpRead, lpReadText, lpSkip, lpStr } from './stream-listpack.js';
 
 export const FLAG_DELETED = 1;
 export const FLAG_SAME_FIELDS = 2;
@@ -41,6 +42,8 @@ export class StreamNode {
   /** Entries appended, deleted ones included. */
   total = 0;
   live = 0;
+  /** Offset of the last entry appended (-1 before any). */
+  lastOffset = -1;
   /** The last ID appended (deleted or not). */
   lastMs: bigint;
   lastSeq: bigint;
@@ -61,6 +64,10 @@ export class StreamNode {
     this.data = data;
     this.entriesStart = data.length;
     this.elements = this.masterFields.length + 2;
+  }
+
+  flatten(): void {
+    this.data = flatCopy(this.data);
   }
 
   /** Redis's lpBytes() for this node. */
@@ -91,8 +98,12 @@ export class StreamNode {
       out += lpInt(2 * n + 4);
       this.elements += 2 * n + 5;
     }
+    this.lastOffset = this.data.length;
     this.data += out;
     this.total++;
+    // Appends chain cons strings (~56 B a link) that pin the commands' argument strings: made
+    // one flat string every 16 entries and when the node is closed (flatten()).
+    if ((this.total & 15) === 0) this.flatten();
     this.live++;
     this.lastMs = id.ms;
     this.lastSeq = id.seq;
@@ -123,11 +134,67 @@ export class StreamNode {
     return { id: idFrom(this, msDiff, seqDiff), fields, deleted: (flags & FLAG_DELETED) !== 0, offset, end: lpEnd };
   }
 
+  /**
+   * Reads the entry at `at` without its fields: its flags, ID diffs (in hdrFlags, hdrMs, hdrSeq)
+   * and end (returned).
+   */
+  header(at: number): number {
+    const d = this.data;
+    hdrFlags = lpRead(d, at) as number;
+    hdrMs = lpRead(d, lpEnd) as number | bigint;
+    hdrSeq = lpRead(d, lpEnd) as number | bigint;
+    let p = lpEnd;
+    let n: number;
+    if ((hdrFlags & FLAG_SAME_FIELDS) !== 0) n = this.masterFields.length;
+    else {
+      n = 2 * (lpRead(d, p) as number);
+      p = lpEnd;
+    }
+    hdrFields = n;
+    for (let i = 0; i <= n; i++) p = lpSkip(d, p); // the fields, then lp-count
+    return p;
+  }
+
+  /** The ID of the entry header() read last. */
+  headerId(): StreamId {
+    return idFrom(this, hdrMs, hdrSeq);
+  }
+
+  /**
+   * The offset of the first entry whose ID is >= id (data.length when none), comparing the
+   * diffs as numbers and skipping the fields undecoded (XRANGE's seek into a node).
+   */
+  seek(id: StreamId): number {
+    const d = this.data;
+    const msTarget = id.ms - this.ms;
+    const seqTarget = id.seq - this.seq;
+    if (msTarget < 0n) return this.entriesStart;
+    const big = msTarget > 2n ** 53n || seqTarget > 2n ** 53n || seqTarget < -(2n ** 53n);
+    const tMs = Number(msTarget);
+    const tSeq = Number(seqTarget);
+    let at = this.entriesStart;
+    while (at < d.length) {
+      const end = this.header(at);
+      if (big || typeof hdrMs !== 'number' || typeof hdrSeq !== 'number') {
+        const e = this.headerId();
+        if (e.ms > id.ms || (e.ms === id.ms && e.seq >= id.seq)) return at;
+      } else if (hdrMs > tMs || (hdrMs === tMs && hdrSeq >= tSeq)) return at;
+      at = end;
+    }
+    return at;
+  }
+
   /** All entries' offsets, in order (deleted included). */
   offsets(): number[] {
     const out: number[] = [];
-    for (let at = this.entriesStart; at < this.data.length; at = this.entryAt(at).end) out.push(at);
+    for (let at = this.entriesStart; at < this.data.length; at = this.header(at)) out.push(at);
     return out;
+  }
+
+  /** The last entry's offset when it is live, else -1. */
+  lastLiveOffset(): number {
+    const at = this.lastOffset;
+    return at >= 0 && (this.data.charCodeAt(at) & FLAG_DELETED) === 0 ? at : -1;
   }
 
   /** Marks the entry at `offset` deleted (its flags element is one byte: 0 or 2). */
@@ -162,6 +229,12 @@ export class StreamNode {
   }
 }
 
+// What header() read last (module variables: no object per entry).
+let hdrFlags = 0;
+let hdrMs: number | bigint = 0;
+let hdrSeq: number | bigint = 0;
+let hdrFields = 0;
+
 function parseListpack(master: StreamId, lp: string): StreamNode | null {
   const end = lp.length - 1;
   const live = lpRead(lp, 6);
@@ -181,7 +254,7 @@ function parseListpack(master: StreamId, lp: string): StreamNode | null {
   at = lpEnd;
   node.ms = master.ms;
   node.seq = master.seq;
-  node.data = lp.slice(dataStart, end);
+  node.data = flatCopy(lp.slice(dataStart, end));
   node.entriesStart = at - dataStart;
   node.elements = nf + 2;
   node.total = 0;
@@ -189,15 +262,21 @@ function parseListpack(master: StreamId, lp: string): StreamNode | null {
   node.lastMs = master.ms;
   node.lastSeq = master.seq;
   let offset = node.entriesStart;
+  node.lastOffset = -1;
   while (offset < node.data.length) {
-    const e = node.entryAt(offset);
-    if (e.end > node.data.length) return null;
+    const end = node.header(offset);
+    if (end > node.data.length) return null;
     node.total++;
-    if (!e.deleted) node.live++;
-    node.elements += e.fields.length + ((lpRead(node.data, offset) as number) & FLAG_SAME_FIELDS ? 4 - nf : 5);
-    node.lastMs = e.id.ms;
-    node.lastSeq = e.id.seq;
-    offset = e.end;
+    if ((hdrFlags & FLAG_DELETED) === 0) node.live++;
+    const same = (hdrFlags & FLAG_SAME_FIELDS) !== 0;
+    node.elements += same ? nf + 4 : hdrFields + 5;
+    node.lastOffset = offset;
+    offset = end;
+  }
+  if (node.lastOffset >= 0) {
+    const last = node.entryAt(node.lastOffset);
+    node.lastMs = last.id.ms;
+    node.lastSeq = last.id.seq;
   }
   if (offset !== node.data.length || node.live !== live || node.total - node.live !== deleted) return null;
   return node;

@@ -62,6 +62,7 @@ export class StreamValue {
       else if (limits.maxEntries !== 0 && node.total >= limits.maxEntries) node = null;
     }
     if (node === null) {
+      (this.#nodes[this.#nodes.length - 1] as StreamNode | undefined)?.flatten();
       node = new StreamNode(id, fields);
       this.#nodes.push(node);
     }
@@ -95,9 +96,10 @@ export class StreamValue {
     if (compareIds(start, end) > 0) return;
     const nodes = this.#nodes;
     if (!reverse) {
-      for (let i = Math.max(this.#seek(start), this.#head); i < nodes.length; i++) {
+      const first = Math.max(this.#seek(start), this.#head);
+      for (let i = first; i < nodes.length; i++) {
         const node = nodes[i] as StreamNode;
-        for (let at = node.entriesStart; at < node.data.length;) {
+        for (let at = i === first ? node.seek(start) : node.entriesStart; at < node.data.length;) {
           const e = node.entryAt(at);
           at = e.end;
           if (compareIds(e.id, start) < 0) continue;
@@ -121,6 +123,11 @@ export class StreamValue {
 
   /** The first (or last) live entry, or null. */
   edge(last: boolean): NodeEntry | null {
+    if (last) {
+      const node = this.#nodes[this.#nodes.length - 1];
+      const at = node === undefined ? -1 : node.lastLiveOffset();
+      if (node !== undefined && at >= 0) return node.entryAt(at);
+    }
     let found: NodeEntry | null = null;
     this.scan(ZERO_ID, { ms: 0xffffffffffffffffn, seq: 0xffffffffffffffffn }, last, (e) => {
       found = e;
