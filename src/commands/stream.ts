@@ -183,7 +183,8 @@ function xaddCommand(c: Client, argv: string[]): void {
   }
   s.append(id, argv.slice(fieldPos), nodeLimits(c));
   s.entriesAdded++;
-  addReplyId(c, id);
+  const idText = formatId(id);
+  c.addReplyBulk(idText);
   if (existing === undefined) addCollection(c, key, s, 1);
   else collectionChanged(c, key, 1, false);
   notifyKeyspaceEvent(c, NOTIFY.stream, 'xadd', key);
@@ -194,7 +195,7 @@ function xaddCommand(c: Client, argv: string[]): void {
   }
   if (args.id === null || !args.seqGiven) {
     if (logged === argv) logged = argv.slice();
-    logged[args.idIndex] = formatId(id);
+    logged[args.idIndex] = idText;
   }
   if (logged !== argv) c.propagateArgv = logged;
 }

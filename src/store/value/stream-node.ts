@@ -72,7 +72,7 @@ export class StreamNode {
 
   /** Redis's lpBytes() for this node. */
   get lpBytes(): number {
-    return 7 + lpInt(this.live).length + lpInt(this.total - this.live).length + this.data.length;
+    return 7 + lpCountSize(this.live) + lpCountSize(this.total - this.live) + this.data.length;
   }
 
   clone(): StreamNode {
@@ -227,6 +227,15 @@ export class StreamNode {
       return null;
     }
   }
+}
+
+/** Bytes of a listpack integer element for a count (non-negative). */
+function lpCountSize(n: number): number {
+  if (n <= 127) return 2;
+  if (n <= 4095) return 3;
+  if (n <= 32767) return 4;
+  if (n <= 8388607) return 5;
+  return lpInt(n).length;
 }
 
 // What header() read last (module variables: no object per entry).
