@@ -22,7 +22,9 @@ const id = fc.oneof(
   ms.map(String),
   fc.constantFrom('-', '+', '0-0', '18446744073709551615-18446744073709551615', 'x'),
 );
-const addId = fc.oneof(ms.map((m) => `${m}-*`), fc.tuple(ms, fc.integer({ min: 0, max: 3 })).map(([m, s]) => `${m}-${s}`));
+// NEXT becomes `<command index>-*` (rising IDs, so streams grow); the others may fail or collide.
+const NEXT = 'NEXT';
+const addId = fc.oneof({ weight: 4, arbitrary: fc.constant(NEXT) }, ms.map((m) => `${m}-*`), fc.tuple(ms, fc.integer({ min: 0, max: 3 })).map(([m, s]) => `${m}-${s}`));
 const fields = fc.constantFrom(['f', 'v'], ['f', '1', 'g', '2'], ['other', 'x'.repeat(30)], ['f', '-5']);
 const count = fc.integer({ min: -1, max: 4 }).map(String);
 
@@ -35,7 +37,7 @@ const command: fc.Arbitrary<string[]> = fc.oneof(
   fc.tuple(key, fc.integer({ min: 0, max: 8 })).map(([k, n]) => ['XTRIM', k, 'MAXLEN', String(n)]),
   fc.tuple(key, ms).map(([k, m]) => ['XTRIM', k, 'MINID', '~', String(m)]),
   fc.tuple(key, ms).map(([k, m]) => ['XSETID', k, `${m + 40}-0`]),
-  key.map((k) => ['XLEN', k]),
+  { weight: 2, arbitrary: key.map((k) => ['XLEN', k]) },
   fc.tuple(key, group, fc.constantFrom('$', '0', '5-0')).map(([k, g, i]) => ['XGROUP', 'CREATE', k, g, i, 'MKSTREAM']),
   fc.tuple(key, group, fc.constantFrom('$', '0', '3')).map(([k, g, i]) => ['XGROUP', 'SETID', k, g, i]),
   fc.tuple(key, group).map(([k, g]) => ['XGROUP', 'DESTROY', k, g]),
@@ -57,7 +59,8 @@ for (const resp of [2, 3]) {
     if (!requireRedis(t)) return;
     const pair = p();
     await fc.assert(
-      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 30 }), async (commands) => {
+      fc.asyncProperty(fc.array(command, { minLength: 10, maxLength: 40, size: 'max' }), async (drawn) => {
+        const commands = drawn.map((c, i) => c.map((a) => (a === NEXT ? `${i + 100}-*` : a)));
         const setup = [['FLUSHALL'], ['CONFIG', 'SET', 'stream-node-max-entries', '3'], ...(resp === 3 ? [['HELLO', '3']] : [])];
         const all = [...setup, ...commands, ['XINFO', 'STREAM', 's'], ['XINFO', 'STREAM', 't'], ['HELLO', '2']];
         const [expected, actual] = await Promise.all([pair.redisClient.pipeline(all), pair.vestaClient.pipeline(all)]);
