@@ -2,6 +2,7 @@
 // Redis equivalent: catClientInfoString in networking.c.
 
 import { ClientFlag, type Client } from '../server/client.js';
+import { isNoEvict } from './client-pause.js';
 
 function flagString(c: Client): string {
   let flags = '';
@@ -17,6 +18,7 @@ function flagString(c: Client): string {
   if (c.has(ClientFlag.closeAfterReply)) flags += 'c';
   if (c.has(ClientFlag.closeAsap)) flags += 'A';
   if (c.has(ClientFlag.pubsub)) flags += 'P';
+  if (isNoEvict(c)) flags += 'e';
   return flags === '' ? 'N' : flags;
 }
 

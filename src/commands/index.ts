@@ -6,6 +6,7 @@ import { blockingListCommands } from './blocking-list.js';
 import { blockingZsetCommands } from './blocking-zset.js';
 import { clientUnblockCommands } from './client-unblock.js';
 import { clientTrackingCommands } from './client-tracking.js';
+import { clientPauseCommands } from './client-pause.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hash.js';
 import { keyspaceCommands } from './keyspace.js';
@@ -31,6 +32,7 @@ export function allCommandDefs(): CommandDef[] {
     ...blockingZsetCommands,
     ...clientUnblockCommands,
     ...clientTrackingCommands,
+    ...clientPauseCommands,
     ...connectionCommands,
     ...hashCommands,
     ...keyspaceCommands,

@@ -153,7 +153,7 @@ export function setIdArgv(key: string, groupName: string, g: ConsumerGroup): str
  */
 export function propagateEffects(c: Client, effects: string[][]): void {
   c.propagateArgv = [];
-  if (effects.length === 0) return;
+  if (effects.length === 0 || !c.caller.propagate) return;
   const server = c.server;
   if (effects.length > 1) server.beginPropagationBlock();
   for (const argv of effects) server.propagate(c.dbIndex, argv);

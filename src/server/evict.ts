@@ -120,6 +120,8 @@ export class Evictor {
   oomReason(): string | null {
     const maxBytes = this.#maxmemory.value;
     if (maxBytes <= 0) return null;
+    // CLIENT PAUSE keeps the dataset static: no eviction (Redis's EVICT_OK while paused).
+    if (this.#server.pause.type !== 0) return null;
     const used = this.usedMemory();
     if (used <= maxBytes) return null;
     const policy = this.#server.config.str('maxmemory-policy') as Policy;

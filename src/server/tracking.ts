@@ -149,6 +149,7 @@ export class Tracking {
 
   /** After the command (and any EXEC it was) replied: the client's own invalidations. */
   commandDone(c: Client): void {
+    if (this.#table.size > this.#maxKeys.value) this.#limitKeys();
     this.#current = null;
     if (this.#pending.length === 0) return;
     const pending = this.#pending;

@@ -538,3 +538,31 @@ test('keyspace events: generated mixed sequences', async (t) => {
     { numRuns: runs },
   );
 });
+
+// Eviction: Redis evicts already at CONFIG SET maxmemory, Vesta before the next write (its
+// memory figure is the JS heap), so the moment differs; the event itself is checked on Vesta
+// with Redis's bytes for it.
+test('keyspace events: evicted, from maxmemory eviction', async (t) => {
+  if (!requireRedis(t)) return;
+  const side = await openSide(servers().vesta, 2, 'KEe');
+  try {
+    await side.cmd.step(['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru'], 'p');
+    await side.cmd.step(['SET', 'victim', 'v'], 's');
+    await side.cmd.step(['CONFIG', 'SET', 'maxmemory', '1'], 'm');
+    await side.cmd.step(['SET', 'next', 'v'], 'n');
+    const events = await side.sub.step(null, 'evicted-sync-token');
+    const bulk = (s: string): string => `$${s.length}\r\n${s}\r\n`;
+    const pmessage = (channel: string, message: string): string =>
+      `*4\r\n${bulk('pmessage')}${bulk('__key*__:*')}${bulk(channel)}${bulk(message)}`;
+    assert.equal(
+      events,
+      pmessage('__keyspace@0__:victim', 'evicted') +
+        pmessage('__keyevent@0__:evicted', 'victim') +
+        `*2\r\n${bulk('pong')}${bulk('evicted-sync-token')}`,
+    );
+  } finally {
+    await side.cmd.step(['CONFIG', 'SET', 'maxmemory', '0'], 'r');
+    await side.cmd.step(['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'], 'r2');
+    await closeSide(side);
+  }
+});
