@@ -11,12 +11,13 @@ import { aofRewrite, bgsaveUnderLoad } from './background.js';
 import { haveRedisTools } from './harness.js';
 import { profileWorkload } from './profile.js';
 import { replicationWorkloads } from './replication.js';
+import { streamDataset, streamThroughput } from './streams.js';
 import { formatTable, writeResults, type Row } from './report.js';
 import {
   aofThroughput, dataset, mixedFiller, populateFiller, throughputMatrix, type BenchContext,
 } from './workloads.js';
 
-export const GROUPS = ['throughput', 'aof', 'dataset', 'bgsave', 'rewrite', 'replication'] as const;
+export const GROUPS = ['throughput', 'aof', 'dataset', 'bgsave', 'rewrite', 'replication', 'streams'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface BenchOptions {
@@ -65,6 +66,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     if (group === 'bgsave') rows.push(...(await bgsaveUnderLoad({ ...ctx, rounds: Math.min(ctx.rounds, 3) })));
     if (group === 'rewrite') rows.push(...(await aofRewrite({ ...ctx, rounds: Math.min(ctx.rounds, 3) })));
     if (group === 'replication') rows.push(...(await replicationWorkloads({ ...ctx, rounds: Math.min(ctx.rounds, 3) })));
+    if (group === 'streams') {
+      rows.push(...(await streamThroughput(ctx)));
+      rows.push(...(await streamDataset({ ...ctx, rounds: Math.min(ctx.rounds, 3) })));
+    }
   }
   const table = formatTable(rows);
   const meta = {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { isLocal, type Client } from '../server/client.js';
 import type { Database } from '../store/keyspace.js';
-import { HashValue, ListValue, SetValue, ZSetValue, type Value } from '../store/value/types.js';
+import { HashValue, ListValue, SetValue, StreamValue, ZSetValue, type Value } from '../store/value/types.js';
 import { formatDouble, parseInt64 } from '../util/numbers.js';
 import { parseDouble } from '../util/numbers.js';
 import { objectEncoding } from './encoding.js';
@@ -113,6 +113,7 @@ function debugObject(c: Client, argv: string[]): void {
 function serializedLength(value: Value): number {
   if (typeof value === 'string') return value.length + 1;
   let n = 1;
+  if (value instanceof StreamValue) return value.memoryEstimate();
   if (value instanceof ZSetValue) for (const [m] of value) n += m.length + 9;
   else if (value instanceof HashValue) for (const [f, v] of value) n += f.length + v.length + 2;
   else for (const item of value) n += item.length + 1;
@@ -185,13 +186,14 @@ function latin1(s: string): Buffer {
   return Buffer.from(s, 'latin1');
 }
 
-const TYPE_CODES = { string: 0, list: 1, set: 2, zset: 3, hash: 4 } as const;
+const TYPE_CODES = { string: 0, list: 1, set: 2, zset: 3, hash: 4, stream: 6 } as const;
 
 function typeCode(value: Value): number {
   if (typeof value === 'string') return TYPE_CODES.string;
   if (value instanceof ListValue) return TYPE_CODES.list;
   if (value instanceof SetValue) return TYPE_CODES.set;
   if (value instanceof ZSetValue) return TYPE_CODES.zset;
+  if (value instanceof StreamValue) return TYPE_CODES.stream;
   return TYPE_CODES.hash;
 }
 
@@ -210,6 +212,12 @@ function xorValueDigest(digest: Buffer, value: Value, hasExpire: boolean): void 
     for (const item of value) mixDigest(digest, latin1(item));
   } else if (value instanceof SetValue) {
     for (const member of value) xorDigest(digest, latin1(member));
+  } else if (value instanceof StreamValue) {
+    value.scan({ ms: 0n, seq: 0n }, { ms: 2n ** 64n - 1n, seq: 2n ** 64n - 1n }, false, (e) => {
+      mixDigest(digest, latin1(`${e.id.ms}.${e.id.seq}`));
+      for (const f of e.fields) mixDigest(digest, latin1(f));
+      return true;
+    });
   } else if (value instanceof ZSetValue) {
     for (const [member, score] of value) {
       const element = Buffer.alloc(20);

@@ -2,7 +2,7 @@
 // conversion flags the data-type commands maintain. Redis equivalent: strEncoding in object.c.
 
 import type { Config } from '../config/config.js';
-import { HashValue, ListValue, SetValue, type Value } from '../store/value/types.js';
+import { HashValue, ListValue, SetValue, StreamValue, type Value } from '../store/value/types.js';
 import { parseInt64 } from '../util/numbers.js';
 
 /** Strings up to this length are "embstr" in Redis (OBJ_ENCODING_EMBSTR_SIZE_LIMIT). */
@@ -16,5 +16,6 @@ export function objectEncoding(value: Value, _config: Config): string {
   if (value instanceof HashValue) return value.hashtable ? 'hashtable' : 'listpack';
   if (value instanceof ListValue) return 'quicklist';
   if (value instanceof SetValue) return value.hashtable ? 'hashtable' : 'intset';
+  if (value instanceof StreamValue) return 'stream';
   return value.skiplist ? 'skiplist' : 'listpack';
 }

@@ -18,6 +18,10 @@ import { replicationCommands } from './replication.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
 import { stringCommands } from './string.js';
+import { streamCommands } from './stream.js';
+import { streamGroupCommands } from './stream-group.js';
+import { streamInfoCommands } from './stream-info.js';
+import { streamReadCommands } from './stream-read.js';
 import { transactionCommands } from './transaction.js';
 import type { CommandDef } from './types.js';
 import { zsetCommands } from './zset.js';
@@ -41,6 +45,10 @@ export function allCommandDefs(): CommandDef[] {
     ...serverCommands,
     ...setCommands,
     ...stringCommands,
+    ...streamCommands,
+    ...streamGroupCommands,
+    ...streamInfoCommands,
+    ...streamReadCommands,
     ...transactionCommands,
     ...zsetCommands,
   ];

@@ -23,8 +23,8 @@ import { parseDouble } from '../util/numbers.js';
 import { ClientFlag, type Client } from './client.js';
 import type { Server } from './server.js';
 
-/** What a blocked client waits for: a list key or a sorted-set key. */
-export type BlockedType = 'list' | 'zset';
+/** What a blocked client waits for: a list key, a sorted-set key or new stream entries. */
+export type BlockedType = 'list' | 'zset' | 'stream';
 
 export interface BlockOptions {
   keys: readonly string[];
@@ -37,6 +37,11 @@ export interface BlockOptions {
    * unblocked when this runs.
    */
   serve: (c: Client, key: string) => void;
+  /**
+   * Streams: called while the client is still blocked when `key` was written (or deleted);
+   * true when serve() should run now (new entries, or an error to reply), false to keep waiting.
+   */
+  ready?: (c: Client, key: string) => boolean;
 }
 
 interface BlockState {
@@ -46,6 +51,7 @@ interface BlockState {
   timeoutAtMs: number;
   timer: NodeJS.Timeout | null;
   serve: (c: Client, key: string) => void;
+  ready: ((c: Client, key: string) => boolean) | null;
 }
 
 /** setTimeout's largest delay; longer timeouts re-arm. */
@@ -62,6 +68,8 @@ export class Blocking implements KeyspaceHooks {
   /** Clients unblocked whose pipelined input has not been processed yet. */
   #unblocked: Client[] = [];
   #unblockedScheduled = false;
+  /** Clients blocked on streams: while 0, keyModified costs one comparison. */
+  #streamBlocked = 0;
 
   constructor(server: Server) {
     this.#server = server;
@@ -87,7 +95,9 @@ export class Blocking implements KeyspaceHooks {
       timeoutAtMs: options.timeoutAtMs,
       timer: null,
       serve: options.serve,
+      ready: options.ready ?? null,
     };
+    if (options.type === 'stream') this.#streamBlocked++;
     let byKey = this.#waiters.get(c.dbIndex);
     if (byKey === undefined) {
       byKey = new Map();
@@ -123,6 +133,12 @@ export class Blocking implements KeyspaceHooks {
 
   // ------------------------------------------------------------------ keyspace hooks
 
+  /** Streams wake on any write to the key (XADD, XGROUP DESTROY, DEL...), as Redis signals them. */
+  keyModified(db: Database, key: string): void {
+    if (this.#streamBlocked === 0) return;
+    this.keyReady(db, key);
+  }
+
   keyReady(db: Database, key: string): void {
     if (this.#waiters.get(db.id)?.has(key) !== true) return;
     let keys = this.#readySet.get(db.id);
@@ -141,8 +157,7 @@ export class Blocking implements KeyspaceHooks {
       const byKey = this.#waiters.get(db.id);
       if (byKey === undefined) continue;
       for (const key of byKey.keys()) {
-        const value = this.#server.keyspace.peek(db, key);
-        if (value instanceof ListValue || value instanceof ZSetValue) this.keyReady(db, key);
+        this.keyReady(db, key);
       }
     }
   }
@@ -172,11 +187,17 @@ export class Blocking implements KeyspaceHooks {
       const state = this.#states.get(c);
       if (state === undefined) continue;
       ks.now = Date.now();
+      if (state.ready !== null) {
+        if (!state.ready(c, key)) continue;
+        this.#unblock(c);
+        state.serve(c, key);
+        this.#afterUnblock(c);
+        continue;
+      }
       const value = ks.peek(db, key);
-      if (value === undefined) return;
+      if (value === undefined) continue;
       const type = value instanceof ListValue ? 'list' : value instanceof ZSetValue ? 'zset' : null;
-      if (type === null) return;
-      if (type !== state.type) continue;
+      if (type === null || type !== state.type) continue;
       this.#unblock(c);
       state.serve(c, key);
       this.#afterUnblock(c);
@@ -205,6 +226,7 @@ export class Blocking implements KeyspaceHooks {
     const state = this.#states.get(c);
     if (state === undefined) return;
     this.#states.delete(c);
+    if (state.type === 'stream') this.#streamBlocked--;
     if (state.timer !== null) clearTimeout(state.timer);
     const byKey = this.#waiters.get(state.dbIndex);
     for (const key of state.keys) {

@@ -276,7 +276,9 @@ function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
   }
   if (caller.propagate && ks.dirty !== dirtyBefore &&
     (cmd.flags & (CommandFlag.write | CommandFlag.mayReplicate)) !== 0) {
-    server.propagate(dbIndex, c.propagateArgv ?? argv);
+    // An empty propagateArgv: the handler propagated its effects itself (XREADGROUP, XCLAIM).
+    const logged = c.propagateArgv as string[] | null;
+    if (logged === null || logged.length !== 0) server.propagate(dbIndex, logged ?? argv);
   }
 }
 

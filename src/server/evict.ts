@@ -18,7 +18,7 @@
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import type { Database } from '../store/keyspace.js';
-import type { Value } from '../store/value/types.js';
+import { StreamValue, type Value } from '../store/value/types.js';
 import type { Server } from './server.js';
 import { Dict } from '../store/dict.js';
 import { NOTIFY } from './notify.js';
@@ -296,6 +296,7 @@ function sampleFrom(source: Map<string, unknown>, snap: { keys: string[]; picks:
 function estimateBytes(key: string, value: Value): number {
   const overhead = 64 + key.length;
   if (typeof value === 'string') return overhead + value.length;
+  if (value instanceof StreamValue) return overhead + value.memoryEstimate();
   const size = (value as { size?: number; length?: number }).size ?? (value as { length?: number }).length ?? 1;
   return overhead + size * 64;
 }

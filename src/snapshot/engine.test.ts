@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { Keyspace } from '../store/keyspace.js';
-import { cloneValue, HashValue, ListValue, SetValue, ZSetValue, type Value } from '../store/value/types.js';
+import { cloneValue, HashValue, ListValue, SetValue, StreamValue, ZSetValue, type Value } from '../store/value/types.js';
 import { SnapshotEngine, type SnapshotVisitor } from './engine.js';
+import { Consumer, ConsumerGroup } from '../store/value/stream-group.js';
 
 type Dump = Map<string, { value: unknown; expireAtMs: number | null }>;
 
@@ -16,7 +17,19 @@ function plain(value: Value): unknown {
   if (value instanceof HashValue) return ['hash', [...value.entries()].sort()];
   if (value instanceof SetValue) return ['set', [...value].sort()];
   if (value instanceof ListValue) return ['list', value.toArray()];
+  if (value instanceof StreamValue) return ['stream', streamPlain(value)];
   return ['zset', [...value]];
+}
+
+function streamPlain(s: StreamValue): unknown {
+  const entries: string[] = [];
+  s.scan({ ms: 0n, seq: 0n }, { ms: 2n ** 64n - 1n, seq: 2n ** 64n - 1n }, false, (e) => {
+    entries.push(`${e.id.ms}-${e.id.seq}:${e.fields.join(',')}`);
+    return true;
+  });
+  const groups = s.sortedGroups().map(([name, g]) => [name, `${g.lastId.ms}-${g.lastId.seq}`, String(g.entriesRead),
+    [...g.pel.values()].map((p) => `${p.id.ms}-${p.id.seq}:${p.consumer.name}:${p.deliveryCount}`)]);
+  return [entries, String(s.lastId.ms), String(s.lastId.seq), String(s.entriesAdded), groups];
 }
 
 function expectedAt(ks: Keyspace): Dump {
@@ -68,6 +81,7 @@ const opArb = fc.oneof(
   fc.record({ op: fc.constant('flushdb' as const), db: fc.nat(2) }),
   fc.record({ op: fc.constant('swapdb' as const), db: fc.nat(2), to: fc.nat(2) }),
   fc.record({ op: fc.constant('expireNow' as const), db: fc.nat(2), key: keyArb }),
+  fc.record({ op: fc.constantFrom('xadd' as const, 'xdel' as const, 'xtrim' as const, 'xgroup' as const), db: fc.nat(2), key: keyArb, v: fc.string({ maxLength: 3 }) }),
 );
 type Op = typeof opArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -107,6 +121,12 @@ function apply(ks: Keyspace, op: Op): void {
     case 'swapdb':
       ks.swapDb(db, ks.db(op.to));
       return;
+    case 'xadd':
+    case 'xdel':
+    case 'xtrim':
+    case 'xgroup':
+      mutateStream(ks, op);
+      return;
     default:
       mutateCollection(ks, op);
   }
@@ -124,6 +144,44 @@ function mutateCollection(ks: Keyspace, op: Extract<Op, { op: 'hset' | 'lpush' |
   else if (op.op === 'zadd' && value instanceof ZSetValue) value.add(op.v, op.v.length);
   else return; // wrong type: a command would reply WRONGTYPE and change nothing
   if (existing === undefined) ks.add(db, op.key, value);
+  else ks.modified(db, op.key);
+}
+
+/** Stream changes in place (append, delete, trim, group reads), as the X* commands make them. */
+function mutateStream(ks: Keyspace, op: Extract<Op, { op: 'xadd' | 'xdel' | 'xtrim' | 'xgroup' }>): void {
+  const db = ks.db(op.db);
+  const existing = ks.lookupWrite(db, op.key);
+  if (existing !== undefined && !(existing instanceof StreamValue)) return;
+  const s = existing ?? new StreamValue();
+  const next = { ms: s.lastId.ms + 1n, seq: 0n };
+  if (op.op === 'xadd' || existing === undefined) {
+    s.append(next, ['f', op.v, 'g', op.v], { maxBytes: 4096, maxEntries: 3 });
+    s.lastId = next;
+    s.entriesAdded++;
+  } else if (op.op === 'xdel') {
+    const first = s.edge(false);
+    if (first !== null) s.delete(first.id);
+  } else if (op.op === 'xtrim') {
+    s.trim({ maxlen: 1, approx: false, limit: 0 });
+  } else {
+    let g = s.groups.get('g');
+    if (g === undefined) {
+      g = new ConsumerGroup({ ms: 0n, seq: 0n }, 0n);
+      s.groups.set('g', g);
+    }
+    const group = g;
+    const consumer = group.consumers.get(op.v) ?? new Consumer(op.v, 1);
+    group.consumers.set(op.v, consumer);
+    s.scan(group.lastId, { ms: next.ms, seq: 0n }, false, (e) => {
+      if (group.pel.has(e.id)) return true;
+      const p = { id: e.id, consumer, deliveryTime: 1, deliveryCount: 1 };
+      group.pel.set(e.id, p);
+      consumer.pel.set(e.id, p);
+      group.lastId = e.id;
+      return false;
+    });
+  }
+  if (existing === undefined) ks.add(db, op.key, s);
   else ks.modified(db, op.key);
 }
 

@@ -33,7 +33,7 @@
 import { assert } from '../assert.js';
 import type { Dict } from '../store/dict.js';
 import type { Database, Keyspace, KeyspaceHooks } from '../store/keyspace.js';
-import { cloneValue, HashValue, type Value } from '../store/value/types.js';
+import { cloneValue, HashValue, StreamValue, type Value } from '../store/value/types.js';
 
 /** Receives the cut, key by key. Implemented by the RDB writer, the AOF rewriter, … */
 export interface SnapshotVisitor {
@@ -379,6 +379,7 @@ function cutOf(db: Database): DbCut {
 export function estimateBytes(value: Value): number {
   if (typeof value === 'string') return value.length;
   let bytes = 64;
+  if (value instanceof StreamValue) return value.memoryEstimate();
   if (value instanceof HashValue) {
     value.forEach((v, field) => (bytes += field.length + v.length + 16));
     return bytes;

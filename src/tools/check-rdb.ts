@@ -119,7 +119,7 @@ function emptyReport(path: string, sizeBytes: number, withStats: boolean): RdbCh
 }
 
 function zeroByType(): Record<TypeName, number> {
-  return { string: 0, list: 0, set: 0, zset: 0, hash: 0 };
+  return { string: 0, list: 0, set: 0, zset: 0, hash: 0, stream: 0 };
 }
 
 /** Folds decoder events into the report. A key's size is known when the next record starts. */

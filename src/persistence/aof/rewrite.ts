@@ -16,7 +16,8 @@
 import type { Config } from '../../config/config.js';
 import type { SnapshotVisitor } from '../../snapshot/engine.js';
 import type { Keyspace } from '../../store/keyspace.js';
-import { HashValue, ListValue, SetValue, type Value } from '../../store/value/types.js';
+import { HashValue, ListValue, SetValue, StreamValue, type Value } from '../../store/value/types.js';
+import { streamRewriteCommands } from './rewrite-stream.js';
 import { formatDouble } from '../../util/numbers.js';
 import { RdbFileWriter } from '../rdb/save.js';
 import { RdbSnapshotWriter } from '../rdb/snapshot-writer.js';
@@ -67,7 +68,9 @@ export class AofCommandVisitor implements BaseVisitor {
     if (typeof value === 'string') this.#emit(['SET', key, value]);
     else if (value instanceof ListValue) this.#batched('RPUSH', key, value, (item) => [item]);
     else if (value instanceof SetValue) this.#batched('SADD', key, value, (member) => [member]);
-    else if (value instanceof HashValue) {
+    else if (value instanceof StreamValue) {
+      for (const argv of streamRewriteCommands(key, value)) this.#emit(argv);
+    } else if (value instanceof HashValue) {
       this.#batched('HMSET', key, value, ([field, v]) => [field, v]);
     } else {
       this.#batched('ZADD', key, value, ([member, score]) => [formatDouble(score), member]);

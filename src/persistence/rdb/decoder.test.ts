@@ -123,11 +123,10 @@ test('opcodes: seconds expire, LRU/LFU hints, RESIZEDB, module aux and FUNCTION2
   assert.ok(plain?.kind === 'key' && plain.expireAtMs === null && plain.lfuFreq === null);
 });
 
-test('streams, modules and unknown types are refused with the type and offset', () => {
+test('truncated streams, modules and unknown types are refused with the type and offset', () => {
+  // A stream value cut after its node count: the metadata that must follow is missing.
   const stream = buildRdb(10, [rdbKey(C.RDB_TYPE_STREAM_LISTPACKS_2, 'events', rdbLength(0))], sum);
-  const error = expectError(stream, 'VESTA_ERR_RDB_UNSUPPORTED',
-    /^Vesta does not support stream keys yet \(key 'events' at offset 9\)$/);
-  assert.equal(error.offset, 9);
+  expectError(stream, 'VESTA_ERR_RDB_CORRUPT');
   const moduleKey = buildRdb(10, [rdbKey(C.RDB_TYPE_MODULE_2, 'm', rdbLength(0))], sum);
   expectError(moduleKey, 'VESTA_ERR_RDB_UNSUPPORTED', /module keys/);
   const unknown = buildRdb(10, [rdbKey(42, 'x')], sum);

@@ -12,6 +12,7 @@
 import { HashValue, ListValue, SetValue, ZSetValue, type Value } from '../../store/value/types.js';
 import { Crc64 } from './crc64.js';
 import { corruptError, describeKey, RdbError } from './errors.js';
+import { loadStream } from './stream-rdb.js';
 import { intsetMembers } from './intset.js';
 import { parseCanonicalInt64 } from './integer-string.js';
 import { listpackEntries, listpackPacked } from './listpack.js';
@@ -344,8 +345,7 @@ function loadObject(reader: RdbReader, type: number, key: string, offset: number
     }
     case C.RDB_TYPE_STREAM_LISTPACKS:
     case C.RDB_TYPE_STREAM_LISTPACKS_2:
-      throw new RdbError('VESTA_ERR_RDB_UNSUPPORTED', 'Vesta does not support stream keys yet ' +
-        `(key '${describeKey(key)}' at offset ${offset})`, offset);
+      return loadStream(reader, type);
     case C.RDB_TYPE_MODULE_PRE_GA:
     case C.RDB_TYPE_MODULE_2:
       throw new RdbError('VESTA_ERR_RDB_UNSUPPORTED', 'Vesta does not support module keys ' +

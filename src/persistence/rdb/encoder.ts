@@ -19,7 +19,9 @@
 // write(), so an asynchronous sink (socket, file stream) may keep it.
 
 import { assert } from '../../assert.js';
-import { HashValue, ListValue, SetValue, ZSetValue, type Value } from '../../store/value/types.js';
+import { HashValue, ListValue, SetValue, StreamValue, ZSetValue, type Value } from '../../store/value/types.js';
+import type { StreamId } from '../../store/value/stream-id.js';
+import { idBytes, u64 } from './stream-rdb.js';
 import { Crc64 } from './crc64.js';
 import { lzfCompress } from './lzf.js';
 import { LISTPACK_MAX_SAFE_BYTES, ListpackWriter } from './listpack.js';
@@ -31,7 +33,7 @@ import {
   RDB_ENC_INT8, RDB_ENC_LZF, RDB_MAGIC, RDB_OPCODE_AUX, RDB_OPCODE_EOF, RDB_OPCODE_EXPIRETIME_MS,
   RDB_OPCODE_RESIZEDB, RDB_OPCODE_SELECTDB, RDB_REDIS_VER, RDB_TYPE_HASH, RDB_TYPE_HASH_LISTPACK,
   RDB_TYPE_LIST_QUICKLIST_2, RDB_TYPE_SET, RDB_TYPE_SET_INTSET, RDB_TYPE_STRING, RDB_TYPE_ZSET_2,
-  RDB_TYPE_ZSET_LISTPACK, RDB_VERSION,
+  RDB_TYPE_STREAM_LISTPACKS_2, RDB_TYPE_ZSET_LISTPACK, RDB_VERSION,
 } from './constants.js';
 
 /** Where encoded bytes go. Redis equivalent: rio. */
@@ -215,9 +217,69 @@ export class RdbEncoder {
       this.#writeSet(key, value);
     } else if (value instanceof ListValue) {
       this.#writeList(key, value);
+    } else if (value instanceof StreamValue) {
+      this.#writeStream(key, value);
     } else {
       this.#writeZSet(key, value);
     }
+  }
+
+  /** RDB_TYPE_STREAM_LISTPACKS_2: the nodes' listpacks as they are, metadata, groups. */
+  #writeStream(key: string | null, s: StreamValue): void {
+    this.#writeByte(RDB_TYPE_STREAM_LISTPACKS_2);
+    if (key !== null) this.#writeString(key);
+    const nodes = s.nodes();
+    this.#writeLength(nodes.length);
+    for (const node of nodes) {
+      this.#writeString(idBytes({ ms: node.ms, seq: node.seq }));
+      this.#writeString(node.toListpack());
+    }
+    this.#writeLength(s.length);
+    for (const id of [s.lastId, s.firstId, s.maxDeletedId]) this.#writeId(id);
+    this.#writeLengthBig(s.entriesAdded);
+    const groups = s.sortedGroups();
+    this.#writeLength(groups.length);
+    for (const [name, g] of groups) {
+      this.#writeString(name);
+      this.#writeId(g.lastId);
+      this.#writeLengthBig(u64(g.entriesRead));
+      this.#writeLength(g.pel.size);
+      for (const p of g.pel.values()) {
+        this.#writeAscii(idBytes(p.id));
+        this.#writeMs(p.deliveryTime);
+        this.#writeLength(p.deliveryCount);
+      }
+      const consumers = g.sortedConsumers();
+      this.#writeLength(consumers.length);
+      for (const consumer of consumers) {
+        this.#writeString(consumer.name);
+        this.#writeMs(consumer.seenTime);
+        this.#writeLength(consumer.pel.size);
+        for (const p of consumer.pel.values()) this.#writeAscii(idBytes(p.id));
+      }
+    }
+  }
+
+  #writeId(id: StreamId): void {
+    this.#writeLengthBig(id.ms);
+    this.#writeLengthBig(id.seq);
+  }
+
+  #writeMs(ms: number): void {
+    this.#ensure(8);
+    this.#buf.writeBigInt64LE(BigInt(ms), this.#pos);
+    this.#pos += 8;
+  }
+
+  #writeLengthBig(n: bigint): void {
+    if (n <= BigInt(Number.MAX_SAFE_INTEGER)) {
+      this.#writeLength(Number(n));
+      return;
+    }
+    this.#ensure(9);
+    this.#buf[this.#pos] = RDB_64BITLEN;
+    this.#buf.writeBigUInt64BE(n, this.#pos + 1);
+    this.#pos += 9;
   }
 
   #writeHash(key: string | null, hash: HashValue): void {

@@ -114,7 +114,7 @@ function ourContent(v: Value): unknown {
   }
   if (v instanceof SetValue) return ['set', [...v].sort()];
   if (v instanceof ListValue) return ['list', v.toArray()];
-  return ['zset', [...v]];
+  return ['zset', [...(v as ZSetValue)]];
 }
 
 /**

@@ -5,13 +5,14 @@
 import { HashValue } from './hash.js';
 import { ListValue } from './list.js';
 import { SetValue } from './set.js';
+import { StreamValue } from './stream.js';
 import { ZSetValue } from './zset.js';
 
-export { HashValue, ListValue, SetValue, ZSetValue };
+export { HashValue, ListValue, SetValue, StreamValue, ZSetValue };
 
-export type Value = string | HashValue | ListValue | SetValue | ZSetValue;
+export type Value = string | HashValue | ListValue | SetValue | ZSetValue | StreamValue;
 
-export type TypeName = 'string' | 'hash' | 'list' | 'set' | 'zset';
+export type TypeName = 'string' | 'hash' | 'list' | 'set' | 'zset' | 'stream';
 
 /** The TYPE command's name for a value. */
 export function typeName(value: Value): TypeName {
@@ -19,6 +20,7 @@ export function typeName(value: Value): TypeName {
   if (value instanceof HashValue) return 'hash';
   if (value instanceof ListValue) return 'list';
   if (value instanceof SetValue) return 'set';
+  if (value instanceof StreamValue) return 'stream';
   return 'zset';
 }
 
@@ -27,5 +29,6 @@ export function cloneValue(value: Value): Value {
   if (typeof value === 'string') return value;
   if (value instanceof HashValue) return value.clone();
   if (value instanceof SetValue) return value.clone();
+  if (value instanceof StreamValue) return value.clone();
   return value.clone();
 }
