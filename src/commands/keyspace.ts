@@ -12,7 +12,6 @@ import { matches, parseCursorOrReply, parseScanOptionsOrReply, scanStep } from '
 import type { CommandDef } from './types.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { objectEncoding } from './encoding.js';
-import { StringEncodings } from './string-encoding.js';
 
 function delCommand(c: Client, argv: string[]): void {
   const ks = c.server.keyspace;
@@ -133,11 +132,11 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
     }
     ks.delete(db, target);
   }
-  const forced = typeof value === 'string' ? StringEncodings.forced(ks, db, source, value) : null;
+  const forced = typeof value === 'string' ? c.server.stringEncodings.forced(db, source, value) : null;
   ks.delete(db, source);
   ks.add(db, target, value);
   if (expire !== undefined) ks.setExpire(db, target, expire);
-  if (typeof value === 'string') StringEncodings.carry(ks, forced, db, target, value);
+  if (typeof value === 'string') c.server.stringEncodings.carry(forced, db, target, value);
   notifyKeyspaceEvent(c, NOTIFY.generic, 'rename_from', source);
   notifyKeyspaceEvent(c, NOTIFY.generic, 'rename_to', target);
   if (nx) c.addReplyLongLong(1);
@@ -193,10 +192,10 @@ function copyCommand(c: Client, argv: string[]): void {
     }
     ks.delete(target, destination);
   }
-  const forced = typeof value === 'string' ? StringEncodings.forced(ks, c.db, source, value) : null;
+  const forced = typeof value === 'string' ? c.server.stringEncodings.forced(c.db, source, value) : null;
   ks.add(target, destination, cloneValue(value));
   if (expire !== undefined) ks.setExpire(target, destination, expire);
-  if (typeof value === 'string') StringEncodings.carry(ks, forced, target, destination, value);
+  if (typeof value === 'string') c.server.stringEncodings.carry(forced, target, destination, value);
   c.server.keyspaceEvents.notify(NOTIFY.generic, 'copy_to', destination, target.id);
   c.addReplyLongLong(1);
 }
@@ -216,11 +215,11 @@ function moveCommand(c: Client, argv: string[]): void {
     return;
   }
   const expire = ks.getExpire(c.db, key);
-  const forced = typeof value === 'string' ? StringEncodings.forced(ks, c.db, key, value) : null;
+  const forced = typeof value === 'string' ? c.server.stringEncodings.forced(c.db, key, value) : null;
   ks.delete(c.db, key);
   ks.add(target, key, value);
   if (expire !== undefined) ks.setExpire(target, key, expire);
-  if (typeof value === 'string') StringEncodings.carry(ks, forced, target, key, value);
+  if (typeof value === 'string') c.server.stringEncodings.carry(forced, target, key, value);
   notifyKeyspaceEvent(c, NOTIFY.generic, 'move_from', key);
   c.server.keyspaceEvents.notify(NOTIFY.generic, 'move_to', key, target.id);
   c.addReplyLongLong(1);
@@ -428,7 +427,7 @@ function objectEncodingCommand(c: Client, argv: string[]): void {
   }
   const key = argv[2] as string;
   const ks = c.server.keyspace;
-  const forced = typeof value === 'string' ? StringEncodings.forced(ks, c.db, key, value) : null;
+  const forced = typeof value === 'string' ? c.server.stringEncodings.forced(c.db, key, value) : null;
   c.addReplyBulk(forced ?? objectEncoding(value, c.server.config));
 }
 

@@ -1,7 +1,6 @@
 // String commands. Values are latin1 strings; integers are 64-bit as in Redis (number in the
 // safe range, bigint beyond it). Redis equivalent: t_string.c.
 
-import { StringEncodings } from './string-encoding.js';
 import type { Client } from '../server/client.js';
 import { formatLongDouble, addLongDouble, parseLongDouble } from '../util/long-double.js';
 import { INT64_MAX, INT64_MIN, parseInt64 } from '../util/numbers.js';
@@ -168,7 +167,7 @@ function setGeneric(c: Client, key: string, value: string, flags: number, expire
     return;
   }
   ks.setKey(db, key, value, (flags & SET_KEEPTTL) !== 0);
-  StringEncodings.unmark(ks, db, key);
+  c.server.stringEncodings.unmark(db, key);
   if (expireAtMs !== null) {
     ks.setExpire(db, key, expireAtMs);
     ks.dirty--; // SET with an expire counts as one change, as in Redis
@@ -188,7 +187,7 @@ function setnxCommand(c: Client, argv: string[]): void {
     return;
   }
   ks.setKey(c.db, key, argv[2] as string);
-  StringEncodings.unmark(ks, c.db, key);
+  c.server.stringEncodings.unmark(c.db, key);
   notifyKeyspaceEvent(c, NOTIFY.string, 'set', key);
   c.addReplyLongLong(1);
 }
@@ -276,7 +275,7 @@ function msetGeneric(c: Client, argv: string[], nx: boolean): void {
   }
   for (let i = 1; i < argv.length; i += 2) {
     ks.setKey(db, argv[i] as string, argv[i + 1] as string);
-    StringEncodings.unmark(ks, db, argv[i] as string);
+    c.server.stringEncodings.unmark(db, argv[i] as string);
     notifyKeyspaceEvent(c, NOTIFY.string, 'set', argv[i] as string);
   }
   if (nx) c.addReplyLongLong(1);
@@ -319,7 +318,7 @@ function incrDecr(c: Client, key: string, delta: number | bigint): void {
   const text = String(result);
   if (current === undefined) ks.add(db, key, text);
   else ks.setKey(db, key, text, true);
-  StringEncodings.unmark(ks, db, key);
+  c.server.stringEncodings.unmark(db, key);
   notifyKeyspaceEvent(c, NOTIFY.string, 'incrby', key);
   c.addReplyLongLong(result);
 }
@@ -372,7 +371,7 @@ function incrbyfloatCommand(c: Client, argv: string[]): void {
   if (current === undefined) ks.add(db, key, text);
   else ks.setKey(db, key, text, true);
   // A fresh string object, never re-encoded as an integer.
-  StringEncodings.of(ks).mark(db, key, text, text.length <= 44 ? 'embstr' : 'raw');
+  c.server.stringEncodings.mark(db, key, text, text.length <= 44 ? 'embstr' : 'raw');
   c.propagateArgv = ['SET', key, text, 'KEEPTTL'];
   notifyKeyspaceEvent(c, NOTIFY.string, 'incrbyfloat', key);
   c.addReplyBulk(text);
@@ -420,7 +419,7 @@ function appendCommand(c: Client, argv: string[]): void {
   const appended = flattenAppended(current + (argv[2] as string));
   ks.setKey(db, key, appended, true);
   // APPEND to an existing key changes the object in place: Redis leaves it raw.
-  StringEncodings.of(ks).mark(db, key, appended, 'raw');
+  c.server.stringEncodings.mark(db, key, appended, 'raw');
   notifyKeyspaceEvent(c, NOTIFY.string, 'append', key);
   c.addReplyLongLong(total);
 }
@@ -490,7 +489,7 @@ function setrangeCommand(c: Client, argv: string[]): void {
   const next = padded.slice(0, offset) + patch + padded.slice(offset + patch.length);
   if (current === undefined) ks.add(db, key, next);
   else ks.setKey(db, key, next, true);
-  StringEncodings.of(ks).mark(db, key, next, 'raw');
+  c.server.stringEncodings.mark(db, key, next, 'raw');
   notifyKeyspaceEvent(c, NOTIFY.string, 'setrange', key);
   c.addReplyLongLong(next.length);
 }

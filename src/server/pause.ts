@@ -9,7 +9,7 @@
 
 import { CommandFlag, type Command } from '../commands/table.js';
 import { ClientFlag, type Client } from './client.js';
-import { processCommand, resolveCommand } from './dispatch.js';
+import { executeCommand, findCommand } from './dispatch.js';
 import type { Server } from './server.js';
 
 /** The longest delay a Node timer takes. */
@@ -94,7 +94,7 @@ export class ClientPause {
         this.#postponed.push({ c, argv });
         continue;
       }
-      processCommand(server, c, argv);
+      executeCommand(server, c, argv);
       if (c.has(ClientFlag.blocked)) server.queueFlush(c);
       else server.processInputBuffer(c);
     }
@@ -106,7 +106,7 @@ export class ClientPause {
     if (maybeReplicates(cmd.flags, cmd.fullName)) return true;
     if (cmd.fullName !== 'exec' || !c.has(ClientFlag.multi)) return false;
     return c.queue.some((q) => {
-      const queued = resolveCommand(this.#server, q.argv);
+      const queued = findCommand(this.#server, q.argv);
       return queued !== undefined && maybeReplicates(queued.flags, queued.fullName);
     });
   }
