@@ -8,6 +8,8 @@ export const noEvict = new WeakSet<Client>();
 
 function flagString(c: Client): string {
   let flags = '';
+  if (c.has(ClientFlag.replica)) flags += 'S';
+  if (c.has(ClientFlag.master)) flags += 'M';
   if (c.has(ClientFlag.multi)) flags += 'x';
   if (c.has(ClientFlag.blocked)) flags += 'b';
   const tracking = c.server.tracking.stateOf(c);

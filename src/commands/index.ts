@@ -14,6 +14,7 @@ import { listCommands } from './list.js';
 import { observeCommands } from './observe.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
+import { replicationCommands } from './replication.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
 import { stringCommands } from './string.js';
@@ -36,6 +37,7 @@ export function allCommandDefs(): CommandDef[] {
     ...observeCommands,
     ...persistenceCommands,
     ...pubsubCommands,
+    ...replicationCommands,
     ...serverCommands,
     ...setCommands,
     ...stringCommands,
