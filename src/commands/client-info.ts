@@ -2,7 +2,9 @@
 // Redis equivalent: catClientInfoString in networking.c.
 
 import { ClientFlag, type Client } from '../server/client.js';
-import { isNoEvict } from './client-pause.js';
+
+/** Clients that ran CLIENT NO-EVICT ON (flag `e`; set by commands/client-pause.ts). */
+export const noEvict = new WeakSet<Client>();
 
 function flagString(c: Client): string {
   let flags = '';
@@ -20,7 +22,7 @@ function flagString(c: Client): string {
   if (c.has(ClientFlag.closeAfterReply)) flags += 'c';
   if (c.has(ClientFlag.closeAsap)) flags += 'A';
   if (c.has(ClientFlag.pubsub)) flags += 'P';
-  if (isNoEvict(c)) flags += 'e';
+  if (noEvict.has(c)) flags += 'e';
   return flags === '' ? 'N' : flags;
 }
 

@@ -5,14 +5,9 @@ import type { Client } from '../server/client.js';
 import { PauseType } from '../server/pause.js';
 import { parseInt64 } from '../util/numbers.js';
 import { SYNTAX } from './errors.js';
+import { noEvict } from './client-info.js';
 import type { CommandDef } from './types.js';
 
-/** Clients that ran CLIENT NO-EVICT ON (CLIENT LIST flag `e`). */
-const noEvict = new WeakSet<Client>();
-
-export function isNoEvict(c: Client): boolean {
-  return noEvict.has(c);
-}
 
 function clientPauseCommand(c: Client, argv: string[]): void {
   if (argv.length > 4) {
