@@ -11,6 +11,7 @@ import { ConfigFileError, loadConfig } from './config/parse.js';
 import { Logger, type LogLevel } from './observe/log.js';
 import { attachPersistence } from './persistence/attach.js';
 import { lockDataDir } from './persistence/lock.js';
+import { logoBlock, runningModeLine, showLogo } from './observe/logo.js';
 import { REDIS_VERSION, Server, VESTA_VERSION } from './server/server.js';
 
 export interface StartOptions {
@@ -43,7 +44,6 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
   const server = new Server(config, log);
   server.addHooks({ closed: () => lock.release() });
   const persistence = attachPersistence(server);
-  log.notice('Server initialized');
   // Listen first, as Redis does: while the dataset loads, clients get -LOADING and INFO shows
   // the loading progress. A load that fails closes the server again.
   try {
@@ -52,6 +52,8 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
     lock.release();
     throw error;
   }
+  logStartBanner(server, log);
+  log.notice('Server initialized');
   try {
     // Imported only when configured: the endpoint pulls in node:http (~2 ms of every start).
     const metrics = config.num('metrics-port') === 0 ? null
@@ -67,7 +69,23 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
     await server.shutdown({ save: false, reason: 'Loading the dataset failed' });
     throw error;
   }
+  // Only now, as Redis: a harness waiting for this line may rely on the dataset being there.
+  log.notice('Ready to accept connections');
   return server;
+}
+
+/** The logo block (always-show-logo, or a terminal) or Redis's "Running mode=..." line. */
+function logStartBanner(server: Server, log: Logger): void {
+  const config = server.config;
+  // The port actually listened on, so that `--port 0` still tells a harness where to connect.
+  const port = server.ports[0] ?? config.num('port');
+  if (!showLogo(config.bool('always-show-logo'), config.str('logfile'), process.stdout.isTTY === true)) {
+    log.notice(runningModeLine('standalone', port));
+    return;
+  }
+  if (log.level === 'warning' || log.level === 'nothing') return;
+  const version = `Vesta ${VESTA_VERSION} (Redis ${REDIS_VERSION} compatible) 64 bit`;
+  log.raw(logoBlock({ version, mode: 'standalone', port, pid: process.pid }));
 }
 
 /** The vesta-server program: returns the process exit code. */
