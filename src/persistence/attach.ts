@@ -6,6 +6,7 @@ import type { Server } from '../server/server.js';
 import { SnapshotEngine } from '../snapshot/engine.js';
 import { Aof } from './aof/aof.js';
 import { BackgroundJobs } from './bgsave.js';
+import { logLoadFailure } from './load-failure.js';
 import { attachRdb, rdbState } from './persistence.js';
 
 export interface Persistence {
@@ -23,6 +24,13 @@ export function attachPersistence(server: Server): Persistence {
   const aof = new Aof(server, jobs);
   return {
     // appendonly yes: the AOF (falling back to an existing dump when there is no AOF yet).
-    load: () => aof.loadAtStartup(() => rdb.load()),
+    load: async () => {
+      try {
+        await aof.loadAtStartup(() => rdb.load());
+      } catch (error: unknown) {
+        logLoadFailure(server.log, error);
+        throw error;
+      }
+    },
   };
 }

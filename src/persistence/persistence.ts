@@ -238,7 +238,7 @@ async function loadAtStartup(server: Server): Promise<void> {
     result = await rdbLoad(server, { progress: state.loading });
   } catch (error: unknown) {
     if (!(error instanceof RdbLoadError)) throw error;
-    server.log.warning(error.message);
+    // Logged (with Redis's lines for the same damage) by the caller, attach.ts.
     throw new RdbLoadError(error.path, error.offset, `${causeOf(error)}. Vesta refuses to ` +
       'start rather than run with an empty or partial dataset and later save it over this ' +
       'file: repair or move the file (redis-check-rdb shows the problem)', error);
