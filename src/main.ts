@@ -11,6 +11,7 @@ import { ConfigFileError, loadConfig } from './config/parse.js';
 import { Logger, type LogLevel } from './observe/log.js';
 import { attachPersistence } from './persistence/attach.js';
 import { lockDataDir } from './persistence/lock.js';
+import { CRASH_SIGNALS, installCrashHandlers, type CrashSignal } from './observe/crash.js';
 import { logoBlock, runningModeLine, showLogo } from './observe/logo.js';
 import { REDIS_VERSION, Server, VESTA_VERSION } from './server/server.js';
 
@@ -88,6 +89,15 @@ function logStartBanner(server: Server, log: Logger): void {
   log.raw(logoBlock({ version, mode: 'standalone', port, pid: process.pid }));
 }
 
+/** After a crash report: re-raise the signal with its default action (as Redis), or exit 1. */
+function exitAfterCrash(signal: CrashSignal | null): never {
+  if (signal !== null) {
+    for (const s of CRASH_SIGNALS) process.removeAllListeners(s);
+    process.kill(process.pid, signal);
+  }
+  process.exit(1);
+}
+
 /** The vesta-server program: returns the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   let config: Config;
@@ -112,6 +122,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     server.log.warning(`Received ${signal} scheduling shutdown...`);
     server.requestShutdown({ save: null, reason: 'User requested shutdown' });
   };
+  installCrashHandlers(server, exitAfterCrash);
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
   await server.stopped;

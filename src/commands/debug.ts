@@ -11,6 +11,7 @@ import { parseDouble } from '../util/numbers.js';
 import { isLocal } from './server.js';
 import { objectEncoding } from './encoding.js';
 import { SYNTAX, NOT_INTEGER, NO_SUCH_KEY } from './errors.js';
+import { crashByAssertion, crashByPanic, crashBySignal, crashHandlersInstalled } from '../observe/crash.js';
 import {
   debugError, debugHtstats, debugHtstatsKey, debugListpack, debugLog, debugProtocol, debugQuicklist,
   debugQuicklistPackedThreshold, debugStringmatchTest,
@@ -52,8 +53,24 @@ const SUBCOMMANDS: Record<string, (c: Client, argv: string[]) => void> = {
   'htstats-key': exact(3, debugHtstatsKey),
   'stringmatch-test': exact(2, debugStringmatchTest),
   error: exact(3, debugError),
+  segfault: exact(2, (c, argv) => debugCrash(c, argv, 'segfault')),
+  panic: exact(2, (c, argv) => debugCrash(c, argv, 'panic')),
+  assert: exact(2, (c, argv) => debugCrash(c, argv, 'assert')),
   log: exact(3, debugLog),
 };
+
+/** DEBUG SEGFAULT / PANIC / ASSERT: a crash report, then the process ends (never when embedded). */
+function debugCrash(c: Client, argv: string[], kind: 'segfault' | 'panic' | 'assert'): void {
+  if (!crashHandlersInstalled()) {
+    c.addReplyError(`ERR DEBUG ${kind.toUpperCase()} would end the host process: refused in an embedded server`);
+    return;
+  }
+  const context = { client: c, argv };
+  const stack = new Error(`DEBUG ${kind}`).stack ?? '';
+  if (kind === 'segfault') crashBySignal(c.server, 'SIGSEGV', context, stack);
+  if (kind === 'panic') crashByPanic(c.server, `DEBUG PANIC called at Unix time ${String(Math.floor(Date.now() / 1000))}`, context, stack);
+  crashByAssertion(c.server, "debug.ts 'DEBUG ASSERT' is not true", context, stack);
+}
 
 function unknownSubcommand(c: Client, argv: string[]): void {
   c.addReplyError(`ERR unknown subcommand or wrong number of arguments for '${argv[1] as string}'. Try DEBUG HELP.`);
@@ -71,6 +88,12 @@ function debugHelp(c: Client): void {
     '    Output a hex signature representing the current DB content.',
     'DIGEST-VALUE <key> [<key> ...]',
     '    Output a hex signature of the values of all the specified keys.',
+    'ASSERT',
+    '    Crash by assertion failed.',
+    'PANIC',
+    '    Crash the server simulating a panic.',
+    'SEGFAULT',
+    '    Crash the server with sigsegv.',
     'ERROR <string>',
     '    Return a Redis protocol error with <string> as message. Useful for clients',
     '    unit tests to simulate Redis errors.',
