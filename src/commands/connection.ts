@@ -3,7 +3,7 @@
 // acl.c's AUTH.
 
 import { ClientFlag, type Client } from '../server/client.js';
-import { REDIS_VERSION } from '../server/server.js';
+import { REDIS_VERSION } from '../version.js';
 import { parseInt64 } from '../util/numbers.js';
 import { SYNTAX, NOT_INTEGER } from './errors.js';
 import { formatClientInfo } from './client-info.js';
@@ -300,12 +300,6 @@ function clientReplyCommand(c: Client, argv: string[]): void {
   else c.addReplyError(SYNTAX);
 }
 
-function clientNoEvictCommand(c: Client, argv: string[]): void {
-  const mode = (argv[2] as string).toUpperCase();
-  if (mode === 'ON' || mode === 'OFF') c.addReplyOk();
-  else c.addReplyError(SYNTAX);
-}
-
 function clientHelpCommand(c: Client): void {
   const lines = [
     'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -358,7 +352,6 @@ export const connectionCommands: CommandDef[] = [
   { name: 'client|info', handler: clientInfoCommand },
   { name: 'client|kill', handler: clientKillCommand },
   { name: 'client|reply', handler: clientReplyCommand },
-  { name: 'client|no-evict', handler: clientNoEvictCommand },
   { name: 'client|help', handler: clientHelpCommand },
 ];
 

@@ -3,13 +3,13 @@
 // Redis equivalent: debug.c.
 
 import { createHash } from 'node:crypto';
-import type { Client } from '../server/client.js';
+import { isLocal, type Client } from '../server/client.js';
 import type { Database } from '../store/keyspace.js';
 import { HashValue, ListValue, SetValue, ZSetValue, type Value } from '../store/value/types.js';
 import { formatDouble, parseInt64 } from '../util/numbers.js';
 import { parseDouble } from '../util/numbers.js';
-import { isLocal } from './server.js';
 import { objectEncoding } from './encoding.js';
+import { debugLoadAofCommand, debugReloadCommand } from './persistence.js';
 import { SYNTAX, NOT_INTEGER, NO_SUCH_KEY } from './errors.js';
 import { crashByAssertion, crashByPanic, crashBySignal, crashHandlersInstalled } from '../observe/crash.js';
 import {
@@ -43,8 +43,8 @@ const SUBCOMMANDS: Record<string, (c: Client, argv: string[]) => void> = {
   populate: debugPopulate,
   digest: debugDigest,
   'digest-value': debugDigestValue,
-  reload: (c, argv) => c.server.debugReload(c, argv),
-  loadaof: (c, argv) => c.server.debugLoadAof(c, argv),
+  reload: debugReloadCommand,
+  loadaof: debugLoadAofCommand,
   protocol: exact(3, debugProtocol),
   'quicklist-packed-threshold': exact(3, debugQuicklistPackedThreshold),
   listpack: exact(3, debugListpack),

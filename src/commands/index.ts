@@ -5,6 +5,8 @@ import { aclCommands } from './acl.js';
 import { blockingListCommands } from './blocking-list.js';
 import { blockingZsetCommands } from './blocking-zset.js';
 import { clientUnblockCommands } from './client-unblock.js';
+import { clientTrackingCommands } from './client-tracking.js';
+import { clientPauseCommands } from './client-pause.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hash.js';
 import { keyspaceCommands } from './keyspace.js';
@@ -26,6 +28,8 @@ export function allCommandDefs(): CommandDef[] {
     ...blockingListCommands,
     ...blockingZsetCommands,
     ...clientUnblockCommands,
+    ...clientTrackingCommands,
+    ...clientPauseCommands,
     ...connectionCommands,
     ...hashCommands,
     ...keyspaceCommands,

@@ -10,7 +10,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { Client } from '../server/client.js';
 import { HashValue, ZSetValue, type Value } from '../store/value/types.js';
-import { VESTA_VERSION, REDIS_VERSION } from '../server/server.js';
+import { REDIS_VERSION, VESTA_VERSION } from '../version.js';
 import { parseInt64 } from '../util/numbers.js';
 import { NOT_INTEGER, SYNTAX } from './errors.js';
 import type { CommandDef } from './types.js';

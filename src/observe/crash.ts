@@ -14,7 +14,8 @@ import { constants } from 'node:os';
 import { AssertionFailure } from '../assert.js';
 import { formatClientInfo } from '../commands/client-info.js';
 import type { Client } from '../server/client.js';
-import { REDIS_VERSION, VESTA_VERSION, type Server } from '../server/server.js';
+import type { Server } from '../server/server.js';
+import { REDIS_VERSION, VESTA_VERSION } from '../version.js';
 import { genInfoString } from './info.js';
 
 export const CRASH_SIGNALS = ['SIGSEGV', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGABRT'] as const;

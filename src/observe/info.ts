@@ -1,11 +1,11 @@
-// INFO: sections and field names as Redis 7.0 reports them. Sections are produced by
-// providers, so persistence and other modules add their fields without this file knowing
-// them. Redis equivalent: genRedisInfoString in server.c.
+// INFO: sections and field names as Redis 7.0 reports them. Other modules add fields to a
+// section through Server#addInfoFields (persistence adds the Persistence section) without this
+// file knowing them. Redis equivalent: genRedisInfoString in server.c.
 
 import { cpuUsage, memoryUsage, pid, uptime } from 'node:process';
 import { machine, platform, release } from 'node:os';
 import type { Server } from '../server/server.js';
-import { REDIS_VERSION, VESTA_VERSION } from '../server/server.js';
+import { REDIS_VERSION, VESTA_VERSION } from '../version.js';
 import { ClientFlag } from '../server/client.js';
 import { parsePercentiles, percentileLabel } from './latency.js';
 
@@ -46,22 +46,6 @@ const SECTION_TITLES: Record<string, string> = {
   latencystats: 'Latencystats',
 };
 
-export type InfoProvider = (server: Server) => InfoFields;
-
-/** Extra fields per section contributed by other modules (persistence, snapshot, …). */
-const providers = new WeakMap<Server, Map<string, InfoProvider[]>>();
-
-export function addInfoProvider(server: Server, section: string, provider: InfoProvider): void {
-  let map = providers.get(server);
-  if (map === undefined) {
-    map = new Map();
-    providers.set(server, map);
-  }
-  const list = map.get(section) ?? [];
-  list.push(provider);
-  map.set(section, list);
-}
-
 /** Builds the INFO text for the requested section names (already lower-cased). */
 export function genInfoString(server: Server, requested: string[]): string {
   const wanted = new Set<string>();
@@ -86,10 +70,10 @@ export function genInfoString(server: Server, requested: string[]): string {
 
 function sectionFields(server: Server, section: string): InfoFields | null {
   const base = BUILTIN[section];
-  const extra = providers.get(server)?.get(section) ?? [];
+  const extra = server.infoProviders.get(section) ?? [];
   if (base === undefined && extra.length === 0) return null;
   const fields = base === undefined ? [] : base(server);
-  for (const p of extra) fields.push(...p(server));
+  for (const p of extra) fields.push(...p());
   return fields;
 }
 
@@ -157,7 +141,7 @@ function clientsSection(server: Server): InfoFields {
     ['client_recent_max_input_buffer', 0],
     ['client_recent_max_output_buffer', 0],
     ['blocked_clients', blocked],
-    ['tracking_clients', 0],
+    ['tracking_clients', server.tracking.clientCount],
     ['clients_in_timeout_table', blocked],
   ];
 }
@@ -294,9 +278,9 @@ function statsSection(server: Server): InfoFields {
     ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0],
     ['current_active_defrag_time', 0],
-    ['tracking_total_keys', 0],
-    ['tracking_total_items', 0],
-    ['tracking_total_prefixes', 0],
+    ['tracking_total_keys', server.tracking.totalKeys],
+    ['tracking_total_items', server.tracking.totalItems],
+    ['tracking_total_prefixes', server.tracking.totalPrefixes],
     ['unexpected_error_replies', 0],
     ['total_error_replies', s.errorReplies],
     ['dump_payload_sanitizations', 0],

@@ -12,24 +12,30 @@ import { assert } from '../assert.js';
 import { allCommandDefs } from '../commands/index.js';
 import { CommandTable } from '../commands/table.js';
 import type { Config } from '../config/config.js';
+import type { InfoFields } from '../observe/info.js';
+import type { Persistence } from '../persistence/attach.js';
 import { Logger } from '../observe/log.js';
 import { CommandLatencies, LatencyMonitor } from '../observe/latency.js';
 import { ActiveExpire } from '../store/expire.js';
 import { Keyspace } from '../store/keyspace.js';
 import { STRING_BYTES_MAX, ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION } from '../limits.js';
 import { ClientFlag, Client } from './client.js';
-import { processCommand, syncCommandClock } from './dispatch.js';
+import { executeCommand, syncCommandClock } from './dispatch.js';
+import type { Caller } from './caller.js';
 import { Watches } from './watch.js';
 import { Blocking } from './blocking.js';
 import { Acl } from './acl.js';
 import { Evictor } from './evict.js';
 import { OUTPUT_PAUSE_BYTES, OutputLimits } from './output-limits.js';
 import { formatClientInfo } from '../commands/client-info.js';
+import { PubSubRegistry } from '../commands/pubsub.js';
+import { newCursorTable } from '../commands/scan.js';
+import { StringEncodings } from '../commands/string-encoding.js';
 import { readIntoSharedBuffer } from './read-buffer.js';
-
-export const VESTA_VERSION = '0.1.0';
-/** The Redis version Vesta is compatible with and reports as redis_version. */
-export const REDIS_VERSION = '7.0.15';
+import { KeyspaceEvents } from './notify.js';
+import { Tracking } from './tracking.js';
+import { ClientPause } from './pause.js';
+import { publishMessage } from '../commands/pubsub.js';
 
 export interface ServerStats {
   connectionsReceived: number;
@@ -70,15 +76,10 @@ export interface ServerHooks {
   clientClosed?(c: Client): void;
   /** FLUSHALL happened: Redis saves right away when save points are configured. */
   afterFlushAll?(): void;
-  /** DEBUG RELOAD / DEBUG LOADAOF; reply through the client. Return false if not handled. */
-  debugReload?(c: Client, argv: string[]): boolean;
-  debugLoadAof?(c: Client, argv: string[]): boolean;
   /** Extra per-client cleanup for RESET (pub/sub, blocking). */
   resetClient?(c: Client): void;
   /** CONFIG RESETSTAT: zero the counters INFO shows that this module owns. */
   resetStats?(): void;
-  /** Counts for INFO stats owned by other modules. */
-  pubsubCounts?(): { channels: number; patterns: number };
   /** Shutdown: save if configured. Throwing aborts a SHUTDOWN without NOSAVE. */
   shutdown?(options: { save: boolean | null }): Promise<void>;
   /** After listeners are closed and clients dropped; release files and locks. */
@@ -100,6 +101,12 @@ export class Server {
   readonly evictor: Evictor;
   /** client-output-buffer-limit (server/output-limits.ts). */
   readonly outputLimits: OutputLimits;
+  /** Keyspace notifications (server/notify.ts): handlers call notifyKeyspaceEvent. */
+  readonly keyspaceEvents: KeyspaceEvents;
+  /** CLIENT TRACKING: client-side caching invalidations (server/tracking.ts). */
+  readonly tracking: Tracking;
+  /** CLIENT PAUSE (server/pause.ts). */
+  readonly pause: ClientPause;
   readonly clients = new Map<number, Client>();
   readonly startedAtMs = Date.now();
   readonly stats: ServerStats = {
@@ -130,6 +137,19 @@ export class Server {
   latencyTracking = true;
   /** Clients that ran MONITOR. */
   readonly monitors = new Set<Client>();
+  /** Channel and pattern subscriptions (commands/pubsub.ts). */
+  readonly pubsub = new PubSubRegistry();
+  /** SCAN/HSCAN/SSCAN/ZSCAN's live cursors (commands/scan.ts). */
+  readonly scanCursors = newCursorTable();
+  /** OBJECT ENCODING's raw/embstr marks on strings (commands/string-encoding.ts). */
+  readonly stringEncodings: StringEncodings;
+  /**
+   * RDB, background jobs and AOF (persistence/attach.ts), wired by the composition root
+   * (src/compose.ts); null on a server built without persistence.
+   */
+  persistence: Persistence | null = null;
+  /** Fields other modules add to INFO sections (persistence: the Persistence section). */
+  readonly infoProviders = new Map<string, (() => InfoFields)[]>();
   loading = false;
   /** Background jobs (the snapshot engine's stand-ins for fork): INFO stats fields. */
   readonly forkStats = { latestForkUsec: 0, totalForks: 0 };
@@ -168,6 +188,7 @@ export class Server {
     this.#protoMaxBulkLen = config.numCell('proto-max-bulk-len');
     this.#queryBufferLimit = config.numCell('client-query-buffer-limit');
     this.activeExpire = new ActiveExpire(this.keyspace);
+    this.stringEncodings = new StringEncodings(this.keyspace);
     this.commands = new CommandTable(allCommandDefs());
     this.watches = new Watches(this);
     this.keyspace.addHooks(this.watches);
@@ -175,6 +196,13 @@ export class Server {
     // Redis propagates a DEL for every key that expires (lazily or actively), so the AOF (and
     // replicas) delete it at the same point of the command stream.
     this.keyspace.addHooks({ keyExpired: (db, key) => this.propagate(db.id, ['DEL', key]) });
+    this.keyspaceEvents = new KeyspaceEvents({
+      config,
+      keyspace: this.keyspace,
+      publish: (channel, message) => publishMessage(this, channel, message),
+    });
+    this.tracking = new Tracking(this);
+    this.pause = new ClientPause(this);
     this.slowlogThresholdUs = config.num('slowlog-log-slower-than');
     this.#setUpAcl();
     this.evictor = new Evictor(this);
@@ -221,6 +249,13 @@ export class Server {
       const error = this.acl.loadFile(aclfile);
       if (error !== null) throw new Error(error);
     }
+  }
+
+  /** Adds fields to an INFO section, after the section's own (observe/info.ts). */
+  addInfoFields(section: string, provider: () => InfoFields): void {
+    const list = this.infoProviders.get(section);
+    if (list === undefined) this.infoProviders.set(section, [provider]);
+    else list.push(provider);
   }
 
   addHooks(hooks: ServerHooks): void {
@@ -346,11 +381,24 @@ export class Server {
     return c;
   }
 
+  /**
+   * A client without a socket for an internal caller (server/caller.ts: the AOF loader, a
+   * script, a replica's master link), to run commands with executeCommand (server/dispatch.ts).
+   * Not registered (CLIENT LIST does not show it) and cheap: create one per use or keep one.
+   */
+  createInternalClient(caller: Caller): Client {
+    const c = this.createClient(null);
+    c.caller = caller;
+    c.authenticated = true;
+    return c;
+  }
+
   freeClient(c: Client): void {
     if (!this.clients.delete(c.id)) return;
     this.monitors.delete(c);
     c.flags |= ClientFlag.closeAsap;
     this.watches.unwatchAll(c);
+    this.pubsub.dropClient(c);
     for (const h of this.#hooks) h.clientClosed?.(c);
   }
 
@@ -385,7 +433,7 @@ export class Server {
         break;
       }
       if (argv.length === 0) continue;
-      processCommand(this, c, argv);
+      executeCommand(this, c, argv);
       limits.unauthenticated = !c.authenticated;
     }
     if (c.parser.pendingBytes > this.#queryBufferLimit.value) {
@@ -534,21 +582,12 @@ export class Server {
     for (const h of this.#hooks) h.afterFlushAll?.();
   }
 
-  debugReload(c: Client, argv: string[]): void {
-    for (const h of this.#hooks) if (h.debugReload?.(c, argv) === true) return;
-    c.addReplyError('ERR DEBUG RELOAD needs persistence, which is not enabled');
-  }
-
-  debugLoadAof(c: Client, argv: string[]): void {
-    for (const h of this.#hooks) if (h.debugLoadAof?.(c, argv) === true) return;
-    c.addReplyError('ERR DEBUG LOADAOF needs the AOF, which is not enabled');
-  }
-
   /** RESET: back to a fresh connection's state (Redis's resetCommand). */
   resetClient(c: Client): void {
     c.flags &= ~(ClientFlag.multi | ClientFlag.dirtyCas | ClientFlag.dirtyExec | ClientFlag.pubsub);
     c.queue = [];
     this.watches.unwatchAll(c);
+    this.pubsub.dropClient(c);
     for (const h of this.#hooks) h.resetClient?.(c);
     c.dbIndex = 0;
     c.resp = 2;
@@ -589,15 +628,11 @@ export class Server {
   }
 
   pubsubChannelCount(): number {
-    let n = 0;
-    for (const h of this.#hooks) n += h.pubsubCounts?.().channels ?? 0;
-    return n;
+    return this.pubsub.channels.size;
   }
 
   pubsubPatternCount(): number {
-    let n = 0;
-    for (const h of this.#hooks) n += h.pubsubCounts?.().patterns ?? 0;
-    return n;
+    return this.pubsub.patterns.size;
   }
 
   /**
