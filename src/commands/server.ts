@@ -198,7 +198,7 @@ function commandGetkeysandflagsCommand(c: Client, argv: string[]): void {
     c.addReplyError('ERR Invalid command specified');
     return;
   }
-  if ((cmd.arity > 0 && target.length !== cmd.arity) || target.length < -cmd.arity) {
+  if (!arityAccepts(cmd.arity, target.length)) {
     c.addReplyError('ERR Invalid number of arguments specified for command');
     return;
   }
