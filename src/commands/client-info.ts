@@ -6,6 +6,8 @@ import { isNoEvict } from './client-pause.js';
 
 function flagString(c: Client): string {
   let flags = '';
+  if (c.has(ClientFlag.replica)) flags += 'S';
+  if (c.has(ClientFlag.master)) flags += 'M';
   if (c.has(ClientFlag.multi)) flags += 'x';
   if (c.has(ClientFlag.blocked)) flags += 'b';
   const tracking = c.server.tracking.stateOf(c);

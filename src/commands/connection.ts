@@ -169,6 +169,8 @@ function clientGetnameCommand(c: Client): void {
 }
 
 function clientTypeOf(other: Client): string {
+  if (other.has(ClientFlag.master)) return 'master';
+  if (other.has(ClientFlag.replica)) return 'replica';
   if (other.has(ClientFlag.pubsub)) return 'pubsub';
   return 'normal';
 }

@@ -15,6 +15,7 @@ import { memoryCommands } from './memory.js';
 import { observeCommands } from './observe.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
+import { replicationCommands } from './replication.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
 import { stringCommands } from './string.js';
@@ -38,6 +39,7 @@ export function allCommandDefs(): CommandDef[] {
     ...observeCommands,
     ...persistenceCommands,
     ...pubsubCommands,
+    ...replicationCommands,
     ...serverCommands,
     ...setCommands,
     ...stringCommands,

@@ -186,7 +186,7 @@ function checkDenied(server: Server, c: Client, cmd: Command, caller: Caller): s
   if (caller.refuseWhileLoading && server.loading && (cmd.flags & CommandFlag.loading) === 0) {
     return 'LOADING Redis is loading the dataset in memory';
   }
-  if (!caller.checkWriteState) return null;
+  if (!caller.checkWriteState) return staleDenied(server, cmd, caller);
   // EXEC counts as a write (and as denyoom) when its transaction contains one.
   const inExec = cmd.fullName === 'exec' && c.has(ClientFlag.multi);
   const flags = inExec ? cmd.flags | queuedFlags(server, c) : cmd.flags;
@@ -201,7 +201,13 @@ function checkDenied(server: Server, c: Client, cmd: Command, caller: Caller): s
     const reason = server.oomReason();
     if (reason !== null) return reason;
   }
-  return null;
+  return staleDenied(server, cmd, caller);
+}
+
+/** A replica whose link is down refuses commands without the `stale` flag when so configured. */
+function staleDenied(server: Server, cmd: Command, caller: Caller): string | null {
+  if (!caller.checkReadOnlyReplica || (cmd.flags & CommandFlag.stale) !== 0) return null;
+  return server.staleDeniedReason();
 }
 
 function queuedFlags(server: Server, c: Client): number {

@@ -9,7 +9,6 @@
 
 import { CommandFlag, type Command } from '../commands/table.js';
 import { ClientFlag, type Client } from './client.js';
-import { executeCommand, findCommand } from './dispatch.js';
 import type { Server } from './server.js';
 
 /** The longest delay a Node timer takes. */
@@ -38,8 +37,21 @@ export class ClientPause {
   /** Keyspace.activeExpire before the pause (false while loading or on a replica). */
   #expireBefore = true;
 
-  constructor(server: Server) {
+  /** The executor's entry points, passed in by the server (dispatch.ts imports this module's
+   * users, so importing it here would close a cycle). */
+  readonly #execute: (server: Server, c: Client, argv: string[]) => unknown;
+  readonly #find: (server: Server, argv: readonly string[]) => Command | undefined;
+
+  constructor(
+    server: Server,
+    executor: {
+      execute: (server: Server, c: Client, argv: string[]) => unknown;
+      find: (server: Server, argv: readonly string[]) => Command | undefined;
+    },
+  ) {
     this.#server = server;
+    this.#execute = executor.execute;
+    this.#find = executor.find;
     server.addHooks({
       clientClosed: (c) => {
         this.#postponed = this.#postponed.filter((p) => p.c !== c);
@@ -94,7 +106,7 @@ export class ClientPause {
         this.#postponed.push({ c, argv });
         continue;
       }
-      executeCommand(server, c, argv);
+      this.#execute(server, c, argv);
       if (c.has(ClientFlag.blocked)) server.queueFlush(c);
       else server.processInputBuffer(c);
     }
@@ -106,7 +118,7 @@ export class ClientPause {
     if (maybeReplicates(cmd.flags, cmd.fullName)) return true;
     if (cmd.fullName !== 'exec' || !c.has(ClientFlag.multi)) return false;
     return c.queue.some((q) => {
-      const queued = findCommand(this.#server, q.argv);
+      const queued = this.#find(this.#server, q.argv);
       return queued !== undefined && maybeReplicates(queued.flags, queued.fullName);
     });
   }

@@ -20,7 +20,7 @@ import { ActiveExpire } from '../store/expire.js';
 import { Keyspace } from '../store/keyspace.js';
 import { STRING_BYTES_MAX, ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION } from '../limits.js';
 import { ClientFlag, Client } from './client.js';
-import { executeCommand, syncCommandClock } from './dispatch.js';
+import { executeCommand, findCommand, syncCommandClock } from './dispatch.js';
 import type { Caller } from './caller.js';
 import { Watches } from './watch.js';
 import { Blocking } from './blocking.js';
@@ -32,6 +32,7 @@ import { PubSubRegistry } from '../commands/pubsub.js';
 import { newCursorTable } from '../commands/scan.js';
 import { StringEncodings } from '../commands/string-encoding.js';
 import { readIntoSharedBuffer } from './read-buffer.js';
+import { PropagationStream } from './propagation.js';
 import { KeyspaceEvents } from './notify.js';
 import { Tracking } from './tracking.js';
 import { ClientPause } from './pause.js';
@@ -73,6 +74,8 @@ export interface ServerHooks {
   propagate?(dbIndex: number, argv: readonly string[]): void;
   /** Reason to refuse write commands now (MISCONF), or null. */
   writeDeniedReason?(): string | null;
+  /** Reason to refuse commands without the `stale` flag (a replica's MASTERDOWN), or null. */
+  staleDeniedReason?(): string | null;
   clientClosed?(c: Client): void;
   /** FLUSHALL happened: Redis saves right away when save points are configured. */
   afterFlushAll?(): void;
@@ -157,8 +160,8 @@ export class Server {
   memoryPeak = 0;
   memoryStartup = process.memoryUsage().heapUsed;
   readonly totalSystemMemory = totalmem();
-  #propagationDepth = 0;
-  #propagationStarted = false;
+  /** The one stream writes leave call() by (server/propagation.ts): AOF and replication. */
+  readonly propagation = new PropagationStream();
   /** The TCP ports actually listened on (port 0 resolves to a free port). */
   ports: number[] = [];
   #hooks: ServerHooks[] = [];
@@ -166,8 +169,6 @@ export class Server {
   readonly #protoMaxBulkLen: { readonly value: number };
   readonly #queryBufferLimit: { readonly value: number };
   readonly #parserLimits = { bulkLenMax: 0, unauthenticated: false };
-  /** Per-write hooks as bound functions (see Keyspace#bindHooks for why). */
-  #propagateFns: ((dbIndex: number, argv: readonly string[]) => void)[] = [];
   #writeDeniedFns: (() => string | null)[] = [];
   #listeners: NetServer[] = [];
   #nextClientId = 1;
@@ -202,7 +203,7 @@ export class Server {
       publish: (channel, message) => publishMessage(this, channel, message),
     });
     this.tracking = new Tracking(this);
-    this.pause = new ClientPause(this);
+    this.pause = new ClientPause(this, { execute: executeCommand, find: findCommand });
     this.slowlogThresholdUs = config.num('slowlog-log-slower-than');
     this.#setUpAcl();
     this.evictor = new Evictor(this);
@@ -260,7 +261,7 @@ export class Server {
 
   addHooks(hooks: ServerHooks): void {
     this.#hooks.push(hooks);
-    if (hooks.propagate !== undefined) this.#propagateFns.push(hooks.propagate.bind(hooks));
+    if (hooks.propagate !== undefined) this.propagation.addConsumer(hooks.propagate.bind(hooks));
     if (hooks.writeDeniedReason !== undefined) this.#writeDeniedFns.push(hooks.writeDeniedReason.bind(hooks));
   }
 
@@ -460,6 +461,15 @@ export class Server {
       c.pendingFlush = true;
       this.#pending.push(c);
     }
+    this.requestBeforeSleep();
+  }
+
+  /**
+   * Schedules beforeSleep for this turn without a client reply to write: work done for an
+   * internal client (a replica applying its master's stream) must still reach the AOF and the
+   * sub-replicas.
+   */
+  requestBeforeSleep(): void {
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(() => this.beforeSleep());
@@ -557,25 +567,16 @@ export class Server {
   // ------------------------------------------------------------------ hooks for commands
 
   propagate(dbIndex: number, argv: readonly string[]): void {
-    const fns = this.#propagateFns;
-    if (this.#propagationDepth > 0 && !this.#propagationStarted) {
-      this.#propagationStarted = true;
-      for (const fn of fns) fn(dbIndex, ['MULTI']);
-    }
-    for (let i = 0; i < fns.length; i++) (fns[i] as (dbIndex: number, argv: readonly string[]) => void)(dbIndex, argv);
+    this.propagation.propagate(dbIndex, argv);
   }
 
   /** Commands propagated until the matching end are wrapped in MULTI/EXEC (EXEC of a MULTI). */
   beginPropagationBlock(): void {
-    this.#propagationDepth++;
+    this.propagation.beginBlock();
   }
 
   endPropagationBlock(): void {
-    this.#propagationDepth--;
-    if (this.#propagationDepth === 0 && this.#propagationStarted) {
-      this.#propagationStarted = false;
-      for (const fn of this.#propagateFns) fn(-1, ['EXEC']);
-    }
+    this.propagation.endBlock();
   }
 
   afterFlushAll(): void {
@@ -651,6 +652,14 @@ export class Server {
         this.#writeReplies(c);
       }
     });
+  }
+
+  staleDeniedReason(): string | null {
+    for (const h of this.#hooks) {
+      const reason = h.staleDeniedReason?.() ?? null;
+      if (reason !== null) return reason;
+    }
+    return null;
   }
 
   writeDeniedReason(): string | null {
