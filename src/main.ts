@@ -11,6 +11,8 @@ import type { Config } from './config/config.js';
 import { ConfigFileError, loadConfig } from './config/parse.js';
 import { Logger, type LogLevel } from './observe/log.js';
 import { lockDataDir } from './persistence/lock.js';
+import { CRASH_SIGNALS, installCrashHandlers, type CrashSignal } from './observe/crash.js';
+import { logoBlock, runningModeLine, showLogo } from './observe/logo.js';
 import type { Server } from './server/server.js';
 import { composeServer } from './compose.js';
 import { replicationOf } from './replication/replication.js';
@@ -47,7 +49,6 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
   server.addHooks({ closed: () => lock.release() });
   const persistence = server.persistence;
   assert(persistence !== null, 'composeServer attaches persistence');
-  log.notice('Server initialized');
   // Listen first, as Redis does: while the dataset loads, clients get -LOADING and INFO shows
   // the loading progress. A load that fails closes the server again.
   try {
@@ -56,6 +57,8 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
     lock.release();
     throw error;
   }
+  logStartBanner(server, log);
+  log.notice('Server initialized');
   try {
     // Imported only when configured: the endpoint pulls in node:http (~2 ms of every start).
     const metrics = config.num('metrics-port') === 0 ? null
@@ -73,7 +76,32 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
   }
   // `replicaof` in the config: connect once the dataset (and its replication ID) is loaded.
   replicationOf(server)?.start();
+  // Only now, as Redis: a harness waiting for this line may rely on the dataset being there.
+  log.notice('Ready to accept connections');
   return server;
+}
+
+/** The logo block (always-show-logo, or a terminal) or Redis's "Running mode=..." line. */
+function logStartBanner(server: Server, log: Logger): void {
+  const config = server.config;
+  // The port actually listened on, so that `--port 0` still tells a harness where to connect.
+  const port = server.ports[0] ?? config.num('port');
+  if (!showLogo(config.bool('always-show-logo'), config.str('logfile'), process.stdout.isTTY === true)) {
+    log.notice(runningModeLine('standalone', port));
+    return;
+  }
+  if (log.level === 'warning' || log.level === 'nothing') return;
+  const version = `Vesta ${VESTA_VERSION} (Redis ${REDIS_VERSION} compatible) 64 bit`;
+  log.raw(logoBlock({ version, mode: 'standalone', port, pid: process.pid }));
+}
+
+/** After a crash report: re-raise the signal with its default action (as Redis), or exit 1. */
+function exitAfterCrash(signal: CrashSignal | null): never {
+  if (signal !== null) {
+    for (const s of CRASH_SIGNALS) process.removeAllListeners(s);
+    process.kill(process.pid, signal);
+  }
+  process.exit(1);
 }
 
 /** The vesta-server program: returns the process exit code. */
@@ -100,6 +128,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     server.log.warning(`Received ${signal} scheduling shutdown...`);
     server.requestShutdown({ save: null, reason: 'User requested shutdown' });
   };
+  installCrashHandlers(server, exitAfterCrash);
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
   await server.stopped;

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { RespClient } from './helpers/resp-client.js';
@@ -173,7 +173,7 @@ test('SIGTERM shuts down cleanly, exit code 0, with Redis-style log lines', asyn
     port,
   );
   assert.match(server.output(), /Server initialized/);
-  assert.match(server.output(), /Ready to accept connections tcp/);
+  assert.match(server.output(), /Ready to accept connections$/m);
   assert.equal(await stopServer(server), 0);
   assert.match(server.output(), /Received SIGTERM scheduling shutdown\.\.\./);
   assert.match(server.output(), /ready to exit, bye bye/);
@@ -218,4 +218,61 @@ test('CONFIG GET dir answers an absolute path as Redis does', async () => {
   } finally {
     await stopServer(server);
   }
+});
+
+/** The raw (unprefixed) block around the `Port:` line: its lines, and where Port/PID sit in it. */
+function logoLayout(output: string, port: number, pid: number | undefined): { rows: number; portRow: number; pidRow: number; portCol: number; pidCol: number } {
+  const lines = output.split('\n');
+  const portAt = lines.findIndex((l) => l.endsWith(`Port: ${String(port)}`));
+  assert.ok(portAt >= 0, `a logo line ends with "Port: ${String(port)}":\n${output}`);
+  const prefixed = (l: string | undefined): boolean => l === undefined || /^\d+:[CMSX] /.test(l);
+  let start = portAt;
+  while (!prefixed(lines[start - 1])) start--;
+  let end = portAt;
+  while (!prefixed(lines[end + 1])) end++;
+  const pidAt = lines.findIndex((l) => l.endsWith(`PID: ${String(pid)}`));
+  assert.ok(pidAt > start && pidAt <= end, 'the PID line (with the real pid) is in the block');
+  return {
+    rows: end - start + 1,
+    portRow: portAt - start,
+    pidRow: pidAt - start,
+    portCol: (lines[portAt] ?? '').indexOf('Port: '),
+    pidCol: (lines[pidAt] ?? '').indexOf('PID: '),
+  };
+}
+
+test('start-up log: logo with Port/PID in Redis layout, Running mode line, Ready only after the load', async (t) => {
+  if (!requireRedis(t)) return;
+  const [redisDir, vestaDir] = [scratch(), scratch()];
+  const seedPort = await freePort();
+  const seed = await spawnServer(REDIS_SERVER, ['--port', String(seedPort), '--dir', redisDir, '--save', ''], seedPort);
+  const client = await RespClient.connect(seedPort);
+  for (let i = 0; i < 100; i++) await client.call('SET', `k${String(i)}`, 'v');
+  await client.call('SAVE');
+  client.close();
+  await stopServer(seed);
+  writeFileSync(join(vestaDir, 'dump.rdb'), readFileSync(join(redisDir, 'dump.rdb')));
+  const logo = ['--always-show-logo', 'yes', '--save', '', '--appendonly', 'no'];
+  const [redisPort, vestaPort] = [await freePort(), await freePort()];
+  const redis = await spawnServer(REDIS_SERVER, ['--port', String(redisPort), '--dir', redisDir, ...logo], redisPort);
+  const vesta = await spawnServer(process.execPath, [VESTA_BIN, '--port', String(vestaPort), '--dir', vestaDir, ...logo], vestaPort);
+  try {
+    const expected = logoLayout(redis.output(), redisPort, redis.child.pid);
+    assert.deepEqual(logoLayout(vesta.output(), vestaPort, vesta.child.pid), expected);
+    assert.match(vesta.output(), /Vesta/);
+    for (const server of [redis, vesta]) {
+      const out = server.output();
+      const loaded = out.indexOf('DB loaded from disk');
+      assert.ok(loaded > 0, 'the dump was loaded');
+      assert.ok(out.indexOf('Ready to accept connections') > loaded, `Ready comes after the load:\n${out}`);
+    }
+  } finally {
+    await Promise.all([stopServer(redis), stopServer(vesta)]);
+  }
+  const plainPort = await freePort();
+  const plain = await spawnServer(process.execPath, [VESTA_BIN, '--port', String(plainPort), '--dir', vestaDir, '--save', '', '--appendonly', 'no'], plainPort);
+  await stopServer(plain);
+  // Redis's line when the log is not a terminal (seen above in redis-server's output without the logo).
+  assert.match(plain.output(), new RegExp(`^\\d+:M [^*#]+ \\* Running mode=standalone, port=${String(plainPort)}\\.$`, 'm'));
+  assert.doesNotMatch(plain.output(), /PID: /);
 });

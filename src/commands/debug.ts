@@ -1,5 +1,5 @@
 // DEBUG: the subcommands tests and tools rely on (SLEEP OBJECT SET-ACTIVE-EXPIRE POPULATE
-// DIGEST DIGEST-VALUE RELOAD LOADAOF), gated by enable-debug-command exactly as Redis 7.0 gates it.
+// DIGEST DIGEST-VALUE RELOAD LOADAOF, and debug-extra.ts's PROTOCOL LISTPACK QUICKLIST HTSTATS...), gated by enable-debug-command exactly as Redis 7.0 gates it.
 // Redis equivalent: debug.c.
 
 import { createHash } from 'node:crypto';
@@ -11,6 +11,11 @@ import { parseDouble } from '../util/numbers.js';
 import { objectEncoding } from './encoding.js';
 import { debugLoadAofCommand, debugReloadCommand } from './persistence.js';
 import { SYNTAX, NOT_INTEGER, NO_SUCH_KEY } from './errors.js';
+import { crashByAssertion, crashByPanic, crashBySignal, crashHandlersInstalled } from '../observe/crash.js';
+import {
+  debugError, debugHtstats, debugHtstatsKey, debugListpack, debugLog, debugProtocol, debugQuicklist,
+  debugQuicklistPackedThreshold, debugStringmatchTest,
+} from './debug-extra.js';
 
 const DEBUG_REFUSED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
@@ -24,9 +29,7 @@ export function debugCommand(c: Client, argv: string[]): void {
   const sub = (argv[1] as string).toLowerCase();
   const handler = SUBCOMMANDS[sub];
   if (handler === undefined) {
-    c.addReplyError(
-      `ERR unknown subcommand or wrong number of arguments for '${argv[1] as string}'. Try DEBUG HELP.`,
-    );
+    unknownSubcommand(c, argv);
     return;
   }
   handler(c, argv);
@@ -42,7 +45,41 @@ const SUBCOMMANDS: Record<string, (c: Client, argv: string[]) => void> = {
   'digest-value': debugDigestValue,
   reload: debugReloadCommand,
   loadaof: debugLoadAofCommand,
+  protocol: exact(3, debugProtocol),
+  'quicklist-packed-threshold': exact(3, debugQuicklistPackedThreshold),
+  listpack: exact(3, debugListpack),
+  quicklist: (c, argv) => (argv.length === 3 || argv.length === 4 ? debugQuicklist(c, argv) : unknownSubcommand(c, argv)),
+  htstats: exact(3, debugHtstats),
+  'htstats-key': exact(3, debugHtstatsKey),
+  'stringmatch-test': exact(2, debugStringmatchTest),
+  error: exact(3, debugError),
+  segfault: exact(2, (c, argv) => debugCrash(c, argv, 'segfault')),
+  panic: exact(2, (c, argv) => debugCrash(c, argv, 'panic')),
+  assert: exact(2, (c, argv) => debugCrash(c, argv, 'assert')),
+  log: exact(3, debugLog),
 };
+
+/** DEBUG SEGFAULT / PANIC / ASSERT: a crash report, then the process ends (never when embedded). */
+function debugCrash(c: Client, argv: string[], kind: 'segfault' | 'panic' | 'assert'): void {
+  if (!crashHandlersInstalled()) {
+    c.addReplyError(`ERR DEBUG ${kind.toUpperCase()} would end the host process: refused in an embedded server`);
+    return;
+  }
+  const context = { client: c, argv };
+  const stack = new Error(`DEBUG ${kind}`).stack ?? '';
+  if (kind === 'segfault') crashBySignal(c.server, 'SIGSEGV', context, stack);
+  if (kind === 'panic') crashByPanic(c.server, `DEBUG PANIC called at Unix time ${String(Math.floor(Date.now() / 1000))}`, context, stack);
+  crashByAssertion(c.server, "debug.ts 'DEBUG ASSERT' is not true", context, stack);
+}
+
+function unknownSubcommand(c: Client, argv: string[]): void {
+  c.addReplyError(`ERR unknown subcommand or wrong number of arguments for '${argv[1] as string}'. Try DEBUG HELP.`);
+}
+
+/** Redis matches most DEBUG subcommands on name and exact argc together. */
+function exact(argc: number, handler: (c: Client, argv: string[]) => void): (c: Client, argv: string[]) => void {
+  return (c, argv) => (argv.length === argc ? handler(c, argv) : unknownSubcommand(c, argv));
+}
 
 function debugHelp(c: Client): void {
   const lines = [
@@ -51,6 +88,21 @@ function debugHelp(c: Client): void {
     '    Output a hex signature representing the current DB content.',
     'DIGEST-VALUE <key> [<key> ...]',
     '    Output a hex signature of the values of all the specified keys.',
+    'ASSERT',
+    '    Crash by assertion failed.',
+    'PANIC',
+    '    Crash the server simulating a panic.',
+    'SEGFAULT',
+    '    Crash the server with sigsegv.',
+    'ERROR <string>',
+    '    Return a Redis protocol error with <string> as message. Useful for clients',
+    '    unit tests to simulate Redis errors.',
+    'LOG <message>',
+    '    Write <message> to the server log.',
+    'HTSTATS <dbid>',
+    '    Return hash table statistics of the specified Redis database.',
+    'HTSTATS-KEY <key>',
+    '    Like HTSTATS but for the hash table stored at <key>\'s value.',
     'LOADAOF',
     '    Flush the AOF buffers on disk and reload the AOF in memory.',
     'OBJECT <key>',
@@ -60,6 +112,10 @@ function debugHelp(c: Client): void {
     '    it is used instead of the \'key\' prefix. These are not propagated to',
     '    replicas. Cluster slots are not respected so keys not belonging to the',
     '    current node can be created in cluster mode.',
+    'PROTOCOL <type>',
+    '    Reply with a test value of the specified type. <type> can be: string,',
+    '    integer, double, bignum, null, array, set, map, attrib, push, verbatim,',
+    '    true, false.',
     'RELOAD [option ...]',
     '    Save the RDB on disk and reload it back to memory. Available options:',
     '    * MERGE: Merge the content of the RDB file with the existing data.',
@@ -69,8 +125,18 @@ function debugHelp(c: Client): void {
     '    Setting it to 0 disables expiring keys in background when they are not',
     '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
     '    default.',
+    'QUICKLIST-PACKED-THRESHOLD <size>',
+    '    Sets the threshold for elements to be inserted as plain vs packed nodes',
+    '    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.',
     'SLEEP <seconds>',
     '    Stop the server for <seconds>. Decimals allowed.',
+    'STRINGMATCH-TEST',
+    '    Run a fuzz tester against the stringmatchlen() function.',
+    'LISTPACK <key>',
+    '    Show low level info about the listpack encoding of <key>.',
+    'QUICKLIST <key> [<0|1>]',
+    '    Show low level info about the quicklist encoding of <key>.',
+    '    The optional argument (0 by default) sets the level of detail',
     'HELP',
     '    Prints this help.',
   ];

@@ -11,6 +11,7 @@ import { connectionCommands } from './connection.js';
 import { hashCommands } from './hash.js';
 import { keyspaceCommands } from './keyspace.js';
 import { listCommands } from './list.js';
+import { memoryCommands } from './memory.js';
 import { observeCommands } from './observe.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
@@ -38,6 +39,7 @@ export function allCommandDefs(): CommandDef[] {
     ...hashCommands,
     ...keyspaceCommands,
     ...listCommands,
+    ...memoryCommands,
     ...observeCommands,
     ...persistenceCommands,
     ...pubsubCommands,

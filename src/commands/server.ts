@@ -9,6 +9,7 @@ import { commandKeys, encodeRespTree, getCommandSpec, type CommandSpec } from '.
 import { arityAccepts, CommandFlag, type Command } from './table.js';
 import { SYNTAX, NOT_INTEGER } from './errors.js';
 import { debugCommand } from './debug.js';
+import { keyArgumentsWithFlags } from '../server/acl.js';
 import type { CommandDef } from './types.js';
 
 function infoCommand(c: Client, argv: string[]): void {
@@ -189,6 +190,33 @@ function commandGetkeysCommand(c: Client, argv: string[]): void {
   c.addReplyBulks(keys.map((i) => target[i] as string));
 }
 
+/** COMMAND GETKEYSANDFLAGS: each key with its key-spec flags (a set in RESP3). */
+function commandGetkeysandflagsCommand(c: Client, argv: string[]): void {
+  const target = argv.slice(2);
+  const cmd = c.server.commands.lookup(target[0] as string);
+  if (cmd === undefined) {
+    c.addReplyError('ERR Invalid command specified');
+    return;
+  }
+  if (!arityAccepts(cmd.arity, target.length)) {
+    c.addReplyError('ERR Invalid number of arguments specified for command');
+    return;
+  }
+  const sub = cmd.subcommands?.get((target[1] ?? '').toLowerCase());
+  const keys = keyArgumentsWithFlags((sub ?? cmd).spec, target);
+  if (keys.length === 0) {
+    c.addReplyError('ERR The command has no key arguments');
+    return;
+  }
+  c.addReplyArrayLen(keys.length);
+  for (const { index, flags } of keys) {
+    c.addReplyArrayLen(2);
+    c.addReplyBulk(target[index] as string);
+    c.addReplySetLen(flags.length);
+    for (const flag of flags) c.addReplyStatus(flag);
+  }
+}
+
 function commandHelpCommand(c: Client): void {
   helpReply(c, [
     'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -312,6 +340,7 @@ export const serverCommands: CommandDef[] = [
   { name: 'command|docs', handler: commandDocsCommand },
   { name: 'command|list', handler: commandListCommand },
   { name: 'command|getkeys', handler: commandGetkeysCommand },
+  { name: 'command|getkeysandflags', handler: commandGetkeysandflagsCommand },
   { name: 'command|help', handler: commandHelpCommand },
   { name: 'shutdown', handler: shutdownCommand },
   { name: 'slowlog|get', handler: slowlogGetCommand },

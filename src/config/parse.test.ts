@@ -57,6 +57,17 @@ test('argv overrides the file, in order; --save accumulates; - reads stdin', () 
   });
 });
 
+test('a multi-argument directive given as one word is split as a config line (Redis 7.0)', () => {
+  const text = 'save "3600 1 300 100"\nsave \'60  "10000"\'\nsave " "\noom-score-adj-values "0 -1 2"\nbind "127.0.0.1 -::1"\n';
+  const c = loadConfig(['-', '--save', '10 2', '--latency-tracking-info-percentiles', '50 99.9'], { stdin: () => text });
+  assert.equal(c.getFormatted('save'), '3600 1 300 100 60 10000 10 2');
+  assert.equal(c.getFormatted('oom-score-adj-values'), '0 -1 2');
+  assert.deepEqual(c.bind(), ['127.0.0.1', '-::1']);
+  assert.equal(c.getFormatted('latency-tracking-info-percentiles'), '50 99.9');
+  assert.equal(loadConfig(['-'], { stdin: () => 'save 1 1\nsave ""\n' }).getFormatted('save'), '');
+  assert.throws(() => loadConfig(['-'], { stdin: () => 'hz "1 2"\n' }), /argument couldn't be parsed into an integer/);
+});
+
 test('include: relative to cwd, globs sorted, depth bounded', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vesta-cfg-'));
   fs.writeFileSync(path.join(dir, 'inc-1.conf'), 'hz 11\n');
@@ -115,14 +126,16 @@ test('fatal error texts match redis-server 7.0', (t) => {
     '# x\n\nhz 1000000000000\n', 'appendfsync sometimes\n', 'activedefrag maybe\n', 'maxmemory 1t\n',
     'maxmemory-clients 101%\n', 'include\n', 'sentinel monitor x\n', 'client-output-buffer-limit normal 1 2\n',
     'notify-keyspace-events Q\n', 'oom-score-adj-values 1 2\n', 'unixsocketperm 9\n', 'port 0 # trailing\n',
-    'PORT abc\n', 'user\n', 'proto-max-bulk-len 1k\n', 'bind 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n',
+    'PORT abc\n', 'user\n', 'save "3600 1 300"\n', 'client-output-buffer-limit "normal 1mb"\n',
+    'replicaof "127.0.0.1"\n', 'slaveof "127.0.0.1 6379 7"\n', 'notify-keyspace-events "K E"\n', 'oom-score-adj-values "1 2"\n',
+    'save "1 2" "3 4"\n', 'oom-score-adj-values "1 2 3000"\n', 'proto-max-bulk-len 1k\n', 'bind 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n',
   ];
   for (const text of files) {
     fs.writeFileSync(conf, text);
     assert.equal(ourFatal([conf]), redisFatal([conf]), JSON.stringify(text));
   }
   fs.writeFileSync(conf, 'hz 5\n');
-  const argvCases = [['--port', 'abc'], ['--port', '0', '--foo'], ['--port', '0', '--save', '900', '1', '--hz', 'x'], ['--hz', 'a b"c'], [conf, '--port', 'abc'], ['--save', '1']];
+  const argvCases = [['--save', '1 2 3'], ['--oom-score-adj-values', '1 2'], ['--port', 'abc'], ['--port', '0', '--foo'], ['--port', '0', '--save', '900', '1', '--hz', 'x'], ['--hz', 'a b"c'], [conf, '--port', 'abc'], ['--save', '1']];
   for (const argv of argvCases) assert.equal(ourFatal(argv), redisFatal(argv), argv.join(' '));
   assert.equal(ourFatal([conf, '-'], 'port abc\n'), redisFatal([conf, '-'], 'port abc\n'));
   assert.equal(ourFatal([path.join(dir, 'missing.conf')]), redisFatal([path.join(dir, 'missing.conf')]));

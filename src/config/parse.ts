@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assert } from '../assert.js';
 import { Config } from './config.js';
-import { lookupConfig, lookupFileOnly } from './schema.js';
+import { MULTI_ARG_SPECIALS, lookupConfig, lookupFileOnly } from './schema.js';
 import { globMatch } from './glob.js';
 import { quoteArg, splitArgs } from './tokenize.js';
 
@@ -142,6 +142,17 @@ function strerror(error: Error): string {
   return STRERROR[code] ?? error.message;
 }
 
+/**
+ * A multi-argument directive given its arguments as one non-empty word (`save "3600 1 300 100"`,
+ * `--save "3600 1"`) has that word split again as a config line is, quotes and all: Redis 7.0's
+ * rule for every MULTI_ARG_CONFIG. An empty word stays one (`save ""` clears).
+ */
+function splitSingleArg(name: string, args: readonly string[]): readonly string[] {
+  const [only] = args;
+  if (args.length !== 1 || only === undefined || only === '' || !MULTI_ARG_SPECIALS.has(name)) return args;
+  return splitArgs(only) ?? [];
+}
+
 /** Applies config text line by line; keeps the state that spans lines (the first `save`). */
 class Loader {
   readonly #config: Config;
@@ -170,13 +181,15 @@ class Loader {
 
   /** Applies one directive; returns the Redis reason text when it is rejected. */
   #directive(words: readonly string[], depth: number): string | null {
-    const [name = '', ...args] = words;
+    const [name = '', ...given] = words;
     const entry = lookupConfig(name);
     if (entry !== undefined) {
+      const args = splitSingleArg(entry.name, given);
       if (entry.name === 'save') return this.#save(args);
       if (entry.kind !== 'special' && args.length !== 1) return 'wrong number of arguments';
       return this.#config.setFromArgs(entry.name, args);
     }
+    const args = given;
     const fileOnly = lookupFileOnly(name);
     if (fileOnly === undefined || args.length < fileOnly.argsMin || args.length > fileOnly.argsMax) {
       return 'Bad directive or wrong number of arguments';

@@ -87,10 +87,13 @@ export function parseValue(entry: ConfigEntry, args: readonly string[], current:
   }
 }
 
-/** CONFIG SET passes one string; multi-word directives split it on spaces, as Redis does. */
+/**
+ * CONFIG SET passes one string; multi-word directives split it at each single space, as Redis's
+ * sdssplitlen does: "1 2  3 4" has an empty word (refused), "" has none (clears).
+ */
 export function setArgs(entry: ConfigEntry, value: string): string[] {
   if (entry.kind === 'special' && MULTI_ARG_SPECIALS.has(entry.name)) {
-    return value.split(' ').filter((word) => word !== '');
+    return value === '' ? [] : value.split(' ');
   }
   return [value];
 }

@@ -9,6 +9,7 @@ import { Aof } from './aof/aof.js';
 import { BackgroundJobs } from './bgsave.js';
 import type { LogReplayer, PersistenceHost } from './host.js';
 import { persistenceInfo, RdbPersistence, RdbState } from './persistence.js';
+import { logLoadFailure } from './load-failure.js';
 
 /** Persistence's services: what commands/ (SAVE, BGSAVE, BGREWRITEAOF, DEBUG) call. */
 export interface Persistence {
@@ -39,6 +40,13 @@ export function attachPersistence(host: PersistenceHost, options: PersistenceOpt
     jobs,
     aof,
     // appendonly yes: the AOF (falling back to an existing dump when there is no AOF yet).
-    load: () => aof.loadAtStartup(() => rdb.loadAtStartup()),
+    load: async () => {
+      try {
+        await aof.loadAtStartup(() => rdb.loadAtStartup());
+      } catch (error: unknown) {
+        logLoadFailure(host.log, error);
+        throw error;
+      }
+    },
   };
 }

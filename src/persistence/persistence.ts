@@ -250,7 +250,7 @@ export class RdbPersistence {
       result = await rdbLoad(host, { progress: this.state.loading });
     } catch (error: unknown) {
       if (!(error instanceof RdbLoadError)) throw error;
-      host.log.warning(error.message);
+      // Logged (with Redis's lines for the same damage) by the caller, attach.ts.
       throw new RdbLoadError(error.path, error.offset, `${causeOf(error)}. Vesta refuses to ` +
         'start rather than run with an empty or partial dataset and later save it over this ' +
         'file: repair or move the file (redis-check-rdb shows the problem)', error);

@@ -260,6 +260,23 @@ export function keyArguments(spec: CommandSpec, argv: readonly string[]): { inde
 }
 
 /**
+ * The key arguments of a call with their key-spec flags, as COMMAND GETKEYSANDFLAGS reports
+ * them. SET's flags depend on GET (RW access update with it, OW update without), as Redis's
+ * setGetKeys decides; other specs report their flags as declared.
+ */
+export function keyArgumentsWithFlags(spec: CommandSpec, argv: readonly string[]): { index: number; flags: readonly string[] }[] {
+  const out: { index: number; flags: readonly string[] }[] = [];
+  for (const keySpec of spec.keySpecs) {
+    let flags = keySpec.flags;
+    if (spec.name === 'set' && flags.includes('variable_flags')) {
+      flags = accessesValue(spec, keySpec, argv) ? ['RW', 'access', 'update'] : ['OW', 'update'];
+    }
+    for (const index of keySpecIndexes(keySpec, argv)) out.push({ index, flags });
+  }
+  return out;
+}
+
+/**
  * Key specs flagged variable_flags read the value only with some arguments (SET ... GET,
  * BITFIELD ... GET), as Redis's per-command key extraction reports.
  */

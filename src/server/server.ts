@@ -289,7 +289,6 @@ export class Server {
       }
     }
     this.#startCron();
-    this.log.notice('Ready to accept connections tcp');
   }
 
   #listenOne(host: string, port: number): Promise<NetServer> {

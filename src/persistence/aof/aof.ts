@@ -27,7 +27,7 @@ import type { Snapshot } from '../../snapshot/engine.js';
 import { snapshotOptions, type BackgroundJobs } from '../bgsave.js';
 import { AofLoadError, loadAofFile } from './loader.js';
 import {
-  AofManifestError, baseName, cloneManifest, emptyManifest, incrName, manifestName,
+  AofManifestError, baseName, cloneManifest, emptyManifest, incrName, manifestIsEmpty, manifestName,
   persistManifest, readManifest, tempIncrName, type AofFileInfo, type AofManifest,
 } from './manifest.js';
 import { createBaseVisitor, writeBaseNow } from './rewrite.js';
@@ -155,7 +155,9 @@ export class Aof {
     }
     const dir = this.dirPath;
     this.#upgradeIfNeeded();
-    const manifest = this.#readManifestOrThrow();
+    const read = this.#readManifestOrThrow();
+    // A manifest naming no base and no incremental is Redis's "no AOF" (its history goes).
+    const manifest = read !== null && manifestIsEmpty(read) ? null : read;
     this.state = 'on';
     if (manifest === null) {
       const dumpPath = join(this.#config.str('dir'), this.#config.str('dbfilename'));
@@ -183,7 +185,10 @@ export class Aof {
       if (!(error instanceof AofManifestError) && fs.errorCode(error) === null) throw error;
       const path = join(this.dirPath, manifestName(this.#fileName));
       const reason = error instanceof AofManifestError ? error.message : fs.describeFsError(error);
-      throw new AofLoadError(path, null, `Can't load the AOF manifest ${path}: ${reason}`);
+      const where = error instanceof AofManifestError && error.line !== null ? ` (line ${String(error.line)})` : '';
+      const redisLines = error instanceof AofManifestError ? error.redisLines()
+        : [`Fatal error: can't open the AOF manifest ${manifestName(this.#fileName)} for reading: ${reason}`];
+      throw new AofLoadError(path, null, `Can't load the AOF manifest ${path}${where}: ${reason}`, redisLines);
     }
   }
 

@@ -11,7 +11,7 @@
 //   *<argc>\r\n                        #TS:1700000000\r\n
 //   $<len>\r\n<len bytes>\r\n  (argc times)
 
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as fs from '../../platform/fs.js';
 import type { Config } from '../../config/config.js';
 import type { Logger } from '../../observe/log.js';
@@ -20,6 +20,7 @@ import type { LogReplayer } from '../host.js';
 import { RdbDecoder, RdbError } from '../rdb/decoder.js';
 import { RDB_KEY_BYTES_MIN } from '../rdb/constants.js';
 import { STRING_BYTES_MAX } from '../../limits.js';
+import { rdbFailureLines } from '../load-failure.js';
 
 /** An AOF that cannot be loaded; the server refuses to start. */
 export class AofLoadError extends Error {
@@ -27,11 +28,14 @@ export class AofLoadError extends Error {
   readonly code = 'VESTA_ERR_AOF_LOAD';
   readonly path: string;
   readonly offset: number | null;
+  /** What redis-server 7.0 logs for the same failure (each line one serverLog call). */
+  readonly redisLines: readonly string[];
 
-  constructor(path: string, offset: number | null, message: string) {
+  constructor(path: string, offset: number | null, message: string, redisLines: readonly string[] = []) {
     super(message);
     this.path = path;
     this.offset = offset;
+    this.redisLines = redisLines;
   }
 }
 
@@ -72,9 +76,15 @@ export function loadAofFile(server: AofLoadTarget, dir: string, name: string,
   try {
     data = fs.readFileSync(path);
   } catch (error: unknown) {
-    if (fs.errorCode(error) === null) throw error;
-    throw new AofLoadError(path, null, `Fatal error: can't open the append log file ${name} ` +
-      `for reading: ${fs.describeFsError(error)}`);
+    const code = fs.errorCode(error);
+    if (code === null) throw error;
+    const reason = fs.describeFsError(error);
+    // Redis stats the file first, opens it, then reads it: each step has its own text.
+    const redisLine = code === 'ENOENT' ? `Unable to obtain the AOF file ${name} length. stat: ${reason}`
+      : code === 'EISDIR' ? `Unrecoverable error reading the append only file ${name}: ${reason}`
+        : `Fatal error: can't open the append log file ${name} for reading: ${reason}`;
+    throw new AofLoadError(path, null, `Fatal error: can't open the append log file ${path} ` +
+      `for reading: ${reason}`, [redisLine]);
   }
   let start = 0;
   let keysFromRdb = 0;
@@ -101,17 +111,20 @@ function handleTornTail(server: AofLoadTarget, path: string, data: Buffer, repla
   if (!options.isLast) {
     throw new AofLoadError(path, validBytes, `Unexpected end of file reading the append only ` +
       `file ${name} at offset ${validBytes}, and it is not the last file of the AOF: ` +
-      `${CHECK_AOF_HINT} ${options.manifestName}`);
+      `${CHECK_AOF_HINT} ${options.manifestName}`, options.loadTruncated
+      ? [...truncationLines(name, validBytes), 'Fatal error: the truncated file is not the last file']
+      : [unexpectedEofLine(name)]);
   }
   if (!options.loadTruncated) {
     throw new AofLoadError(path, validBytes, `Unexpected end of file reading the append only ` +
       `file ${name} (last valid command ends at offset ${validBytes}). You can: 1) Make a ` +
       `backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) ` +
       `Alternatively you can set the 'aof-load-truncated' configuration option to yes and ` +
-      `restart the server.`);
+      `restart the server.`, [unexpectedEofLine(name)]);
   }
-  server.log.warning(`!!! Warning: short read while loading the AOF file ${name}!!!`);
-  server.log.warning(`!!! Truncating the AOF ${name} at offset ${validBytes} !!!`);
+  const [shortRead = '', truncating = '', loadedAnyway = ''] = truncationLines(name, validBytes);
+  server.log.warning(shortRead);
+  server.log.warning(truncating);
   try {
     fs.truncateSync(path, validBytes);
   } catch (error: unknown) {
@@ -119,8 +132,27 @@ function handleTornTail(server: AofLoadTarget, path: string, data: Buffer, repla
     throw new AofLoadError(path, validBytes, `Error truncating the AOF file ${name}: ` +
       fs.describeFsError(error));
   }
-  server.log.warning(`AOF ${name} loaded anyway because aof-load-truncated is enabled`);
+  server.log.warning(loadedAnyway);
   return { commands: replay.commands, keysFromRdb, bytes: validBytes };
+}
+
+/** Redis's three lines for a torn tail it truncates (aof-load-truncated yes). */
+function truncationLines(name: string, validBytes: number): string[] {
+  return [`!!! Warning: short read while loading the AOF file ${name}!!!`,
+    `!!! Truncating the AOF ${name} at offset ${String(validBytes)} !!!`,
+    `AOF ${name} loaded anyway because aof-load-truncated is enabled`];
+}
+
+/** Redis's line for a torn AOF it may not truncate. */
+function unexpectedEofLine(name: string): string {
+  return `Unexpected end of file reading the append only file ${name}. You can: 1) Make a backup ` +
+    `of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you ` +
+    `can set the 'aof-load-truncated' configuration option to yes and restart the server.`;
+}
+
+/** Redis's line for a record that is not RESP. */
+function badFormatLine(path: string): string {
+  return `Bad file format reading the append only file ${basename(path)}: ${CHECK_AOF_HINT} <filename.manifest>`;
 }
 
 /** Applies the RDB image at the start of `data`; returns the key count and where it ends. */
@@ -184,7 +216,7 @@ function loadRdbImage(server: AofLoadTarget, path: string, data: Buffer): { keys
     if (!(error instanceof RdbError)) throw error;
     throw new AofLoadError(path, error.offset, `Bad file format reading the append only file ` +
       `${path} at offset ${error.offset}: the RDB preamble is corrupt (${error.message}): ` +
-      `${CHECK_AOF_HINT}`);
+      `${CHECK_AOF_HINT}`, rdbFailureLines(error));
   }
   throw new AofLoadError(path, data.length,
     `Unexpected end of file in the RDB preamble of ${path}`);
@@ -277,7 +309,7 @@ function replayCommands(replayer: LogReplayer, path: string, data: Buffer, start
     }
     if ('bad' in parsed) {
       throw new AofLoadError(path, parsed.offset, `Bad file format reading the append only file ` +
-        `${path} at offset ${parsed.offset} (${parsed.bad}): ${CHECK_AOF_HINT} ${manifest}`);
+        `${path} at offset ${parsed.offset} (${parsed.bad}): ${CHECK_AOF_HINT} ${manifest}`, [badFormatLine(path)]);
     }
     const argv = parsed.argv;
     const name = (argv[0] as string).toLowerCase();
@@ -309,11 +341,13 @@ function runCommand(replayer: LogReplayer, path: string, offset: number, argv: s
   const outcome = replayer.run(argv);
   if (outcome === 'unknown') {
     throw new AofLoadError(path, offset, `Unknown command '${(argv[0] as string).slice(0, 128)}' ` +
-      `reading the append only file ${path} at offset ${offset}`);
+      `reading the append only file ${path} at offset ${offset}`,
+    [`Unknown command '${(argv[0] as string).slice(0, 128)}' reading the append only file ${basename(path)}`]);
   }
   if (outcome === 'arity') {
     throw new AofLoadError(path, offset, `Bad file format reading the append only file ${path} ` +
       `at offset ${offset} (wrong number of arguments for '${replayer.commandName(argv)}'): ` +
-      CHECK_AOF_HINT);
+      CHECK_AOF_HINT,
+    [badFormatLine(path)]);
   }
 }

@@ -41,16 +41,34 @@ test('names needing quotes round-trip; comments and unknown keys are ignored', (
   assert.deepEqual(parsed.incrs, [{ name: 'a.1.incr.aof', seq: 1, type: 'i' }]);
 });
 
+test('manifest lines are read as Redis 7.0 reads them', () => {
+  assert.deepEqual(parseManifest('FILE a SEQ 7x TYPE ix\n').incrs, [{ name: 'a', seq: 7, type: 'i' }]);
+  assert.deepEqual(parseManifest('# only a comment\n'), emptyManifest());
+  const error = (() => {
+    try {
+      parseManifest('# c\nfile a seq 2 type i\n  file b seq 1 type i \n');
+    } catch (e: unknown) {
+      return e;
+    }
+    return null;
+  })();
+  assert.ok(error instanceof AofManifestError);
+  assert.deepEqual(error.redisLines(), ['\n*** FATAL AOF MANIFEST FILE ERROR ***\n', 'Reading the manifest file, at line 3\n',
+    ">>> 'file b seq 1 type i'\n", 'Found a non-monotonic sequence number\n']);
+});
+
 test('malformed manifests are refused with Redis\'s reasons', () => {
   const cases: [string, RegExp][] = [
     ['', /Found an empty AOF manifest/],
-    ['# only a comment\n', /Found an empty AOF manifest/],
-    ['file a seq 1 type b', /invalid format/],
+    ['file a seq 1 type b', /^The AOF manifest file contains too long line$/],
+    ['\n', /^Invalid AOF manifest file format$/],
+    ['file a seq 0 type i\n', /^Invalid AOF manifest file format$/],
+    ['file d/a seq 1 type i\n', /^File can't be a path, just a filename$/],
     ['file a seq 1\n', /Invalid AOF manifest file format/],
     ['file a seq x type i\n', /Invalid AOF manifest file format/],
     ['file a seq 1 type b\nfile b seq 2 type b\n', /Found duplicate base file information/],
     ['file a seq 2 type i\nfile b seq 2 type i\n', /Found a non-monotonic sequence number/],
-    ['file a seq 1 type z\n', /Unknown AOF file type z/],
+    ['file a seq 1 type z\n', /^Unknown AOF file type$/],
     [`file ${'x'.repeat(1100)} seq 1 type i\n`, /too long line/],
   ];
   for (const [text, reason] of cases) {

@@ -43,10 +43,33 @@ export interface AofManifest {
   currIncrSeq: number;
 }
 
-/** A manifest that cannot be used; the server refuses to start, naming the file. */
+/**
+ * A manifest that cannot be used; the server refuses to start, naming the file. `message` is
+ * Redis's reason; `line` and `lineText` say where, as Redis's fatal block shows them.
+ */
 export class AofManifestError extends Error {
   override readonly name = 'AofManifestError';
   readonly code = 'VESTA_ERR_AOF_MANIFEST';
+  /** 1-based line of the manifest, or null when Redis shows none (empty file, too long line). */
+  readonly line: number | null;
+  /** The offending line, trimmed. */
+  readonly lineText: string;
+
+  constructor(message: string, line: number | null = null, lineText = '') {
+    super(message);
+    this.line = line;
+    this.lineText = lineText;
+  }
+
+  /** The lines redis-server 7.0 logs for this error, each one serverLog call. */
+  redisLines(): string[] {
+    const lines = ['\n*** FATAL AOF MANIFEST FILE ERROR ***\n'];
+    if (this.line !== null) {
+      lines.push(`Reading the manifest file, at line ${String(this.line)}\n`, `>>> '${this.lineText}'\n`);
+    }
+    lines.push(`${this.message}\n`);
+    return lines;
+  }
 }
 
 /** Redis's AOF_ANNOTATION_LINE_MAX_LEN: manifest lines are shorter than this. */
@@ -100,60 +123,71 @@ export function formatManifest(m: AofManifest): string {
 }
 
 /**
- * Parses manifest text. Throws AofManifestError with Redis's reason on any malformed line,
- * a second base, or incremental sequence numbers that do not increase.
+ * Parses manifest text as Redis 7.0 does (aofLoadManifestFromFile): '#' lines are comments, a
+ * line without '\n' or of 1024 bytes or more is "too long", keys are case-insensitive, `seq` is
+ * read as atoll and must not be 0, `type` is its first character. Throws AofManifestError with
+ * Redis's reason and line. A manifest listing no base and no incremental is valid and empty
+ * (Redis then starts as if there were no AOF); an empty file is not.
  */
 export function parseManifest(text: string): AofManifest {
+  if (text.length === 0) throw new AofManifestError('Found an empty AOF manifest');
   const m = emptyManifest();
   let start = 0;
+  let lineNumber = 0;
   while (start < text.length) {
-    const end = text.indexOf('\n', start);
-    if (end < 0) throw new AofManifestError('The AOF manifest file is invalid format');
-    const line = text.slice(start, end + 1);
-    start = end + 1;
-    if (line.length >= MANIFEST_LINE_MAX_BYTES) {
-      throw new AofManifestError('The AOF manifest file contains too long line');
-    }
-    if (line.startsWith('#')) continue;
-    parseManifestLine(m, line.slice(0, -1));
-  }
-  if (m.base === null && m.incrs.length === 0) {
-    throw new AofManifestError('Found an empty AOF manifest');
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline + 1;
+    const raw = text.slice(start, Math.min(end, start + MANIFEST_LINE_MAX_BYTES));
+    start = end;
+    lineNumber++;
+    if (raw.startsWith('#')) continue;
+    if (!raw.includes('\n')) throw new AofManifestError('The AOF manifest file contains too long line');
+    parseManifestLine(m, raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ''), lineNumber);
   }
   return m;
 }
 
-function parseManifestLine(m: AofManifest, line: string): void {
-  const argv = splitArgs(line.trim());
-  if (argv === null || argv.length < 6 || argv.length % 2 !== 0) {
-    throw new AofManifestError('Invalid AOF manifest file format');
-  }
+/** True when the manifest names nothing to load (Redis's AOF_NOT_EXIST). */
+export function manifestIsEmpty(m: AofManifest): boolean {
+  return m.base === null && m.incrs.length === 0;
+}
+
+/** Redis's atoll: optional sign, leading digits, anything after ignored. */
+function atoll(text: string): number {
+  const match = /^[ \t]*([+-]?[0-9]{1,15})/.exec(text);
+  return match === null ? 0 : Number(match[1]);
+}
+
+function parseManifestLine(m: AofManifest, line: string, lineNumber: number): void {
+  const fail = (reason: string): AofManifestError => new AofManifestError(reason, lineNumber, line);
+  const argv = line === '' ? null : splitArgs(line);
+  if (argv === null || argv.length < 6 || argv.length % 2 !== 0) throw fail('Invalid AOF manifest file format');
   let name: string | null = null;
-  let seq: number | null = null;
-  let type: string | null = null;
+  let seq = 0;
+  let type = '';
   for (let i = 0; i < argv.length; i += 2) {
-    const key = argv[i] as string;
+    const key = (argv[i] as string).toLowerCase();
     const value = argv[i + 1] as string;
-    if (key === 'file') name = value;
-    else if (key === 'seq') seq = /^[0-9]{1,15}$/.test(value) ? Number(value) : null;
-    else if (key === 'type') type = value;
+    if (key === 'file') {
+      name = value;
+      if (name.includes('/')) throw fail("File can't be a path, just a filename");
+    } else if (key === 'seq') seq = atoll(value);
+    else if (key === 'type') type = value.charAt(0);
     // Unknown keys are ignored, as Redis does, for forward compatibility.
   }
-  if (name === null || seq === null || type === null || name.includes('/')) {
-    throw new AofManifestError('Invalid AOF manifest file format');
-  }
+  if (name === null || name === '' || seq === 0 || type === '') throw fail('Invalid AOF manifest file format');
   if (type === 'b') {
-    if (m.base !== null) throw new AofManifestError('Found duplicate base file information');
+    if (m.base !== null) throw fail('Found duplicate base file information');
     m.base = { name, seq, type };
     m.currBaseSeq = seq;
   } else if (type === 'h') {
     m.history.push({ name, seq, type });
   } else if (type === 'i') {
-    if (seq <= m.currIncrSeq) throw new AofManifestError('Found a non-monotonic sequence number');
+    if (seq <= m.currIncrSeq) throw fail('Found a non-monotonic sequence number');
     m.incrs.push({ name, seq, type });
     m.currIncrSeq = seq;
   } else {
-    throw new AofManifestError(`Unknown AOF file type ${type}`);
+    throw fail('Unknown AOF file type');
   }
 }
 
