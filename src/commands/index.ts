@@ -2,6 +2,8 @@
 // it here; table.ts asserts each handler matches a Redis 7.0 command spec.
 
 import { aclCommands } from './acl.js';
+import { bitfieldCommands } from './bitfield.js';
+import { bitmapCommands } from './bitmap.js';
 import { blockingListCommands } from './blocking-list.js';
 import { blockingZsetCommands } from './blocking-zset.js';
 import { clientUnblockCommands } from './client-unblock.js';
@@ -22,6 +24,8 @@ import { zsetCommands } from './zset.js';
 export function allCommandDefs(): CommandDef[] {
   return [
     ...aclCommands,
+    ...bitfieldCommands,
+    ...bitmapCommands,
     ...blockingListCommands,
     ...blockingZsetCommands,
     ...clientUnblockCommands,
