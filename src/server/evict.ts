@@ -21,6 +21,7 @@ import type { Database } from '../store/keyspace.js';
 import type { Value } from '../store/value/types.js';
 import type { Server } from './server.js';
 import { Dict } from '../store/dict.js';
+import { NOTIFY } from './notify.js';
 
 export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
 
@@ -183,6 +184,7 @@ export class Evictor {
     const server = this.#server;
     server.keyspace.delete(db, key);
     server.propagate(db.id, ['DEL', key]);
+    server.keyspaceEvents.notify(NOTIFY.evicted, 'evicted', key, db.id);
     this.evictedKeys++;
     return bytes;
   }

@@ -26,6 +26,8 @@ import { Evictor } from './evict.js';
 import { OUTPUT_PAUSE_BYTES, OutputLimits } from './output-limits.js';
 import { formatClientInfo } from '../commands/client-info.js';
 import { readIntoSharedBuffer } from './read-buffer.js';
+import { KeyspaceEvents } from './notify.js';
+import { publishMessage } from '../commands/pubsub.js';
 
 export const VESTA_VERSION = '0.1.0';
 /** The Redis version Vesta is compatible with and reports as redis_version. */
@@ -100,6 +102,8 @@ export class Server {
   readonly evictor: Evictor;
   /** client-output-buffer-limit (server/output-limits.ts). */
   readonly outputLimits: OutputLimits;
+  /** Keyspace notifications (server/notify.ts): handlers call notifyKeyspaceEvent. */
+  readonly keyspaceEvents: KeyspaceEvents;
   readonly clients = new Map<number, Client>();
   readonly startedAtMs = Date.now();
   readonly stats: ServerStats = {
@@ -175,6 +179,11 @@ export class Server {
     // Redis propagates a DEL for every key that expires (lazily or actively), so the AOF (and
     // replicas) delete it at the same point of the command stream.
     this.keyspace.addHooks({ keyExpired: (db, key) => this.propagate(db.id, ['DEL', key]) });
+    this.keyspaceEvents = new KeyspaceEvents({
+      config,
+      keyspace: this.keyspace,
+      publish: (channel, message) => publishMessage(this, channel, message),
+    });
     this.slowlogThresholdUs = config.num('slowlog-log-slower-than');
     this.#setUpAcl();
     this.evictor = new Evictor(this);
