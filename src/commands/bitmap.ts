@@ -5,6 +5,7 @@
 // bitopCommand).
 
 import type { Client } from '../server/client.js';
+import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { STRING_BYTES_MAX } from '../limits.js';
 import { parseInt64 } from '../util/numbers.js';
 import { latin1Slice } from '../util/latin1.js';
@@ -82,6 +83,7 @@ export function storeBitString(
   else if (next !== current) ks.setKey(c.db, key, next, true);
   if (current === undefined || next !== current) ks.dirty += changes - 1; // add/setKey counted 1
   StringEncodings.of(ks).mark(c.db, key, next, 'raw');
+  if (changes > 0) notifyKeyspaceEvent(c, NOTIFY.string, 'setbit', key);
 }
 
 /** Replaces byte `index` of `s` (which has it). */
@@ -297,11 +299,13 @@ function bitopCommand(c: Client, argv: string[]): void {
   const result = bitopResult(op, sources);
   const dest = argv[2] as string;
   if (result.length === 0) {
-    if (!ks.delete(c.db, dest)) ks.dirty++;
+    if (ks.delete(c.db, dest)) notifyKeyspaceEvent(c, NOTIFY.generic, 'del', dest);
+    else ks.dirty++;
   } else {
     ks.setKey(c.db, dest, result);
     // BITOP stores a fresh object that Redis never re-encodes: "raw" even when short.
     StringEncodings.of(ks).mark(c.db, dest, result, 'raw');
+    notifyKeyspaceEvent(c, NOTIFY.string, 'set', dest);
   }
   c.addReplyLongLong(result.length);
 }

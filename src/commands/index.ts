@@ -9,6 +9,7 @@ import { blockingZsetCommands } from './blocking-zset.js';
 import { clientUnblockCommands } from './client-unblock.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hash.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { keyspaceCommands } from './keyspace.js';
 import { listCommands } from './list.js';
 import { observeCommands } from './observe.js';
@@ -31,6 +32,7 @@ export function allCommandDefs(): CommandDef[] {
     ...clientUnblockCommands,
     ...connectionCommands,
     ...hashCommands,
+    ...hyperloglogCommands,
     ...keyspaceCommands,
     ...listCommands,
     ...observeCommands,
