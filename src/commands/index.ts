@@ -11,6 +11,7 @@ import { connectionCommands } from './connection.js';
 import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { keyspaceCommands } from './keyspace.js';
+import { lcsCommands } from './lcs.js';
 import { listCommands } from './list.js';
 import { observeCommands } from './observe.js';
 import { persistenceCommands } from './persistence.js';
@@ -34,6 +35,7 @@ export function allCommandDefs(): CommandDef[] {
     ...hashCommands,
     ...hyperloglogCommands,
     ...keyspaceCommands,
+    ...lcsCommands,
     ...listCommands,
     ...observeCommands,
     ...persistenceCommands,
