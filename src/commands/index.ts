@@ -8,6 +8,7 @@ import { blockingListCommands } from './blocking-list.js';
 import { blockingZsetCommands } from './blocking-zset.js';
 import { clientUnblockCommands } from './client-unblock.js';
 import { connectionCommands } from './connection.js';
+import { geoCommands } from './geo.js';
 import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { keyspaceCommands } from './keyspace.js';
@@ -32,6 +33,7 @@ export function allCommandDefs(): CommandDef[] {
     ...blockingZsetCommands,
     ...clientUnblockCommands,
     ...connectionCommands,
+    ...geoCommands,
     ...hashCommands,
     ...hyperloglogCommands,
     ...keyspaceCommands,
