@@ -1,12 +1,12 @@
 // Server commands: INFO CONFIG COMMAND TIME DEBUG SHUTDOWN SLOWLOG.
 // Redis equivalent: the command halves of server.c, config.c, debug.c and slowlog.c.
 
-import { ClientFlag, type Client } from '../server/client.js';
+import { ClientFlag, isLocal, type Client } from '../server/client.js';
 import { genInfoString } from '../observe/info.js';
 import { parseInt64 } from '../util/numbers.js';
 import { globMatch } from '../util/glob.js';
 import { commandKeys, encodeRespTree, getCommandSpec, type CommandSpec } from './spec.js';
-import { CommandFlag, type Command } from './table.js';
+import { arityAccepts, CommandFlag, type Command } from './table.js';
 import { SYNTAX, NOT_INTEGER } from './errors.js';
 import { debugCommand } from './debug.js';
 import type { CommandDef } from './types.js';
@@ -44,11 +44,6 @@ function configSetCommand(c: Client, argv: string[]): void {
   const error = c.server.config.configSet(pairs, { clientIsLocal: isLocal(c) });
   if (error !== null) c.addReplyError(error);
   else c.addReplyOk();
-}
-
-export function isLocal(c: Client): boolean {
-  const address = c.socket?.remoteAddress ?? '127.0.0.1';
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
 function configResetstatCommand(c: Client): void {
@@ -182,7 +177,7 @@ function commandGetkeysCommand(c: Client, argv: string[]): void {
     c.addReplyError('ERR Invalid command specified');
     return;
   }
-  if ((cmd.arity > 0 && target.length !== cmd.arity) || target.length < -cmd.arity) {
+  if (!arityAccepts(cmd.arity, target.length)) {
     c.addReplyError('ERR Invalid number of arguments specified for command');
     return;
   }

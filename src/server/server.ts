@@ -18,7 +18,8 @@ import { ActiveExpire } from '../store/expire.js';
 import { Keyspace } from '../store/keyspace.js';
 import { STRING_BYTES_MAX, ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION } from '../limits.js';
 import { ClientFlag, Client } from './client.js';
-import { processCommand, syncCommandClock } from './dispatch.js';
+import { executeCommand, syncCommandClock } from './dispatch.js';
+import type { Caller } from './caller.js';
 import { Watches } from './watch.js';
 import { Blocking } from './blocking.js';
 import { Acl } from './acl.js';
@@ -28,10 +29,6 @@ import { formatClientInfo } from '../commands/client-info.js';
 import { readIntoSharedBuffer } from './read-buffer.js';
 import { KeyspaceEvents } from './notify.js';
 import { publishMessage } from '../commands/pubsub.js';
-
-export const VESTA_VERSION = '0.1.0';
-/** The Redis version Vesta is compatible with and reports as redis_version. */
-export const REDIS_VERSION = '7.0.15';
 
 export interface ServerStats {
   connectionsReceived: number;
@@ -356,6 +353,18 @@ export class Server {
     return c;
   }
 
+  /**
+   * A client without a socket for an internal caller (server/caller.ts: the AOF loader, a
+   * script, a replica's master link), to run commands with executeCommand (server/dispatch.ts).
+   * Not registered (CLIENT LIST does not show it) and cheap: create one per use or keep one.
+   */
+  createInternalClient(caller: Caller): Client {
+    const c = this.createClient(null);
+    c.caller = caller;
+    c.authenticated = true;
+    return c;
+  }
+
   freeClient(c: Client): void {
     if (!this.clients.delete(c.id)) return;
     this.monitors.delete(c);
@@ -395,7 +404,7 @@ export class Server {
         break;
       }
       if (argv.length === 0) continue;
-      processCommand(this, c, argv);
+      executeCommand(this, c, argv);
       limits.unauthenticated = !c.authenticated;
     }
     if (c.parser.pendingBytes > this.#queryBufferLimit.value) {

@@ -11,9 +11,10 @@
 //   $<len>\r\n<len bytes>\r\n  (argc times)
 
 import { join } from 'node:path';
-import type { Command } from '../../commands/table.js';
 import * as fs from '../../platform/fs.js';
 import type { Client } from '../../server/client.js';
+import { AOF_CALLER } from '../../server/caller.js';
+import { executeCommand, findCommand, Outcome } from '../../server/dispatch.js';
 import type { Server } from '../../server/server.js';
 import { RdbDecoder, RdbError } from '../rdb/decoder.js';
 import { RDB_KEY_BYTES_MIN } from '../rdb/constants.js';
@@ -249,7 +250,7 @@ function describeByte(byte: number | undefined): string {
 /** Replays every command of `data` from `start`. Throws AofLoadError on corruption. */
 function replayCommands(server: Server, path: string, data: Buffer, start: number,
   manifest: string): ReplayResult {
-  const c = server.createClient(null);
+  const c = server.createInternalClient(AOF_CALLER);
   let pos = start;
   let commands = 0;
   let multi: string[][] | null = null;
@@ -294,27 +295,19 @@ function tornResult(commands: number, pos: number, multiAt: number | null): Repl
   return { commands, tornAt: multiAt ?? pos, incompleteMulti: multiAt !== null };
 }
 
-/** Runs one logged command as Redis's fake AOF client does: the handler, reply discarded. */
+/**
+ * Runs one logged command as Redis's fake AOF client does, through the one executor with the
+ * AOF caller's profile (no checks, no propagation, reply discarded, not counted).
+ */
 function runCommand(server: Server, c: Client, path: string, offset: number, argv: string[]): void {
-  const cmd = resolveLogged(server, argv);
-  if (cmd === undefined || cmd.handler === null) {
+  const outcome = executeCommand(server, c, argv);
+  if (outcome === Outcome.unknown) {
     throw new AofLoadError(path, offset, `Unknown command '${(argv[0] as string).slice(0, 128)}' ` +
       `reading the append only file ${path} at offset ${offset}`);
   }
-  if ((cmd.arity > 0 && argv.length !== cmd.arity) || argv.length < -cmd.arity) {
+  if (outcome === Outcome.arity) {
+    const name = findCommand(server, argv)?.fullName ?? (argv[0] as string);
     throw new AofLoadError(path, offset, `Bad file format reading the append only file ${path} ` +
-      `at offset ${offset} (wrong number of arguments for '${cmd.fullName}'): ${CHECK_AOF_HINT}`);
+      `at offset ${offset} (wrong number of arguments for '${name}'): ${CHECK_AOF_HINT}`);
   }
-  server.keyspace.now = Date.now();
-  c.propagateArgv = null;
-  c.currentCommand = cmd;
-  cmd.handler(c, argv);
-  c.currentCommand = null;
-  c.out = '';
-}
-
-function resolveLogged(server: Server, argv: readonly string[]): Command | undefined {
-  const cmd = server.commands.lookup(argv[0] as string);
-  if (cmd === undefined || cmd.subcommands === null || argv.length < 2) return cmd;
-  return cmd.subcommands.get((argv[1] as string).toLowerCase()) ?? cmd;
 }
