@@ -19,6 +19,7 @@ import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
+import { sortCommands } from './sort.js';
 import { stringCommands } from './string.js';
 import { transactionCommands } from './transaction.js';
 import type { CommandDef } from './types.js';
@@ -44,6 +45,7 @@ export function allCommandDefs(): CommandDef[] {
     ...pubsubCommands,
     ...serverCommands,
     ...setCommands,
+    ...sortCommands,
     ...stringCommands,
     ...transactionCommands,
     ...zsetCommands,

@@ -151,7 +151,7 @@ function sortGeneric(c: Client, argv: string[], readOnly: boolean): void {
   }
   // An unsorted set would come out in its hash order: Redis sorts it when storing or scripting,
   // so replicas and the AOF see the same result.
-  if (o.dontSort && value instanceof SetValue && (o.store !== null || c.isScript === true)) {
+  if (o.dontSort && value instanceof SetValue && (o.store !== null || c.caller.script)) {
     o.dontSort = false;
     o.alpha = true;
     o.by = null;
