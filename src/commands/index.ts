@@ -9,6 +9,7 @@ import { blockingZsetCommands } from './blocking-zset.js';
 import { clientUnblockCommands } from './client-unblock.js';
 import { connectionCommands } from './connection.js';
 import { geoCommands } from './geo.js';
+import { dumpCommands } from './dump.js';
 import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { keyspaceCommands } from './keyspace.js';
@@ -34,6 +35,7 @@ export function allCommandDefs(): CommandDef[] {
     ...blockingZsetCommands,
     ...clientUnblockCommands,
     ...connectionCommands,
+    ...dumpCommands,
     ...geoCommands,
     ...hashCommands,
     ...hyperloglogCommands,
