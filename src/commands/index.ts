@@ -15,6 +15,7 @@ import { hyperloglogCommands } from './hyperloglog.js';
 import { keyspaceCommands } from './keyspace.js';
 import { lcsCommands } from './lcs.js';
 import { listCommands } from './list.js';
+import { migrateCommands } from './migrate.js';
 import { observeCommands } from './observe.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
@@ -42,6 +43,7 @@ export function allCommandDefs(): CommandDef[] {
     ...keyspaceCommands,
     ...lcsCommands,
     ...listCommands,
+    ...migrateCommands,
     ...observeCommands,
     ...persistenceCommands,
     ...pubsubCommands,
