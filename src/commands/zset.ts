@@ -66,7 +66,7 @@ function zincrbyCommand(c: Client, argv: string[]): void {
   zaddGeneric(c, argv, true);
 }
 
-function zaddGeneric(c: Client, argv: string[], incr: boolean): void {
+export function zaddGeneric(c: Client, argv: string[], incr: boolean): void {
   const flags: ZaddFlags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr };
   let scoreIndex = 2;
   for (; scoreIndex < argv.length; scoreIndex++) {

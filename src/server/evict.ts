@@ -141,6 +141,21 @@ export class Evictor {
     return evicted === 0 ? OOM_ERROR : null;
   }
 
+  /**
+   * RESTORE's IDLETIME / FREQ: sets the key's access clock as given, when the policy tracks
+   * that kind of clock (as Redis's objectSetLRUOrLFU ignores the other kind).
+   */
+  restoreAccess(db: Database, key: string, access: { idleSeconds: number | null; freq: number | null }): void {
+    const clock = this.#clocks[db.id];
+    if (clock === undefined) return;
+    if (this.#tracking === 'lru' && access.idleSeconds !== null) {
+      const idleMs = Math.min(access.idleSeconds * 1000, LRU_CLOCK_MOD - 1);
+      clock.set(key, (this.#lruNow() - idleMs + LRU_CLOCK_MOD) % LRU_CLOCK_MOD);
+    } else if (this.#tracking === 'lfu' && access.freq !== null) {
+      clock.set(key, (this.#minutes() & 0xffff) * 256 + access.freq);
+    }
+  }
+
   #setPolicy(policy: string): void {
     const tracking = policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : null;
     if (tracking === this.#tracking) return;

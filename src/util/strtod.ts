@@ -73,3 +73,18 @@ export function parseLenientDouble(text: string): number | null {
   const parsed = parseLiteral(text.slice(start));
   return parsed === null ? null : parsed.value;
 }
+
+/**
+ * SORT's rules for a score: strtod over the C string (up to a NUL byte), leading whitespace
+ * skipped, the empty string is 0; trailing garbage, NaN and ERANGE are errors (null).
+ */
+export function parseSortDouble(text: string): number | null {
+  const nul = text.indexOf('\0');
+  const s = nul === -1 ? text : text.slice(0, nul);
+  if (s.length === 0) return 0;
+  let start = 0;
+  while (start < s.length && isSpace(s.charCodeAt(start))) start++;
+  const parsed = parseLiteral(s.slice(start));
+  if (parsed === null || parsed.erange || Number.isNaN(parsed.value)) return null;
+  return parsed.value;
+}
