@@ -11,11 +11,13 @@ import { attachPersistence } from './persistence/attach.js';
 import { AOF_CALLER } from './server/caller.js';
 import { executeCommand, findCommand, Outcome } from './server/dispatch.js';
 import { Server } from './server/server.js';
+import { attachReplication } from './replication/replication.js';
 
 /** A server with its services wired. */
 export function composeServer(config: Config, log: Logger): Server {
   const server = new Server(config, log);
   server.persistence = attachPersistence(server, { newReplayer: () => aofReplayer(server) });
+  attachReplication(server);
   return server;
 }
 

@@ -13,6 +13,7 @@ import { Logger, type LogLevel } from './observe/log.js';
 import { lockDataDir } from './persistence/lock.js';
 import type { Server } from './server/server.js';
 import { composeServer } from './compose.js';
+import { replicationOf } from './replication/replication.js';
 import { REDIS_VERSION, VESTA_VERSION } from './version.js';
 
 export interface StartOptions {
@@ -70,6 +71,8 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
     await server.shutdown({ save: false, reason: 'Loading the dataset failed' });
     throw error;
   }
+  // `replicaof` in the config: connect once the dataset (and its replication ID) is loaded.
+  replicationOf(server)?.start();
   return server;
 }
 

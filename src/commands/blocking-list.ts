@@ -11,7 +11,9 @@ import { ListValue, ZSetValue, checkType } from './args.js';
 import {
   type ListEnd,
   listEndOrReply,
+  listEvent,
   listPopped,
+  popEventName,
   lmoveGeneric,
   lmpopFirstNonEmpty,
   moveAndReply,
@@ -38,6 +40,7 @@ function popOneWithKey(c: Client, key: string, list: ListValue, end: ListEnd): v
   c.addReplyBulk(key);
   c.addReplyBulk((end === 'left' ? list.popFront() : list.popBack()) as string);
   listPopped(c, key, list, 1);
+  listEvent(c, popEventName(end), key, list);
 }
 
 function blockingPopGeneric(c: Client, argv: string[], end: ListEnd): void {

@@ -10,6 +10,7 @@ import { blockingDenied, timeoutOrReply } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
 import { ZSetValue, checkType, eqIgnoreCase } from './args.js';
 import { SYNTAX } from './errors.js';
+import { zsetEvent } from './zset-common.js';
 import { blockingPopFirstGeneric } from './blocking-list.js';
 import { mpopArgsOrReply } from './list.js';
 import type { CommandDef } from './types.js';
@@ -50,6 +51,7 @@ function zsetPopped(c: Client, key: string, zset: ZSetValue, count: number): voi
 function popOneWithKey(c: Client, key: string, zset: ZSetValue, end: ZEnd): void {
   const [member, score] = popOne(zset, end);
   zsetPopped(c, key, zset, 1);
+  zsetEvent(c, end === 'min' ? 'zpopmin' : 'zpopmax', key, zset);
   c.addReplyArrayLen(3);
   c.addReplyBulk(key);
   c.addReplyBulk(member);
@@ -75,6 +77,7 @@ function popRangeWithKey(
     c.addReplyDouble(score);
   }
   zsetPopped(c, key, zset, n);
+  zsetEvent(c, end === 'min' ? 'zpopmin' : 'zpopmax', key, zset);
   return n;
 }
 

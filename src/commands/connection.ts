@@ -169,6 +169,8 @@ function clientGetnameCommand(c: Client): void {
 }
 
 function clientTypeOf(other: Client): string {
+  if (other.has(ClientFlag.master)) return 'master';
+  if (other.has(ClientFlag.replica)) return 'replica';
   if (other.has(ClientFlag.pubsub)) return 'pubsub';
   return 'normal';
 }
@@ -300,12 +302,6 @@ function clientReplyCommand(c: Client, argv: string[]): void {
   else c.addReplyError(SYNTAX);
 }
 
-function clientNoEvictCommand(c: Client, argv: string[]): void {
-  const mode = (argv[2] as string).toUpperCase();
-  if (mode === 'ON' || mode === 'OFF') c.addReplyOk();
-  else c.addReplyError(SYNTAX);
-}
-
 function clientHelpCommand(c: Client): void {
   const lines = [
     'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -358,7 +354,6 @@ export const connectionCommands: CommandDef[] = [
   { name: 'client|info', handler: clientInfoCommand },
   { name: 'client|kill', handler: clientKillCommand },
   { name: 'client|reply', handler: clientReplyCommand },
-  { name: 'client|no-evict', handler: clientNoEvictCommand },
   { name: 'client|help', handler: clientHelpCommand },
 ];
 

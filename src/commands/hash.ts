@@ -38,6 +38,7 @@ import {
 } from './random-pick.js';
 import { matches, parseCursorOrReply, parseScanOptionsOrReply, scanStep } from './scan.js';
 import type { CommandDef } from './types.js';
+import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 
 export const hashCommands: CommandDef[] = [
   { name: 'hset', handler: (c, argv) => hsetGeneric(c, argv, false) },
@@ -78,6 +79,7 @@ function hsetGeneric(c: Client, argv: string[], legacy: boolean): void {
   const changes = (argv.length - 2) / 2;
   if (target.created) addCollection(c, key, hash, changes);
   else collectionChanged(c, key, changes, false);
+  notifyKeyspaceEvent(c, NOTIFY.hash, 'hset', key);
   if (legacy) c.addReplyOk();
   else c.addReplyLongLong(added);
 }
@@ -97,6 +99,7 @@ function hsetnxCommand(c: Client, argv: string[]): void {
   hashSet(hash, field, argv[3] as string, limits);
   if (target.created) addCollection(c, key, hash, 1);
   else collectionChanged(c, key, 1, false);
+  notifyKeyspaceEvent(c, NOTIFY.hash, 'hset', key);
   c.addReplyLongLong(1);
 }
 
@@ -116,6 +119,10 @@ function hdelCommand(c: Client, argv: string[]): void {
     if (hash.delete(argv[i] as string)) deleted++;
   }
   collectionChanged(c, key, deleted, hash.size === 0);
+  if (deleted !== 0) {
+    notifyKeyspaceEvent(c, NOTIFY.hash, 'hdel', key);
+    if (hash.size === 0) notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
+  }
   c.addReplyLongLong(deleted);
 }
 
@@ -144,6 +151,7 @@ function hincrbyCommand(c: Client, argv: string[]): void {
   hashSet(target.hash, field, String(sum), hashLimits(c.server.config));
   if (target.created) addCollection(c, key, target.hash, 1);
   else collectionChanged(c, key, 1, false);
+  notifyKeyspaceEvent(c, NOTIFY.hash, 'hincrby', key);
   c.addReplyLongLong(sum);
 }
 
@@ -178,6 +186,7 @@ function hincrbyfloatCommand(c: Client, argv: string[]): void {
   if (target.created) addCollection(c, key, target.hash, 1);
   else collectionChanged(c, key, 1, false);
   c.propagateArgv = ['HSET', key, field, text];
+  notifyKeyspaceEvent(c, NOTIFY.hash, 'hincrbyfloat', key);
   c.addReplyBulk(text);
 }
 

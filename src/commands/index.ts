@@ -5,6 +5,8 @@ import { aclCommands } from './acl.js';
 import { blockingListCommands } from './blocking-list.js';
 import { blockingZsetCommands } from './blocking-zset.js';
 import { clientUnblockCommands } from './client-unblock.js';
+import { clientTrackingCommands } from './client-tracking.js';
+import { clientPauseCommands } from './client-pause.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hash.js';
 import { keyspaceCommands } from './keyspace.js';
@@ -12,6 +14,7 @@ import { listCommands } from './list.js';
 import { observeCommands } from './observe.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
+import { replicationCommands } from './replication.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
 import { stringCommands } from './string.js';
@@ -25,6 +28,8 @@ export function allCommandDefs(): CommandDef[] {
     ...blockingListCommands,
     ...blockingZsetCommands,
     ...clientUnblockCommands,
+    ...clientTrackingCommands,
+    ...clientPauseCommands,
     ...connectionCommands,
     ...hashCommands,
     ...keyspaceCommands,
@@ -32,6 +37,7 @@ export function allCommandDefs(): CommandDef[] {
     ...observeCommands,
     ...persistenceCommands,
     ...pubsubCommands,
+    ...replicationCommands,
     ...serverCommands,
     ...setCommands,
     ...stringCommands,

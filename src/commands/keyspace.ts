@@ -10,6 +10,7 @@ import { eqIgnoreCase, longOrReply } from './args.js';
 import { DB_INDEX, NO_SUCH_KEY, NOT_INTEGER, SAME_OBJECT, SYNTAX, invalidExpire } from './errors.js';
 import { matches, parseCursorOrReply, parseScanOptionsOrReply, scanStep } from './scan.js';
 import type { CommandDef } from './types.js';
+import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { objectEncoding } from './encoding.js';
 
 function delCommand(c: Client, argv: string[]): void {
@@ -19,7 +20,10 @@ function delCommand(c: Client, argv: string[]): void {
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i] as string;
     if (db.expires.size !== 0) ks.expireIfNeeded(db, key);
-    if (ks.delete(db, key)) deleted++;
+    if (ks.delete(db, key)) {
+      deleted++;
+      notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
+    }
   }
   c.addReplyLongLong(deleted);
 }
@@ -34,12 +38,16 @@ function existsCommand(c: Client, argv: string[]): void {
 function touchCommand(c: Client, argv: string[]): void {
   const ks = c.server.keyspace;
   let count = 0;
-  for (let i = 1; i < argv.length; i++) if (ks.peek(c.db, argv[i] as string) !== undefined) count++;
+  for (let i = 1; i < argv.length; i++) {
+    if (ks.peek(c.db, argv[i] as string) !== undefined) count++;
+    else notifyKeyspaceEvent(c, NOTIFY.keyMiss, 'keymiss', argv[i] as string);
+  }
   c.addReplyLongLong(count);
 }
 
 function typeCommand(c: Client, argv: string[]): void {
   const value = c.server.keyspace.peek(c.db, argv[1] as string);
+  if (value === undefined) notifyKeyspaceEvent(c, NOTIFY.keyMiss, 'keymiss', argv[1] as string);
   c.addReplyStatus(value === undefined ? 'none' : typeName(value));
 }
 
@@ -129,6 +137,8 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
   ks.add(db, target, value);
   if (expire !== undefined) ks.setExpire(db, target, expire);
   if (typeof value === 'string') c.server.stringEncodings.carry(forced, db, target, value);
+  notifyKeyspaceEvent(c, NOTIFY.generic, 'rename_from', source);
+  notifyKeyspaceEvent(c, NOTIFY.generic, 'rename_to', target);
   if (nx) c.addReplyLongLong(1);
   else c.addReplyOk();
 }
@@ -186,6 +196,7 @@ function copyCommand(c: Client, argv: string[]): void {
   ks.add(target, destination, cloneValue(value));
   if (expire !== undefined) ks.setExpire(target, destination, expire);
   if (typeof value === 'string') c.server.stringEncodings.carry(forced, target, destination, value);
+  c.server.keyspaceEvents.notify(NOTIFY.generic, 'copy_to', destination, target.id);
   c.addReplyLongLong(1);
 }
 
@@ -209,6 +220,8 @@ function moveCommand(c: Client, argv: string[]): void {
   ks.add(target, key, value);
   if (expire !== undefined) ks.setExpire(target, key, expire);
   if (typeof value === 'string') c.server.stringEncodings.carry(forced, target, key, value);
+  notifyKeyspaceEvent(c, NOTIFY.generic, 'move_from', key);
+  c.server.keyspaceEvents.notify(NOTIFY.generic, 'move_to', key, target.id);
   c.addReplyLongLong(1);
 }
 
@@ -296,9 +309,11 @@ function expireGeneric(c: Client, argv: string[], relative: boolean, unitSeconds
   if (whenMs <= ks.now) {
     ks.delete(db, key);
     c.propagateArgv = ['DEL', key];
+    notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
   } else {
     ks.setExpire(db, key, whenMs);
     c.propagateArgv = ['PEXPIREAT', key, String(whenMs)];
+    notifyKeyspaceEvent(c, NOTIFY.generic, 'expire', key);
   }
   c.addReplyLongLong(1);
 }
@@ -330,7 +345,9 @@ function persistCommand(c: Client, argv: string[]): void {
     c.addReplyLongLong(0);
     return;
   }
-  c.addReplyLongLong(ks.removeExpire(c.db, key) ? 1 : 0);
+  const removed = ks.removeExpire(c.db, key);
+  if (removed) notifyKeyspaceEvent(c, NOTIFY.generic, 'persist', key);
+  c.addReplyLongLong(removed ? 1 : 0);
 }
 
 // ------------------------------------------------------------------------ databases
@@ -387,6 +404,7 @@ function flushdbCommand(c: Client, argv: string[]): void {
   if (!flushOptionOk(c, argv)) return;
   c.server.keyspace.flushDb(c.db);
   c.server.keyspace.dirty++;
+  c.server.tracking.flushed();
   c.addReplyOk();
 }
 
@@ -394,6 +412,7 @@ function flushallCommand(c: Client, argv: string[]): void {
   if (!flushOptionOk(c, argv)) return;
   c.server.keyspace.flushAll();
   c.server.keyspace.dirty++;
+  c.server.tracking.flushed();
   c.server.afterFlushAll();
   c.addReplyOk();
 }

@@ -8,6 +8,7 @@ import type { Client } from '../server/client.js';
 import { ListValue, checkType, eqIgnoreCase, int64OrReply, longOrReply } from './args.js';
 import { INDEX_OUT_OF_RANGE, MUST_BE_POSITIVE, NO_SUCH_KEY, SYNTAX, wrongArity } from './errors.js';
 import type { CommandDef } from './types.js';
+import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 
 export type ListEnd = 'left' | 'right';
 
@@ -50,6 +51,16 @@ function push(list: ListValue, end: ListEnd, value: string): void {
   else list.pushBack(value);
 }
 
+/** The keyspace events of a change to `key`'s list: `event`, then `del` if it emptied the list. */
+export function listEvent(c: Client, event: string, key: string, list: ListValue): void {
+  notifyKeyspaceEvent(c, NOTIFY.list, event, key);
+  if (list.length === 0) notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
+}
+
+export function popEventName(end: ListEnd): string {
+  return end === 'left' ? 'lpop' : 'rpop';
+}
+
 /**
  * After popping `count` elements from an existing list: announces the change, or deletes the
  * key when the list is now empty (Redis never keeps an empty list).
@@ -76,6 +87,7 @@ export function popRangeAndReply(
   c.addReplyArrayLen(n);
   for (let i = 0; i < n; i++) c.addReplyBulk(pop(list, end));
   listPopped(c, key, list, n);
+  listEvent(c, popEventName(end), key, list);
   return n;
 }
 
@@ -104,6 +116,9 @@ export function moveAndReply(
     ks.modified(c.db, destination.key);
     if (target !== source.list) listPopped(c, source.key, source.list, 1);
   }
+  // Redis's order: the push on the destination (after its `new`), then the source's pop and del.
+  notifyKeyspaceEvent(c, NOTIFY.list, destination.end === 'left' ? 'lpush' : 'rpush', destination.key);
+  listEvent(c, popEventName(source.end), source.key, source.list);
   c.addReplyBulk(value);
   return value;
 }
@@ -125,12 +140,14 @@ function pushGeneric(c: Client, argv: string[], end: ListEnd, onlyIfExists: bool
     for (let i = 2; i < argv.length; i++) push(list, end, argv[i] as string);
     ks.add(c.db, key, list);
     if (count > 1) ks.dirty += count - 1;
+    notifyKeyspaceEvent(c, NOTIFY.list, end === 'left' ? 'lpush' : 'rpush', key);
     c.addReplyLongLong(list.length);
     return;
   }
   const list = value as ListValue;
   for (let i = 2; i < argv.length; i++) push(list, end, argv[i] as string);
   ks.modified(c.db, key, count);
+  notifyKeyspaceEvent(c, NOTIFY.list, end === 'left' ? 'lpush' : 'rpush', key);
   c.addReplyLongLong(list.length);
 }
 
@@ -161,6 +178,7 @@ function popGeneric(c: Client, argv: string[], end: ListEnd): void {
   if (count < 0) {
     c.addReplyBulk(pop(list, end));
     listPopped(c, key, list, 1);
+    listEvent(c, popEventName(end), key, list);
     return;
   }
   if (count === 0) {
@@ -339,6 +357,7 @@ function lsetCommand(c: Client, argv: string[]): void {
   }
   list.set(position, argv[3] as string);
   c.server.keyspace.modified(c.db, key);
+  notifyKeyspaceEvent(c, NOTIFY.list, 'lset', key);
   c.addReplyOk();
 }
 
@@ -372,6 +391,7 @@ function linsertCommand(c: Client, argv: string[]): void {
   }
   list.insertAt(after ? index + 1 : index, argv[4] as string);
   c.server.keyspace.modified(c.db, key);
+  notifyKeyspaceEvent(c, NOTIFY.list, 'linsert', key);
   c.addReplyLongLong(list.length);
 }
 
@@ -400,6 +420,7 @@ function lremCommand(c: Client, argv: string[]): void {
   if (removed !== 0) {
     list.replaceAll(items.filter((_, i) => keep[i]));
     listPopped(c, key, list, removed);
+    listEvent(c, 'lrem', key, list);
   }
   c.addReplyLongLong(removed);
 }
@@ -440,6 +461,7 @@ function ltrimCommand(c: Client, argv: string[]): void {
   } else {
     ks.modified(c.db, key, removeFront + removeBack);
   }
+  listEvent(c, 'ltrim', key, list);
   c.addReplyOk();
 }
 

@@ -27,6 +27,7 @@ import {
 } from './random-pick.js';
 import { matches, parseCursorOrReply, parseScanOptionsOrReply, scanStep } from './scan.js';
 import type { CommandDef } from './types.js';
+import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 
 export const setCommands: CommandDef[] = [
   { name: 'sadd', handler: saddCommand },
@@ -69,6 +70,7 @@ function saddCommand(c: Client, argv: string[]): void {
   for (let i = 2; i < argv.length; i++) if (setAdd(set, argv[i] as string, intsetMax)) added++;
   if (value === undefined) addCollection(c, key, set, added);
   else collectionChanged(c, key, added, false);
+  if (added !== 0) notifyKeyspaceEvent(c, NOTIFY.set, 'sadd', key);
   c.addReplyLongLong(added);
 }
 
@@ -85,6 +87,7 @@ function sremCommand(c: Client, argv: string[]): void {
     if (set.delete(argv[i] as string)) removed++;
   }
   collectionChanged(c, key, removed, set.size === 0);
+  if (removed !== 0) setEvent(c, 'srem', key, set);
   c.addReplyLongLong(removed);
 }
 
@@ -116,11 +119,19 @@ function smoveCommand(c: Client, argv: string[]): void {
     return;
   }
   collectionChanged(c, sourceKey, 1, source.size === 0);
+  setEvent(c, 'srem', sourceKey, source);
   const set = target ?? new SetValue();
   const added = setAdd(set, member, intsetEntriesMax(c));
   if (target === undefined) addCollection(c, targetKey, set, 1);
   else collectionChanged(c, targetKey, added ? 1 : 0, false);
+  if (added) notifyKeyspaceEvent(c, NOTIFY.set, 'sadd', targetKey);
   c.addReplyLongLong(1);
+}
+
+/** The events of a removal from `key`'s set: `event`, then `del` if the set is now empty. */
+function setEvent(c: Client, event: string, key: string, set: SetValue): void {
+  notifyKeyspaceEvent(c, NOTIFY.set, event, key);
+  if (set.size === 0) notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
 }
 
 // ------------------------------------------------------------------------------ reads
@@ -172,6 +183,7 @@ function spopCommand(c: Client, argv: string[]): void {
   const member = randomMember(set);
   set.delete(member);
   collectionChanged(c, key, 1, set.size === 0);
+  setEvent(c, 'spop', key, set);
   c.propagateArgv = ['SREM', key, member];
   c.addReplyBulk(member);
 }
@@ -195,6 +207,8 @@ function spopWithCount(c: Client, argv: string[]): void {
   if (parsed >= set.size) {
     replyMembers(c, membersInOrder(set), 'set');
     c.server.keyspace.delete(c.db, key);
+    notifyKeyspaceEvent(c, NOTIFY.set, 'spop', key);
+    notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
     c.propagateArgv = ['DEL', key];
     return;
   }
@@ -214,6 +228,7 @@ function spopWithCount(c: Client, argv: string[]): void {
     set.hashtable = set.size > intsetEntriesMax(c) || !allIntegers(set);
   }
   collectionChanged(c, key, count, false);
+  notifyKeyspaceEvent(c, NOTIFY.set, 'spop', key);
   c.propagateArgv = ['SREM', key, ...popped];
   replyMembers(c, popped, 'set');
 }
@@ -260,7 +275,7 @@ function sinterGeneric(c: Client, keys: string[], target: string | null): void {
   if (sets === null) return;
   const members = sets.includes(undefined) ? [] : intersect(sets as SetValue[], 0);
   if (target !== null) {
-    storeResult(c, target, members);
+    storeResult(c, target, members, 'sinterstore');
     return;
   }
   replyMembers(c, members, 'set');
@@ -343,17 +358,17 @@ function sunionDiffGeneric(
     }
   }
   if (target !== null) {
-    storeResult(c, target, Array.from(result));
+    storeResult(c, target, Array.from(result), operation === 'union' ? 'sunionstore' : 'sdiffstore');
     return;
   }
   replyMembers(c, membersInOrder(result), 'set');
 }
 
 /** The *STORE tail: the result replaces the target (dropping its TTL), or deletes it if empty. */
-function storeResult(c: Client, target: string, members: string[]): void {
+function storeResult(c: Client, target: string, members: string[], event: string): void {
   const ks = c.server.keyspace;
   if (members.length === 0) {
-    ks.delete(c.db, target);
+    if (ks.delete(c.db, target)) notifyKeyspaceEvent(c, NOTIFY.generic, 'del', target);
     c.addReplyLongLong(0);
     return;
   }
@@ -361,6 +376,7 @@ function storeResult(c: Client, target: string, members: string[]): void {
   const intsetMax = intsetEntriesMax(c);
   for (const member of members) setAdd(set, member, intsetMax);
   ks.setKey(c.db, target, set);
+  notifyKeyspaceEvent(c, NOTIFY.set, event, target);
   c.addReplyLongLong(set.size);
 }
 

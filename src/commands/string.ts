@@ -20,6 +20,7 @@ import {
   wrongArity,
 } from './errors.js';
 import type { CommandDef } from './types.js';
+import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 
 /** The string at key, null when absent, or undefined after replying WRONGTYPE. */
 function getStringOrReply(c: Client, key: string): string | null | undefined {
@@ -172,6 +173,8 @@ function setGeneric(c: Client, key: string, value: string, flags: number, expire
     ks.dirty--; // SET with an expire counts as one change, as in Redis
     c.propagateArgv = ['SET', key, value, 'PXAT', String(expireAtMs)];
   }
+  notifyKeyspaceEvent(c, NOTIFY.string, 'set', key);
+  if (expireAtMs !== null) notifyKeyspaceEvent(c, NOTIFY.generic, 'expire', key);
   if ((flags & SET_GET) !== 0) c.addReplyBulkOrNull(old);
   else c.addReplyOk();
 }
@@ -185,6 +188,7 @@ function setnxCommand(c: Client, argv: string[]): void {
   }
   ks.setKey(c.db, key, argv[2] as string);
   c.server.stringEncodings.unmark(c.db, key);
+  notifyKeyspaceEvent(c, NOTIFY.string, 'set', key);
   c.addReplyLongLong(1);
 }
 
@@ -203,7 +207,10 @@ function getdelCommand(c: Client, argv: string[]): void {
   const key = argv[1] as string;
   const value = getStringOrReply(c, key);
   if (value === undefined) return;
-  if (value !== null) c.server.keyspace.delete(c.db, key);
+  if (value !== null) {
+    c.server.keyspace.delete(c.db, key);
+    notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
+  }
   c.addReplyBulkOrNull(value);
 }
 
@@ -228,12 +235,15 @@ function getexCommand(c: Client, argv: string[]): void {
     if (expireAtMs <= ks.now) {
       ks.delete(c.db, key);
       c.propagateArgv = ['DEL', key];
+      notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
     } else {
       ks.setExpire(c.db, key, expireAtMs);
       c.propagateArgv = ['PEXPIREAT', key, String(expireAtMs)];
+      notifyKeyspaceEvent(c, NOTIFY.generic, 'expire', key);
     }
   } else if ((spec.flags & SET_KEEPTTL) !== 0 && ks.removeExpire(c.db, key)) {
     c.propagateArgv = ['PERSIST', key];
+    notifyKeyspaceEvent(c, NOTIFY.generic, 'persist', key);
   }
   c.addReplyBulk(value);
 }
@@ -266,6 +276,7 @@ function msetGeneric(c: Client, argv: string[], nx: boolean): void {
   for (let i = 1; i < argv.length; i += 2) {
     ks.setKey(db, argv[i] as string, argv[i + 1] as string);
     c.server.stringEncodings.unmark(db, argv[i] as string);
+    notifyKeyspaceEvent(c, NOTIFY.string, 'set', argv[i] as string);
   }
   if (nx) c.addReplyLongLong(1);
   else c.addReplyOk();
@@ -308,6 +319,7 @@ function incrDecr(c: Client, key: string, delta: number | bigint): void {
   if (current === undefined) ks.add(db, key, text);
   else ks.setKey(db, key, text, true);
   c.server.stringEncodings.unmark(db, key);
+  notifyKeyspaceEvent(c, NOTIFY.string, 'incrby', key);
   c.addReplyLongLong(result);
 }
 
@@ -361,6 +373,7 @@ function incrbyfloatCommand(c: Client, argv: string[]): void {
   // A fresh string object, never re-encoded as an integer.
   c.server.stringEncodings.mark(db, key, text, text.length <= 44 ? 'embstr' : 'raw');
   c.propagateArgv = ['SET', key, text, 'KEEPTTL'];
+  notifyKeyspaceEvent(c, NOTIFY.string, 'incrbyfloat', key);
   c.addReplyBulk(text);
 }
 
@@ -390,6 +403,7 @@ function appendCommand(c: Client, argv: string[]): void {
   const current = ks.lookupWrite(db, key);
   if (current === undefined) {
     ks.add(db, key, argv[2] as string);
+    notifyKeyspaceEvent(c, NOTIFY.string, 'append', key);
     c.addReplyLongLong((argv[2] as string).length);
     return;
   }
@@ -406,6 +420,7 @@ function appendCommand(c: Client, argv: string[]): void {
   ks.setKey(db, key, appended, true);
   // APPEND to an existing key changes the object in place: Redis leaves it raw.
   c.server.stringEncodings.mark(db, key, appended, 'raw');
+  notifyKeyspaceEvent(c, NOTIFY.string, 'append', key);
   c.addReplyLongLong(total);
 }
 
@@ -475,6 +490,7 @@ function setrangeCommand(c: Client, argv: string[]): void {
   if (current === undefined) ks.add(db, key, next);
   else ks.setKey(db, key, next, true);
   c.server.stringEncodings.mark(db, key, next, 'raw');
+  notifyKeyspaceEvent(c, NOTIFY.string, 'setrange', key);
   c.addReplyLongLong(next.length);
 }
 

@@ -4,6 +4,7 @@
 // except through lookups. Redis equivalent: the helpers at the top of t_zset.c.
 
 import type { Client } from '../server/client.js';
+import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import {
   type LexRange,
   type ScoreRange,
@@ -69,6 +70,18 @@ export function zsetForWriteOrReply(c: Client, key: string): ZSetValue | null | 
     return undefined;
   }
   return value;
+}
+
+/** The events of a removal from `key`'s zset: `event`, then `del` if the set is now empty. */
+export function zsetEvent(c: Client, event: string, key: string, zset: ZSetValue): void {
+  notifyKeyspaceEvent(c, NOTIFY.zset, event, key);
+  if (zset.size === 0) notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
+}
+
+/** The *STORE forms' events: `event` for a stored result, `del` when an empty one deleted it. */
+export function zsetStoreEvent(c: Client, event: string, key: string, deleted: boolean): void {
+  if (deleted) notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
+  else notifyKeyspaceEvent(c, NOTIFY.zset, event, key);
 }
 
 /** Announces `changes` to a sorted set changed in place, deleting the key when emptied. */

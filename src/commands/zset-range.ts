@@ -22,6 +22,7 @@ import {
   zsetForReadOrReply,
   zsetLimits,
   zsetStore,
+  zsetStoreEvent,
   type RankSpan,
 } from './zset-common.js';
 
@@ -248,7 +249,7 @@ function storeRange(
 ): void {
   const ks = c.server.keyspace;
   if (nodes.length === 0) {
-    ks.delete(c.db, destination);
+    if (ks.delete(c.db, destination)) zsetStoreEvent(c, 'zrangestore', destination, true);
     return c.addReplyLongLong(0);
   }
   const limits = zsetLimits(c);
@@ -256,5 +257,6 @@ function storeRange(
   if (byRank && nodes.length > limits.entries) result.skiplist = true;
   for (const node of nodes) zsetStore(result, node.member, node.score, limits);
   ks.setKey(c.db, destination, result);
+  zsetStoreEvent(c, 'zrangestore', destination, false);
   c.addReplyLongLong(result.size);
 }

@@ -18,6 +18,7 @@ import {
   replyScoredList,
   zsetLimits,
   zsetSettleEncoding,
+  zsetStoreEvent,
 } from './zset-common.js';
 
 type SetOp = 'union' | 'inter' | 'diff';
@@ -86,7 +87,7 @@ function zsetOpGeneric(c: Client, argv: string[], call: OpCall): void {
       : call.op === 'inter'
         ? intersection(sources, options.aggregate)
         : difference(sources);
-  if (call.store) return storeResult(c, argv[1] as string, result);
+  if (call.store) return storeResult(c, argv[1] as string, result, call.name);
   const nodes = [];
   for (let node = result.first(); node !== null; node = ZSetValue.next(node)) nodes.push(node);
   replyScoredList(c, nodes, options.withScores);
@@ -97,8 +98,8 @@ function sourcesOrReply(c: Client, keys: readonly string[], call: OpCall): Sourc
   const ks = c.server.keyspace;
   const sources: Source[] = [];
   for (const key of keys) {
-    // The STORE forms look inputs up for writing in Redis, which counts no hits or misses.
-    const value = call.store ? ks.peek(c.db, key) : ks.lookupRead(c.db, key);
+    // The STORE forms too read their inputs as reads (Redis 7.0 counts a miss and sends keymiss).
+    const value = ks.lookupRead(c.db, key);
     if (value !== undefined && !(value instanceof ZSetValue) && !(value instanceof SetValue)) {
       c.addReplyError(WRONGTYPE);
       return null;
@@ -275,13 +276,14 @@ function difference(sources: readonly Source[]): ZSetValue {
 }
 
 /** The STORE forms: the destination is replaced, or deleted when the result is empty. */
-function storeResult(c: Client, destination: string, result: ZSetValue): void {
+function storeResult(c: Client, destination: string, result: ZSetValue, event: string): void {
   const ks = c.server.keyspace;
   if (result.size === 0) {
-    ks.delete(c.db, destination);
+    if (ks.delete(c.db, destination)) zsetStoreEvent(c, event, destination, true);
     return c.addReplyLongLong(0);
   }
   zsetSettleEncoding(result, zsetLimits(c));
   ks.setKey(c.db, destination, result);
+  zsetStoreEvent(c, event, destination, false);
   c.addReplyLongLong(result.size);
 }

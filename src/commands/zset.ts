@@ -10,6 +10,7 @@ import { MUST_BE_POSITIVE, NOT_INTEGER, SYNTAX } from './errors.js';
 import { parseCursorOrReply, parseScanOptionsOrReply, matches, scanStep } from './scan.js';
 import { formatDouble, parseInt64 } from '../util/numbers.js';
 import type { CommandDef } from './types.js';
+import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import {
   LEX_RANGE_INVALID,
   LONG_MAX,
@@ -31,6 +32,7 @@ import {
   replyScoredList,
   scoreRangeRanks,
   zsetChanged,
+  zsetEvent,
   zsetForReadOrReply,
   zsetForWriteOrReply,
   zsetLimits,
@@ -99,6 +101,7 @@ function zaddGeneric(c: Client, argv: string[], incr: boolean): void {
     const [outcome, score] = zaddOne(zset, member, scores[i] as number, flags, limits);
     if (outcome === 'nan') {
       zaddFinish(c, key, zset, existing === null, added + updated);
+      if (added + updated !== 0) notifyKeyspaceEvent(c, NOTIFY.zset, flags.incr ? 'zincr' : 'zadd', key);
       return c.addReplyError(SCORE_NAN);
     }
     if (outcome === 'added') added++;
@@ -106,6 +109,7 @@ function zaddGeneric(c: Client, argv: string[], incr: boolean): void {
     if (outcome !== 'nop') lastScore = score;
   }
   zaddFinish(c, key, zset, existing === null, added + updated);
+  if (added + updated !== 0) notifyKeyspaceEvent(c, NOTIFY.zset, flags.incr ? 'zincr' : 'zadd', key);
   zaddReply(c, flags, added, updated, lastScore);
 }
 
@@ -197,6 +201,7 @@ function zremCommand(c: Client, argv: string[]): void {
     if (zset.size === 0) break;
   }
   zsetChanged(c, key, zset, removed);
+  if (removed !== 0) zsetEvent(c, 'zrem', key, zset);
   c.addReplyLongLong(removed);
 }
 
@@ -260,25 +265,26 @@ function zremrangebyrankCommand(c: Client, argv: string[]): void {
   if (start === null) return;
   const end = longOrReply(c, argv[3] as string);
   if (end === null) return;
-  zremrangeGeneric(c, argv[1] as string, (zset) => rankSpan(zset.size, start, end));
+  zremrangeGeneric(c, argv[1] as string, (zset) => rankSpan(zset.size, start, end), 'zremrangebyrank');
 }
 
 function zremrangebyscoreCommand(c: Client, argv: string[]): void {
   const range = parseScoreRange(argv[2] as string, argv[3] as string);
   if (range === null) return c.addReplyError(SCORE_RANGE_NOT_FLOAT);
-  zremrangeGeneric(c, argv[1] as string, (zset) => scoreRangeRanks(zset, range));
+  zremrangeGeneric(c, argv[1] as string, (zset) => scoreRangeRanks(zset, range), 'zremrangebyscore');
 }
 
 function zremrangebylexCommand(c: Client, argv: string[]): void {
   const range = parseLexRange(argv[2] as string, argv[3] as string);
   if (range === null) return c.addReplyError(LEX_RANGE_INVALID);
-  zremrangeGeneric(c, argv[1] as string, (zset) => lexRangeRanks(zset, range));
+  zremrangeGeneric(c, argv[1] as string, (zset) => lexRangeRanks(zset, range), 'zremrangebylex');
 }
 
 function zremrangeGeneric(
   c: Client,
   key: string,
   span: (zset: ZSetValue) => RankSpan | null,
+  event: string,
 ): void {
   const zset = zsetForWriteOrReply(c, key);
   if (zset === undefined) return;
@@ -287,6 +293,7 @@ function zremrangeGeneric(
   c.server.keyspace.lookupWrite(c.db, key);
   const removed = zset.deleteRangeByRank(ranks.first, ranks.last).length;
   zsetChanged(c, key, zset, removed);
+  if (removed !== 0) zsetEvent(c, event, key, zset);
   c.addReplyLongLong(removed);
 }
 
@@ -372,6 +379,7 @@ export function zsetPopGeneric(
     c.addReplyDouble(node.score);
   }
   zsetChanged(c, key, zset, popped.length);
+  zsetEvent(c, max ? 'zpopmax' : 'zpopmin', key, zset);
   return key;
 }
 

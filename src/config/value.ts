@@ -108,8 +108,9 @@ export function formatValue(entry: ConfigEntry, value: ConfigValue): string {
       return typeof value === 'bigint' ? value.toString(8) : String(value);
     case 'enum':
     case 'string':
-    case 'special':
       return String(value);
+    case 'special':
+      return entry.name === 'notify-keyspace-events' ? notifyDisplay(String(value)) : String(value);
     default:
       return unreachable(entry);
   }
@@ -254,11 +255,18 @@ function parseNotify(text: string): ParseResult {
     else return fail(REASON.notifyClass);
   }
   let out = '';
-  if ([...ALL_CLASSES].every((c) => flags.has(c))) out = 'A';
+  if ([...ALL_CLASSES].every((c) => flags.has(c))) out = flags.has('n') ? 'An' : 'A';
   else for (const c of ALL_CLASSES + 'n') if (flags.has(c)) out += c;
-  // Redis 7.0 drops 'n' from the text when 'A' is printed; kept for byte-identical CONFIG GET.
   for (const c of 'KEm') if (flags.has(c)) out += c;
   return okValue(out);
+}
+
+/**
+ * The stored notify-keyspace-events value keeps every class (the server reads its flags from
+ * it); Redis 7.0 prints 'A' without the 'n' that follows it (CONFIG GET, CONFIG REWRITE).
+ */
+export function notifyDisplay(value: string): string {
+  return value.startsWith('An') ? 'A' + value.slice(2) : value;
 }
 
 function parseOomValues(args: readonly string[]): ParseResult {

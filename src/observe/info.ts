@@ -8,6 +8,7 @@ import type { Server } from '../server/server.js';
 import { REDIS_VERSION, VESTA_VERSION } from '../version.js';
 import { ClientFlag } from '../server/client.js';
 import { parsePercentiles, percentileLabel } from './latency.js';
+import { replicationInfo, replicationStats } from '../replication/info.js';
 
 export type InfoFields = [string, string | number][];
 
@@ -141,7 +142,7 @@ function clientsSection(server: Server): InfoFields {
     ['client_recent_max_input_buffer', 0],
     ['client_recent_max_output_buffer', 0],
     ['blocked_clients', blocked],
-    ['tracking_clients', 0],
+    ['tracking_clients', server.tracking.clientCount],
     ['clients_in_timeout_table', blocked],
   ];
 }
@@ -238,23 +239,23 @@ function statsSection(server: Server): InfoFields {
     pubsubChannels += c.channels.size;
     pubsubPatterns += c.patterns.size;
   }
+  const repl = replicationStats(server);
   return [
     ['total_connections_received', s.connectionsReceived],
     ['total_commands_processed', s.commandsProcessed],
     ['instantaneous_ops_per_sec', ops],
     ['total_net_input_bytes', s.netInputBytes],
     ['total_net_output_bytes', s.netOutputBytes],
-    // No replication yet: no replication traffic, truly 0.
-    ['total_net_repl_input_bytes', 0],
-    ['total_net_repl_output_bytes', 0],
+    ['total_net_repl_input_bytes', repl.replInputBytes],
+    ['total_net_repl_output_bytes', repl.replOutputBytes],
     ['instantaneous_input_kbps', average(s.inputKbpsSamples).toFixed(2)],
     ['instantaneous_output_kbps', average(s.outputKbpsSamples).toFixed(2)],
     ['instantaneous_input_repl_kbps', '0.00'],
     ['instantaneous_output_repl_kbps', '0.00'],
     ['rejected_connections', s.rejectedConnections],
-    ['sync_full', 0],
-    ['sync_partial_ok', 0],
-    ['sync_partial_err', 0],
+    ['sync_full', repl.syncFull],
+    ['sync_partial_ok', repl.syncPartialOk],
+    ['sync_partial_err', repl.syncPartialErr],
     ['expired_keys', ks.expiredKeys],
     ['expired_stale_perc', (server.activeExpire.stalePerc * 100).toFixed(2)],
     ['expired_time_cap_reached_count', server.activeExpire.timeCapReachedCount],
@@ -278,9 +279,9 @@ function statsSection(server: Server): InfoFields {
     ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0],
     ['current_active_defrag_time', 0],
-    ['tracking_total_keys', 0],
-    ['tracking_total_items', 0],
-    ['tracking_total_prefixes', 0],
+    ['tracking_total_keys', server.tracking.totalKeys],
+    ['tracking_total_items', server.tracking.totalItems],
+    ['tracking_total_prefixes', server.tracking.totalPrefixes],
     ['unexpected_error_replies', 0],
     ['total_error_replies', s.errorReplies],
     ['dump_payload_sanitizations', 0],
@@ -296,19 +297,7 @@ function statsSection(server: Server): InfoFields {
 }
 
 function replicationSection(server: Server): InfoFields {
-  return [
-    ['role', 'master'],
-    ['connected_slaves', 0],
-    ['master_failover_state', 'no-failover'],
-    ['master_replid', server.runId],
-    ['master_replid2', '0000000000000000000000000000000000000000'],
-    ['master_repl_offset', 0],
-    ['second_repl_offset', -1],
-    ['repl_backlog_active', 0],
-    ['repl_backlog_size', server.config.num('repl-backlog-size')],
-    ['repl_backlog_first_byte_offset', 0],
-    ['repl_backlog_histlen', 0],
-  ];
+  return replicationInfo(server);
 }
 
 function cpuSection(): InfoFields {

@@ -25,6 +25,10 @@ export const ClientFlag = {
   blocked: 64,
   monitor: 128,
   exec: 256, // EXEC is running this client's queued commands (checked when queued)
+  /** A replica of ours, after SYNC/PSYNC (Redis CLIENT_SLAVE). */
+  replica: 512,
+  /** The client applying our master's stream (Redis CLIENT_MASTER). */
+  master: 1024,
 } as const;
 
 export class Client extends ReplyBuffer {

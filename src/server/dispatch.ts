@@ -24,6 +24,8 @@ export const Outcome = {
   arity: 3,
   /** Refused by a check: NOAUTH, ACL, LOADING, MISCONF, OOM, a script rule, MULTI, pub/sub. */
   refused: 4,
+  /** Held by CLIENT PAUSE: it runs when the pause ends (server/pause.ts). */
+  postponed: 5,
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
@@ -57,7 +59,20 @@ const PUBSUB_ALLOWED = new Set([
  * the caller keeps none. executeForReply() returns it instead.
  */
 export function executeCommand(server: Server, c: Client, argv: string[]): Outcome {
-  const outcome = execute(server, c, argv, c.caller);
+  const tracking = server.tracking;
+  let outcome: Outcome;
+  if (tracking.clientCount === 0 || c.caller.kind !== 'client' || (c.flags & ClientFlag.exec) !== 0) {
+    outcome = execute(server, c, argv, c.caller);
+  } else {
+    // CLIENT TRACKING: the caching flag's lifetime, and the client's own invalidations sent
+    // after its reply (Redis's tracking_pending_keys).
+    tracking.commandStarting(c, argv);
+    try {
+      outcome = execute(server, c, argv, c.caller);
+    } finally {
+      tracking.commandDone(c);
+    }
+  }
   if (!c.caller.reply) c.out = '';
   return outcome;
 }
@@ -132,6 +147,12 @@ function admit(server: Server, c: Client, cmd: Command, argv: string[], caller: 
   // refused command inside MULTI makes EXEC fail with EXECABORT.
   const denied = checkDenied(server, c, cmd, caller);
   if (denied !== null) return reject(server, c, denied, cmd, Outcome.refused);
+  // CLIENT PAUSE: a client's command waits (the client is postponed) until the pause ends.
+  const pause = server.pause;
+  if (pause.type !== 0 && caller.kind === 'client' && pause.holds(c, cmd)) {
+    pause.postpone(c, argv);
+    return Outcome.postponed;
+  }
   if (queueing) {
     c.queue.push({ name: cmd.fullName, argv });
     c.addReplyStatus('QUEUED');
@@ -165,7 +186,7 @@ function checkDenied(server: Server, c: Client, cmd: Command, caller: Caller): s
   if (caller.refuseWhileLoading && server.loading && (cmd.flags & CommandFlag.loading) === 0) {
     return 'LOADING Redis is loading the dataset in memory';
   }
-  if (!caller.checkWriteState) return null;
+  if (!caller.checkWriteState) return staleDenied(server, cmd, caller);
   // EXEC counts as a write (and as denyoom) when its transaction contains one.
   const inExec = cmd.fullName === 'exec' && c.has(ClientFlag.multi);
   const flags = inExec ? cmd.flags | queuedFlags(server, c) : cmd.flags;
@@ -180,7 +201,13 @@ function checkDenied(server: Server, c: Client, cmd: Command, caller: Caller): s
     const reason = server.oomReason();
     if (reason !== null) return reason;
   }
-  return null;
+  return staleDenied(server, cmd, caller);
+}
+
+/** A replica whose link is down refuses commands without the `stale` flag when so configured. */
+function staleDenied(server: Server, cmd: Command, caller: Caller): string | null {
+  if (!caller.checkReadOnlyReplica || (cmd.flags & CommandFlag.stale) !== 0) return null;
+  return server.staleDeniedReason();
 }
 
 function queuedFlags(server: Server, c: Client): number {
@@ -215,6 +242,7 @@ function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
   c.propagateArgv = null;
   c.currentCommand = cmd;
   (cmd.handler as NonNullable<Command['handler']>)(c, argv);
+  if (server.tracking.clientCount !== 0) server.tracking.afterCall(c, cmd, argv);
   c.currentCommand = null;
   if (caller.stats) {
     const durationNs = (performance.now() - start) * 1e6;

@@ -21,6 +21,7 @@ import type { Database } from '../store/keyspace.js';
 import type { Value } from '../store/value/types.js';
 import type { Server } from './server.js';
 import { Dict } from '../store/dict.js';
+import { NOTIFY } from './notify.js';
 
 export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
 
@@ -119,6 +120,8 @@ export class Evictor {
   oomReason(): string | null {
     const maxBytes = this.#maxmemory.value;
     if (maxBytes <= 0) return null;
+    // CLIENT PAUSE keeps the dataset static: no eviction (Redis's EVICT_OK while paused).
+    if (this.#server.pause.type !== 0) return null;
     const used = this.usedMemory();
     if (used <= maxBytes) return null;
     const policy = this.#server.config.str('maxmemory-policy') as Policy;
@@ -183,6 +186,7 @@ export class Evictor {
     const server = this.#server;
     server.keyspace.delete(db, key);
     server.propagate(db.id, ['DEL', key]);
+    server.keyspaceEvents.notify(NOTIFY.evicted, 'evicted', key, db.id);
     this.evictedKeys++;
     return bytes;
   }

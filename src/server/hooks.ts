@@ -13,6 +13,8 @@ export interface ServerHooks {
   propagate?(dbIndex: number, argv: readonly string[]): void;
   /** Reason to refuse write commands now (MISCONF), or null. */
   writeDeniedReason?(): string | null;
+  /** Reason to refuse commands without the `stale` flag (a replica's MASTERDOWN), or null. */
+  staleDeniedReason?(): string | null;
   clientClosed?(c: Client): void;
   /** FLUSHALL happened: Redis saves right away when save points are configured. */
   afterFlushAll?(): void;

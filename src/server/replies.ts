@@ -43,6 +43,11 @@ export class ReplyWriter {
       c.pendingFlush = true;
       this.#pending.push(c);
     }
+    this.requestBeforeSleep();
+  }
+
+  /** Schedules this turn's beforeSleep (once), even with no reply to write. */
+  requestBeforeSleep(): void {
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(() => this.beforeSleep());

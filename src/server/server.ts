@@ -20,7 +20,7 @@ import { ActiveExpire } from '../store/expire.js';
 import { Keyspace } from '../store/keyspace.js';
 import { STRING_BYTES_MAX, ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION } from '../limits.js';
 import { ClientFlag, Client } from './client.js';
-import { executeCommand, syncCommandClock } from './dispatch.js';
+import { executeCommand, findCommand, syncCommandClock } from './dispatch.js';
 import type { Caller } from './caller.js';
 import { Watches } from './watch.js';
 import { Blocking } from './blocking.js';
@@ -41,6 +41,11 @@ import { newServerStats, resetCommandStats, resetServerStats, sampleOps, type Se
 export type { ServerHooks } from './hooks.js';
 export type { ServerStats, SlowlogEntry } from './stats.js';
 export { PROTECTED_MODE_DENIED, protectedModeDenies } from './listeners.js';
+import { PropagationStream } from './propagation.js';
+import { KeyspaceEvents } from './notify.js';
+import { Tracking } from './tracking.js';
+import { ClientPause } from './pause.js';
+import { publishMessage } from '../commands/pubsub.js';
 
 export class Server {
   readonly config: Config;
@@ -57,6 +62,12 @@ export class Server {
   readonly evictor: Evictor;
   /** client-output-buffer-limit (server/output-limits.ts). */
   readonly outputLimits: OutputLimits;
+  /** Keyspace notifications (server/notify.ts): handlers call notifyKeyspaceEvent. */
+  readonly keyspaceEvents: KeyspaceEvents;
+  /** CLIENT TRACKING: client-side caching invalidations (server/tracking.ts). */
+  readonly tracking: Tracking;
+  /** CLIENT PAUSE (server/pause.ts). */
+  readonly pause: ClientPause;
   readonly clients = new Map<number, Client>();
   readonly startedAtMs = Date.now();
   readonly stats: ServerStats = newServerStats(Date.now());
@@ -91,15 +102,13 @@ export class Server {
   memoryPeak = 0;
   memoryStartup = process.memoryUsage().heapUsed;
   readonly totalSystemMemory = totalmem();
-  #propagationDepth = 0;
-  #propagationStarted = false;
+  /** The one stream writes leave call() by (server/propagation.ts): AOF and replication. */
+  readonly propagation = new PropagationStream();
   #hooks: ServerHooks[] = [];
   /** Config read per client read, as cells (Config#numCell), and the parser limits reused. */
   readonly #protoMaxBulkLen: { readonly value: number };
   readonly #queryBufferLimit: { readonly value: number };
   readonly #parserLimits = { bulkLenMax: 0, unauthenticated: false };
-  /** Per-write hooks as bound functions (see Keyspace#bindHooks for why). */
-  #propagateFns: ((dbIndex: number, argv: readonly string[]) => void)[] = [];
   #writeDeniedFns: (() => string | null)[] = [];
   readonly #listeners: Listeners;
   readonly #replies: ReplyWriter;
@@ -125,6 +134,13 @@ export class Server {
     // Redis propagates a DEL for every key that expires (lazily or actively), so the AOF (and
     // replicas) delete it at the same point of the command stream.
     this.keyspace.addHooks({ keyExpired: (db, key) => this.propagate(db.id, ['DEL', key]) });
+    this.keyspaceEvents = new KeyspaceEvents({
+      config,
+      keyspace: this.keyspace,
+      publish: (channel, message) => publishMessage(this, channel, message),
+    });
+    this.tracking = new Tracking(this);
+    this.pause = new ClientPause(this, { execute: executeCommand, find: findCommand });
     this.slowlogThresholdUs = config.num('slowlog-log-slower-than');
     this.#setUpAcl();
     this.evictor = new Evictor(this);
@@ -185,7 +201,7 @@ export class Server {
 
   addHooks(hooks: ServerHooks): void {
     this.#hooks.push(hooks);
-    if (hooks.propagate !== undefined) this.#propagateFns.push(hooks.propagate.bind(hooks));
+    if (hooks.propagate !== undefined) this.propagation.addConsumer(hooks.propagate.bind(hooks));
     if (hooks.writeDeniedReason !== undefined) this.#writeDeniedFns.push(hooks.writeDeniedReason.bind(hooks));
   }
 
@@ -357,6 +373,15 @@ export class Server {
     this.#replies.queueFlush(c);
   }
 
+  /**
+   * Schedules beforeSleep for this turn without a client reply to write: work done for an
+   * internal client (a replica applying its master's stream) must still reach the AOF and the
+   * sub-replicas.
+   */
+  requestBeforeSleep(): void {
+    this.#replies.requestBeforeSleep();
+  }
+
   /** Redis's beforeSleep: persistence first, then replies ("log before reply"). */
   beforeSleep(): void {
     this.#replies.beforeSleep();
@@ -375,25 +400,16 @@ export class Server {
   // ------------------------------------------------------------------ hooks for commands
 
   propagate(dbIndex: number, argv: readonly string[]): void {
-    const fns = this.#propagateFns;
-    if (this.#propagationDepth > 0 && !this.#propagationStarted) {
-      this.#propagationStarted = true;
-      for (const fn of fns) fn(dbIndex, ['MULTI']);
-    }
-    for (let i = 0; i < fns.length; i++) (fns[i] as (dbIndex: number, argv: readonly string[]) => void)(dbIndex, argv);
+    this.propagation.propagate(dbIndex, argv);
   }
 
   /** Commands propagated until the matching end are wrapped in MULTI/EXEC (EXEC of a MULTI). */
   beginPropagationBlock(): void {
-    this.#propagationDepth++;
+    this.propagation.beginBlock();
   }
 
   endPropagationBlock(): void {
-    this.#propagationDepth--;
-    if (this.#propagationDepth === 0 && this.#propagationStarted) {
-      this.#propagationStarted = false;
-      for (const fn of this.#propagateFns) fn(-1, ['EXEC']);
-    }
+    this.propagation.endBlock();
   }
 
   afterFlushAll(): void {
@@ -455,6 +471,14 @@ export class Server {
         this.#replies.writeNow(c);
       }
     });
+  }
+
+  staleDeniedReason(): string | null {
+    for (const h of this.#hooks) {
+      const reason = h.staleDeniedReason?.() ?? null;
+      if (reason !== null) return reason;
+    }
+    return null;
   }
 
   writeDeniedReason(): string | null {

@@ -35,6 +35,10 @@ export interface KeyspaceHooks {
   keyModified?(db: Database, key: string): void;
   /** A key was deleted because it expired; Redis propagates a DEL for it. */
   keyExpired?(db: Database, key: string): void;
+  /** A key came into existence (not an overwrite), before keyModified: the `new` event. */
+  keyAdded?(db: Database, key: string): void;
+  /** A read lookup found no key (after any lazy expiry): the `keymiss` event. */
+  keyMiss?(db: Database, key: string): void;
   /** A list or sorted set key came into existence; blocked clients may be served. */
   keyReady?(db: Database, key: string): void;
   /** The whole db is about to be emptied (FLUSHDB/FLUSHALL): its maps will be replaced. */
@@ -70,6 +74,8 @@ export class Keyspace {
    */
   #beforeWriteFns: ((db: Database, key: string) => void)[] = [];
   #keyModifiedFns: ((db: Database, key: string) => void)[] = [];
+  #keyAddedFns: ((db: Database, key: string) => void)[] = [];
+  #keyMissFns: ((db: Database, key: string) => void)[] = [];
   /** Called on every read hit (the eviction access clock); null costs one check. */
   onRead: ((db: Database, key: string) => void) | null = null;
   /** False while loading or on a replica: expired keys are hidden but not deleted. */
@@ -94,9 +100,13 @@ export class Keyspace {
   #bindHooks(): void {
     this.#beforeWriteFns = [];
     this.#keyModifiedFns = [];
+    this.#keyAddedFns = [];
+    this.#keyMissFns = [];
     for (const h of this.#hooks) {
       if (h.beforeWrite !== undefined) this.#beforeWriteFns.push(h.beforeWrite.bind(h));
       if (h.keyModified !== undefined) this.#keyModifiedFns.push(h.keyModified.bind(h));
+      if (h.keyAdded !== undefined) this.#keyAddedFns.push(h.keyAdded.bind(h));
+      if (h.keyMiss !== undefined) this.#keyMissFns.push(h.keyMiss.bind(h));
     }
   }
 
@@ -112,11 +122,14 @@ export class Keyspace {
   lookupRead(db: Database, key: string): Value | undefined {
     if (db.expires.size !== 0 && this.expireIfNeeded(db, key)) {
       this.stats.misses++;
+      this.#fire(this.#keyMissFns, db, key);
       return undefined;
     }
     const value = db.dict.get(key);
-    if (value === undefined) this.stats.misses++;
-    else {
+    if (value === undefined) {
+      this.stats.misses++;
+      this.#fire(this.#keyMissFns, db, key);
+    } else {
       this.stats.hits++;
       this.onRead?.(db, key);
     }
@@ -158,6 +171,7 @@ export class Keyspace {
     const added = db.dict.set(key, value);
     assert(added, 'add of an existing key');
     this.dirty++;
+    this.#fire(this.#keyAddedFns, db, key);
     this.#keyModified(db, key);
     if (value instanceof ListValue || value instanceof ZSetValue) this.#keyReady(db, key);
   }
@@ -171,6 +185,7 @@ export class Keyspace {
     const existed = !db.dict.set(key, value);
     if (!keepTtl && db.expires.size !== 0) db.expires.delete(key);
     this.dirty++;
+    if (!existed) this.#fire(this.#keyAddedFns, db, key);
     this.#keyModified(db, key);
     if (!existed && (value instanceof ListValue || value instanceof ZSetValue)) {
       this.#keyReady(db, key);
@@ -296,6 +311,10 @@ export class Keyspace {
 
   #keyModified(db: Database, key: string): void {
     const fns = this.#keyModifiedFns;
+    for (let i = 0; i < fns.length; i++) (fns[i] as (db: Database, key: string) => void)(db, key);
+  }
+
+  #fire(fns: ((db: Database, key: string) => void)[], db: Database, key: string): void {
     for (let i = 0; i < fns.length; i++) (fns[i] as (db: Database, key: string) => void)(db, key);
   }
 

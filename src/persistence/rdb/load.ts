@@ -15,6 +15,7 @@ import { RdbDecoder, type RdbEvent } from './decoder.js';
 import { describeKey, RdbError } from './errors.js';
 import { delayMicroseconds } from './save.js';
 import { RDB_KEY_BYTES_MIN } from './constants.js';
+import { recordLoadedReplInfo } from './repl-info.js';
 
 /** A dump that could not be loaded. `offset` is null when the file could not even be read. */
 export class RdbLoadError extends Error {
@@ -114,6 +115,23 @@ export async function rdbLoad(target: RdbLoadTarget, options: RdbLoadOptions = {
 }
 
 /**
+ * Loads a dump held in memory (a replica's full sync from its master) into the keyspace,
+ * synchronously, through Keyspace.loadKey: the caller emptied the keyspace first.
+ */
+export function rdbLoadBufferSync(target: RdbLoadTarget, data: Buffer, name: string):
+  RdbLoadResult {
+  const loader = RdbLoader.fromBuffer(target, name, data);
+  try {
+    while (!loader.step(Infinity)) {
+      // step(Infinity) only returns false if it was interrupted, which it never is.
+    }
+  } finally {
+    loader.finish();
+  }
+  return loader.result();
+}
+
+/**
  * One load in progress. open() reads the file and sets the server's loading state; step()
  * applies events for a time budget; finish() restores the state whatever happened.
  */
@@ -180,6 +198,11 @@ class RdbLoader {
       throw new RdbLoadError(path, null, fs.describeFsError(error), error);
     }
     return new RdbLoader(target, path, data, options, intoEmpty);
+  }
+
+  /** A load of bytes already in memory, into an emptied keyspace. */
+  static fromBuffer(target: RdbLoadTarget, name: string, data: Buffer): RdbLoader {
+    return new RdbLoader(target, name, data, {}, true);
   }
 
   /** Applies events for up to budgetMs; true when the whole dump has been loaded. */
@@ -296,6 +319,12 @@ class RdbLoader {
     } else if (key === 'ctime') {
       const ageSec = Math.max(0, Math.floor(Date.now() / 1000) - Number.parseInt(value, 10));
       log.notice(`RDB age ${Number.isFinite(ageSec) ? ageSec : 0} seconds`);
+    } else if (key === 'repl-id') {
+      recordLoadedReplInfo(this.#target.config, { replId: value });
+    } else if (key === 'repl-offset') {
+      recordLoadedReplInfo(this.#target.config, { offset: Number.parseInt(value, 10) });
+    } else if (key === 'repl-stream-db') {
+      recordLoadedReplInfo(this.#target.config, { streamDb: Number.parseInt(value, 10) });
     } else if (key === 'used-mem') {
       const bytes = Number.parseInt(value, 10);
       if (Number.isFinite(bytes)) {

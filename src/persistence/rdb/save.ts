@@ -20,6 +20,7 @@ import type { Config } from '../../config/config.js';
 import type { Keyspace } from '../../store/keyspace.js';
 import * as fs from '../../platform/fs.js';
 import { RdbEncoder, type RdbAuxInfo, type RdbEncoderOptions, type RdbSink } from './encoder.js';
+import { writeReplAux } from './repl-info.js';
 
 /** rdb-save-incremental-fsync: fsync every this many bytes so the kernel never holds much. */
 const INCREMENTAL_FSYNC_BYTES = 4 * 1024 * 1024;
@@ -237,6 +238,7 @@ export function rdbSaveSync(server: RdbSaveSource, aofBase = false): RdbSaveStat
     const encoder = new RdbEncoder(writer, rdbEncoderOptions(config));
     encoder.writeHeader();
     encoder.writeDefaultAux(rdbAuxInfo(aofBase));
+    if (!aofBase) writeReplAux(config, (name, value) => encoder.writeAux(name, value));
     const keysSaved = writeDatabases(encoder, server.keyspace, config.num('rdb-key-save-delay'));
     encoder.writeEof();
     writer.commit();

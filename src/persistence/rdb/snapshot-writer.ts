@@ -7,6 +7,7 @@ import type { Config } from '../../config/config.js';
 import type { SnapshotVisitor } from '../../snapshot/engine.js';
 import type { Value } from '../../store/value/types.js';
 import { RdbEncoder } from './encoder.js';
+import { writeReplAux } from './repl-info.js';
 import { RdbFileWriter, rdbAuxInfo, rdbEncoderOptions } from './save.js';
 
 export class RdbSnapshotWriter implements SnapshotVisitor {
@@ -22,6 +23,7 @@ export class RdbSnapshotWriter implements SnapshotVisitor {
     this.#encoder = new RdbEncoder(this.writer, rdbEncoderOptions(config));
     this.#encoder.writeHeader();
     this.#encoder.writeDefaultAux(rdbAuxInfo(aofBase));
+    if (!aofBase) writeReplAux(config, (name, value) => this.#encoder.writeAux(name, value));
   }
 
   beginDb(dbIndex: number, keyCount: number, expireCount: number): void {

@@ -1,0 +1,384 @@
+// The replica side: the connection to our master. Handshake (PING, AUTH with masteruser /
+// masterauth, REPLCONF listening-port / ip-address / capa eof psync2, PSYNC replid offset),
+// the full sync payload (`$<length>` or `$EOF:<mark>`, loaded per repl-diskless-load), then the
+// master's stream applied as the master client, with REPLCONF ACK every second; reconnects
+// after the link drops and times out after repl-timeout of silence.
+// Redis equivalent: connectWithMaster, syncWithMaster, slaveTryPartialResynchronization,
+// readSyncBulkPayload, replicationSendAck and the replica half of replicationCron.
+
+import { connect, type Socket } from 'node:net';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeCommand } from '../persistence/aof/writer.js';
+import { rdbLoadBufferSync } from '../persistence/rdb/load.js';
+import { ClientFlag, type Client } from '../server/client.js';
+import { executeCommand } from '../server/dispatch.js';
+import { MASTER_CALLER } from '../server/caller.js';
+import type { Replication } from './replication.js';
+
+export type LinkState = 'connect' | 'connecting' | 'handshake' | 'transfer' | 'connected';
+
+/** The replica's states as ROLE words them. */
+export const ROLE_STATE: Record<LinkState, string> = {
+  connect: 'connect',
+  connecting: 'connecting',
+  handshake: 'handshake',
+  transfer: 'sync',
+  connected: 'connected',
+};
+
+const EOF_MARK_BYTES = 40;
+
+export class MasterLink {
+  readonly host: string;
+  readonly port: number;
+  readonly #repl: Replication;
+  state: LinkState = 'connect';
+  #socket: Socket | null = null;
+  #buf: Buffer = Buffer.alloc(0);
+  /** The full sync payload's chunks while it arrives, and the check run on each. */
+  #chunks: Buffer[] | null = null;
+  #onChunk: ((chunk: Buffer) => void) | null = null;
+  #wake: (() => void) | null = null;
+  #closed = false;
+  /** The master client applying the stream (Redis: server.master). */
+  client: Client | null = null;
+  lastIoMs = Date.now();
+  downSinceMs = Date.now();
+  /** Bytes of the payload expected/received while in `transfer`. */
+  transferSize = -1;
+  transferRead = 0;
+  transferLastIoMs = 0;
+  /** Master stream bytes read (slave_read_repl_offset) and applied so far. */
+  readOffset = 0;
+  #raw: Buffer = Buffer.alloc(0);
+  #rawPos = 0;
+  #history: { replid: string; offset: number };
+  /** The db the master's stream had selected when the link dropped (a partial resync continues in it). */
+  streamDb = 0;
+  #lastAckMs = 0;
+  #connectStartedMs = 0;
+
+  constructor(repl: Replication, host: string, port: number, history: { replid: string; offset: number }) {
+    this.#repl = repl;
+    this.host = host;
+    this.port = port;
+    this.#history = history;
+  }
+
+  get linkUp(): boolean {
+    return this.state === 'connected';
+  }
+
+  start(): void {
+    if (this.#closed || this.state !== 'connect') return;
+    this.state = 'connecting';
+    this.#connectStartedMs = Date.now();
+    this.#run().catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!this.#closed) this.#repl.server.log.warning(`Master link: ${message}`);
+      this.#drop();
+    });
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#drop();
+  }
+
+  /** Once a second: reconnect, ACK, repl-timeout. */
+  cron(now: number): void {
+    const timeoutMs = this.#repl.server.config.num('repl-timeout') * 1000;
+    if (this.state === 'connect') {
+      this.start();
+      return;
+    }
+    const silentMs = now - this.lastIoMs;
+    if (this.state === 'connected') {
+      if (silentMs > timeoutMs) {
+        this.#repl.server.log.warning('MASTER timeout: no data nor PING received...');
+        this.#drop();
+        return;
+      }
+      if (now - this.#lastAckMs >= 1000) this.sendAck();
+    } else if (now - this.#connectStartedMs > timeoutMs && silentMs > timeoutMs) {
+      this.#repl.server.log.warning('Timeout connecting to the MASTER...');
+      this.#drop();
+    }
+  }
+
+  /** REPLCONF ACK <applied offset>, every second and on GETACK. */
+  sendAck(): void {
+    if (this.state !== 'connected' || this.#socket === null) return;
+    this.#lastAckMs = Date.now();
+    this.#socket.write(encodeCommand(['REPLCONF', 'ACK', String(this.#repl.offset)]), 'latin1');
+  }
+
+  #drop(): void {
+    const socket = this.#socket;
+    this.#socket = null;
+    this.#chunks = null;
+    this.#onChunk = null;
+    socket?.destroy();
+    const wasUp = this.state === 'connected';
+    this.state = 'connect';
+    if (wasUp) this.downSinceMs = Date.now();
+    if (this.client !== null) {
+      this.streamDb = this.client.dbIndex;
+      this.client.flags |= ClientFlag.closeAsap;
+      this.#repl.server.freeClient(this.client);
+      this.client = null;
+    }
+    this.#history = { replid: this.#repl.replid, offset: this.#repl.offset };
+    this.#wake?.();
+  }
+
+  // ------------------------------------------------------------------ handshake
+
+  async #run(): Promise<void> {
+    const socket = await this.#connect();
+    this.state = 'handshake';
+    const server = this.#repl.server;
+    const config = server.config;
+    const ping = await this.#command(['PING']);
+    if (ping.startsWith('-') && !/^-(NOAUTH|NOPERM|ERR operation not permitted)/.test(ping)) {
+      throw new Error(`Error reply to PING from master: '${ping}'`);
+    }
+    const auth = config.str('masterauth');
+    if (auth !== '') {
+      const user = config.str('masteruser');
+      const reply = await this.#command(user === '' ? ['AUTH', auth] : ['AUTH', user, auth]);
+      if (reply.startsWith('-')) throw new Error(`Unable to AUTH to MASTER: ${reply}`);
+    }
+    const announcedPort = config.num('replica-announce-port');
+    await this.#command(['REPLCONF', 'listening-port', String(announcedPort || server.ports[0] || config.num('port'))]);
+    const announcedIp = config.str('replica-announce-ip');
+    if (announcedIp !== '') await this.#command(['REPLCONF', 'ip-address', announcedIp]);
+    await this.#command(['REPLCONF', 'capa', 'eof', 'capa', 'psync2']);
+    const history = this.#history;
+    const psync = history.offset >= 0 && history.replid !== ''
+      ? ['PSYNC', history.replid, String(history.offset + 1)] : ['PSYNC', '?', '-1'];
+    const reply = await this.#command(psync);
+    if (reply.startsWith('+CONTINUE')) {
+      const id = reply.slice('+CONTINUE'.length).trim();
+      if (id !== '') this.#repl.switchHistory(id);
+      server.log.notice('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.');
+      this.#goOnline(socket, this.streamDb);
+      return;
+    }
+    const full = /^\+FULLRESYNC ([0-9a-f]{40}) (\d+)/.exec(reply);
+    if (full === null) throw new Error(`Unexpected reply to PSYNC from master: ${reply}`);
+    server.log.notice(`Full resync from master: ${full[1]}:${full[2]}`);
+    await this.#transfer(full[1] as string, Number(full[2]));
+    this.#goOnline(socket, 0);
+  }
+
+  #connect(): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: this.host, port: this.port });
+      this.#socket = socket;
+      socket.setNoDelay(!this.#repl.server.config.bool('repl-disable-tcp-nodelay'));
+      socket.once('connect', () => {
+        this.lastIoMs = Date.now();
+        this.#repl.server.log.notice('MASTER <-> REPLICA sync started');
+        resolve(socket);
+      });
+      socket.on('error', (error) => reject(error));
+      socket.on('close', () => {
+        reject(new Error('connection closed'));
+        if (this.#socket === socket) this.#drop();
+      });
+      socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    });
+  }
+
+  #onData(chunk: Buffer): void {
+    this.lastIoMs = Date.now();
+    if (this.state === 'connected') {
+      this.#applyStream(chunk);
+      return;
+    }
+    if (this.#chunks !== null) {
+      this.#chunks.push(chunk);
+      this.transferRead += chunk.length;
+      this.#onChunk?.(chunk);
+    } else {
+      this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
+    }
+    this.#wake?.();
+  }
+
+  /** Waits until the buffer satisfies `take` (which consumes it) or the link drops. */
+  async #read<T>(take: () => T | null): Promise<T> {
+    for (;;) {
+      if (this.#socket === null) throw new Error('connection lost');
+      const value = take();
+      if (value !== null) return value;
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+      this.#wake = null;
+    }
+  }
+
+  /** One reply line (newlines sent as keep-alives before it are skipped). */
+  #readLine(): Promise<string> {
+    return this.#read(() => {
+      let start = 0;
+      while (start < this.#buf.length && this.#buf[start] === 0x0a) start++;
+      const end = this.#buf.indexOf('\r\n', start);
+      if (end < 0) {
+        this.#buf = this.#buf.subarray(start);
+        return null;
+      }
+      const line = this.#buf.toString('latin1', start, end);
+      this.#buf = this.#buf.subarray(end + 2);
+      return line;
+    });
+  }
+
+  async #command(argv: string[]): Promise<string> {
+    this.#socket?.write(encodeCommand(argv), 'latin1');
+    return this.#readLine();
+  }
+
+  // ------------------------------------------------------------------ the payload
+
+  async #transfer(replid: string, offset: number): Promise<void> {
+    this.state = 'transfer';
+    this.transferRead = 0;
+    const header = await this.#readLine();
+    if (!header.startsWith('$')) throw new Error(`Bad protocol from MASTER, the first byte is not '$': ${header}`);
+    const eofMark = header.startsWith('$EOF:') ? header.slice(5) : null;
+    if (eofMark !== null && eofMark.length !== EOF_MARK_BYTES) throw new Error('Bad EOF mark from MASTER');
+    const size = eofMark === null ? Number(header.slice(1)) : 0;
+    this.transferSize = size;
+    // The payload is gathered as a list of chunks (no copy per read); only the bytes around the
+    // end are searched for the EOF mark, which may be followed by the stream's first bytes.
+    const chunks: Buffer[] = [this.#buf];
+    let total = this.#buf.length;
+    let tail = '';
+    this.#buf = Buffer.alloc(0);
+    this.#chunks = chunks;
+    let endAt = -1;
+    total = 0;
+    const check = (chunk: Buffer): void => {
+      total += chunk.length;
+      if (eofMark === null) {
+        if (total >= size) endAt = size;
+        return;
+      }
+      const window = tail + chunk.toString('latin1');
+      const at = window.indexOf(eofMark);
+      if (at >= 0) endAt = total - window.length + at;
+      tail = window.slice(-EOF_MARK_BYTES);
+    };
+    check(chunks[0] as Buffer);
+    this.#onChunk = check;
+    await this.#read(() => (endAt >= 0 ? true : null));
+    this.#chunks = null;
+    this.#onChunk = null;
+    const all = Buffer.concat(chunks);
+    const data = all.subarray(0, endAt);
+    this.#buf = all.subarray(endAt + (eofMark === null ? 0 : EOF_MARK_BYTES));
+    this.#load(data);
+    this.#repl.adoptHistory(replid, offset);
+  }
+
+  /** Replaces the dataset with the payload; with repl-diskless-load disabled it is the dump too. */
+  #load(data: Buffer): void {
+    const server = this.#repl.server;
+    const config = server.config;
+    server.log.notice(`MASTER <-> REPLICA sync: receiving ${data.length} bytes from master`);
+    this.#repl.disconnectPeers();
+    server.persistence?.jobs.cancel('replica full sync');
+    if (config.str('repl-diskless-load') === 'disabled') {
+      const path = join(config.str('dir'), config.str('dbfilename'));
+      const temp = `${path}.temp-repl-${process.pid}`;
+      try {
+        writeFileSync(temp, data);
+        renameSync(temp, path);
+      } catch (error: unknown) {
+        try {
+          unlinkSync(temp);
+        } catch {
+          // nothing to clean
+        }
+        throw error;
+      }
+    }
+    server.log.notice('MASTER <-> REPLICA sync: Flushing old data');
+    server.keyspace.flushAll();
+    server.log.notice('MASTER <-> REPLICA sync: Loading DB in memory');
+    const result = rdbLoadBufferSync(server, data, '(payload from master)');
+    this.#repl.server.keyspace.activeExpire = false;
+    server.log.notice(`MASTER <-> REPLICA sync: Finished with success (${result.keysLoaded} keys)`);
+    // The AOF must describe the new dataset: rewrite it from the loaded keys (Redis restarts
+    // appendonly after a full sync for the same reason).
+    const aof = server.persistence?.aof;
+    if (aof !== undefined && aof.state !== 'off') {
+      server.log.notice('MASTER <-> REPLICA sync: rewriting the AOF for the new dataset');
+      aof.requestRewrite();
+    }
+  }
+
+  // ------------------------------------------------------------------ the stream
+
+  #goOnline(socket: Socket, dbIndex: number): void {
+    const server = this.#repl.server;
+    // The master caller (server/caller.ts): no ACL, READONLY or reply; counted and propagated
+    // to our AOF (our replicas get the master's bytes as they are, see Replication#proxy).
+    const c = server.createInternalClient(MASTER_CALLER);
+    c.dbIndex = dbIndex;
+    c.flags |= ClientFlag.master;
+    c.authenticated = true;
+    c.name = '';
+    this.client = c;
+    this.state = 'connected';
+    this.readOffset = this.#repl.offset;
+    this.#raw = Buffer.alloc(0);
+    this.#rawPos = 0;
+    this.#lastAckMs = 0;
+    this.sendAck();
+    void socket;
+    const rest = this.#buf;
+    this.#buf = Buffer.alloc(0);
+    if (rest.length > 0) this.#applyStream(rest);
+  }
+
+  /** Applies complete commands; the bytes of each one applied outside MULTI are proxied on. */
+  #applyStream(chunk: Buffer): void {
+    const c = this.client;
+    if (c === null) return;
+    const repl = this.#repl;
+    this.readOffset += chunk.length;
+    repl.stats.replInputBytes += chunk.length;
+    this.#raw = this.#rawPos >= this.#raw.length ? chunk : Buffer.concat([this.#raw.subarray(this.#rawPos), chunk]);
+    this.#rawPos = 0;
+    c.parser.feed(chunk);
+    const limits = { bulkLenMax: Number.MAX_SAFE_INTEGER, unauthenticated: false };
+    let consumed = 0;
+    for (;;) {
+      const argv = c.parser.next(limits);
+      if (argv === null) break;
+      consumed = this.#raw.length - c.parser.pendingBytes;
+      if (argv.length === 0) continue;
+      repl.applying = true;
+      try {
+        executeCommand(repl.server, c, argv);
+      } finally {
+        repl.applying = false;
+      }
+      c.out = '';
+      if (this.client !== c) return;
+      if (!c.has(ClientFlag.multi)) {
+        repl.proxy(this.#raw.toString('latin1', this.#rawPos, consumed));
+        this.#rawPos = consumed;
+      }
+    }
+    // The applied writes reach our AOF and our replicas in this turn's beforeSleep.
+    repl.server.requestBeforeSleep();
+    if (c.parser.error !== null) {
+      repl.server.log.warning(`Protocol error from MASTER: ${c.parser.error}`);
+      this.#drop();
+    }
+  }
+}

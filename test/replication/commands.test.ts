@@ -1,0 +1,93 @@
+// The replication commands' replies and errors, compared with redis-server 7.0 byte for byte
+// (ROLE, WAIT, REPLCONF, REPLICAOF / SLAVEOF, min-replicas-to-write), and the start of the
+// PSYNC / SYNC protocol as a raw replica sees it from either server.
+
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, test } from 'node:test';
+import { sequenceTests, sharedPair } from '../helpers/differential.js';
+import { encodeCommand } from '../helpers/resp-client.js';
+import { requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
+
+const p = sharedPair();
+
+sequenceTests(p, {
+  'ROLE and WAIT on a master without replicas': [
+    ['ROLE'],
+    ['WAIT', '0', '0'],
+    ['WAIT', '1', '-1'],
+    ['WAIT', 'x', '1'],
+    ['WAIT', '1', 'x'],
+    ['WAIT', '1', '5'],
+  ],
+  'REPLCONF options and errors': [
+    ['REPLCONF', 'listening-port', '1234'],
+    ['REPLCONF', 'listening-port', 'x'],
+    ['REPLCONF', 'capa', 'eof', 'capa', 'psync2'],
+    ['REPLCONF', 'ip-address', '10.0.0.1'],
+    ['REPLCONF', 'foo', '1'],
+    ['REPLCONF', 'ack'],
+    ['REPLCONF', 'a', 'b', 'c'],
+  ],
+  'REPLICAOF / SLAVEOF argument errors and NO ONE on a master': [
+    ['REPLICAOF', 'localhost', 'x'],
+    ['REPLICAOF', 'no', 'x'],
+    ['SLAVEOF', 'localhost', '-1'],
+    ['REPLICAOF', 'NO', 'ONE'],
+    ['SLAVEOF', 'no', 'one'],
+    ['REPLICAOF', 'a'],
+  ],
+  'min-replicas-to-write refuses writes without enough good replicas': [
+    ['CONFIG', 'SET', 'min-replicas-to-write', '1'],
+    ['SET', 'k', 'v'],
+    ['MULTI'],
+    ['SET', 'k', 'v'],
+    ['EXEC'],
+    ['GET', 'k'],
+    ['CONFIG', 'SET', 'min-replicas-max-lag', '0'],
+    ['SET', 'k', 'v'],
+    ['CONFIG', 'SET', 'min-replicas-max-lag', '10'],
+    ['CONFIG', 'SET', 'min-replicas-to-write', '0'],
+    ['SET', 'k', 'v'],
+    ['DEL', 'k'],
+  ],
+});
+
+/** What a raw replica reads after sending `request`: the first line and the payload header. */
+function rawSync(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    let data = '';
+    const timer = setTimeout(() => finish(), 5000);
+    const finish = (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(data);
+    };
+    socket.on('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      data += chunk.toString('latin1');
+      if (/\$\d+\r\nREDIS0010/.test(data)) finish();
+    });
+    socket.write(request);
+  });
+}
+
+const servers: RunningServer[] = [];
+after(async () => {
+  for (const s of servers) await s.stop();
+});
+
+for (const [name, start] of [['redis-server', startRedis], ['Vesta', startVesta]] as const) {
+  test(`PSYNC ? -1 and SYNC without capa eof get a disk-style payload from ${name}`, async (t) => {
+    if (!requireRedis(t)) return;
+    const server = await start({ args: ['--repl-diskless-sync-delay', '0'] });
+    servers.push(server);
+    const psync = await rawSync(server.port, encodeCommand(['PSYNC', '?', '-1']));
+    assert.match(psync, /^\+FULLRESYNC [0-9a-f]{40} \d+\r\n(\n)*\$\d+\r\nREDIS0010/);
+    const sync = await rawSync(server.port, encodeCommand(['SYNC']));
+    assert.match(sync, /^(\n)*\$\d+\r\nREDIS0010/);
+    const info = await (await server.client()).call('INFO', 'stats');
+    assert.match(info, /sync_full:2\r\n/);
+  });
+}
