@@ -172,7 +172,9 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   c.lastCommand = cmd.fullName;
   afterCall(server, c, cmd, argv, durationNs);
   if (ks.dirty !== dirtyBefore && (cmd.flags & (CommandFlag.write | CommandFlag.mayReplicate)) !== 0) {
-    server.propagate(dbIndex, c.propagateArgv ?? argv);
+    // An empty propagateArgv propagates nothing (EVAL: its commands propagated themselves).
+    const logged = c.propagateArgv ?? argv;
+    if (logged.length !== 0) server.propagate(dbIndex, logged);
   }
 }
 

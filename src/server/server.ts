@@ -5,6 +5,7 @@
 // socket write per client ("log before reply"). A timer runs cron at `hz`.
 // Redis equivalent: server.c (initServer, beforeSleep, serverCron) and networking.c.
 
+import type { Scripting } from '../scripting/scripting.js';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { totalmem } from 'node:os';
@@ -96,6 +97,8 @@ export class Server {
   readonly blocking: Blocking;
   /** Users, authentication and permission checks (requirepass is the default user's password). */
   readonly acl = new Acl();
+  /** Scripts and functions (commands/scripting.ts creates it on first use). */
+  scripting: Scripting | null = null;
   /** maxmemory: used-memory figure, eviction by policy, OOM refusals (server/evict.ts). */
   readonly evictor: Evictor;
   /** client-output-buffer-limit (server/output-limits.ts). */

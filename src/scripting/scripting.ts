@@ -1,0 +1,194 @@
+// The scripting service: the EVAL script cache, the function libraries, the Lua VM, and running
+// a script or function for a client (flag checks, KEYS/ARGV, the run, its reply or error with
+// Redis's "script: <name>, on @user_script:<line>." suffix, MULTI/EXEC wrapping of its writes).
+// Redis equivalent: eval.c (evalGenericCommand), function_lua.c / functions.c (fcallCommand)
+// and script.c (scriptPrepareForRun, scriptResetRun).
+
+import { Client } from '../server/client.js';
+import type { Server } from '../server/server.js';
+import { luaToReply, type ReplyContext } from './convert.js';
+import { FunctionRegistry, type FunctionInfo } from './functions.js';
+import {
+  type LuaValue,
+  type LuaFunctionRef,
+  arrayTable,
+  isTable,
+  luaToString,
+  tget,
+} from './lua-adapter.js';
+import type { RunState } from './script-call.js';
+import { ScriptCache, sha1hex, type CachedScript } from './script-cache.js';
+import { ScriptFlag, parseShebang } from './shebang.js';
+import type { ScriptVm } from './vm.js';
+
+/** The script being run: what SCRIPT KILL, FUNCTION STATS and BUSY replies need. */
+export interface RunningScript extends RunState {
+  readonly name: string;
+  readonly isFunction: boolean;
+  readonly command: string[];
+  readonly startMs: number;
+  killed: boolean;
+}
+
+export type VmFactory = (scripting: Scripting) => ScriptVm;
+
+let vmFactory: VmFactory | null = null;
+
+/** Installs the engine adapter (lua-adapter does at import). */
+export function setVmFactory(factory: VmFactory): void {
+  vmFactory = factory;
+}
+
+export class Scripting {
+  readonly server: Server;
+  readonly cache = new ScriptCache<LuaFunctionRef>();
+  readonly functions = new FunctionRegistry<LuaFunctionRef>();
+  running: RunningScript | null = null;
+  #vm: ScriptVm | null = null;
+  #client: Client | null = null;
+
+  constructor(server: Server) {
+    this.server = server;
+  }
+
+  get vm(): ScriptVm {
+    if (this.#vm === null) {
+      if (vmFactory === null) throw new Error('no Lua engine installed');
+      this.#vm = vmFactory(this);
+    }
+    return this.#vm;
+  }
+
+  /** Compiles and caches an EVAL body; returns the cache entry or Redis's error text. */
+  loadScript(body: string): CachedScript<LuaFunctionRef> | string {
+    const sha = sha1hex(body);
+    const cached = this.cache.get(sha);
+    if (cached !== undefined) return cached;
+    const shebang = parseShebang(body);
+    if (!shebang.ok) return shebang.error;
+    const fn = this.vm.compile(shebang.code, '@user_script');
+    if ('error' in fn) return `ERR Error compiling script (new function): ${fn.error}`;
+    const script = { sha, body, flags: shebang.flags, fn };
+    this.cache.add(script);
+    return script;
+  }
+
+  /** SCRIPT FLUSH: drops the cache and, as Redis, the whole Lua VM (functions keep theirs). */
+  flushScripts(): void {
+    this.cache.flush();
+  }
+
+  /** The client a script's commands run as, set up for this run. */
+  scriptClient(caller: Client): Client {
+    let c = this.#client;
+    if (c === null) {
+      c = new Client({ server: this.server, id: 0, socket: null, nowMs: Date.now(), authenticated: true });
+      c.name = '';
+      this.#client = c;
+    }
+    c.user = caller.user;
+    c.dbIndex = caller.dbIndex;
+    c.resp = 2;
+    c.out = '';
+    return c;
+  }
+
+  /**
+   * Runs a script or function for `caller` and writes its reply. Checks Redis makes before
+   * the run (read-only commands and flags, OOM, MISCONF) come first.
+   */
+  run(caller: Client, target: { name: string; fn: LuaFunctionRef; flags: number; isFunction: boolean },
+    keys: string[], args: string[], options: { readOnly: boolean; command: string[] }): void {
+    const refusal = this.#prepare(caller, target.flags, options.readOnly, target.isFunction);
+    if (refusal !== null) {
+      caller.addReplyError(refusal);
+      return;
+    }
+    const server = this.server;
+    const state: RunningScript = {
+      server,
+      caller,
+      client: this.scriptClient(caller),
+      flags: target.flags,
+      readOnly: options.readOnly || (target.flags & ScriptFlag.noWrites) !== 0,
+      wrote: false,
+      resp: 2,
+      oom: server.oomReason() !== null,
+      name: target.name,
+      isFunction: target.isFunction,
+      command: options.command,
+      startMs: Date.now(),
+      killed: false,
+    };
+    const vm = this.vm;
+    this.running = state;
+    server.beginPropagationBlock();
+    try {
+      vm.resetRandom();
+      let result;
+      if (target.isFunction) {
+        result = vm.call(target.fn, [arrayTable(keys), arrayTable(args)]);
+      } else {
+        vm.setGlobal('KEYS', arrayTable(keys));
+        vm.setGlobal('ARGV', arrayTable(args));
+        result = vm.call(target.fn, []);
+      }
+      const ctx: ReplyContext = { scriptResp: state.resp, errorText: returnedErrorText };
+      if (result.ok) {
+        luaToReply(caller, result.value, ctx);
+      } else {
+        caller.addReplyError(runErrorText(result.error, result.source, result.line, target.name));
+      }
+    } finally {
+      this.running = null;
+      server.endPropagationBlock();
+    }
+  }
+
+  /** Redis's scriptPrepareForRun checks; null when the script may run. */
+  #prepare(caller: Client, flags: number, readOnly: boolean, isFunction: boolean): string | null {
+    void caller;
+    if ((flags & ScriptFlag.evalCompatMode) !== 0) return null;
+    const noWrites = (flags & ScriptFlag.noWrites) !== 0;
+    if (readOnly && !noWrites) return 'ERR Can not execute a script with write flag using *_ro command.';
+    if (!noWrites) {
+      const reason = this.server.writeDeniedReason();
+      if (reason !== null) return reason;
+    }
+    if ((flags & ScriptFlag.allowOom) === 0 && !noWrites) {
+      const oom = this.server.oomReason();
+      if (oom !== null) return oom;
+    }
+    void isFunction;
+    return null;
+  }
+
+  /** FCALL / FCALL_RO's function, or undefined. */
+  findFunction(name: string): FunctionInfo<LuaFunctionRef> | undefined {
+    return this.functions.functions.get(name);
+  }
+}
+
+/** A returned {err=...} table's error line (no suffix: the script did not fail). */
+function returnedErrorText(table: LuaValue): string {
+  if (!isTable(table)) return 'ERR';
+  const msg = tget(table, 'err');
+  return typeof msg === 'string' ? msg : 'ERR';
+}
+
+/** The error line of a failed run: the message plus " script: <name>, on <source>:<line>." */
+function runErrorText(error: LuaValue, source: string | null, line: number | null, name: string): string {
+  let msg: string;
+  if (isTable(error)) {
+    const err = tget(error, 'err');
+    msg = typeof err === 'string' ? err : 'ERR unknown error';
+    const tableSource = tget(error, 'source');
+    const tableLine = tget(error, 'line');
+    if (typeof tableSource === 'string') source = tableSource;
+    if (typeof tableLine === 'number') line = tableLine;
+  } else {
+    msg = 'ERR ' + (luaToString(error) ?? 'execution failure');
+  }
+  if (source !== null && line !== null) msg += ` script: ${name}, on ${source}:${line}.`;
+  return msg;
+}

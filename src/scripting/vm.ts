@@ -1,0 +1,30 @@
+// What the scripting layer needs from a Lua engine, as one small interface: compile a chunk in
+// the sandboxed environment, call a function with Redis's error handler (an error becomes a
+// table with the source and line where it was raised), and the environment's tables. The
+// adapter over src/lua/ implements it (lua-adapter.ts). Redis equivalent: the lua_State plus
+// luaCallFunction's protected call with its __redis__err__handler (script_lua.c).
+
+import type { LuaValue, LuaTableValue, LuaFunctionRef } from './lua-adapter.js';
+
+export type CallResult =
+  | { ok: true; value: LuaValue }
+  | { ok: false; error: LuaValue; source: string | null; line: number | null };
+
+export interface ScriptVm {
+  /** Compiles `code` named `chunkName` (e.g. "@user_script"); an error is Lua's message. */
+  compile(code: string, chunkName: string): LuaFunctionRef | { error: string };
+  /** Compiles a library's code in its own restricted environment (for FUNCTION LOAD). */
+  compileLibrary(code: string, env: LuaTableValue): LuaFunctionRef | { error: string };
+  /** Calls fn(...args) protected; the first result, or the error with where it was raised. */
+  call(fn: LuaFunctionRef, args: LuaValue[]): CallResult;
+  /** The global table scripts run with (read-only to scripts once sealed). */
+  readonly globals: LuaTableValue;
+  /** Sets a global bypassing the read-only protection (KEYS, ARGV). */
+  setGlobal(name: string, value: LuaValue): void;
+  /** Reseeds math.random as Redis does before every script. */
+  resetRandom(): void;
+  /** Called every `interval` instructions while a script runs; return true to abort it. */
+  setHook(hook: (() => boolean) | null): void;
+  /** Bytes the Lua heap holds (used_memory_lua). */
+  memoryBytes(): number;
+}
