@@ -11,7 +11,8 @@ import { ConfigFileError, loadConfig } from './config/parse.js';
 import { Logger, type LogLevel } from './observe/log.js';
 import { attachPersistence } from './persistence/attach.js';
 import { lockDataDir } from './persistence/lock.js';
-import { REDIS_VERSION, Server, VESTA_VERSION } from './server/server.js';
+import { Server } from './server/server.js';
+import { REDIS_VERSION, VESTA_VERSION } from './version.js';
 
 export interface StartOptions {
   /** Where log lines go: the config's logfile/stdout (default), or a function, or nowhere. */

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, normalize, relative } from 'node:path';
 import { test } from 'node:test';
 import { CommandTable } from '../src/commands/table.js';
 import { allCommandDefs } from '../src/commands/index.js';
@@ -84,6 +84,78 @@ test('imports respect the layer boundaries', () => {
     }
   }
   assert.deepEqual(bad, []);
+});
+
+/**
+ * The runtime import graph of src/: each file and the files it imports for their values.
+ * `import type` / `export type` are left out (erased by tsc); `import { type A }` is not (under
+ * verbatimModuleSyntax it still loads the module). Dynamic import() is left out (it runs later).
+ */
+function runtimeImportGraph(files: readonly { path: string; text: string }[]): Map<string, string[]> {
+  const statement = /^[ \t]*(?:import|export)[ \t]+(type[ \t]+)?(?:[^'";]*?[ \t\n]from[ \t]+)?'(\.[^']+)'/gm;
+  const graph = new Map<string, string[]>();
+  for (const s of files) {
+    const edges: string[] = [];
+    for (const m of s.text.matchAll(statement)) {
+      if (m[1] !== undefined) continue;
+      edges.push(normalize(join(dirname(s.path), (m[2] as string).replace(/\.js$/, '.ts'))));
+    }
+    graph.set(s.path, edges);
+  }
+  return graph;
+}
+
+/** Strongly connected components with more than one file (or a file importing itself). */
+function importCycles(graph: Map<string, string[]>): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, counter);
+    low.set(v, counter);
+    counter++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v) as number, low.get(w) as number));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v) as number, index.get(w) as number));
+      }
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop() as string;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(component.sort());
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
+  return cycles;
+}
+
+test('no runtime import cycle in src/ (type-only imports aside)', () => {
+  const src = sources.filter((s) => s.path.startsWith('src/'));
+  assert.deepEqual(importCycles(runtimeImportGraph(src)), []);
+});
+
+test('the import-cycle check finds a cycle, and ignores type-only imports', () => {
+  const files = [
+    { path: 'src/a.ts', text: "import { b } from './b.js';\n" },
+    { path: 'src/b.ts', text: "import {\n  c,\n} from './x/c.js';\nimport type { A } from './a.js';\n" },
+    { path: 'src/x/c.ts', text: "export { a } from '../a.js';\n" },
+    { path: 'src/d.ts', text: "import type { E } from './e.js';\nexport type { E } from './e.js';\n" },
+    { path: 'src/e.ts', text: "import { d } from './d.js';\n" },
+  ];
+  assert.deepEqual(importCycles(runtimeImportGraph(files)), [['src/a.ts', 'src/b.ts', 'src/x/c.ts']]);
 });
 
 test('every implemented command is exercised by some test file', () => {

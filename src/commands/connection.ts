@@ -3,7 +3,7 @@
 // acl.c's AUTH.
 
 import { ClientFlag, type Client } from '../server/client.js';
-import { REDIS_VERSION } from '../server/server.js';
+import { REDIS_VERSION } from '../version.js';
 import { parseInt64 } from '../util/numbers.js';
 import { SYNTAX, NOT_INTEGER } from './errors.js';
 import { formatClientInfo } from './client-info.js';

@@ -3,12 +3,11 @@
 // Redis equivalent: debug.c.
 
 import { createHash } from 'node:crypto';
-import type { Client } from '../server/client.js';
+import { isLocal, type Client } from '../server/client.js';
 import type { Database } from '../store/keyspace.js';
 import { HashValue, ListValue, SetValue, ZSetValue, type Value } from '../store/value/types.js';
 import { formatDouble, parseInt64 } from '../util/numbers.js';
 import { parseDouble } from '../util/numbers.js';
-import { isLocal } from './server.js';
 import { objectEncoding } from './encoding.js';
 import { SYNTAX, NOT_INTEGER, NO_SUCH_KEY } from './errors.js';
 

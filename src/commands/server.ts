@@ -1,7 +1,7 @@
 // Server commands: INFO CONFIG COMMAND TIME DEBUG SHUTDOWN SLOWLOG.
 // Redis equivalent: the command halves of server.c, config.c, debug.c and slowlog.c.
 
-import { ClientFlag, type Client } from '../server/client.js';
+import { ClientFlag, isLocal, type Client } from '../server/client.js';
 import { genInfoString } from '../observe/info.js';
 import { parseInt64 } from '../util/numbers.js';
 import { globMatch } from '../util/glob.js';
@@ -44,11 +44,6 @@ function configSetCommand(c: Client, argv: string[]): void {
   const error = c.server.config.configSet(pairs, { clientIsLocal: isLocal(c) });
   if (error !== null) c.addReplyError(error);
   else c.addReplyOk();
-}
-
-export function isLocal(c: Client): boolean {
-  const address = c.socket?.remoteAddress ?? '127.0.0.1';
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
 function configResetstatCommand(c: Client): void {

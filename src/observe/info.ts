@@ -5,7 +5,7 @@
 import { cpuUsage, memoryUsage, pid, uptime } from 'node:process';
 import { machine, platform, release } from 'node:os';
 import type { Server } from '../server/server.js';
-import { REDIS_VERSION, VESTA_VERSION } from '../server/server.js';
+import { REDIS_VERSION, VESTA_VERSION } from '../version.js';
 import { ClientFlag } from '../server/client.js';
 import { parsePercentiles, percentileLabel } from './latency.js';
 

@@ -98,6 +98,12 @@ export class Client extends ReplyBuffer {
   }
 }
 
+/** The client is on the loopback interface (internal clients count as local). */
+export function isLocal(c: Client): boolean {
+  const address = c.socket?.remoteAddress ?? '127.0.0.1';
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
 function formatAddress(host: string | undefined, port: number | undefined): string {
   if (host === undefined) return '?:0';
   const clean = host.startsWith('::ffff:') ? host.slice(7) : host;

@@ -28,10 +28,6 @@ import { OUTPUT_PAUSE_BYTES, OutputLimits } from './output-limits.js';
 import { formatClientInfo } from '../commands/client-info.js';
 import { readIntoSharedBuffer } from './read-buffer.js';
 
-export const VESTA_VERSION = '0.1.0';
-/** The Redis version Vesta is compatible with and reports as redis_version. */
-export const REDIS_VERSION = '7.0.15';
-
 export interface ServerStats {
   connectionsReceived: number;
   rejectedConnections: number;
