@@ -6,6 +6,7 @@ import { blockingListCommands } from './blocking-list.js';
 import { blockingZsetCommands } from './blocking-zset.js';
 import { clientUnblockCommands } from './client-unblock.js';
 import { connectionCommands } from './connection.js';
+import { functionCommands } from './function.js';
 import { hashCommands } from './hash.js';
 import { keyspaceCommands } from './keyspace.js';
 import { listCommands } from './list.js';
@@ -13,6 +14,7 @@ import { observeCommands } from './observe.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
+import { scriptingCommands } from './scripting.js';
 import { setCommands } from './set.js';
 import { stringCommands } from './string.js';
 import { transactionCommands } from './transaction.js';
@@ -26,6 +28,7 @@ export function allCommandDefs(): CommandDef[] {
     ...blockingZsetCommands,
     ...clientUnblockCommands,
     ...connectionCommands,
+    ...functionCommands,
     ...hashCommands,
     ...keyspaceCommands,
     ...listCommands,
@@ -33,6 +36,7 @@ export function allCommandDefs(): CommandDef[] {
     ...persistenceCommands,
     ...pubsubCommands,
     ...serverCommands,
+    ...scriptingCommands,
     ...setCommands,
     ...stringCommands,
     ...transactionCommands,

@@ -19,6 +19,12 @@ export class LuaFunctionRef {
   }
 }
 
+/** A native function named `name` (for error messages and tostring). */
+export function nativeFunction(name: string, fn: (args: LuaValue[]) => LuaValue[]): LuaFunctionRef {
+  void name;
+  return new LuaFunctionRef(fn);
+}
+
 export function newTable(): LuaTableRef {
   return new LuaTableRef();
 }

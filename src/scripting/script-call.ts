@@ -24,6 +24,8 @@ export interface RunState {
   wrote: boolean;
   /** redis.setresp's choice. */
   resp: 2 | 3;
+  /** redis.set_repl's choice (REPL_ALL by default). */
+  repl: number;
   /** Computed once at the start, as Redis does for compatibility-mode scripts. */
   readonly oom: boolean;
 }

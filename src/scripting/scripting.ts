@@ -7,7 +7,8 @@
 import { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
 import { luaToReply, type ReplyContext } from './convert.js';
-import { FunctionRegistry, type FunctionInfo } from './functions.js';
+import { FunctionRegistry, type FunctionInfo, type LibraryInfo, type RestorePolicy } from './functions.js';
+import { libraryCompiler } from './library-load.js';
 import {
   type LuaValue,
   type LuaFunctionRef,
@@ -44,19 +45,53 @@ export class Scripting {
   readonly cache = new ScriptCache<LuaFunctionRef>();
   readonly functions = new FunctionRegistry<LuaFunctionRef>();
   running: RunningScript | null = null;
-  #vm: ScriptVm | null = null;
+  /** EVAL's VM (SCRIPT FLUSH replaces it) and the functions' VM, as Redis keeps two. */
+  #evalVm: ScriptVm | null = null;
+  #functionVm: ScriptVm | null = null;
   #client: Client | null = null;
 
   constructor(server: Server) {
     this.server = server;
   }
 
+  #createVm(): ScriptVm {
+    if (vmFactory === null) throw new Error('no Lua engine installed');
+    return vmFactory(this);
+  }
+
   get vm(): ScriptVm {
-    if (this.#vm === null) {
-      if (vmFactory === null) throw new Error('no Lua engine installed');
-      this.#vm = vmFactory(this);
+    this.#evalVm ??= this.#createVm();
+    return this.#evalVm;
+  }
+
+  get functionVm(): ScriptVm {
+    this.#functionVm ??= this.#createVm();
+    return this.#functionVm;
+  }
+
+  /** used_memory_lua / used_memory_vm_eval and used_memory_vm_functions. */
+  vmBytes(): { eval: number; functions: number } {
+    return { eval: this.#evalVm?.memoryBytes() ?? 0, functions: this.#functionVm?.memoryBytes() ?? 0 };
+  }
+
+  /** FUNCTION LOAD. */
+  loadLibrary(code: string, replace: boolean): { ok: true; name: string } | { ok: false; error: string } {
+    return this.functions.load(code, replace, libraryCompiler(this.functionVm));
+  }
+
+  /** FUNCTION RESTORE (and loading functions from an RDB file): null or Redis's error. */
+  restoreLibraries(codes: readonly string[], policy: RestorePolicy): string | null {
+    const compile = libraryCompiler(this.functionVm);
+    const libs: LibraryInfo<LuaFunctionRef>[] = [];
+    for (const code of codes) {
+      const created = this.functions.create(code, compile);
+      if (!created.ok) return created.error;
+      if (libs.some((lib) => lib.name === created.lib.name)) {
+        return `ERR Library '${created.lib.name}' already exists`;
+      }
+      libs.push(created.lib);
     }
-    return this.#vm;
+    return this.functions.install(libs, policy);
   }
 
   /** Compiles and caches an EVAL body; returns the cache entry or Redis's error text. */
@@ -76,6 +111,7 @@ export class Scripting {
   /** SCRIPT FLUSH: drops the cache and, as Redis, the whole Lua VM (functions keep theirs). */
   flushScripts(): void {
     this.cache.flush();
+    this.#evalVm = null;
   }
 
   /** The client a script's commands run as, set up for this run. */
@@ -113,6 +149,7 @@ export class Scripting {
       readOnly: options.readOnly || (target.flags & ScriptFlag.noWrites) !== 0,
       wrote: false,
       resp: 2,
+      repl: 3,
       oom: server.oomReason() !== null,
       name: target.name,
       isFunction: target.isFunction,
@@ -120,7 +157,7 @@ export class Scripting {
       startMs: Date.now(),
       killed: false,
     };
-    const vm = this.vm;
+    const vm = target.isFunction ? this.functionVm : this.vm;
     this.running = state;
     server.beginPropagationBlock();
     try {

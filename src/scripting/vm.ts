@@ -13,8 +13,12 @@ export type CallResult =
 export interface ScriptVm {
   /** Compiles `code` named `chunkName` (e.g. "@user_script"); an error is Lua's message. */
   compile(code: string, chunkName: string): LuaFunctionRef | { error: string };
-  /** Compiles a library's code in its own restricted environment (for FUNCTION LOAD). */
-  compileLibrary(code: string, env: LuaTableValue): LuaFunctionRef | { error: string };
+  /**
+   * Compiles and runs a library's code ("@user_function") with the load-time globals (only the
+   * reduced `redis` table, whose register_function calls `register`); the functions it
+   * registers keep the normal globals for their runs.
+   */
+  loadLibrary(code: string, register: (args: LuaValue[]) => void): CallResult | { compileError: string };
   /** Calls fn(...args) protected; the first result, or the error with where it was raised. */
   call(fn: LuaFunctionRef, args: LuaValue[]): CallResult;
   /** The global table scripts run with (read-only to scripts once sealed). */
