@@ -3,6 +3,7 @@
 // evalShaCommand and scriptCommand in eval.c.
 
 import type { Client } from '../server/client.js';
+import { setScriptingFactory } from '../scripting/factory.js';
 import { Scripting } from '../scripting/scripting.js';
 import { eqIgnoreCase } from './args.js';
 import { NOT_INTEGER, NUMKEYS_TOO_MANY } from './errors.js';
@@ -17,6 +18,8 @@ export function scriptingOf(c: Client): Scripting {
   server.scripting ??= new Scripting(server);
   return server.scripting;
 }
+
+setScriptingFactory((server) => new Scripting(server));
 
 /** numkeys at argv[2] with EVAL/FCALL's checks; null after replying an error. */
 export function numKeysOrReply(c: Client, argv: string[]): number | null {

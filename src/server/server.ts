@@ -6,6 +6,7 @@
 // Redis equivalent: server.c (initServer, beforeSleep, serverCron) and networking.c.
 
 import type { Scripting } from '../scripting/scripting.js';
+import { scriptingFactory } from '../scripting/factory.js';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { totalmem } from 'node:os';
@@ -95,6 +96,19 @@ export class Server {
   readonly acl = new Acl();
   /** Scripts and functions (commands/scripting.ts creates it on first use). */
   scripting: Scripting | null = null;
+  /** Installs a function library read from an RDB file or AOF base; an error text or null. */
+  loadFunctionLibrary(code: string): string | null {
+    const create = scriptingFactory();
+    if (create === null) return 'scripting is not available';
+    this.scripting ??= create(this);
+    return this.scripting.restoreLibraries([code], 'replace');
+  }
+
+  /** The function libraries' code, for RDB files and AOF rewrites. */
+  functionCodes(): string[] {
+    const libs = this.scripting?.functions.libraries;
+    return libs === undefined ? [] : [...libs.values()].map((lib) => lib.code);
+  }
   /** maxmemory: used-memory figure, eviction by policy, OOM refusals (server/evict.ts). */
   readonly evictor: Evictor;
   /** client-output-buffer-limit (server/output-limits.ts). */

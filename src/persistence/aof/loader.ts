@@ -152,9 +152,14 @@ function loadRdbImage(server: Server, path: string, data: Buffer): { keys: numbe
           keyspace.loadKey(db, event.key, event.value, event.expireAtMs);
           keys++;
           break;
-        case 'function':
-          throw new AofLoadError(path, event.offset, `the AOF base ${path} holds a Redis ` +
-            'function library, and Vesta does not support functions');
+        case 'function': {
+          const error = server.loadFunctionLibrary(event.code);
+          if (error !== null) {
+            throw new AofLoadError(path, event.offset, `a function library in the AOF base ${path} ` +
+              `failed to load: ${error}`);
+          }
+          break;
+        }
         case 'warning':
           server.log.warning(`AOF base ${path}: ${event.message}`);
           break;

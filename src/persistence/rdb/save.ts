@@ -221,6 +221,8 @@ export interface RdbSaveStats {
 export interface RdbSaveSource {
   config: Config;
   keyspace: Keyspace;
+  /** The function libraries' code, saved before the keys. */
+  functionCodes?(): string[];
 }
 
 /**
@@ -237,6 +239,7 @@ export function rdbSaveSync(server: RdbSaveSource, aofBase = false): RdbSaveStat
     const encoder = new RdbEncoder(writer, rdbEncoderOptions(config));
     encoder.writeHeader();
     encoder.writeDefaultAux(rdbAuxInfo(aofBase));
+    for (const code of server.functionCodes?.() ?? []) encoder.writeFunction(code);
     const keysSaved = writeDatabases(encoder, server.keyspace, config.num('rdb-key-save-delay'));
     encoder.writeEof();
     writer.commit();
