@@ -1,0 +1,363 @@
+// Compiles a Lua 5.1 syntax tree to the source of JS generator functions. Locals become JS
+// `let`s (block-scoped, so closures capture per-iteration loop variables as Lua does); every
+// operation that can fail goes through the Runtime with a Site naming the operand as Lua 5.1's
+// error messages do; loops and function entries spend the instruction budget and `yield` when
+// it runs out, so the host can suspend a running script. Names are mangled to `L<id>_<name>`
+// and constants emitted with JSON.stringify, so no Lua text is ever JS code.
+// Redis equivalent: lcode.c (code generation), executed by lvm.c.
+
+import type { Expr, FuncBody, Stat, TableItem, VarInfo } from './ast.js';
+import { Site } from './runtime.js';
+
+export interface Compiled {
+  /** JS source of a function body returning the main chunk's generator function. */
+  source: string;
+  sites: Site[];
+}
+
+export function compileChunk(main: FuncBody, chunk: string): Compiled {
+  const c = new Compiler(chunk);
+  const body = c.funcBody(main);
+  return { source: `"use strict"; return ${body};`, sites: c.sites };
+}
+
+function jsName(v: VarInfo): string {
+  return `L${v.id}_${v.name}`;
+}
+
+function num(n: number): string {
+  if (Object.is(n, -0)) return '-0';
+  if (n === Infinity) return 'Infinity';
+  if (n === -Infinity) return '-Infinity';
+  if (n !== n) return 'NaN';
+  return String(n);
+}
+
+function isMulti(e: Expr | undefined): boolean {
+  return e !== undefined && (e.k === 'call' || e.k === 'method' || e.k === 'vararg');
+}
+
+const ARITH: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod', '^': 'pow' };
+
+class Compiler {
+  readonly sites: Site[] = [];
+  private readonly chunk: string;
+  private fn: FuncBody | null = null;
+  private temps = 0;
+
+  constructor(chunk: string) {
+    this.chunk = chunk;
+  }
+
+  private site(line: number, n1: string | null = null, n2: string | null = null, fname = '?', method = false): string {
+    this.sites.push(new Site(this.chunk, line, n1, n2, fname, method));
+    return `S[${this.sites.length - 1}]`;
+  }
+  private temp(): string {
+    return `$${this.temps++}`;
+  }
+
+  /** How Lua 5.1 (ldebug.c getobjname) names the value of `e` in error messages. */
+  private describe(e: Expr): string | null {
+    switch (e.k) {
+      case 'local': return e.v.fn === this.fn ? `local '${e.v.name}'` : `upvalue '${e.v.name}'`;
+      case 'global': return `global '${e.name}'`;
+      case 'index': return e.key.k === 'str' ? `field '${e.key.v}'` : null;
+      default: return null;
+    }
+  }
+  private funcName(e: Expr): string {
+    switch (e.k) {
+      case 'local': return e.v.name;
+      case 'global': return e.name;
+      case 'index': return e.key.k === 'str' ? e.key.v : '?';
+      default: return '?';
+    }
+  }
+
+  funcBody(f: FuncBody): string {
+    const saveFn = this.fn;
+    const saveTemps = this.temps;
+    this.fn = f;
+    this.temps = 0;
+    const ov = this.site(f.line);
+    let pro = `const d = ++R.d; if (d > R.maxDepth) R.overflow(R.ls[d - 1] ?? ${ov}); if (--R.b < 0) yield 0; const G = this.env;\n`;
+    f.params.forEach((p, i) => { pro += `let ${jsName(p)} = A[${i}];\n`; });
+    if (f.vararg) pro += `const VA = A.length > ${f.params.length} ? A.slice(${f.params.length}) : E;\n`;
+    const body = this.block(f.body);
+    const temps = this.temps > 0 ? `let ${Array.from({ length: this.temps }, (_, i) => `$${i}`).join(', ')};\n` : '';
+    this.fn = saveFn;
+    this.temps = saveTemps;
+    return `function* (A) {\n${pro}${temps}${body}R.d = d - 1; return E;\n}`;
+  }
+
+  private block(stats: Stat[]): string {
+    let out = '';
+    for (const s of stats) out += this.stat(s);
+    return out;
+  }
+
+  private stat(s: Stat): string {
+    switch (s.k) {
+      case 'local': return this.localStat(s.vars, s.exprs);
+      case 'assign': return this.assign(s.targets, s.exprs, s.line);
+      case 'call': return this.multi(s.e) + ';\n';
+      case 'do': return `{\n${this.block(s.body)}}\n`;
+      case 'while':
+        return `while (${this.cond(s.cond)}) {\nif (--R.b < 0) yield 0;\n${this.block(s.body)}}\n`;
+      case 'repeat':
+        return `for (;;) {\nif (--R.b < 0) yield 0;\n${this.block(s.body)}if (${this.cond(s.cond)}) break;\n}\n`;
+      case 'if': {
+        let out = '';
+        s.conds.forEach((c, i) => {
+          out += `${i === 0 ? 'if' : ' else if'} (${this.cond(c)}) {\n${this.block(s.blocks[i] as Stat[])}}`;
+        });
+        if (s.orelse !== null) out += ` else {\n${this.block(s.orelse)}}`;
+        return out + '\n';
+      }
+      case 'fornum': return this.forNum(s);
+      case 'forin': return this.forIn(s);
+      case 'return': return this.ret(s.exprs);
+      case 'break': return 'break;\n';
+      case 'localfunc': {
+        const n = jsName(s.v);
+        return `let ${n}; ${n} = ${this.closure(s.f)};\n`;
+      }
+    }
+  }
+
+  private closure(f: FuncBody): string {
+    return `R.closure(${JSON.stringify(f.name)}, ${this.funcBody(f)}, G)`;
+  }
+
+  private localStat(vars: VarInfo[], exprs: Expr[]): string {
+    const names = vars.map(jsName);
+    if (exprs.length === 0) return `let ${names.join(', ')};\n`;
+    let pre = '';
+    const vals: string[] = [];
+    exprs.forEach((e, i) => {
+      const last = i === exprs.length - 1;
+      if (last && isMulti(e) && vars.length > exprs.length) {
+        const t = this.temp();
+        pre += `${t} = ${this.multi(e)};\n`;
+        for (let j = i; j < vars.length; j++) vals.push(`${t}[${j - i}]`);
+      } else if (i < vars.length) {
+        vals.push(this.single(e));
+      } else {
+        const t = this.temp();
+        vals.push(`${t} = ${this.multi(e)}`);
+      }
+    });
+    while (vals.length < vars.length) vals.push('undefined');
+    // extra expressions run (for their effects) after the declared ones, left to right
+    const decl = names.map((n, i) => `${n} = ${vals[i] as string}`).join(', ');
+    const extra = vals.slice(vars.length).map((v) => v + ';\n').join('');
+    if (extra === '') return `${pre}let ${decl};\n`;
+    const tmp = names.map(() => this.temp());
+    return `${pre}${tmp.map((t, i) => `${t} = ${vals[i] as string};\n`).join('')}${extra}let ${names.map((n, i) => `${n} = ${tmp[i] as string}`).join(', ')};\n`;
+  }
+
+  private assignTo(t: Expr, v: string, line: number, obj?: string, key?: string): string {
+    switch (t.k) {
+      case 'local': return `${jsName(t.v)} = ${v};\n`;
+      case 'global': return `R.gset(G, ${JSON.stringify(t.name)}, ${v}, ${this.site(t.line)});\n`;
+      case 'index': {
+        const s = this.site(t.line, this.describe(t.obj));
+        return `R.setIndex(${obj ?? this.single(t.obj)}, ${key ?? this.single(t.key)}, ${v}, ${s});\n`;
+      }
+      default: return '';
+    }
+  }
+
+  private assign(targets: Expr[], exprs: Expr[], line: number): string {
+    if (targets.length === 1 && exprs.length === 1) return this.assignTo(targets[0] as Expr, this.single(exprs[0] as Expr), line);
+    let out = '';
+    const objs: (string | undefined)[] = [];
+    const keys: (string | undefined)[] = [];
+    for (const t of targets) {
+      if (t.k === 'index') {
+        const o = this.temp();
+        const k = this.temp();
+        out += `${o} = ${this.single(t.obj)}; ${k} = ${this.single(t.key)};\n`;
+        objs.push(o);
+        keys.push(k);
+      } else {
+        objs.push(undefined);
+        keys.push(undefined);
+      }
+    }
+    const vals = this.temp();
+    out += `${vals} = ${this.list(exprs)};\n`;
+    for (let i = targets.length - 1; i >= 0; i--) {
+      out += this.assignTo(targets[i] as Expr, `${vals}[${i}]`, line, objs[i], keys[i]);
+    }
+    return `{\n${out}}\n`;
+  }
+
+  private forNum(s: Extract<Stat, { k: 'fornum' }>): string {
+    const site = this.site(s.line);
+    const i = this.temp();
+    const e = this.temp();
+    const st = this.temp();
+    const step = s.step === null ? '1' : this.single(s.step);
+    let out = `${i} = ${this.single(s.start)}; ${e} = ${this.single(s.limit)}; ${st} = ${step};\n`;
+    out += `${i} = R.forNum(${i}, 'initial value', ${site}); ${e} = R.forNum(${e}, 'limit', ${site}); ${st} = R.forNum(${st}, 'step', ${site});\n`;
+    out += `for (; ${st} > 0 ? ${i} <= ${e} : ${i} >= ${e}; ${i} += ${st}) {\nif (--R.b < 0) yield 0;\nlet ${jsName(s.v)} = ${i};\n${this.block(s.body)}}\n`;
+    return `{\n${out}}\n`;
+  }
+
+  private forIn(s: Extract<Stat, { k: 'forin' }>): string {
+    const f = this.temp();
+    const st = this.temp();
+    const c = this.temp();
+    const r = this.temp();
+    const site = this.site(s.line);
+    let out = `${r} = ${this.list(s.exprs)}; ${f} = ${r}[0]; ${st} = ${r}[1]; ${c} = ${r}[2];\n`;
+    out += 'for (;;) {\nif (--R.b < 0) yield 0;\n';
+    out += `${r} = ${this.callCode(f, `[${st}, ${c}]`, site)};\n`;
+    out += `if (${r}[0] === undefined) break;\n${c} = ${r}[0];\n`;
+    out += `let ${s.vars.map((v, i) => `${jsName(v)} = ${r}[${i}]`).join(', ')};\n`;
+    out += `${this.block(s.body)}}\n`;
+    return `{\n${out}}\n`;
+  }
+
+  private ret(exprs: Expr[]): string {
+    const t = this.temp();
+    const v = exprs.length === 0 ? 'E' : this.list(exprs);
+    return `{ ${t} = ${v}; R.d = d - 1; return ${t}; }\n`;
+  }
+
+  // ------------------------------------------------------------------ expressions
+  /** JS expression for an array of all the values of `exprs` (last one expanded). */
+  private list(exprs: Expr[]): string {
+    if (exprs.length === 0) return '[]';
+    if (exprs.length === 1 && (exprs[0] as Expr).k !== 'vararg' && isMulti(exprs[0])) return this.multi(exprs[0] as Expr);
+    const parts = exprs.map((e, i) => (i === exprs.length - 1 && isMulti(e) ? `...${this.multi(e)}` : this.single(e)));
+    return `[${parts.join(', ')}]`;
+  }
+
+  /** JS expression evaluating to an array (calls and `...`), or a one-element array. */
+  private multi(e: Expr): string {
+    if (e.k === 'call') {
+      const fsite = this.site(e.line, this.describe(e.fn), null, this.funcName(e.fn));
+      const f = this.temp();
+      return `(${f} = ${this.single(e.fn)}, ${this.callCode(f, this.list(e.args), fsite)})`;
+    }
+    if (e.k === 'method') {
+      const o = this.temp();
+      const f = this.temp();
+      const isite = this.site(e.line, this.describe(e.obj));
+      const csite = this.site(e.line, `method '${e.name}'`, null, e.name, true);
+      const argCode = this.methodArgs(o, e.args);
+      return `(${o} = ${this.single(e.obj)}, ${f} = R.indexS(${o}, ${JSON.stringify(e.name)}, ${isite}), ${this.callCode(f, argCode, csite)})`;
+    }
+    if (e.k === 'vararg') return 'VA';
+    return `[${this.single(e)}]`;
+  }
+
+  private methodArgs(o: string, args: Expr[]): string {
+    if (args.length === 0) return `[${o}]`;
+    const parts = args.map((a, i) => (i === args.length - 1 && isMulti(a) ? `...${this.multi(a)}` : this.single(a)));
+    return `[${o}, ${parts.join(', ')}]`;
+  }
+
+  /** A call of the function in temp `f` with the JS array expression `args`. */
+  private callCode(f: string, args: string, site: string): string {
+    const a = this.temp();
+    return `(${a} = ${args}, R.ls[d] = ${site}, ${f} instanceof LF ? (${f}.native !== null ? ${f}.native(${a}) : yield* ${f}.gen(${a})) : yield* R.callMeta(${f}, ${a}, ${site}))`;
+  }
+
+  private cond(e: Expr): string {
+    switch (e.k) {
+      case 'true': return 'true';
+      case 'false': case 'nil': return 'false';
+      case 'un': if (e.op === 'not') return `!(${this.cond(e.a)})`; break;
+      case 'bin':
+        if (e.op === '==' || e.op === '~=' || e.op === '<' || e.op === '<=' || e.op === '>' || e.op === '>=') return this.single(e);
+        break;
+      case 'and': return `(${this.cond(e.a)} && ${this.cond(e.b)})`;
+      case 'or': return `(${this.cond(e.a)} || ${this.cond(e.b)})`;
+      default:
+    }
+    return `T(${this.single(e)})`;
+  }
+
+  single(e: Expr): string {
+    switch (e.k) {
+      case 'nil': return 'undefined';
+      case 'true': return 'true';
+      case 'false': return 'false';
+      case 'num': return `(${num(e.v)})`;
+      case 'str': return JSON.stringify(e.v);
+      case 'vararg': return 'VA[0]';
+      case 'func': return this.closure(e.f);
+      case 'local': return jsName(e.v);
+      case 'global': return `R.gget(G, ${JSON.stringify(e.name)}, ${this.site(e.line)})`;
+      case 'paren': return this.single(e.e);
+      case 'call': case 'method': return `${this.multi(e)}[0]`;
+      case 'index': {
+        const s = this.site(e.line, this.describe(e.obj));
+        if (e.key.k === 'str') return `R.indexS(${this.single(e.obj)}, ${JSON.stringify(e.key.v)}, ${s})`;
+        return `R.index(${this.single(e.obj)}, ${this.single(e.key)}, ${s})`;
+      }
+      case 'and': {
+        const t = this.temp();
+        return `(${t} = ${this.single(e.a)}, ${t} === undefined || ${t} === false ? ${t} : ${this.single(e.b)})`;
+      }
+      case 'or': {
+        const t = this.temp();
+        return `(${t} = ${this.single(e.a)}, ${t} !== undefined && ${t} !== false ? ${t} : ${this.single(e.b)})`;
+      }
+      case 'un': return this.unary(e);
+      case 'bin': return this.binary(e);
+      case 'table': return this.table(e.items, e.line);
+    }
+  }
+
+  private unary(e: Extract<Expr, { k: 'un' }>): string {
+    const s = this.site(e.line, this.describe(e.a));
+    const a = this.single(e.a);
+    if (e.op === 'not') return `!T(${a})`;
+    if (e.op === '-') return `R.unm(${a}, ${s})`;
+    return `R.len(${a}, ${s})`;
+  }
+
+  private binary(e: Extract<Expr, { k: 'bin' }>): string {
+    const s = this.site(e.line, this.describe(e.a), this.describe(e.b));
+    const a = this.single(e.a);
+    const b = this.single(e.b);
+    const arith = ARITH[e.op];
+    if (arith !== undefined) return `R.${arith}(${a}, ${b}, ${s})`;
+    const simple = (x: Expr): boolean => x.k === 'num' || x.k === 'str' || x.k === 'nil' || x.k === 'true' || x.k === 'false';
+    switch (e.op) {
+      case '..': return `R.concat(${a}, ${b}, ${s})`;
+      case '==': return simple(e.a) || simple(e.b) ? `(${a} === ${b})` : `R.eq(${a}, ${b})`;
+      case '~=': return simple(e.a) || simple(e.b) ? `(${a} !== ${b})` : `!R.eq(${a}, ${b})`;
+      case '<': return `R.lt(${a}, ${b}, ${s})`;
+      case '<=': return `R.le(${a}, ${b}, ${s})`;
+      default: {
+        // a > b is b < a, with a evaluated first
+        const t = this.temp();
+        return `(${t} = ${a}, R.${e.op === '>' ? 'lt' : 'le'}(${b}, ${t}, ${s}))`;
+      }
+    }
+  }
+
+  private table(items: TableItem[], line: number): string {
+    if (items.length === 0) return 'new LT()';
+    const pos: Expr[] = [];
+    const kv: string[] = [];
+    items.forEach((it, i) => {
+      if (it.k === 'pos') {
+        pos.push(it.v);
+        if (i !== items.length - 1 && isMulti(it.v)) pos[pos.length - 1] = { k: 'paren', e: it.v };
+      } else {
+        kv.push(this.single(it.key), this.single(it.v));
+      }
+    });
+    // items are evaluated in source order in Lua; keyed ones are rare in mixed constructors
+    let posCode = pos.length === 0 ? '[]' : this.list(pos);
+    if (pos.length === 1 && isMulti(pos[0])) posCode = `[...${posCode}]`;
+    return `R.table(${posCode}, ${kv.length === 0 ? 'null' : `[${kv.join(', ')}]`}, ${this.site(line)})`;
+  }
+}
