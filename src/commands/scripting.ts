@@ -8,7 +8,7 @@ import { Scripting } from '../scripting/scripting.js';
 import { eqIgnoreCase } from './args.js';
 import { NOT_INTEGER, NUMKEYS_TOO_MANY } from './errors.js';
 import type { CommandDef } from './types.js';
-import '../scripting/lua-adapter.js';
+import { installLuaVm } from '../scripting/lua-vm.js';
 
 export const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
 
@@ -20,6 +20,7 @@ export function scriptingOf(c: Client): Scripting {
 }
 
 setScriptingFactory((server) => new Scripting(server));
+installLuaVm();
 
 /** numkeys at argv[2] with EVAL/FCALL's checks; null after replying an error. */
 export function numKeysOrReply(c: Client, argv: string[]): number | null {

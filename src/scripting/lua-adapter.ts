@@ -1,102 +1,80 @@
-// The thin adapter between scripting and the Lua engine: the few operations on Lua values the
-// scripting layer needs (tables, strings, numbers, booleans, nil), so the rest of src/scripting/
-// never depends on the engine's internals. Redis equivalent: the lua_* calls of script_lua.c.
-// Until the engine lands this holds a stand-in table type, enough for the conversions' tests.
+// The thin adapter between scripting and the Lua engine (src/lua/): the few operations on Lua
+// values the scripting layer needs, so the rest of src/scripting/ names no engine internals.
+// Redis equivalent: the lua_* calls of script_lua.c.
 
-/** nil is undefined. */
-export type LuaValue = undefined | boolean | number | string | LuaTableRef | LuaFunctionRef;
+import { LuaError, LuaFunction, LuaTable, numberToString, type LuaValue } from '../lua/value.js';
 
-export type LuaTableValue = LuaTableRef;
+export type { LuaValue };
+export type LuaTableValue = LuaTable;
+export type LuaFunctionRef = LuaFunction;
+export { LuaTable, LuaFunction };
 
-export class LuaTableRef {
-  readonly hash = new Map<unknown, LuaValue>();
+/** A native function named `name`. */
+export function nativeFunction(name: string, fn: (args: LuaValue[]) => LuaValue[]): LuaFunction {
+  return new LuaFunction(name, fn);
 }
 
-export class LuaFunctionRef {
-  readonly call: (args: LuaValue[]) => LuaValue[];
-  constructor(call: (args: LuaValue[]) => LuaValue[]) {
-    this.call = call;
-  }
+export function newTable(): LuaTable {
+  return new LuaTable();
 }
 
-/** A native function named `name` (for error messages and tostring). */
-export function nativeFunction(name: string, fn: (args: LuaValue[]) => LuaValue[]): LuaFunctionRef {
-  void name;
-  return new LuaFunctionRef(fn);
+export function isTable(v: LuaValue): v is LuaTable {
+  return v instanceof LuaTable;
 }
 
-export function newTable(): LuaTableRef {
-  return new LuaTableRef();
-}
-
-export function isTable(v: LuaValue): v is LuaTableRef {
-  return v instanceof LuaTableRef;
-}
-
-export function isFunction(v: LuaValue): v is LuaFunctionRef {
-  return v instanceof LuaFunctionRef;
+export function isFunction(v: LuaValue): v is LuaFunction {
+  return v instanceof LuaFunction;
 }
 
 /** rawget. */
-export function tget(t: LuaTableRef, key: string | number): LuaValue {
-  return t.hash.get(key);
+export function tget(t: LuaTable, key: string | number): LuaValue {
+  return typeof key === 'string' ? t.getStr(key) : t.get(key);
 }
 
-/** rawset; a nil value removes the key. */
-export function tset(t: LuaTableRef, key: string | number | boolean, value: LuaValue): void {
-  if (value === undefined) t.hash.delete(key);
-  else t.hash.set(key, value);
+/** rawset (ignores read-only protection: the host's own tables). */
+export function tset(t: LuaTable, key: string | number | boolean, value: LuaValue): void {
+  t.set(key, value);
 }
 
 /** Every key/value pair, in the engine's `next` order. */
-export function tentries(t: LuaTableRef): [LuaValue, LuaValue][] {
-  return [...t.hash] as [LuaValue, LuaValue][];
+export function tentries(t: LuaTable): [LuaValue, LuaValue][] {
+  const out: [LuaValue, LuaValue][] = [];
+  for (let entry = t.next(undefined); entry; entry = t.next(entry[0])) out.push(entry);
+  return out;
 }
 
 /** A table from an array of values: {v1, v2, ...}. */
-export function arrayTable(values: readonly LuaValue[]): LuaTableRef {
-  const t = newTable();
-  for (let i = 0; i < values.length; i++) tset(t, i + 1, values[i]);
+export function arrayTable(values: readonly LuaValue[]): LuaTable {
+  const t = new LuaTable();
+  for (let i = 0; i < values.length; i++) t.set(i + 1, values[i]);
   return t;
 }
 
 /** A one-field table: {err=...}, {ok=...}, {double=...}. */
-export function fieldTable(field: string, value: LuaValue): LuaTableRef {
-  const t = newTable();
-  tset(t, field, value);
+export function fieldTable(field: string, value: LuaValue): LuaTable {
+  const t = new LuaTable();
+  t.set(field, value);
   return t;
 }
 
-/** Lua's lua_tostring for the values that have one (strings and numbers), else null. */
+/** lua_tostring for the values that have one (strings and numbers), else null. */
 export function luaToString(v: LuaValue): string | null {
   if (typeof v === 'string') return v;
-  if (typeof v === 'number') return formatLuaNumber(v);
+  if (typeof v === 'number') return numberToString(v);
   return null;
 }
 
-/** Lua 5.1's "%.14g". */
-export function formatLuaNumber(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e15) return String(n);
-  if (Number.isNaN(n)) return n > 0 ? 'nan' : '-nan';
-  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
-  let text = n.toPrecision(14);
-  if (text.includes('e')) {
-    let [mantissa, exponent] = text.split('e') as [string, string];
-    if (mantissa.includes('.')) mantissa = mantissa.replace(/0+$/, '').replace(/\.$/, '');
-    const sign = exponent.startsWith('-') ? '-' : '+';
-    const digits = exponent.replace(/^[+-]/, '').padStart(2, '0');
-    text = `${mantissa}e${sign}${digits}`;
-  } else if (text.includes('.')) {
-    text = text.replace(/0+$/, '').replace(/\.$/, '');
-  }
-  return text;
+let raiseObserver: ((value: LuaValue) => void) | null = null;
+
+/** Who is told where host functions raise errors (the running VM records the position). */
+export function observeRaises(observer: ((value: LuaValue) => void) | null): void {
+  raiseObserver = observer;
 }
 
 /** Raised by native functions to make a Lua error with `value` (a string or a table). */
-export class LuaThrow extends Error {
-  readonly value: LuaValue;
+export class LuaThrow extends LuaError {
   constructor(value: LuaValue) {
-    super(typeof value === 'string' ? value : 'lua error');
-    this.value = value;
+    super(value);
+    raiseObserver?.(value);
   }
 }

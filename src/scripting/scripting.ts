@@ -161,7 +161,6 @@ export class Scripting {
     this.running = state;
     server.beginPropagationBlock();
     try {
-      vm.resetRandom();
       let result;
       if (target.isFunction) {
         result = vm.call(target.fn, [arrayTable(keys), arrayTable(args)]);

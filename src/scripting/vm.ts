@@ -25,8 +25,6 @@ export interface ScriptVm {
   readonly globals: LuaTableValue;
   /** Sets a global bypassing the read-only protection (KEYS, ARGV). */
   setGlobal(name: string, value: LuaValue): void;
-  /** Reseeds math.random as Redis does before every script. */
-  resetRandom(): void;
   /** Called every `interval` instructions while a script runs; return true to abort it. */
   setHook(hook: (() => boolean) | null): void;
   /** Bytes the Lua heap holds (used_memory_lua). */

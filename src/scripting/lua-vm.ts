@@ -1,0 +1,202 @@
+// A ScriptVm over the project's Lua 5.1 engine (src/lua/): Redis's sandbox (only Redis's
+// globals, a read-only global table whose unknown names raise "Script attempted to access
+// nonexistent global variable", read-only library tables), the `redis` API, protected calls
+// that report where an error was raised, and FUNCTION LOAD's load-time environment.
+// Redis equivalent: luaEngineCreate / scriptingInit (function_lua.c, eval.c), luaSetErrorMetatable
+// and luaSetTableProtectionRecursively (script_lua.c).
+
+import { LuaState } from '../lua/state.js';
+import type { Logger } from '../observe/log.js';
+import {
+  type LuaValue,
+  LuaFunction,
+  LuaTable,
+  isTable,
+  nativeFunction,
+  observeRaises,
+  tget,
+  tset,
+} from './lua-adapter.js';
+import { createLibraryApi, createRedisApi } from './redis-api.js';
+import type { RunState } from './script-call.js';
+import type { CallResult, ScriptVm } from './vm.js';
+import { setVmFactory } from './scripting.js';
+import { LuaError } from '../lua/value.js';
+
+/** The globals Redis 7.0 scripts see (besides KEYS, ARGV and redis). */
+const ALLOWED_GLOBALS = new Set([
+  '_G', '_VERSION', 'assert', 'bit', 'cjson', 'cmsgpack', 'collectgarbage', 'coroutine', 'error',
+  'gcinfo', 'getmetatable', 'ipairs', 'load', 'loadstring', 'math', 'next', 'pairs', 'pcall',
+  'rawequal', 'rawget', 'rawset', 'select', 'setmetatable', 'string', 'struct', 'table',
+  'tonumber', 'tostring', 'type', 'unpack', 'xpcall',
+]);
+
+/** Instructions per slice between checks of the clock and the kill flag. */
+const SLICE_INSTRUCTIONS = 100_000;
+
+export interface LuaVmOptions {
+  log: Logger;
+  /** The run in progress (redis.call needs it). */
+  state: () => RunState | null;
+  /** Called between slices of a run; returning true aborts the script (SCRIPT KILL). */
+  onSlice: () => boolean;
+}
+
+function protect(t: LuaTable, seen = new Set<LuaTable>()): void {
+  if (seen.has(t)) return;
+  seen.add(t);
+  for (let e = t.next(undefined); e; e = t.next(e[0])) if (isTable(e[1])) protect(e[1], seen);
+  t.readonly = true;
+}
+
+/** Where a final error was raised: the innermost Lua position its message or raiser gave. */
+function errorPosition(value: LuaValue, fallback: string): { source: string | null; line: number | null } {
+  const text = typeof value === 'string' ? value : fallback;
+  const match = /^([^:\s]+):(\d+): /.exec(text);
+  if (match === null) return { source: null, line: null };
+  return { source: '@' + (match[1] as string), line: Number(match[2]) };
+}
+
+/** Installs this engine as the scripting service's VM. */
+export function installLuaVm(): void {
+  setVmFactory((scripting) => new LuaVm({
+    log: scripting.server.log,
+    state: () => scripting.running,
+    onSlice: () => scripting.running?.killed === true,
+  }));
+}
+
+export class LuaVm implements ScriptVm {
+  readonly #lua = new LuaState();
+  readonly #options: LuaVmOptions;
+  readonly globals: LuaTable;
+  /** The table behind the globals' __index while a library loads (FUNCTION LOAD). */
+  readonly #globalsMeta: LuaTable;
+  readonly #runtimeIndex: LuaValue;
+  /** Libraries' globals: an empty read-only table resolving through #libraryMeta.__index. */
+  readonly #libraryGlobals: LuaTable;
+  readonly #libraryMeta: LuaTable;
+  /** The position the last error raised through the host was raised at, by value. */
+  #lastRaise: { value: LuaValue; where: string } = { value: undefined, where: '' };
+
+  constructor(options: LuaVmOptions) {
+    this.#options = options;
+    const lua = this.#lua;
+    const G = lua.globals;
+    this.globals = G;
+    for (let e = G.next(undefined); e; e = G.next(e[0])) {
+      if (typeof e[0] === 'string' && !ALLOWED_GLOBALS.has(e[0])) G.set(e[0], undefined);
+    }
+    const R = lua.runtime;
+    const originalError = G.getStr('error');
+    if (originalError instanceof LuaFunction && originalError.native !== null) {
+      const raise = originalError.native;
+      G.set('error', nativeFunction('error', (args) => {
+        this.#lastRaise = { value: undefined, where: R.where(1) };
+        try {
+          return raise(args);
+        } catch (e) {
+          if (e instanceof LuaError) this.#lastRaise.value = e.value;
+          throw e;
+        }
+      }));
+    }
+    G.set('redis', createRedisApi(options.log, options.state));
+    protect(G);
+    this.#runtimeIndex = nativeFunction('__index', (args) => {
+      const name = args[1];
+      return lua.error(`Script attempted to access nonexistent global variable '${typeof name === 'string' ? name : String(name)}'`);
+    });
+    this.#globalsMeta = new LuaTable();
+    this.#globalsMeta.set('__index', this.#runtimeIndex);
+    this.#globalsMeta.readonly = true;
+    G.metatable = this.#globalsMeta;
+    this.#libraryMeta = new LuaTable();
+    this.#libraryMeta.set('__index', G);
+    this.#libraryMeta.readonly = true;
+    this.#libraryGlobals = new LuaTable();
+    this.#libraryGlobals.metatable = this.#libraryMeta;
+    this.#libraryGlobals.readonly = true;
+  }
+
+  compile(code: string, chunkName: string): LuaFunction | { error: string } {
+    try {
+      return this.#lua.load(code, chunkName);
+    } catch (e) {
+      if (e instanceof LuaError) return { error: typeof e.value === 'string' ? e.value : 'compile error' };
+      throw e;
+    }
+  }
+
+  setGlobal(name: string, value: LuaValue): void {
+    const G = this.globals;
+    G.readonly = false;
+    G.set(name, value);
+    G.readonly = true;
+  }
+
+  setHook(): void {}
+
+  memoryBytes(): number {
+    return 0;
+  }
+
+  call(fn: LuaFunction, args: LuaValue[]): CallResult {
+    this.#lastRaise = { value: undefined, where: '' };
+    observeRaises((value) => this.noteRaise(value));
+    const run = this.#lua.start(fn, args);
+    try {
+      for (;;) {
+        const step = run.step(SLICE_INSTRUCTIONS);
+        if (step.done) return { ok: true, value: step.values[0] };
+        if (this.#options.onSlice()) {
+          run.abort();
+          return { ok: false, error: this.#killedError(), source: null, line: null };
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof LuaError)) throw e;
+      const raised = this.#lastRaise;
+      const where = raised.value === e.value && raised.value !== undefined ? raised.where : '';
+      return { ok: false, error: e.value, ...errorPosition(e.value, where) };
+    }
+  }
+
+  #killedError(): LuaValue {
+    const t = new LuaTable();
+    t.set('err', 'ERR Script killed by user with SCRIPT KILL...');
+    return t;
+  }
+
+  /** Records where a host function raised `value` (redis.call errors and the like). */
+  noteRaise(value: LuaValue): void {
+    this.#lastRaise = { value, where: this.#lua.runtime.where(1) };
+  }
+
+  loadLibrary(code: string, register: (args: LuaValue[]) => void): CallResult | { compileError: string } {
+    let compiled: LuaFunction;
+    try {
+      compiled = this.#lua.load(code, '@user_function', this.#libraryGlobals);
+    } catch (e) {
+      if (e instanceof LuaError) return { compileError: typeof e.value === 'string' ? e.value : 'compile error' };
+      throw e;
+    }
+    const loadEnv = new LuaTable();
+    tset(loadEnv, 'redis', createLibraryApi(this.#options.log, register));
+    protect(loadEnv);
+    loadEnv.metatable = this.#globalsMeta;
+    // While the library's code runs, its globals resolve to the load-time API only; the
+    // functions it registers keep the same globals table, which resolves to the real globals.
+    const meta = this.#libraryMeta;
+    meta.readonly = false;
+    meta.set('__index', loadEnv);
+    meta.readonly = true;
+    try {
+      return this.call(compiled, []);
+    } finally {
+      meta.readonly = false;
+      meta.set('__index', this.globals);
+      meta.readonly = true;
+    }
+  }
+}
