@@ -105,6 +105,10 @@ function scriptKill(c: Client): void {
 
 function scriptDebug(c: Client, argv: string[]): void {
   const mode = argv[2] as string;
+  if (c.parser.pendingBytes > 0) {
+    c.addReplyError('ERR SCRIPT DEBUG must be called outside a pipeline');
+    return;
+  }
   if (eqIgnoreCase(mode, 'NO')) {
     c.addReplyOk();
   } else if (eqIgnoreCase(mode, 'YES') || eqIgnoreCase(mode, 'SYNC')) {

@@ -21,7 +21,7 @@ import { createLibraryApi, createRedisApi } from './redis-api.js';
 import type { RunState } from './script-call.js';
 import type { CallResult, ScriptVm } from './vm.js';
 import { setVmFactory } from './scripting.js';
-import { LuaError } from '../lua/value.js';
+import { LuaError, numberToString } from '../lua/value.js';
 
 /** The globals Redis 7.0 scripts see (besides KEYS, ARGV and redis). */
 const ALLOWED_GLOBALS = new Set([
@@ -50,8 +50,8 @@ function protect(t: LuaTable, seen = new Set<LuaTable>()): void {
 }
 
 /** Where a final error was raised: the innermost Lua position its message or raiser gave. */
-function errorPosition(value: LuaValue, fallback: string): { source: string | null; line: number | null } {
-  const text = typeof value === 'string' ? value : fallback;
+function errorPosition(value: LuaValue, raisedAt: string): { source: string | null; line: number | null } {
+  const text = raisedAt !== '' ? raisedAt : typeof value === 'string' ? value : '';
   const match = /^([^:\s]+):(\d+): /.exec(text);
   if (match === null) return { source: null, line: null };
   return { source: '@' + (match[1] as string), line: Number(match[2]) };
@@ -66,6 +66,24 @@ export function installLuaVm(): void {
   }));
 }
 
+/**
+ * Redis's pcall: an error that is a table with an `err` string comes back as that string
+ * (so pcall(redis.call, ...) yields the error text, not the table).
+ */
+function wrapPcall(G: LuaTable): void {
+  const original = G.getStr('pcall');
+  if (!(original instanceof LuaFunction) || original.gen === null) return;
+  const inner = original.gen;
+  G.set('pcall', new LuaFunction('pcall', null, function* pcall(args) {
+    const results = yield* inner(args);
+    if (results[0] === false && isTable(results[1])) {
+      const err = results[1].getStr('err');
+      if (typeof err === 'string') return [false, err];
+    }
+    return results;
+  }));
+}
+
 export class LuaVm implements ScriptVm {
   readonly #lua = new LuaState();
   readonly #options: LuaVmOptions;
@@ -77,7 +95,7 @@ export class LuaVm implements ScriptVm {
   readonly #libraryGlobals: LuaTable;
   readonly #libraryMeta: LuaTable;
   /** The position the last error raised through the host was raised at, by value. */
-  #lastRaise: { value: LuaValue; where: string } = { value: undefined, where: '' };
+  #lastRaise: { value: LuaValue; where: string; set: boolean } = { value: undefined, where: '', set: false };
 
   constructor(options: LuaVmOptions) {
     this.#options = options;
@@ -92,16 +110,20 @@ export class LuaVm implements ScriptVm {
     if (originalError instanceof LuaFunction && originalError.native !== null) {
       const raise = originalError.native;
       G.set('error', nativeFunction('error', (args) => {
-        this.#lastRaise = { value: undefined, where: R.where(1) };
+        this.#lastRaise = { value: undefined, where: R.where(1), set: false };
+        // Lua 5.1 positions a number message too (it is a string to lua_isstring).
+        const message = args[0];
+        const fixed = typeof message === 'number' ? [numberToString(message), ...args.slice(1)] : args;
         try {
-          return raise(args);
+          return raise(fixed);
         } catch (e) {
-          if (e instanceof LuaError) this.#lastRaise.value = e.value;
+          if (e instanceof LuaError) this.#lastRaise = { ...this.#lastRaise, value: e.value, set: true };
           throw e;
         }
       }));
     }
     G.set('redis', createRedisApi(options.log, options.state));
+    wrapPcall(G);
     protect(G);
     this.#runtimeIndex = nativeFunction('__index', (args) => {
       const name = args[1];
@@ -142,7 +164,7 @@ export class LuaVm implements ScriptVm {
   }
 
   call(fn: LuaFunction, args: LuaValue[]): CallResult {
-    this.#lastRaise = { value: undefined, where: '' };
+    this.#lastRaise = { value: undefined, where: '', set: false };
     observeRaises((value) => this.noteRaise(value));
     const run = this.#lua.start(fn, args);
     try {
@@ -157,7 +179,7 @@ export class LuaVm implements ScriptVm {
     } catch (e) {
       if (!(e instanceof LuaError)) throw e;
       const raised = this.#lastRaise;
-      const where = raised.value === e.value && raised.value !== undefined ? raised.where : '';
+      const where = raised.set && raised.value === e.value ? raised.where : '';
       return { ok: false, error: e.value, ...errorPosition(e.value, where) };
     }
   }
@@ -170,7 +192,7 @@ export class LuaVm implements ScriptVm {
 
   /** Records where a host function raised `value` (redis.call errors and the like). */
   noteRaise(value: LuaValue): void {
-    this.#lastRaise = { value, where: this.#lua.runtime.where(1) };
+    this.#lastRaise = { value, where: this.#lua.runtime.where(1), set: true };
   }
 
   loadLibrary(code: string, register: (args: LuaValue[]) => void): CallResult | { compileError: string } {

@@ -35,7 +35,7 @@ function setCommon(redis: LuaTableValue, log: Logger): void {
   tset(redis, 'log', nativeFunction('log', (args) => {
     if (args.length < 2) raise('redis.log() requires two arguments or more.');
     const level = args[0];
-    if (typeof level !== 'number') raise('First argument must be a number');
+    if (typeof level !== 'number') raise('First argument must be a number (log level).');
     if (level < 0 || level > 3 || !Number.isInteger(level)) raise('Invalid debug level.');
     const parts: string[] = [];
     for (const arg of args.slice(1)) {
@@ -86,7 +86,7 @@ export function createRedisApi(log: Logger, state: () => RunState | null): LuaTa
     return [];
   }));
   tset(redis, 'set_repl', nativeFunction('set_repl', (args) => {
-    if (args.length !== 1) raise('redis.set_repl() requires one argument.');
+    if (args.length !== 1) raise('redis.set_repl() requires two arguments.');
     const flags = args[0];
     if (typeof flags !== 'number' || (flags & ~3) !== 0) {
       raise('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');

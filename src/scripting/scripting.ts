@@ -223,7 +223,7 @@ function runErrorText(error: LuaValue, source: string | null, line: number | nul
     if (typeof tableSource === 'string') source = tableSource;
     if (typeof tableLine === 'number') line = tableLine;
   } else {
-    msg = 'ERR ' + (luaToString(error) ?? 'execution failure');
+    msg = 'ERR ' + (luaToString(error) ?? (error === undefined ? 'nil' : typeof error === 'boolean' ? String(error) : 'execution failure'));
   }
   if (source !== null && line !== null) msg += ` script: ${name}, on ${source}:${line}.`;
   return msg;
