@@ -5,6 +5,7 @@
 import type { Client } from '../server/client.js';
 import { encodeFunctionsDump } from '../persistence/rdb/encoder.js';
 import { decodeFunctionsDump } from '../persistence/rdb/decoder.js';
+import { rdbEncoderOptions } from '../persistence/rdb/save.js';
 import { globMatch } from '../util/glob.js';
 import { type LibraryInfo, type RestorePolicy } from '../scripting/functions.js';
 import type { LuaFunctionRef } from '../scripting/lua-adapter.js';
@@ -20,7 +21,7 @@ function fcallGeneric(c: Client, argv: string[], readOnly: boolean): void {
     c.addReplyError('ERR Function not found');
     return;
   }
-  const numKeys = numKeysOrReply(c, argv);
+  const numKeys = numKeysOrReply(c, argv, 'ERR Bad number of keys provided');
   if (numKeys === null) return;
   c.propagateArgv = [];
   fn.calls++;
@@ -124,13 +125,13 @@ function replyLibrary(c: Client, lib: LibraryInfo<LuaFunctionRef>, withCode: boo
 
 function functionDump(c: Client): void {
   const codes = [...scriptingOf(c).functions.libraries.values()].map((lib) => lib.code);
-  c.addReplyBulk(encodeFunctionsDump(codes).toString('latin1'));
+  c.addReplyBulk(encodeFunctionsDump(codes, rdbEncoderOptions(c.server.config)).toString('latin1'));
 }
 
 function functionRestore(c: Client, argv: string[]): void {
   let policy: RestorePolicy = 'append';
   if (argv.length > 4) {
-    c.addReplyError('ERR wrong number of arguments for \'function|restore\' command');
+    c.addReplyError(`ERR unknown subcommand or wrong number of arguments for '${argv[1] as string}'. Try FUNCTION HELP.`);
     return;
   }
   if (argv.length === 4) {

@@ -23,10 +23,10 @@ setScriptingFactory((server) => new Scripting(server));
 installLuaVm();
 
 /** numkeys at argv[2] with EVAL/FCALL's checks; null after replying an error. */
-export function numKeysOrReply(c: Client, argv: string[]): number | null {
+export function numKeysOrReply(c: Client, argv: string[], notInteger = NOT_INTEGER): number | null {
   const text = argv[2] as string;
   if (!/^-?\d+$/.test(text) || Math.abs(Number(text)) > Number.MAX_SAFE_INTEGER) {
-    c.addReplyError(NOT_INTEGER);
+    c.addReplyError(notInteger);
     return null;
   }
   const n = Number(text);

@@ -100,7 +100,7 @@ export class FunctionRegistry<F> {
     const keep = new Map(policy === 'flush' ? [] : this.#libraries);
     for (const lib of libs) {
       if (keep.has(lib.name)) {
-        if (policy === 'append') return `ERR Library '${lib.name}' already exists`;
+        if (policy === 'append') return `ERR Library ${lib.name} already exists`;
         keep.delete(lib.name);
       }
     }

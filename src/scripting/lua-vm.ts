@@ -204,8 +204,10 @@ export class LuaVm implements ScriptVm {
       throw e;
     }
     const loadEnv = new LuaTable();
-    tset(loadEnv, 'redis', createLibraryApi(this.#options.log, register));
+    const api = createLibraryApi(this.#options.log, register);
+    tset(loadEnv, 'redis', api);
     protect(loadEnv);
+    api.metatable = this.#globalsMeta;
     loadEnv.metatable = this.#globalsMeta;
     // While the library's code runs, its globals resolve to the load-time API only; the
     // functions it registers keep the same globals table, which resolves to the real globals.
