@@ -11,6 +11,7 @@ import { type LibraryInfo, type RestorePolicy } from '../scripting/functions.js'
 import type { LuaFunctionRef } from '../scripting/lua-adapter.js';
 import { scriptFlagNames } from '../scripting/shebang.js';
 import { eqIgnoreCase } from './args.js';
+import { BUSY_EVAL } from '../scripting/script-run.js';
 import { numKeysOrReply, replyHelp, scriptingOf } from './scripting.js';
 import type { CommandDef } from './types.js';
 
@@ -165,6 +166,10 @@ function functionRestore(c: Client, argv: string[]): void {
 function functionStats(c: Client): void {
   const scripting = scriptingOf(c);
   const running = scripting.running;
+  if (running !== null && !running.isFunction) {
+    c.addReplyError(BUSY_EVAL);
+    return;
+  }
   c.addReplyMapLen(2);
   c.addReplyBulk('running_script');
   if (running === null || !running.isFunction) {
@@ -190,8 +195,10 @@ function functionStats(c: Client): void {
 
 function functionKill(c: Client): void {
   const running = scriptingOf(c).running;
-  if (running === null || !running.isFunction) {
+  if (running === null) {
     c.addReplyError('NOTBUSY No scripts in execution right now.');
+  } else if (!running.isFunction) {
+    c.addReplyError(BUSY_EVAL);
   } else if (running.wrote) {
     c.addReplyError('UNKILLABLE Sorry the script already executed write commands against the ' +
       'dataset. You can either wait the script termination or kill the server in a hard way ' +

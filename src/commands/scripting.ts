@@ -5,6 +5,7 @@
 import type { Client } from '../server/client.js';
 import { setScriptingFactory } from '../scripting/factory.js';
 import { Scripting } from '../scripting/scripting.js';
+import { BUSY_EVAL, BUSY_FUNCTION } from '../scripting/script-run.js';
 import { eqIgnoreCase } from './args.js';
 import { NOT_INTEGER, NUMKEYS_TOO_MANY } from './errors.js';
 import type { CommandDef } from './types.js';
@@ -92,7 +93,7 @@ function scriptKill(c: Client): void {
   if (running === null) {
     c.addReplyError('NOTBUSY No scripts in execution right now.');
   } else if (running.isFunction) {
-    c.addReplyError('NOTBUSY No scripts in execution right now.');
+    c.addReplyError(BUSY_FUNCTION);
   } else if (running.wrote) {
     c.addReplyError('UNKILLABLE Sorry the script already executed write commands against the ' +
       'dataset. You can either wait the script termination or kill the server in a hard way ' +

@@ -6,17 +6,10 @@
 
 import { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
-import { luaToReply, type ReplyContext } from './convert.js';
+import { BUSY_EVAL, BUSY_FUNCTION, ScriptExecution } from './script-run.js';
 import { FunctionRegistry, type FunctionInfo, type LibraryInfo, type RestorePolicy } from './functions.js';
 import { libraryCompiler } from './library-load.js';
-import {
-  type LuaValue,
-  type LuaFunctionRef,
-  arrayTable,
-  isTable,
-  luaToString,
-  tget,
-} from './lua-adapter.js';
+import { type LuaFunctionRef, arrayTable } from './lua-adapter.js';
 import type { RunState } from './script-call.js';
 import { ScriptCache, sha1hex, type CachedScript } from './script-cache.js';
 import { ScriptFlag, parseShebang } from './shebang.js';
@@ -45,6 +38,7 @@ export class Scripting {
   readonly cache = new ScriptCache<LuaFunctionRef>();
   readonly functions = new FunctionRegistry<LuaFunctionRef>();
   running: RunningScript | null = null;
+  execution: ScriptExecution | null = null;
   /** EVAL's VM (SCRIPT FLUSH replaces it) and the functions' VM, as Redis keeps two. */
   #evalVm: ScriptVm | null = null;
   #functionVm: ScriptVm | null = null;
@@ -158,27 +152,40 @@ export class Scripting {
       killed: false,
     };
     const vm = target.isFunction ? this.functionVm : this.vm;
-    this.running = state;
-    server.beginPropagationBlock();
-    try {
-      let result;
-      if (target.isFunction) {
-        result = vm.call(target.fn, [arrayTable(keys), arrayTable(args)]);
-      } else {
-        vm.setGlobal('KEYS', arrayTable(keys));
-        vm.setGlobal('ARGV', arrayTable(args));
-        result = vm.call(target.fn, []);
-      }
-      const ctx: ReplyContext = { scriptResp: state.resp, errorText: returnedErrorText };
-      if (result.ok) {
-        luaToReply(caller, result.value, ctx);
-      } else {
-        caller.addReplyError(runErrorText(result.error, result.source, result.line, target.name));
-      }
-    } finally {
-      this.running = null;
-      server.endPropagationBlock();
+    if (!target.isFunction) {
+      vm.setGlobal('KEYS', arrayTable(keys));
+      vm.setGlobal('ARGV', arrayTable(args));
     }
+    const run = vm.start(target.fn, target.isFunction ? [arrayTable(keys), arrayTable(args)] : []);
+    this.running = state;
+    // Time is frozen for the script's commands, as in Redis.
+    server.keyspace.now = state.startMs;
+    server.frozenNowMs = state.startMs;
+    server.beginPropagationBlock();
+    const execution = new ScriptExecution(state, run, {
+      finished: (finishedState) => {
+        if (this.running !== finishedState) return;
+        this.running = null;
+        this.execution = null;
+        server.frozenNowMs = null;
+        server.endPropagationBlock();
+      },
+      thresholdMs: () => server.config.num('busy-reply-threshold'),
+    });
+    this.execution = execution;
+    execution.start();
+  }
+
+  /** The BUSY error for commands refused while a script runs past the threshold, or null. */
+  busyError(): string | null {
+    const running = this.running;
+    if (running === null || this.execution?.busy !== true) return null;
+    return running.isFunction ? BUSY_FUNCTION : BUSY_EVAL;
+  }
+
+  /** SHUTDOWN NOSAVE while a script runs: it stops without a reply. */
+  dropRunning(): void {
+    this.execution?.drop();
   }
 
   /** Redis's scriptPrepareForRun checks; null when the script may run. */
@@ -203,28 +210,4 @@ export class Scripting {
   findFunction(name: string): FunctionInfo<LuaFunctionRef> | undefined {
     return this.functions.functions.get(name);
   }
-}
-
-/** A returned {err=...} table's error line (no suffix: the script did not fail). */
-function returnedErrorText(table: LuaValue): string {
-  if (!isTable(table)) return 'ERR';
-  const msg = tget(table, 'err');
-  return typeof msg === 'string' ? msg : 'ERR';
-}
-
-/** The error line of a failed run: the message plus " script: <name>, on <source>:<line>." */
-function runErrorText(error: LuaValue, source: string | null, line: number | null, name: string): string {
-  let msg: string;
-  if (isTable(error)) {
-    const err = tget(error, 'err');
-    msg = typeof err === 'string' ? err : 'ERR unknown error';
-    const tableSource = tget(error, 'source');
-    const tableLine = tget(error, 'line');
-    if (typeof tableSource === 'string') source = tableSource;
-    if (typeof tableLine === 'number') line = tableLine;
-  } else {
-    msg = 'ERR ' + (luaToString(error) ?? (error === undefined ? 'nil' : typeof error === 'boolean' ? String(error) : 'execution failure'));
-  }
-  if (source !== null && line !== null) msg += ` script: ${name}, on ${source}:${line}.`;
-  return msg;
 }

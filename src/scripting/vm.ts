@@ -10,6 +10,14 @@ export type CallResult =
   | { ok: true; value: LuaValue }
   | { ok: false; error: LuaValue; source: string | null; line: number | null };
 
+/** A script in progress. */
+export interface ScriptRun {
+  /** Runs up to `budget` instructions: the result once the script ended, else null. */
+  step(budget: number): CallResult | null;
+  /** Stops the run (SCRIPT KILL): the error with where the script was. */
+  abort(error: LuaValue): CallResult;
+}
+
 export interface ScriptVm {
   /** Compiles `code` named `chunkName` (e.g. "@user_script"); an error is Lua's message. */
   compile(code: string, chunkName: string): LuaFunctionRef | { error: string };
@@ -19,14 +27,14 @@ export interface ScriptVm {
    * registers keep the normal globals for their runs.
    */
   loadLibrary(code: string, register: (args: LuaValue[]) => void): CallResult | { compileError: string };
-  /** Calls fn(...args) protected; the first result, or the error with where it was raised. */
+  /** Calls fn(...args) protected, to completion; the first result or the error and its place. */
   call(fn: LuaFunctionRef, args: LuaValue[]): CallResult;
+  /** Starts fn(...args) as a run advanced slice by slice (long scripts yield to the loop). */
+  start(fn: LuaFunctionRef, args: LuaValue[]): ScriptRun;
   /** The global table scripts run with (read-only to scripts once sealed). */
   readonly globals: LuaTableValue;
   /** Sets a global bypassing the read-only protection (KEYS, ARGV). */
   setGlobal(name: string, value: LuaValue): void;
-  /** Called every `interval` instructions while a script runs; return true to abort it. */
-  setHook(hook: (() => boolean) | null): void;
   /** Bytes the Lua heap holds (used_memory_lua). */
   memoryBytes(): number;
 }

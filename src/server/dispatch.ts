@@ -82,6 +82,14 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
     rejectCommand(server, c, denied, cmd);
     return;
   }
+  // A script running past busy-reply-threshold: only allow-busy commands are served.
+  if ((cmd.flags & CommandFlag.allowBusy) === 0) {
+    const busy = server.scripting?.busyError() ?? null;
+    if (busy !== null) {
+      rejectCommand(server, c, busy, cmd);
+      return;
+    }
+  }
   if (queueing) {
     c.queue.push({ name: cmd.fullName, argv });
     c.addReplyStatus('QUEUED');
@@ -154,7 +162,7 @@ export function resolveCommand(server: Server, argv: readonly string[]): Command
 export function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
   const ks = server.keyspace;
   const start = performance.now();
-  ks.now = commandTimeMs(start);
+  ks.now = server.frozenNowMs ?? commandTimeMs(start);
   const dirtyBefore = ks.dirty;
   const dbIndex = c.dbIndex;
   const errorsBefore = c.errorReplies;

@@ -96,6 +96,8 @@ export class Server {
   readonly acl = new Acl();
   /** Scripts and functions (commands/scripting.ts creates it on first use). */
   scripting: Scripting | null = null;
+  /** While a script runs: the time its commands see (Redis freezes it for the script). */
+  frozenNowMs: number | null = null;
   /** Installs a function library read from an RDB file or AOF base; an error text or null. */
   loadFunctionLibrary(code: string): string | null {
     const create = scriptingFactory();
@@ -669,6 +671,9 @@ export class Server {
   // ------------------------------------------------------------------ cron
 
   cron(): void {
+    // While a script runs (suspended past busy-reply-threshold) nothing else may touch the
+    // dataset: no active expiry, no cron-triggered work, as Redis's whileBlockedCron.
+    if (this.scripting?.running != null) return;
     const ks = this.keyspace;
     ks.now = Date.now();
     const periodMs = 1000 / Math.max(1, this.config.num('hz'));
