@@ -44,6 +44,8 @@ class Compiler {
   private readonly chunk: string;
   private fn: FuncBody | null = null;
   private temps = 0;
+  /** Number constants of the current function: Lua 5.1 shares one slot for 0 and -0. */
+  private consts = new Map<number, number>();
 
   constructor(chunk: string) {
     this.chunk = chunk;
@@ -62,7 +64,7 @@ class Compiler {
     switch (e.k) {
       case 'local': return e.v.fn === this.fn ? `local '${e.v.name}'` : `upvalue '${e.v.name}'`;
       case 'global': return `global '${e.name}'`;
-      case 'index': return e.key.k === 'str' ? `field '${e.key.v}'` : null;
+      case 'index': return e.key.k === 'str' ? `field '${e.key.v}'` : "field '?'";
       default: return null;
     }
   }
@@ -78,8 +80,10 @@ class Compiler {
   funcBody(f: FuncBody): string {
     const saveFn = this.fn;
     const saveTemps = this.temps;
+    const saveConsts = this.consts;
     this.fn = f;
     this.temps = 0;
+    this.consts = new Map();
     const ov = this.site(f.line);
     let pro = `const d = ++R.d; if (d > R.maxDepth) R.overflow(R.ls[d - 1] ?? ${ov}); if (--R.b < 0) yield 0; const G = this.env;\n`;
     f.params.forEach((p, i) => { pro += `let ${jsName(p)} = A[${i}];\n`; });
@@ -88,6 +92,7 @@ class Compiler {
     const temps = this.temps > 0 ? `let ${Array.from({ length: this.temps }, (_, i) => `$${i}`).join(', ')};\n` : '';
     this.fn = saveFn;
     this.temps = saveTemps;
+    this.consts = saveConsts;
     return `function* (A) {\n${pro}${temps}${body}R.d = d - 1; return E;\n}`;
   }
 
@@ -287,7 +292,14 @@ class Compiler {
       case 'nil': return 'undefined';
       case 'true': return 'true';
       case 'false': return 'false';
-      case 'num': return `(${num(e.v)})`;
+      case 'num': {
+        let v = this.consts.get(e.v);
+        if (v === undefined) {
+          v = e.v;
+          this.consts.set(v, v);
+        }
+        return `(${num(v)})`;
+      }
       case 'str': return JSON.stringify(e.v);
       case 'vararg': return 'VA[0]';
       case 'func': return this.closure(e.f);
@@ -349,15 +361,16 @@ class Compiler {
     const kv: string[] = [];
     items.forEach((it, i) => {
       if (it.k === 'pos') {
-        pos.push(it.v);
-        if (i !== items.length - 1 && isMulti(it.v)) pos[pos.length - 1] = { k: 'paren', e: it.v };
+        pos.push(i !== items.length - 1 && isMulti(it.v) ? { k: 'paren', e: it.v } : it.v);
       } else {
         kv.push(this.single(it.key), this.single(it.v));
       }
     });
-    // items are evaluated in source order in Lua; keyed ones are rare in mixed constructors
+    const multret = isMulti(pos[pos.length - 1]) && items[items.length - 1]?.k === 'pos';
+    const na = multret ? pos.length - 1 : pos.length;
     let posCode = pos.length === 0 ? '[]' : this.list(pos);
-    if (pos.length === 1 && isMulti(pos[0])) posCode = `[...${posCode}]`;
-    return `R.table(${posCode}, ${kv.length === 0 ? 'null' : `[${kv.join(', ')}]`}, ${this.site(line)})`;
+    if (pos.length === 1 && multret) posCode = `[...${posCode}]`;
+    const kvCode = kv.length === 0 ? 'null' : `[${kv.join(', ')}]`;
+    return `R.table(${na}, ${kv.length / 2}, ${posCode}, ${kvCode}, ${this.site(line)})`;
   }
 }

@@ -171,7 +171,7 @@ export class Lexer {
       const c = this.peekc();
       if (c === quote) { this.pos++; break; }
       if (c === -1) this.error('unfinished string', '<eof>');
-      if (c === 10 || c === 13) this.error('unfinished string', this.src.slice(begin, this.pos));
+      if (c === 10 || c === 13) this.error('unfinished string', String.fromCharCode(quote) + out);
       if (c !== 92) { out += String.fromCharCode(c); this.pos++; continue; }
       this.pos++;
       const e = this.peekc();
@@ -190,7 +190,7 @@ export class Lexer {
           let v = 0;
           let i = 0;
           while (i < 3 && isDigit(this.peekc())) { v = v * 10 + this.peekc() - 48; this.pos++; i++; }
-          if (v > 255) this.error('escape sequence too large', this.src.slice(begin, this.pos));
+          if (v > 255) this.error('escape sequence too large', String.fromCharCode(quote) + out);
           out += String.fromCharCode(v);
         }
       }

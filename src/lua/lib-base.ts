@@ -94,7 +94,9 @@ export function openBase(R: Runtime, opts: BaseOptions): void {
   set('error', (args) => {
     const v = args[0];
     const level = optInt(R, args, 1, 1);
-    if (typeof v === 'string' && level > 0) throw new LuaError(R.where(level) + v);
+    if ((typeof v === 'string' || typeof v === 'number') && level > 0) {
+      throw new LuaError(R.where(level) + (typeof v === 'string' ? v : numberToString(v)));
+    }
     throw new LuaError(v);
   });
   const NEXT = fn('next', (args) => {
@@ -194,6 +196,7 @@ export function openBase(R: Runtime, opts: BaseOptions): void {
   G.set('pcall', new LuaFunction('pcall', null, function* pcall(args): Gen {
     checkAny(R, args, 0);
     const saved = R.d;
+    R.enterC();
     R.ls[++R.d] = NO_SITE;
     try {
       const r = yield* R.callGen(args[0], args.slice(1));
@@ -203,11 +206,14 @@ export function openBase(R: Runtime, opts: BaseOptions): void {
       R.d = saved;
       if (e instanceof LuaAbort) throw e;
       return [false, caughtValue(R, e)];
+    } finally {
+      R.cc--;
     }
   }));
   G.set('xpcall', new LuaFunction('xpcall', null, function* xpcall(args): Gen {
     checkAny(R, args, 1);
     const saved = R.d;
+    R.enterC();
     R.ls[++R.d] = NO_SITE;
     try {
       const r = yield* R.callGen(args[0], EMPTY);
@@ -219,6 +225,8 @@ export function openBase(R: Runtime, opts: BaseOptions): void {
       const h = R.callSync(args[1], [v]);
       R.d = saved;
       return [false, ...h];
+    } finally {
+      R.cc--;
     }
   }));
 }

@@ -14,6 +14,24 @@ const BINARY: Record<string, [number, number]> = {
 const UNARY_PRIORITY = 8;
 const MAX_LEVELS = 200;
 
+/** lcode.c constfolding: arithmetic on two numerals, except division by 0 and NaN results. */
+function fold(op: string, a: Expr, b: Expr): Expr | null {
+  if (a.k !== 'num' || b.k !== 'num') return null;
+  const x = a.v;
+  const y = b.v;
+  let r: number;
+  switch (op) {
+    case '+': r = x + y; break;
+    case '-': r = x - y; break;
+    case '*': r = x * y; break;
+    case '/': if (y === 0) return null; r = x / y; break;
+    case '%': if (y === 0) return null; r = x - Math.floor(x / y) * y; break;
+    case '^': r = Math.pow(x, y); break;
+    default: return null;
+  }
+  return r !== r ? null : { k: 'num', v: r };
+}
+
 export function parse(src: string, chunk: string): FuncBody {
   return new Parser(src, chunk).chunk();
 }
@@ -27,6 +45,7 @@ class Parser {
   private loops = 0;
   private levels = 0;
   private nextId = 0;
+  private lastLine = 1;
 
   constructor(src: string, chunk: string) {
     this.lx = new Lexer(src, chunk);
@@ -43,6 +62,7 @@ class Parser {
 
   // ---- token helpers
   private advance(): void {
+    this.lastLine = this.t.line;
     if (this.ahead !== null) {
       this.t = this.ahead;
       this.ahead = null;
@@ -282,16 +302,17 @@ class Parser {
 
   private exprStat(line: number): Stat {
     const e = this.suffixedExpr();
-    if (this.is('=') || this.is(',')) {
-      const targets = [e];
-      while (this.testNext(',')) targets.push(this.suffixedExpr());
-      for (const t of targets) if (t.k !== 'local' && t.k !== 'global' && t.k !== 'index') this.error('syntax error');
-      this.checkNext('=');
-      const exprs = this.exprList();
-      return { k: 'assign', targets, exprs, line };
+    if (e.k === 'call' || e.k === 'method') return { k: 'call', e };
+    const targets: Expr[] = [e];
+    for (;;) {
+      const t = targets[targets.length - 1] as Expr;
+      if (t.k !== 'local' && t.k !== 'global' && t.k !== 'index') this.error('syntax error');
+      if (!this.testNext(',')) break;
+      targets.push(this.suffixedExpr());
     }
-    if (e.k !== 'call' && e.k !== 'method') this.error('syntax error');
-    return { k: 'call', e };
+    this.checkNext('=');
+    const exprs = this.exprList();
+    return { k: 'assign', targets, exprs, line };
   }
 
   // ---- functions
@@ -357,7 +378,7 @@ class Parser {
       this.advance();
       const b = this.expr(prio[1]);
       if (op === 'and' || op === 'or') e = { k: op, a: e, b };
-      else e = { k: 'bin', op, a: e, b, line: opLine };
+      else e = fold(op, e, b) ?? { k: 'bin', op, a: e, b, line: opLine };
     }
     this.levels--;
     return e;
@@ -436,8 +457,9 @@ class Parser {
       return [{ k: 'str', v }];
     }
     if (this.is('{')) return [this.table()];
-    if (this.t.line !== line) this.error('ambiguous syntax (function call x new statement)');
-    this.checkNext('(');
+    if (!this.is('(')) this.error('function arguments expected');
+    if (this.t.line !== this.lastLine) this.error('ambiguous syntax (function call x new statement)');
+    this.advance();
     const args = this.is(')') ? [] : this.exprList();
     this.checkMatch(')', '(', line);
     return args;

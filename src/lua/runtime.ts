@@ -3,7 +3,7 @@
 // call-depth and instruction-budget bookkeeping, and Lua 5.1's runtime error texts with
 // "chunk:line:" positions and variable names. Redis equivalent: lvm.c / ldebug.c / ldo.c.
 
-import { TableKeyError } from './table.js';
+import { fbRound, TableKeyError } from './table.js';
 import {
   EMPTY, LuaError, LuaFunction, LuaTable, LuaUserdata, numberToString, strToNumber, typeName,
   type LuaValue,
@@ -31,6 +31,8 @@ export class Site {
 
 /** No Lua caller (a native called by a native, e.g. pcall(string.rep)): no position, name '?'. */
 export const NO_SITE = new Site('', -1, null, null);
+
+const MAX_C_CALLS = 200;
 
 /** Yielded by compiled code when the instruction budget is spent. */
 export const TICK = 0;
@@ -66,8 +68,10 @@ export class Runtime {
   ls: Site[] = [];
   /** Instruction budget: compiled code yields TICK when it drops below 0. */
   b = 1e9;
+  /** Nesting of natives that call back into Lua (Lua 5.1's nCcalls, limit 200). */
+  cc = 0;
   hookEvery = 100000;
-  maxDepth = 200;
+  maxDepth = 1500;
   G: LuaTable = new LuaTable();
   stringMeta: LuaTable | null = null;
   /** Called by drivers that cannot suspend when the budget is spent; may throw LuaAbort. */
@@ -116,13 +120,13 @@ export class Runtime {
   }
   indexS(o: LuaValue, k: string, s: Site): LuaValue {
     if (o instanceof LuaTable) {
-      const v = o.hash === null ? undefined : o.hash.get(k);
+      const v = o.getStr(k);
       if (v !== undefined || o.metatable === null) return v;
     }
     return this.indexMeta(o, k, s);
   }
   gget(g: LuaTable, k: string, s: Site): LuaValue {
-    const v = g.hash === null ? undefined : g.hash.get(k);
+    const v = g.getStr(k);
     if (v !== undefined || g.metatable === null) return v;
     return this.indexMeta(g, k, s);
   }
@@ -326,8 +330,23 @@ export class Runtime {
    * callbacks): the budget hook still runs and may abort; coroutine yields across it fail.
    */
   callSync(f: LuaValue, args: LuaValue[]): LuaValue[] {
-    if (f instanceof LuaFunction && f.native !== null) return f.native(args);
-    return this.drive(this.callGen(f, args));
+    if (++this.cc >= MAX_C_CALLS) {
+      this.cc--;
+      this.error('C stack overflow');
+    }
+    try {
+      if (f instanceof LuaFunction && f.native !== null) return f.native(args);
+      return this.drive(this.callGen(f, args));
+    } finally {
+      this.cc--;
+    }
+  }
+  /** Enters a native that calls Lua (pcall): counts against Lua's C-call limit. */
+  enterC(): void {
+    if (++this.cc >= MAX_C_CALLS) {
+      this.cc--;
+      this.error('C stack overflow');
+    }
   }
   drive(g: Gen): LuaValue[] {
     let r = g.next();
@@ -354,29 +373,18 @@ export class Runtime {
     return f;
   }
 
-  /** A new table from a constructor: positional items win over keyed ones for 1..n. */
-  table(pos: LuaValue[], kv: LuaValue[] | null, s: Site): LuaTable {
-    const t = new LuaTable();
+  /**
+   * A table constructor: OP_NEWTABLE with the size hints of `na` positional and `nh` keyed
+   * items, keyed items set in order, then OP_SETLIST of the positional ones (last to first).
+   */
+  table(na: number, nh: number, pos: LuaValue[], kv: LuaValue[] | null, s: Site): LuaTable {
+    const t = new LuaTable(fbRound(na), fbRound(nh));
     if (kv !== null) {
-      for (let i = 0; i < kv.length; i += 2) {
-        const k = kv[i];
-        if (typeof k === 'number' && k >= 1 && k <= pos.length && Math.floor(k) === k) continue;
-        if (k === undefined) this.rtError('table index is nil', s);
-        if (k !== k) this.rtError('table index is NaN', s);
-        t.set(k, kv[i + 1]);
-      }
+      for (let i = 0; i < kv.length; i += 2) this.rawSet(t, kv[i], kv[i + 1], s);
     }
-    if (pos.length > 0) {
-      const h = t.hash;
-      t.arr = pos;
-      if (h !== null && h.size > 0) {
-        // keys n+1... from kv move to the array part
-        const tmp = new LuaTable();
-        tmp.arr = pos;
-        for (const [k, v] of h) if (v !== undefined) tmp.set(k as LuaValue, v);
-        return tmp;
-      }
-    }
+    const last = pos.length;
+    if (last > t.arr.length) t.resizeArray(last);
+    for (let i = last; i > 0; i--) t.arr[i - 1] = pos[i - 1];
     return t;
   }
 }

@@ -5,7 +5,8 @@
 
 import { compileChunk } from './compile.js';
 import { LuaSyntaxError } from './lexer.js';
-import { openBase, caughtValue } from './lib-base.js';
+import { caughtValue, openBase, tostring } from './lib-base.js';
+import { Rand48 } from './lib-math.js';
 import { openLibs } from './libs.js';
 import { parse } from './parser.js';
 import { LuaAbort, Runtime, TICK } from './runtime.js';
@@ -76,13 +77,15 @@ export class LuaRun {
 
 export class LuaState {
   readonly runtime = new Runtime();
+  /** math.random's generator (Redis's lrand48). */
+  readonly rand = new Rand48();
   private printer: (line: string) => void;
 
   constructor(options: LuaStateOptions = {}) {
     this.printer = options.print ?? (() => {});
     if (options.maxDepth !== undefined) this.runtime.maxDepth = options.maxDepth;
     openBase(this.runtime, { load: (s, n) => this.load(s, n), print: (l) => this.printer(l) });
-    openLibs(this.runtime);
+    openLibs(this.runtime, this.rand);
   }
 
   get globals(): LuaTable {
@@ -100,7 +103,6 @@ export class LuaState {
       if (e instanceof RangeError) throw new LuaError(`${chunk}: chunk has too many syntax levels`);
       throw e;
     }
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const make = new Function('R', 'S', 'LF', 'LT', 'E', 'T', compiled.source) as (...a: unknown[]) => (a: LuaValue[]) => Gen;
     const gen = make(this.runtime, compiled.sites, LuaFunction, LuaTable, EMPTY, truthy);
     const f = new LuaFunction('main chunk', null, gen);
@@ -115,6 +117,7 @@ export class LuaState {
   call(f: LuaValue, args: LuaValue[] = EMPTY): LuaValue[] {
     const R = this.runtime;
     R.d = 0;
+    R.cc = 0;
     R.b = R.hookEvery;
     try {
       const r = R.callSync(f, args);
@@ -131,6 +134,7 @@ export class LuaState {
   start(f: LuaValue, args: LuaValue[] = EMPTY): LuaRun {
     const R = this.runtime;
     R.d = 0;
+    R.cc = 0;
     return new LuaRun(this, R.callGen(f, args));
   }
 
@@ -140,14 +144,34 @@ export class LuaState {
     this.runtime.onTick = fn;
   }
 
+  /** math.randomseed(seed) from the host: Redis calls redisSrand48(0) before every script. */
+  seedRandom(seed: number): void {
+    this.rand.seed(seed);
+  }
+
   /** Where print() output goes. */
   setPrint(fn: (line: string) => void): void {
     this.printer = fn;
   }
 
+  /** A new empty table. */
+  newTable(): LuaTable {
+    return new LuaTable();
+  }
+
   /** A native function value. */
   newFunction(name: string, fn: (args: LuaValue[]) => LuaValue[]): LuaFunction {
     return new LuaFunction(name, fn);
+  }
+
+  /** The "chunk:line: " of the Lua code running at `level` (1: the caller of the native). */
+  where(level = 1): string {
+    return this.runtime.where(level);
+  }
+
+  /** tostring() with __tostring. */
+  tostring(v: LuaValue): string {
+    return tostring(this.runtime, v);
   }
 
   /** Raises a Lua error from a native function, with the caller's position like luaL_error. */

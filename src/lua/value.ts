@@ -95,7 +95,24 @@ export function numberToString(n: number): string {
   if (n !== n) return '-nan';
   if (n === Infinity) return 'inf';
   if (n === -Infinity) return '-inf';
-  return formatG14(n);
+  const s = formatG14(n);
+  // toExponential/toFixed round half up; C rounds exact ties to even: redo those exactly.
+  return maybeTie(n) ? formatG14Exact(n) : s;
+}
+
+let exactFormatter: ((n: number) => string) | null = null;
+/** format.ts registers the exact %.14g (kept out of this module to avoid an import cycle). */
+export function setExactFormatter(f: (n: number) => string): void {
+  exactFormatter = f;
+}
+function formatG14Exact(n: number): string {
+  return exactFormatter === null ? formatG14(n) : exactFormatter(n);
+}
+/** Whether the 15th significant digit onwards could be an exact tie (…5000…). */
+function maybeTie(n: number): boolean {
+  const p = Math.abs(n).toPrecision(21);
+  const digits = p.replace(/e.*$/, '').replace('.', '').replace(/^0+/, '');
+  return digits.length > 14 && digits[14] === '5' && /^5?0*$/.test(digits.slice(14, 21));
 }
 
 function formatG14(value: number): string {
