@@ -2,7 +2,7 @@
 // values the scripting layer needs, so the rest of src/scripting/ names no engine internals.
 // Redis equivalent: the lua_* calls of script_lua.c.
 
-import { LuaError, LuaFunction, LuaTable, numberToString, type LuaValue } from '../lua/value.js';
+import { LuaError, LuaFunction, LuaTable, numberToString, type LuaValue } from '../lua/index.js';
 
 export type { LuaValue };
 export type LuaTableValue = LuaTable;

@@ -5,7 +5,7 @@
 // Redis equivalent: luaEngineCreate / scriptingInit (function_lua.c, eval.c), luaSetErrorMetatable
 // and luaSetTableProtectionRecursively (script_lua.c).
 
-import { LuaState } from '../lua/state.js';
+import { LuaState } from '../lua/index.js';
 import type { Logger } from '../observe/log.js';
 import {
   type LuaValue,
@@ -21,7 +21,7 @@ import { createLibraryApi, createRedisApi } from './redis-api.js';
 import type { RunState } from './script-call.js';
 import type { CallResult, ScriptRun, ScriptVm } from './vm.js';
 import { setVmFactory } from './scripting.js';
-import { LuaError, numberToString } from '../lua/value.js';
+import { LuaError, numberToString } from '../lua/index.js';
 
 /** The globals Redis 7.0 scripts see (besides KEYS, ARGV and redis). */
 const ALLOWED_GLOBALS = new Set([
