@@ -5,13 +5,14 @@
 // Redis equivalent: main() in server.c.
 
 import { mkdirSync } from 'node:fs';
+import { assert } from './assert.js';
 import { resolve } from 'node:path';
 import type { Config } from './config/config.js';
 import { ConfigFileError, loadConfig } from './config/parse.js';
 import { Logger, type LogLevel } from './observe/log.js';
-import { attachPersistence } from './persistence/attach.js';
 import { lockDataDir } from './persistence/lock.js';
-import { Server } from './server/server.js';
+import type { Server } from './server/server.js';
+import { composeServer } from './compose.js';
 import { REDIS_VERSION, VESTA_VERSION } from './version.js';
 
 export interface StartOptions {
@@ -41,9 +42,10 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
   config.setFromArgs('dir', [resolve(dir)]);
   // One server per data directory: a second one would rewrite the same dump and AOF.
   const lock = lockDataDir(dir);
-  const server = new Server(config, log);
+  const server = composeServer(config, log);
   server.addHooks({ closed: () => lock.release() });
-  const persistence = attachPersistence(server);
+  const persistence = server.persistence;
+  assert(persistence !== null, 'composeServer attaches persistence');
   log.notice('Server initialized');
   // Listen first, as Redis does: while the dataset loads, clients get -LOADING and INFO shows
   // the loading progress. A load that fails closes the server again.

@@ -8,6 +8,7 @@ import { specOf } from '../server/acl.js';
 import { ClientFlag, type Client } from '../server/client.js';
 import { formatClientInfo } from './client-info.js';
 import { NOT_INTEGER } from './errors.js';
+import { arityAccepts } from './table.js';
 import type { CommandDef } from './types.js';
 import { parseInt64 } from '../util/numbers.js';
 
@@ -210,7 +211,7 @@ function aclDryrunCommand(c: Client, argv: string[]): void {
   }
   const sub = args.length >= 2 ? top.subcommands.get((args[1] as string).toLowerCase()) : undefined;
   const spec = sub ?? top;
-  if ((spec.arity > 0 && args.length !== spec.arity) || args.length < -spec.arity) {
+  if (!arityAccepts(spec.arity, args.length)) {
     c.addReplyError(`ERR wrong number of arguments for '${spec.name}' command`);
     return;
   }

@@ -9,6 +9,7 @@ import { HashValue, ListValue, SetValue, ZSetValue, type Value } from '../store/
 import { formatDouble, parseInt64 } from '../util/numbers.js';
 import { parseDouble } from '../util/numbers.js';
 import { objectEncoding } from './encoding.js';
+import { debugLoadAofCommand, debugReloadCommand } from './persistence.js';
 import { SYNTAX, NOT_INTEGER, NO_SUCH_KEY } from './errors.js';
 
 const DEBUG_REFUSED =
@@ -39,8 +40,8 @@ const SUBCOMMANDS: Record<string, (c: Client, argv: string[]) => void> = {
   populate: debugPopulate,
   digest: debugDigest,
   'digest-value': debugDigestValue,
-  reload: (c, argv) => c.server.debugReload(c, argv),
-  loadaof: (c, argv) => c.server.debugLoadAof(c, argv),
+  reload: debugReloadCommand,
+  loadaof: debugLoadAofCommand,
 };
 
 function debugHelp(c: Client): void {

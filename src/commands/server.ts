@@ -6,7 +6,7 @@ import { genInfoString } from '../observe/info.js';
 import { parseInt64 } from '../util/numbers.js';
 import { globMatch } from '../util/glob.js';
 import { commandKeys, encodeRespTree, getCommandSpec, type CommandSpec } from './spec.js';
-import { CommandFlag, type Command } from './table.js';
+import { arityAccepts, CommandFlag, type Command } from './table.js';
 import { SYNTAX, NOT_INTEGER } from './errors.js';
 import { debugCommand } from './debug.js';
 import type { CommandDef } from './types.js';
@@ -177,7 +177,7 @@ function commandGetkeysCommand(c: Client, argv: string[]): void {
     c.addReplyError('ERR Invalid command specified');
     return;
   }
-  if ((cmd.arity > 0 && target.length !== cmd.arity) || target.length < -cmd.arity) {
+  if (!arityAccepts(cmd.arity, target.length)) {
     c.addReplyError('ERR Invalid number of arguments specified for command');
     return;
   }

@@ -124,6 +124,14 @@ export class CommandTable {
   }
 }
 
+/**
+ * Redis's arity rule: a positive arity is the exact argument count (the name included), a
+ * negative one the minimum. The one place it is written (tidy checks).
+ */
+export function arityAccepts(arity: number, argc: number): boolean {
+  return arity > 0 ? argc === arity : argc >= -arity;
+}
+
 function makeCommand(spec: CommandSpec, handler: Handler | null, parent: Command | null): Command {
   let flags = 0;
   for (const f of spec.flags) flags |= FLAG_NAMES[f] ?? 0;

@@ -4,7 +4,7 @@
 // Redis equivalent: multi.c.
 
 import { assert } from '../assert.js';
-import { call, resolveCommand } from '../server/dispatch.js';
+import { executeCommand, Outcome } from '../server/dispatch.js';
 import { ClientFlag, type Client } from '../server/client.js';
 import type { CommandDef } from './types.js';
 
@@ -54,16 +54,18 @@ function execCommand(c: Client): void {
   server.watches.unwatchAll(c);
   c.addReplyArrayLen(queue.length);
   server.beginPropagationBlock();
+  // Every queued command passed the executor's checks when it was queued, and the write
+  // refusals (MISCONF...) were applied to EXEC as a whole, as Redis does: ClientFlag.exec tells
+  // executeCommand to run them without checking (or queueing) again.
+  c.flags |= ClientFlag.exec;
   try {
     for (const queued of queue) {
-      // Every queued command passed dispatch's checks when it was queued, and the write
-      // refusals (MISCONF...) were applied to EXEC as a whole, as Redis does.
-      const cmd = resolveCommand(server, queued.argv);
+      const outcome = executeCommand(server, c, queued.argv);
       // Skipping one would make the reply shorter than the array length already sent.
-      assert(cmd !== undefined && cmd.handler !== null, 'a queued command resolves to a handler');
-      call(server, c, cmd, queued.argv);
+      assert(outcome === Outcome.ran, 'a queued command resolves to a handler');
     }
   } finally {
+    c.flags &= ~ClientFlag.exec;
     server.endPropagationBlock();
     discardTransaction(c);
   }

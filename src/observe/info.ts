@@ -1,6 +1,6 @@
-// INFO: sections and field names as Redis 7.0 reports them. Sections are produced by
-// providers, so persistence and other modules add their fields without this file knowing
-// them. Redis equivalent: genRedisInfoString in server.c.
+// INFO: sections and field names as Redis 7.0 reports them. Other modules add fields to a
+// section through Server#addInfoFields (persistence adds the Persistence section) without this
+// file knowing them. Redis equivalent: genRedisInfoString in server.c.
 
 import { cpuUsage, memoryUsage, pid, uptime } from 'node:process';
 import { machine, platform, release } from 'node:os';
@@ -46,22 +46,6 @@ const SECTION_TITLES: Record<string, string> = {
   latencystats: 'Latencystats',
 };
 
-export type InfoProvider = (server: Server) => InfoFields;
-
-/** Extra fields per section contributed by other modules (persistence, snapshot, …). */
-const providers = new WeakMap<Server, Map<string, InfoProvider[]>>();
-
-export function addInfoProvider(server: Server, section: string, provider: InfoProvider): void {
-  let map = providers.get(server);
-  if (map === undefined) {
-    map = new Map();
-    providers.set(server, map);
-  }
-  const list = map.get(section) ?? [];
-  list.push(provider);
-  map.set(section, list);
-}
-
 /** Builds the INFO text for the requested section names (already lower-cased). */
 export function genInfoString(server: Server, requested: string[]): string {
   const wanted = new Set<string>();
@@ -86,10 +70,10 @@ export function genInfoString(server: Server, requested: string[]): string {
 
 function sectionFields(server: Server, section: string): InfoFields | null {
   const base = BUILTIN[section];
-  const extra = providers.get(server)?.get(section) ?? [];
+  const extra = server.infoProviders.get(section) ?? [];
   if (base === undefined && extra.length === 0) return null;
   const fields = base === undefined ? [] : base(server);
-  for (const p of extra) fields.push(...p(server));
+  for (const p of extra) fields.push(...p());
   return fields;
 }
 

@@ -5,12 +5,19 @@
 // makes write commands fail with MISCONF until a save succeeds.
 // Redis equivalent: rdbSaveBackground / backgroundSaveDoneHandler in rdb.c, bgsaveCommand.
 
-import type { Server } from '../server/server.js';
+import type { PersistenceHost } from './host.js';
 import type { Snapshot, SnapshotEngine, SnapshotOptions } from '../snapshot/engine.js';
 import type { RdbState } from './persistence.js';
 import { RdbSnapshotWriter } from './rdb/snapshot-writer.js';
 
 export type BackgroundJobKind = 'rdb' | 'aof';
+
+/**
+ * How a BGSAVE request ended: started, already running, blocked by another job (the AOF
+ * rewrite), scheduled behind it (BGSAVE SCHEDULE), or failed to start (the reason).
+ */
+export type BgsaveStart = 'started' | 'already-running' | 'other-job' | 'scheduled' |
+  { failed: string };
 
 /**
  * What the engine measured about background jobs (the save status, times and counters that
@@ -27,7 +34,7 @@ export interface BgsaveState {
 }
 
 export class BackgroundJobs {
-  readonly #server: Server;
+  readonly #server: PersistenceHost;
   readonly engine: SnapshotEngine;
   #running: { kind: BackgroundJobKind; snapshot: Snapshot; startedMs: number } | null = null;
   readonly state: BgsaveState = {
@@ -40,11 +47,10 @@ export class BackgroundJobs {
   };
   readonly #rdb: RdbState;
 
-  constructor(server: Server, engine: SnapshotEngine, rdb: RdbState) {
+  constructor(server: PersistenceHost, engine: SnapshotEngine, rdb: RdbState) {
     this.#server = server;
     this.engine = engine;
     this.#rdb = rdb;
-    registry.set(server, this);
   }
 
   get running(): BackgroundJobKind | null {
@@ -74,14 +80,12 @@ export class BackgroundJobs {
   }
 
   /**
-   * Starts a background save now: the cut is taken before this returns. Returns null when
-   * started, or Redis's error text. The outcome is recorded in RdbState when the save ends.
+   * Starts a background save now: the cut is taken before this returns. The outcome of the
+   * save is recorded in RdbState when it ends.
    */
-  startBgsave(): string | null {
-    if (this.#running?.kind === 'rdb') return 'ERR Background save already in progress';
-    if (this.#running !== null) {
-      return "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.";
-    }
+  startBgsave(): BgsaveStart {
+    if (this.#running?.kind === 'rdb') return 'already-running';
+    if (this.#running !== null) return 'other-job';
     const server = this.#server;
     const config = server.config;
     const rdb = this.#rdb;
@@ -95,7 +99,7 @@ export class BackgroundJobs {
       const message = error instanceof Error ? error.message : String(error);
       server.log.warning(`Can't save in background: ${message}`);
       rdb.lastBgsaveStatus = 'err';
-      return `ERR ${message}`;
+      return { failed: message };
     }
     const dirtyBefore = server.keyspace.dirty;
     const snapshot = this.engine.start(writer, snapshotOptions(server));
@@ -134,7 +138,7 @@ export class BackgroundJobs {
         server.log.warning(`Background saving error after ${elapsed()}: ${message}`);
       },
     );
-    return null;
+    return 'started';
   }
 
   #recordStats(snapshot: Snapshot): void {
@@ -143,16 +147,13 @@ export class BackgroundJobs {
     this.state.lastScanMs = snapshot.stats.scanMs;
   }
 
-  /** BGSAVE [SCHEDULE]: replies through the caller. */
-  bgsaveCommandReply(schedule: boolean): { ok: string } | { error: string } {
-    if (this.#running?.kind === 'rdb') return { error: 'ERR Background save already in progress' };
-    if (this.#running !== null) {
-      if (!schedule) return { error: this.startBgsave() ?? 'ERR' };
+  /** BGSAVE [SCHEDULE]: with `schedule`, a save blocked by another job runs after it. */
+  requestBgsave(schedule: boolean): BgsaveStart {
+    if (schedule && this.#running !== null && this.#running.kind !== 'rdb') {
       this.state.scheduled = true;
-      return { ok: 'Background saving scheduled' };
+      return 'scheduled';
     }
-    const error = this.startBgsave();
-    return error === null ? { ok: 'Background saving started' } : { error };
+    return this.startBgsave();
   }
 
   #maybeRunScheduled(): void {
@@ -179,18 +180,11 @@ export class BackgroundJobs {
   }
 }
 
-const registry = new WeakMap<Server, BackgroundJobs>();
-
-/** The background-job coordinator of a server (created by attachPersistence). */
-export function backgroundJobsOf(server: Server): BackgroundJobs | undefined {
-  return registry.get(server);
-}
-
 /**
  * Slice budget, pacing and the test delay for a background job, from the config. Pacing
  * applies while clients are being served: commandsProcessed moved since the last slice.
  */
-export function snapshotOptions(server: Server): SnapshotOptions {
+export function snapshotOptions(server: PersistenceHost): SnapshotOptions {
   const config = server.config;
   let lastCommands = server.stats.commandsProcessed;
   return {

@@ -1,20 +1,20 @@
 // RDB persistence policy for one server: when to save (SAVE, save points in cron, SHUTDOWN,
 // FLUSHALL, DEBUG RELOAD), loading at start-up, the state INFO persistence reports, and the
 // MISCONF refusal after a failed background save. The file work is in rdb/save.ts and
-// rdb/load.ts; this file decides and records, and never touches bytes or files itself.
-// Redis equivalent: rdb.c (saveCommand, lastsaveCommand), serverCron's save-point check,
+// rdb/load.ts; this file decides and records, and never touches bytes or files itself. It
+// returns results (SAVE's success, DEBUG RELOAD's outcome); commands/persistence.ts replies.
+// Redis equivalent: rdb.c (rdbSave, the save half of saveCommand), serverCron's save-point check,
 // prepareForShutdown, flushallCommand's save, debug.c's DEBUG RELOAD, and the persistence part
 // of genRedisInfoString (server.c).
 
-import { addInfoProvider, type InfoFields } from '../observe/info.js';
-import type { Client } from '../server/client.js';
-import type { Server } from '../server/server.js';
+import type { InfoFields } from '../observe/info.js';
 import * as fs from '../platform/fs.js';
 import { rdbFilePath, RdbLoadError, rdbLoad, rdbLoadSync, type LoadingProgress,
   type RdbLoadResult } from './rdb/load.js';
 import { RdbSaveError, rdbSaveSync } from './rdb/save.js';
-import { aofEnabledInfoFields, aofInfoFields } from './aof/aof.js';
-import { backgroundJobsOf } from './bgsave.js';
+import type { Aof } from './aof/aof.js';
+import type { BackgroundJobs } from './bgsave.js';
+import type { PersistenceHost } from './host.js';
 
 /** Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed background save, wait this long. */
 const BGSAVE_RETRY_DELAY_SEC = 5;
@@ -59,194 +59,235 @@ export class RdbState {
   }
 }
 
-const states = new WeakMap<Server, RdbState>();
-
-/** The RDB state of `server` (created by attachRdb). */
-export function rdbState(server: Server): RdbState {
-  let state = states.get(server);
-  if (state === undefined) {
-    state = new RdbState();
-    states.set(server, state);
-  }
-  return state;
+/** DEBUG RELOAD's options (commands/ parses them). */
+export interface ReloadOptions {
+  /** MERGE: keys already present are replaced instead of being an error. */
+  merge: boolean;
+  /** Empty the dataset first (not with NOFLUSH). */
+  flush: boolean;
+  /** Save first (not with NOSAVE). */
+  save: boolean;
 }
 
+/** DEBUG RELOAD's outcome: done, the save before failed, or the load failed (see the log). */
+export type ReloadResult = 'ok' | 'save-failed' | 'load-failed';
+
 /**
- * Installs RDB persistence on a server: cron save points, shutdown and FLUSHALL saves, DEBUG
- * RELOAD, MISCONF and INFO persistence. Returns the start-up loader (for appendonly no).
+ * RDB persistence of one server: cron save points, shutdown and FLUSHALL saves, SAVE, DEBUG
+ * RELOAD, the MISCONF refusal, start-up loading. Results are returned; commands/ replies.
  */
-export function attachRdb(server: Server): { load(): Promise<void> } {
-  const state = rdbState(server);
-  const stopWrites = server.config.boolCell('stop-writes-on-bgsave-error');
-  server.addHooks({
-    cron: () => rdbCron(server),
-    shutdown: async ({ save }) => {
-      await stopBackgroundSave(server, 'shutting down');
-      saveOnShutdown(server, save);
-    },
-    afterFlushAll: () => saveAfterFlushAll(server),
-    resetStats: () => {
-      // CONFIG RESETSTAT zeroes rdb_saves and the fork counters, as in Redis.
-      state.saves = 0;
-      const jobs = backgroundJobsOf(server);
-      if (jobs !== undefined) {
-        jobs.state.totalForks = 0;
-        jobs.state.latestForkUsec = 0;
+export class RdbPersistence {
+  readonly state: RdbState;
+  readonly #host: PersistenceHost;
+  readonly #jobs: BackgroundJobs;
+
+  constructor(host: PersistenceHost, state: RdbState, jobs: BackgroundJobs) {
+    this.#host = host;
+    this.state = state;
+    this.#jobs = jobs;
+    this.#installHooks();
+  }
+
+  #installHooks(): void {
+    const host = this.#host;
+    const state = this.state;
+    const stopWrites = host.config.boolCell('stop-writes-on-bgsave-error');
+    host.addHooks({
+      cron: () => this.#cron(),
+      shutdown: async ({ save }) => {
+        await this.#stopBackgroundSave('shutting down');
+        this.#saveOnShutdown(save);
+      },
+      afterFlushAll: () => this.#saveAfterFlushAll(),
+      resetStats: () => {
+        // CONFIG RESETSTAT zeroes rdb_saves and the fork counters, as in Redis.
+        state.saves = 0;
+        this.#jobs.state.totalForks = 0;
+        this.#jobs.state.latestForkUsec = 0;
+      },
+      writeDeniedReason: () => {
+        // The cheap test first: every write command asks.
+        const refuse = state.lastBgsaveStatus === 'err' && stopWrites.value &&
+          host.config.savePoints().length > 0;
+        return refuse ? MISCONF : null;
+      },
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Saving.
+
+  /**
+   * A synchronous save of the whole dataset to dir/dbfilename (SAVE, SHUTDOWN, FLUSHALL). Logs
+   * the outcome as Redis does and records it; true on success. File errors are reported, never
+   * thrown; the previous dump is then untouched.
+   */
+  saveSync(): boolean {
+    const host = this.#host;
+    const state = this.state;
+    state.saves++;
+    const started = performance.now();
+    const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(3)} seconds`;
+    host.log.verbose('Synchronous save started');
+    try {
+      rdbSaveSync(host);
+    } catch (error: unknown) {
+      if (!(error instanceof RdbSaveError)) throw error;
+      host.log.warning(error.message);
+      host.log.warning(`Synchronous save failed after ${elapsed()}`);
+      return false;
+    }
+    host.log.notice(`DB saved on disk (synchronous save, ${elapsed()})`);
+    host.keyspace.dirty = 0;
+    state.lastSaveSec = Math.floor(Date.now() / 1000);
+    state.lastBgsaveStatus = 'ok';
+    return true;
+  }
+
+  /**
+   * What a save point runs: BGSAVE on the fork-less snapshot engine (bgsave.ts records the
+   * outcome here: rdb_last_bgsave_status, the MISCONF state, the retry delay). True if started.
+   */
+  triggerBackgroundSave(): boolean {
+    const result = this.#jobs.startBgsave();
+    if (typeof result === 'object') {
+      this.#host.log.warning(`Background save not started: ERR ${result.failed}`);
+    } else if (result !== 'started') {
+      this.#host.log.warning(`Background save not started: ${result}`);
+    }
+    return result === 'started';
+  }
+
+  /** A running BGSAVE is abandoned (its temp file removed) before a synchronous save replaces it. */
+  async #stopBackgroundSave(reason: string): Promise<void> {
+    const jobs = this.#jobs;
+    if (jobs.running !== 'rdb') return;
+    this.#host.log.notice(`Stopping the background save in progress: ${reason}`);
+    jobs.cancel(reason);
+    await jobs.settle();
+  }
+
+  /** serverCron's part: save points, and rdb-del-sync-files. */
+  #cron(): void {
+    const host = this.#host;
+    const state = this.state;
+    if (host.loading || state.bgsaveInProgress || this.#jobs.running !== null) return;
+    const nowSec = Math.floor(Date.now() / 1000);
+    const dirty = host.keyspace.dirty;
+    const retryAllowed = state.lastBgsaveStatus === 'ok' ||
+      nowSec - state.lastBgsaveTrySec > BGSAVE_RETRY_DELAY_SEC;
+    for (const point of host.config.savePoints()) {
+      if (dirty >= point.changes && nowSec - state.lastSaveSec > point.seconds && retryAllowed) {
+        host.log.notice(`${point.changes} changes in ${point.seconds} seconds. Saving...`);
+        this.triggerBackgroundSave();
+        break;
       }
-    },
-    debugReload: (c, argv) => debugReload(server, c, argv),
-    writeDeniedReason: () => {
-      // The cheap test first: every write command asks.
-      const refuse = state.lastBgsaveStatus === 'err' && stopWrites.value &&
-        server.config.savePoints().length > 0;
-      return refuse ? MISCONF : null;
-    },
-  });
-  addInfoProvider(server, 'persistence', (s) => persistenceInfo(s));
-  return { load: () => loadAtStartup(server) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Saving.
-// ---------------------------------------------------------------------------------------------
-
-/**
- * A synchronous save of the whole dataset to dir/dbfilename (SAVE, SHUTDOWN, FLUSHALL). Logs
- * the outcome as Redis does and records it; true on success. File errors are reported, never
- * thrown; the previous dump is then untouched.
- */
-export function saveSync(server: Server): boolean {
-  const state = rdbState(server);
-  state.saves++;
-  const started = performance.now();
-  const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(3)} seconds`;
-  server.log.verbose('Synchronous save started');
-  try {
-    rdbSaveSync(server);
-  } catch (error: unknown) {
-    if (!(error instanceof RdbSaveError)) throw error;
-    server.log.warning(error.message);
-    server.log.warning(`Synchronous save failed after ${elapsed()}`);
-    return false;
+    }
+    this.#removeRdbUsedToSyncReplicas();
   }
-  server.log.notice(`DB saved on disk (synchronous save, ${elapsed()})`);
-  server.keyspace.dirty = 0;
-  state.lastSaveSec = Math.floor(Date.now() / 1000);
-  state.lastBgsaveStatus = 'ok';
-  return true;
-}
 
-/**
- * What a save point runs: BGSAVE on the fork-less snapshot engine (bgsave.ts records the
- * outcome here: rdb_last_bgsave_status, the MISCONF state, the retry delay). True if started.
- */
-export function triggerBackgroundSave(server: Server): boolean {
-  const jobs = backgroundJobsOf(server);
-  if (jobs === undefined) return saveSync(server);
-  const error = jobs.startBgsave();
-  if (error !== null) server.log.warning(`Background save not started: ${error}`);
-  return error === null;
-}
-
-/** A running BGSAVE is abandoned (its temp file removed) before a synchronous save replaces it. */
-async function stopBackgroundSave(server: Server, reason: string): Promise<void> {
-  const jobs = backgroundJobsOf(server);
-  if (jobs?.running !== 'rdb') return;
-  server.log.notice(`Stopping the background save in progress: ${reason}`);
-  jobs.cancel(reason);
-  await jobs.settle();
-}
-
-/** serverCron's part: save points, and rdb-del-sync-files. */
-function rdbCron(server: Server): void {
-  const state = rdbState(server);
-  if (server.loading || state.bgsaveInProgress || backgroundJobsOf(server)?.running != null) return;
-  const nowSec = Math.floor(Date.now() / 1000);
-  const dirty = server.keyspace.dirty;
-  const retryAllowed = state.lastBgsaveStatus === 'ok' ||
-    nowSec - state.lastBgsaveTrySec > BGSAVE_RETRY_DELAY_SEC;
-  for (const point of server.config.savePoints()) {
-    if (dirty >= point.changes && nowSec - state.lastSaveSec > point.seconds && retryAllowed) {
-      server.log.notice(`${point.changes} changes in ${point.seconds} seconds. Saving...`);
-      triggerBackgroundSave(server);
-      break;
+  /**
+   * rdb-del-sync-files: with no persistence configured, a dump that only existed to feed a
+   * replica is deleted. Replication (a later issue) sets dumpMadeForReplication.
+   */
+  #removeRdbUsedToSyncReplicas(): void {
+    const host = this.#host;
+    const state = this.state;
+    const config = host.config;
+    if (!state.dumpMadeForReplication || !config.bool('rdb-del-sync-files')) return;
+    if (config.savePoints().length > 0 || config.bool('appendonly')) return;
+    state.dumpMadeForReplication = false;
+    host.log.notice('Removing the RDB file used to feed replicas in a persistence-less instance');
+    try {
+      fs.unlinkIfExistsSync(rdbFilePath(config));
+    } catch (error: unknown) {
+      if (fs.errorCode(error) === null) throw error;
+      host.log.warning(`Unable to remove the RDB file: ${fs.describeFsError(error)}`);
     }
   }
-  removeRdbUsedToSyncReplicas(server);
-}
 
-/**
- * rdb-del-sync-files: with no persistence configured, a dump that only existed to feed a
- * replica is deleted. Replication (a later issue) sets dumpMadeForReplication.
- */
-function removeRdbUsedToSyncReplicas(server: Server): void {
-  const state = rdbState(server);
-  const config = server.config;
-  if (!state.dumpMadeForReplication || !config.bool('rdb-del-sync-files')) return;
-  if (config.savePoints().length > 0 || config.bool('appendonly')) return;
-  state.dumpMadeForReplication = false;
-  server.log.notice('Removing the RDB file used to feed replicas in a persistence-less instance');
-  try {
-    fs.unlinkIfExistsSync(rdbFilePath(config));
-  } catch (error: unknown) {
-    if (fs.errorCode(error) === null) throw error;
-    server.log.warning(`Unable to remove the RDB file: ${fs.describeFsError(error)}`);
+  /**
+   * SHUTDOWN: save first when save points are configured (or SHUTDOWN SAVE), unless NOSAVE. A
+   * failed save throws, which aborts the shutdown ("Errors trying to SHUTDOWN").
+   */
+  #saveOnShutdown(save: boolean | null): void {
+    const host = this.#host;
+    if (save === false) return;
+    if (save !== true && host.config.savePoints().length === 0) return;
+    if (host.loading) {
+      // A partial dataset must never replace the dump being loaded.
+      host.log.warning('Not saving the final RDB snapshot: the dataset is still loading.');
+      return;
+    }
+    host.log.notice('Saving the final RDB snapshot before exiting.');
+    if (!this.saveSync()) {
+      host.log.warning("Error trying to save the DB, can't exit.");
+      throw new RdbSaveError("Error trying to save the DB, can't exit.", null);
+    }
   }
-}
 
-/**
- * SHUTDOWN: save first when save points are configured (or SHUTDOWN SAVE), unless NOSAVE. A
- * failed save throws, which aborts the shutdown ("Errors trying to SHUTDOWN").
- */
-function saveOnShutdown(server: Server, save: boolean | null): void {
-  if (save === false) return;
-  if (save !== true && server.config.savePoints().length === 0) return;
-  if (server.loading) {
-    // A partial dataset must never replace the dump being loaded.
-    server.log.warning('Not saving the final RDB snapshot: the dataset is still loading.');
-    return;
+  /**
+   * FLUSHALL with save points saves the (now empty) dataset right away, as Redis does, so a
+   * restart cannot bring the flushed keys back. Redis counts the FLUSHALL itself as one change
+   * after that save, hence dirty = 1.
+   */
+  #saveAfterFlushAll(): void {
+    if (this.#host.config.savePoints().length === 0) return;
+    // Redis kills a running background save first: its dump would resurrect flushed keys.
+    this.#jobs.cancelIf('rdb', 'FLUSHALL');
+    if (this.saveSync()) this.#host.keyspace.dirty = 1;
   }
-  server.log.notice('Saving the final RDB snapshot before exiting.');
-  if (!saveSync(server)) {
-    server.log.warning("Error trying to save the DB, can't exit.");
-    throw new RdbSaveError("Error trying to save the DB, can't exit.", null);
+
+  // -------------------------------------------------------------------------------------------
+  // Loading.
+
+  /** Start-up load of dir/dbfilename. Missing file: empty start. Corrupt: throws RdbLoadError. */
+  async loadAtStartup(): Promise<void> {
+    const host = this.#host;
+    const started = performance.now();
+    let result: RdbLoadResult | null;
+    try {
+      result = await rdbLoad(host, { progress: this.state.loading });
+    } catch (error: unknown) {
+      if (!(error instanceof RdbLoadError)) throw error;
+      host.log.warning(error.message);
+      throw new RdbLoadError(error.path, error.offset, `${causeOf(error)}. Vesta refuses to ` +
+        'start rather than run with an empty or partial dataset and later save it over this ' +
+        'file: repair or move the file (redis-check-rdb shows the problem)', error);
+    }
+    if (result === null) return;
+    recordLoad(this.state, result);
+    host.log.notice(`DB loaded from disk: ${((performance.now() - started) / 1000).toFixed(3)} ` +
+      'seconds');
   }
-}
 
-/**
- * FLUSHALL with save points saves the (now empty) dataset right away, as Redis does, so a
- * restart cannot bring the flushed keys back. Redis counts the FLUSHALL itself as one change
- * after that save, hence dirty = 1.
- */
-function saveAfterFlushAll(server: Server): void {
-  if (server.config.savePoints().length === 0) return;
-  // Redis kills a running background save first: its dump would resurrect flushed keys.
-  backgroundJobsOf(server)?.cancelIf('rdb', 'FLUSHALL');
-  if (saveSync(server)) server.keyspace.dirty = 1;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Loading.
-// ---------------------------------------------------------------------------------------------
-
-/** Start-up load of dir/dbfilename. Missing file: empty start. Corrupt: throws RdbLoadError. */
-async function loadAtStartup(server: Server): Promise<void> {
-  const state = rdbState(server);
-  const started = performance.now();
-  let result: RdbLoadResult | null;
-  try {
-    result = await rdbLoad(server, { progress: state.loading });
-  } catch (error: unknown) {
-    if (!(error instanceof RdbLoadError)) throw error;
-    server.log.warning(error.message);
-    throw new RdbLoadError(error.path, error.offset, `${causeOf(error)}. Vesta refuses to ` +
-      'start rather than run with an empty or partial dataset and later save it over this ' +
-      'file: repair or move the file (redis-check-rdb shows the problem)', error);
+  /**
+   * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the dataset, load the dump back, all
+   * inside one command. The dirty counter is what the save left (loading adds no changes).
+   */
+  reload(options: ReloadOptions): ReloadResult {
+    const host = this.#host;
+    if (options.save && !this.saveSync()) return 'save-failed';
+    const keyspace = host.keyspace;
+    const dirty = keyspace.dirty;
+    if (options.flush) keyspace.flushAll();
+    keyspace.dirty = dirty;
+    let result: RdbLoadResult | null = null;
+    try {
+      result = rdbLoadSync(host, { allowDuplicates: options.merge, progress: this.state.loading });
+      if (result === null) {
+        host.log.warning(`Failed loading RDB file ${rdbFilePath(host.config)}: ` +
+          'No such file or directory');
+      }
+    } catch (error: unknown) {
+      if (!(error instanceof RdbLoadError)) throw error;
+      host.log.warning(error.message);
+    }
+    if (result === null) return 'load-failed';
+    recordLoad(this.state, result);
+    host.log.warning('DB reloaded by DEBUG RELOAD');
+    return 'ok';
   }
-  if (result === null) return;
-  recordLoad(state, result);
-  server.log.notice(`DB loaded from disk: ${((performance.now() - started) / 1000).toFixed(3)} ` +
-    'seconds');
 }
 
 function causeOf(error: RdbLoadError): string {
@@ -260,70 +301,24 @@ function recordLoad(state: RdbState, result: RdbLoadResult): void {
   state.lastLoadKeysExpired = result.keysExpired;
 }
 
-/**
- * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the dataset, load the dump back, all
- * inside one command. The dirty counter is what the save left (loading adds no changes).
- */
-function debugReload(server: Server, c: Client, argv: string[]): boolean {
-  let merge = false;
-  let flush = true;
-  let save = true;
-  for (let i = 2; i < argv.length; i++) {
-    const option = (argv[i] as string).toLowerCase();
-    if (option === 'merge') merge = true;
-    else if (option === 'noflush') flush = false;
-    else if (option === 'nosave') save = false;
-    else {
-      c.addReplyError('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
-      return true;
-    }
-  }
-  if (save && !saveSync(server)) {
-    c.addReplyError('ERR');
-    return true;
-  }
-  const keyspace = server.keyspace;
-  const dirty = keyspace.dirty;
-  if (flush) keyspace.flushAll();
-  keyspace.dirty = dirty;
-  let result: RdbLoadResult | null = null;
-  try {
-    result = rdbLoadSync(server, { allowDuplicates: merge, progress: rdbState(server).loading });
-    if (result === null) {
-      server.log.warning(`Failed loading RDB file ${rdbFilePath(server.config)}: ` +
-        'No such file or directory');
-    }
-  } catch (error: unknown) {
-    if (!(error instanceof RdbLoadError)) throw error;
-    server.log.warning(error.message);
-  }
-  if (result === null) {
-    c.addReplyError('ERR Error trying to load the RDB dump, check server logs.');
-    return true;
-  }
-  recordLoad(rdbState(server), result);
-  server.log.warning('DB reloaded by DEBUG RELOAD');
-  c.addReplyOk();
-  return true;
-}
-
 // ---------------------------------------------------------------------------------------------
 // INFO persistence, field for field in Redis 7.0's order.
 // ---------------------------------------------------------------------------------------------
 
-function persistenceInfo(server: Server): InfoFields {
-  const state = rdbState(server);
-  const jobs = backgroundJobsOf(server);
+/** The Persistence section; `server` is the host, the rest what persistence runs. */
+export function persistenceInfo(server: PersistenceHost, parts: { state: RdbState;
+  jobs: BackgroundJobs; aof: Aof }): InfoFields {
+  const { state, jobs, aof } = parts;
   const bgsaveRunningSec = state.bgsaveStartedMs === null ? -1
     : Math.floor((performance.now() - state.bgsaveStartedMs) / 1000);
   const fields: InfoFields = [
     ['loading', server.loading ? 1 : 0],
     ['async_loading', 0],
-    ['current_cow_peak', jobs?.runningSnapshot?.stats.preservedBytesPeak ?? 0],
-    ['current_cow_size', jobs?.runningSnapshot?.stats.preservedBytes ?? 0],
+    ['current_cow_peak', jobs.runningSnapshot?.stats.preservedBytesPeak ?? 0],
+    ['current_cow_size', jobs.runningSnapshot?.stats.preservedBytes ?? 0],
     ['current_cow_size_age', 0],
     ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', jobs?.runningSnapshot?.stats.keysDone ?? 0],
+    ['current_save_keys_processed', jobs.runningSnapshot?.stats.keysDone ?? 0],
     ['current_save_keys_total', state.saveKeysTotal],
     ['rdb_changes_since_last_save', server.keyspace.dirty],
     ['rdb_bgsave_in_progress', state.bgsaveInProgress ? 1 : 0],
@@ -332,24 +327,24 @@ function persistenceInfo(server: Server): InfoFields {
     ['rdb_last_bgsave_time_sec', state.lastBgsaveTimeSec],
     ['rdb_current_bgsave_time_sec', bgsaveRunningSec],
     ['rdb_saves', state.saves],
-    ['rdb_last_cow_size', jobs?.state.lastCowBytes ?? 0],
+    ['rdb_last_cow_size', jobs.state.lastCowBytes ?? 0],
     ['rdb_last_load_keys_expired', state.lastLoadKeysExpired],
     ['rdb_last_load_keys_loaded', state.lastLoadKeysLoaded],
-    ...aofInfoFields(server),
+    ...aof.infoFields(),
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
-    ...aofEnabledInfoFields(server),
+    ...aof.enabledInfoFields(),
   ];
   if (server.loading) fields.push(...loadingInfoFields(state.loading));
   // Vesta's own: what the fork-less snapshot engine preserved by copy-on-write and how long
   // its longest slice held the event loop, for the running job or else the last one.
-  const running = jobs?.runningSnapshot?.stats;
+  const running = jobs.runningSnapshot?.stats;
   fields.push(
     ['vesta_snapshot_preserved_bytes', running?.preservedBytes ?? 0],
-    ['vesta_snapshot_preserved_bytes_peak', running?.preservedBytesPeak ?? jobs?.state.lastCowBytes ?? 0],
-    ['vesta_snapshot_slice_max_ms', (running?.sliceMsMax ?? jobs?.state.lastSliceMsMax ?? 0).toFixed(3)],
-    ['vesta_snapshot_scan_ms', Math.round(running?.scanMs ?? jobs?.state.lastScanMs ?? 0)],
-    ['vesta_snapshot_cut_usec', running?.startUs ?? jobs?.state.latestForkUsec ?? 0],
+    ['vesta_snapshot_preserved_bytes_peak', running?.preservedBytesPeak ?? jobs.state.lastCowBytes ?? 0],
+    ['vesta_snapshot_slice_max_ms', (running?.sliceMsMax ?? jobs.state.lastSliceMsMax ?? 0).toFixed(3)],
+    ['vesta_snapshot_scan_ms', Math.round(running?.scanMs ?? jobs.state.lastScanMs ?? 0)],
+    ['vesta_snapshot_cut_usec', running?.startUs ?? jobs.state.latestForkUsec ?? 0],
   );
   return fields;
 }

@@ -4,7 +4,7 @@
 // Redis equivalent: luaRedisGenericCommand (script_lua.c) and scriptCall (script.c).
 
 import { CommandFlag } from '../commands/table.js';
-import { resolveCommand, call } from '../server/dispatch.js';
+import { executeForReply, findCommand } from '../server/dispatch.js';
 import type { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
 import { respToLua } from './convert.js';
@@ -61,7 +61,11 @@ export function scriptCall(state: RunState, args: readonly LuaValue[], raise: bo
   return result.value;
 }
 
-/** Runs the command; a string is a refusal made before running it (without its error code). */
+/**
+ * Runs the command through the one executor (lookup, arity, noscript, the script user's ACL,
+ * read-only refusal, MISCONF/OOM, stats, propagation); a string is a refusal made here, before
+ * it (argument types, Redis's OOM rule for scripts).
+ */
 function runCommand(state: RunState, args: readonly LuaValue[]): { value: LuaValue; error: boolean } | string {
   if (args.length === 0) return 'Please specify at least one argument for this redis lib call';
   const argv: string[] = new Array<string>(args.length);
@@ -72,31 +76,17 @@ function runCommand(state: RunState, args: readonly LuaValue[]): { value: LuaVal
   }
   const server = state.server;
   const c = state.client;
-  const cmd = resolveCommand(server, argv);
-  if (cmd === undefined || cmd.handler === null) return 'Unknown Redis command called from script';
-  if ((cmd.arity > 0 && argv.length !== cmd.arity) || argv.length < -cmd.arity) {
-    return 'Wrong number of args calling Redis command from script';
+  // Redis decides OOM for a script once, when it starts; allow-oom scripts are never refused.
+  if (state.oom && (state.flags & ScriptFlag.allowOom) === 0) {
+    const cmd = findCommand(server, argv);
+    if (cmd !== undefined && (cmd.flags & CommandFlag.denyoom) !== 0) {
+      return "-OOM command not allowed when used memory > 'maxmemory'.";
+    }
   }
-  if ((cmd.flags & CommandFlag.noscript) !== 0) return 'This Redis command is not allowed from script';
-  const denied = server.acl.check(c.user, cmd.spec, argv);
-  if (denied !== null) {
-    return 'The user executing the script can\'t run this command or subcommand';
-  }
-  if ((cmd.flags & CommandFlag.write) !== 0) {
-    if (state.readOnly) return 'Write commands are not allowed from read-only scripts.';
-    const reason = server.writeDeniedReason();
-    if (reason !== null) return '-' + reason;
-  }
-  if ((cmd.flags & CommandFlag.denyoom) !== 0 && (state.flags & ScriptFlag.allowOom) === 0 && state.oom) {
-    return "-OOM command not allowed when used memory > 'maxmemory'.";
-  }
-  c.out = '';
   c.resp = state.resp;
   const dirty = server.keyspace.dirty;
-  call(server, c, cmd, argv);
+  const reply = executeForReply(server, c, argv);
   if (server.keyspace.dirty !== dirty) state.wrote = true;
-  const reply = c.out;
-  c.out = '';
   const [value] = respToLua(reply, 0);
   return { value, error: reply.charCodeAt(0) === 45 };
 }

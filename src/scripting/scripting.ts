@@ -4,7 +4,8 @@
 // Redis equivalent: eval.c (evalGenericCommand), function_lua.c / functions.c (fcallCommand)
 // and script.c (scriptPrepareForRun, scriptResetRun).
 
-import { Client } from '../server/client.js';
+import type { Client } from '../server/client.js';
+import { READ_ONLY_SCRIPT_CALLER, SCRIPT_CALLER } from '../server/caller.js';
 import type { Server } from '../server/server.js';
 import { BUSY_EVAL, BUSY_FUNCTION, ScriptExecution } from './script-run.js';
 import { FunctionRegistry, type FunctionInfo, type LibraryInfo, type RestorePolicy } from './functions.js';
@@ -112,8 +113,7 @@ export class Scripting {
   scriptClient(caller: Client): Client {
     let c = this.#client;
     if (c === null) {
-      c = new Client({ server: this.server, id: 0, socket: null, nowMs: Date.now(), authenticated: true });
-      c.name = '';
+      c = this.server.createInternalClient(SCRIPT_CALLER);
       this.#client = c;
     }
     c.user = caller.user;
@@ -135,12 +135,15 @@ export class Scripting {
       return;
     }
     const server = this.server;
+    const client = this.scriptClient(caller);
+    const readOnly = options.readOnly || (target.flags & ScriptFlag.noWrites) !== 0;
+    client.caller = readOnly ? READ_ONLY_SCRIPT_CALLER : SCRIPT_CALLER;
     const state: RunningScript = {
       server,
       caller,
-      client: this.scriptClient(caller),
+      client,
       flags: target.flags,
-      readOnly: options.readOnly || (target.flags & ScriptFlag.noWrites) !== 0,
+      readOnly,
       wrote: false,
       resp: 2,
       repl: 3,

@@ -8,6 +8,7 @@ import type { Database } from '../store/keyspace.js';
 import { RespParser } from './resp-parser.js';
 import { ReplyBuffer } from './reply.js';
 import type { Server } from './server.js';
+import { CLIENT_CALLER, type Caller } from './caller.js';
 
 export interface QueuedCommand {
   name: string;
@@ -23,6 +24,7 @@ export const ClientFlag = {
   pubsub: 32,
   blocked: 64,
   monitor: 128,
+  exec: 256, // EXEC is running this client's queued commands (checked when queued)
 } as const;
 
 export class Client extends ReplyBuffer {
@@ -59,6 +61,8 @@ export class Client extends ReplyBuffer {
   propagateArgv: string[] | null = null;
   /** The command being executed, for CLIENT LIST's cmd= and error reporting. */
   currentCommand: Command | null = null;
+  /** Who runs commands through this client: which checks apply, reply/propagate/count or not. */
+  caller: Caller = CLIENT_CALLER;
 
   constructor(options: {
     server: Server;

@@ -1,12 +1,31 @@
-// Command dispatch: lookup, arity, authentication, MULTI queueing, context checks, then the
-// call itself with stats and propagation. Redis equivalent: processCommand() and call() in
-// server.c.
+// The one executor. Every command, whoever sends it (a network client, the AOF loader, EXEC's
+// queued commands, and next a script's redis.call and a replica's master link), runs through
+// executeCommand(): lookup, arity, the checks its caller is subject to, MULTI queueing, then
+// call() with stats and propagation. What differs between callers is data on the client
+// (Client#caller, see server/caller.ts), never a copy of this code. Redis equivalent:
+// processCommand() and call() in server.c, and scriptCall() in script.c for a script's rules.
 
-import { CommandFlag, type Command } from '../commands/table.js';
+import { arityAccepts, CommandFlag, type Command } from '../commands/table.js';
 import { formatClientInfo } from '../commands/client-info.js';
 import { ClientFlag, type Client } from './client.js';
+import type { Caller } from './caller.js';
 import type { Server } from './server.js';
 import { afterCall } from '../observe/calls.js';
+
+/** How executeCommand() ended; the reply (if the caller keeps replies) says the rest. */
+export const Outcome = {
+  /** The handler ran (its reply may still be an error, e.g. WRONGTYPE). */
+  ran: 0,
+  /** Queued inside MULTI (+QUEUED). */
+  queued: 1,
+  /** No such command or subcommand, or one Vesta has no handler for. */
+  unknown: 2,
+  /** Wrong number of arguments. */
+  arity: 3,
+  /** Refused by a check: NOAUTH, ACL, LOADING, MISCONF, OOM, a script rule, MULTI, pub/sub. */
+  refused: 4,
+} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 const PUBSUB_ALLOWED = new Set([
@@ -21,94 +40,121 @@ const PUBSUB_ALLOWED = new Set([
   'reset',
 ]);
 
-/** Runs one request from a client: every check Redis makes before call(), then call(). */
-export function processCommand(server: Server, c: Client, argv: string[]): void {
-  const name = argv[0] as string;
-  let cmd = server.commands.lookup(name);
+/**
+ * Runs one command for any caller: the only place that looks a command up, checks its arity
+ * and the refusals (NOAUTH, ACL, noscript, read-only script, MULTI rules, pub/sub context,
+ * LOADING, MISCONF, OOM), queues it inside MULTI, and calls it (handler, stats, propagation).
+ *
+ * Which checks apply and what happens after is `c.caller` (server/caller.ts): a network
+ * client's CLIENT_CALLER, the AOF loader's AOF_CALLER (no checks, no propagation, replies
+ * discarded, not counted), SCRIPT_CALLER / READ_ONLY_SCRIPT_CALLER for redis.call (noscript
+ * and write refusals with Redis's script texts), MASTER_CALLER for a replica applying its
+ * master's stream. Make such a client with Server#createInternalClient(caller); set its
+ * dbIndex, resp and user as the caller needs (a script: the calling client's).
+ * While EXEC runs its queue (ClientFlag.exec) the checks are skipped: they ran at queueing.
+ *
+ * The reply goes to the client's buffer (RESP2 or RESP3 per c.resp), or is discarded when
+ * the caller keeps none. executeForReply() returns it instead.
+ */
+export function executeCommand(server: Server, c: Client, argv: string[]): Outcome {
+  const outcome = execute(server, c, argv, c.caller);
+  if (!c.caller.reply) c.out = '';
+  return outcome;
+}
+
+/**
+ * Runs one command (as executeCommand) and returns its reply, RESP2 or RESP3 per c.resp, taking
+ * it out of the client's buffer: what a script's redis.call needs. The client's caller must
+ * keep replies (SCRIPT_CALLER does).
+ */
+export function executeForReply(server: Server, c: Client, argv: string[]): string {
+  const before = c.out;
+  c.out = '';
+  executeCommand(server, c, argv);
+  const reply = c.out;
+  c.out = before;
+  return reply;
+}
+
+function execute(server: Server, c: Client, argv: string[], caller: Caller): Outcome {
+  const cmd = findCommand(server, argv);
   if (cmd === undefined) {
-    rejectCommand(server, c, unknownCommandError(name, argv));
-    return;
+    return reject(server, c, unknownCommandError(caller, argv), undefined, Outcome.unknown);
   }
-  if (cmd.subcommands !== null && argv.length >= 2) {
-    const sub = cmd.subcommands.get((argv[1] as string).toLowerCase());
-    if (sub !== undefined) {
-      cmd = sub;
-    } else if (cmd.handler === null || cmd.spec.subcommands.size > 0) {
-      const top = cmd.fullName.toUpperCase();
-      const subName = argv[1] as string;
-      if (cmd.handler === null || cmd.fullName !== 'command') {
-        rejectCommand(
-          server,
-          c,
-          `ERR unknown subcommand '${truncate(subName, 128)}'. Try ${top} HELP.`,
-        );
-        return;
-      }
-    }
+  // A container (CONFIG, CLIENT...) whose subcommand is unknown; COMMAND runs with any word.
+  if (cmd.subcommands !== null && argv.length >= 2 &&
+    (cmd.handler === null || (cmd.spec.subcommands.size > 0 && cmd.fullName !== 'command'))) {
+    const error = caller.script ? SCRIPT_UNKNOWN : `ERR unknown subcommand ` +
+      `'${truncate(argv[1] as string, 128)}'. Try ${cmd.fullName.toUpperCase()} HELP.`;
+    return reject(server, c, error, undefined, Outcome.unknown);
   }
-  if ((cmd.arity > 0 && argv.length !== cmd.arity) || argv.length < -cmd.arity) {
-    rejectCommand(server, c, `ERR wrong number of arguments for '${cmd.fullName}' command`, cmd);
-    return;
+  if (!arityAccepts(cmd.arity, argv.length)) {
+    return reject(server, c, arityError(caller, cmd), cmd, Outcome.arity);
   }
-  if (cmd.handler === null) {
-    rejectCommand(server, c, `ERR wrong number of arguments for '${cmd.fullName}' command`, cmd);
-    return;
+  if (cmd.handler === null) return reject(server, c, arityError(caller, cmd), cmd, Outcome.unknown);
+  if ((c.flags & ClientFlag.exec) !== 0) {
+    call(server, c, cmd, argv);
+    return Outcome.ran;
   }
-  if (!c.authenticated && (cmd.flags & CommandFlag.noAuth) === 0) {
-    rejectCommand(server, c, 'NOAUTH Authentication required.', cmd);
-    return;
+  const admitted = admit(server, c, cmd, argv, caller);
+  if (admitted !== Outcome.ran) return admitted;
+  call(server, c, cmd, argv);
+  // Like Redis's processCommand: clients blocked on keys this command (or EXEC) made ready are
+  // served now, so their pops propagate after the command that pushed.
+  if (caller.servesBlocked) server.blocking.handleReadyKeys();
+  return Outcome.ran;
+}
+
+/** The checks a resolved command passes before it runs or is queued; ran = go ahead. */
+function admit(server: Server, c: Client, cmd: Command, argv: string[], caller: Caller): Outcome {
+  if (caller.script && (cmd.flags & CommandFlag.noscript) !== 0) {
+    return reject(server, c, 'ERR This Redis command is not allowed from script', cmd, Outcome.refused);
   }
-  // ACL: the command, then its keys and channels (Redis's ACLCheckAllPerm, before queueing).
-  if ((cmd.flags & CommandFlag.noAuth) === 0 && !aclAllows(server, c, cmd, argv)) return;
+  if (caller.checkAcl && (cmd.flags & CommandFlag.noAuth) === 0) {
+    if (!c.authenticated) return reject(server, c, 'NOAUTH Authentication required.', cmd, Outcome.refused);
+    // The command, then its keys and channels (Redis's ACLCheckAllPerm, before queueing).
+    if (!aclAllows(server, c, cmd, argv)) return Outcome.refused;
+  }
+  if (caller.readOnly && (cmd.flags & CommandFlag.write) !== 0) {
+    return reject(server, c, 'ERR Write commands are not allowed from read-only scripts.', cmd,
+      Outcome.refused);
+  }
   const topName = cmd.parent === null ? cmd.fullName : cmd.parent.fullName;
   const queueing = c.has(ClientFlag.multi) && !MULTI_CONTROL.has(topName);
   if (queueing && (cmd.flags & CommandFlag.noMulti) !== 0) {
-    rejectCommand(server, c, 'ERR Command not allowed inside a transaction', cmd);
-    return;
+    return reject(server, c, 'ERR Command not allowed inside a transaction', cmd, Outcome.refused);
   }
   if (c.resp === 2 && c.has(ClientFlag.pubsub) && !PUBSUB_ALLOWED.has(topName)) {
-    rejectCommand(
-      server,
-      c,
-      `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
-      cmd,
-    );
-    return;
+    return reject(server, c, `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / ` +
+      `(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, cmd, Outcome.refused);
   }
   // As in Redis, state-based refusals (LOADING, MISCONF, OOM) apply before queueing, so a
   // refused command inside MULTI makes EXEC fail with EXECABORT.
-  const denied = checkDenied(server, c, cmd);
-  if (denied !== null) {
-    rejectCommand(server, c, denied, cmd);
-    return;
-  }
-  // A script running past busy-reply-threshold: only allow-busy commands are served.
-  if ((cmd.flags & CommandFlag.allowBusy) === 0) {
+  const denied = checkDenied(server, c, cmd, caller);
+  if (denied !== null) return reject(server, c, denied, cmd, Outcome.refused);
+  // A script running past busy-reply-threshold: clients get -BUSY but for allow-busy commands
+  // (SCRIPT KILL, FUNCTION KILL, SHUTDOWN...). The script's own commands run.
+  if (caller.kind === 'client' && (cmd.flags & CommandFlag.allowBusy) === 0) {
     const busy = server.scripting?.busyError() ?? null;
-    if (busy !== null) {
-      rejectCommand(server, c, busy, cmd);
-      return;
-    }
+    if (busy !== null) return reject(server, c, busy, cmd, Outcome.refused);
   }
   if (queueing) {
     c.queue.push({ name: cmd.fullName, argv });
     c.addReplyStatus('QUEUED');
-    return;
+    return Outcome.queued;
   }
-  call(server, c, cmd, argv);
-  // Like Redis's processCommand: clients blocked on keys this command (or EXEC) made ready are
-  // served now, so their pops propagate after the command that pushed.
-  server.blocking.handleReadyKeys();
+  return Outcome.ran;
 }
 
 /** Runs the ACL check; on a denial logs it (ACL LOG), replies NOPERM and returns false. */
 function aclAllows(server: Server, c: Client, cmd: Command, argv: string[]): boolean {
   const denied = server.acl.check(c.user, cmd.spec, argv);
   if (denied === null) return true;
+  const script = c.caller.script;
   server.acl.addLogEntry(
     {
       reason: denied.reason,
-      context: c.has(ClientFlag.multi) ? 'multi' : 'toplevel',
+      context: script ? 'lua' : c.has(ClientFlag.multi) ? 'multi' : 'toplevel',
       object: denied.object,
       username: c.user,
       clientInfo: formatClientInfo(c, c),
@@ -116,15 +162,16 @@ function aclAllows(server: Server, c: Client, cmd: Command, argv: string[]): boo
     Date.now(),
     server.config.num('acllog-max-len'),
   );
-  rejectCommand(server, c, denied.error, cmd);
+  reject(server, c, script ? SCRIPT_ACL_DENIED[denied.reason] : denied.error, cmd, Outcome.refused);
   return false;
 }
 
 /** Reasons a command may not run now that do not depend on its arguments. */
-function checkDenied(server: Server, c: Client, cmd: Command): string | null {
-  if (server.loading && (cmd.flags & CommandFlag.loading) === 0) {
+function checkDenied(server: Server, c: Client, cmd: Command, caller: Caller): string | null {
+  if (caller.refuseWhileLoading && server.loading && (cmd.flags & CommandFlag.loading) === 0) {
     return 'LOADING Redis is loading the dataset in memory';
   }
+  if (!caller.checkWriteState) return null;
   // EXEC counts as a write (and as denyoom) when its transaction contains one.
   const inExec = cmd.fullName === 'exec' && c.has(ClientFlag.multi);
   const flags = inExec ? cmd.flags | queuedFlags(server, c) : cmd.flags;
@@ -144,24 +191,30 @@ function checkDenied(server: Server, c: Client, cmd: Command): string | null {
 
 function queuedFlags(server: Server, c: Client): number {
   let flags = 0;
-  for (const queued of c.queue) flags |= resolveCommand(server, queued.argv)?.flags ?? 0;
+  for (const queued of c.queue) flags |= findCommand(server, queued.argv)?.flags ?? 0;
   return flags;
 }
 
-/** The command (or subcommand) an argv names, as dispatch resolved it; for queued commands. */
-export function resolveCommand(server: Server, argv: readonly string[]): Command | undefined {
+/**
+ * The command (or subcommand) an argv names: the container itself when the subcommand is
+ * unknown (executeCommand decides whether that is an error). The one lookup; exported for
+ * callers that describe a command they could not run (the AOF loader's messages).
+ */
+export function findCommand(server: Server, argv: readonly string[]): Command | undefined {
   const cmd = server.commands.lookup(argv[0] as string);
   if (cmd?.subcommands == null || argv.length < 2) return cmd;
   return cmd.subcommands.get((argv[1] as string).toLowerCase()) ?? cmd;
 }
 
 /**
- * Executes a command whose checks passed: stats, the handler, then propagation to the AOF
- * (and later replicas) when it changed the dataset. Also used by EXEC for queued commands.
+ * Executes a command whose checks passed: the handler, then (as the caller says) stats and
+ * propagation to the AOF (and later replicas) when it changed the dataset.
  */
-export function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
+function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
   const ks = server.keyspace;
+  const caller = c.caller;
   const start = performance.now();
+  // A script's commands all see the time the script started (Redis freezes it for scripts).
   ks.now = server.frozenNowMs ?? commandTimeMs(start);
   const dirtyBefore = ks.dirty;
   const dbIndex = c.dbIndex;
@@ -169,18 +222,20 @@ export function call(server: Server, c: Client, cmd: Command, argv: string[]): v
   c.propagateArgv = null;
   c.currentCommand = cmd;
   (cmd.handler as NonNullable<Command['handler']>)(c, argv);
-  const durationNs = (performance.now() - start) * 1e6;
-  const usec = Math.round(durationNs / 1000);
   c.currentCommand = null;
-  const stats = cmd.stats;
-  stats.calls++;
-  stats.usec += usec;
-  if (c.errorReplies !== errorsBefore) stats.failedCalls++;
-  server.stats.commandsProcessed++;
-  c.lastCommand = cmd.fullName;
-  afterCall(server, c, cmd, argv, durationNs);
-  if (ks.dirty !== dirtyBefore && (cmd.flags & (CommandFlag.write | CommandFlag.mayReplicate)) !== 0) {
-    // An empty propagateArgv propagates nothing (EVAL: its commands propagated themselves).
+  if (caller.stats) {
+    const durationNs = (performance.now() - start) * 1e6;
+    const stats = cmd.stats;
+    stats.calls++;
+    stats.usec += Math.round(durationNs / 1000);
+    if (c.errorReplies !== errorsBefore) stats.failedCalls++;
+    server.stats.commandsProcessed++;
+    c.lastCommand = cmd.fullName;
+    afterCall(server, c, cmd, argv, durationNs);
+  }
+  if (caller.propagate && ks.dirty !== dirtyBefore &&
+    (cmd.flags & (CommandFlag.write | CommandFlag.mayReplicate)) !== 0) {
+    // An empty propagateArgv propagates nothing (EVAL/FCALL: their commands propagated).
     const logged = c.propagateArgv ?? argv;
     if (logged.length !== 0) server.propagate(dbIndex, logged);
   }
@@ -209,8 +264,11 @@ function commandTimeMs(monotonicMs: number): number {
   return wallBaseMs;
 }
 
-function rejectCommand(server: Server, c: Client, error: string, cmd?: Command): void {
-  if (cmd !== undefined) cmd.stats.rejectedCalls++;
+/** Refuses a command: counts it, replies the error (if the caller keeps replies). */
+function reject(server: Server, c: Client, error: string, cmd: Command | undefined,
+  outcome: Outcome): Outcome {
+  const caller = c.caller;
+  if (cmd !== undefined && caller.stats) cmd.stats.rejectedCalls++;
   if (c.has(ClientFlag.multi)) c.flags |= ClientFlag.dirtyExec;
   if (cmd?.fullName === 'exec') {
     // A rejected EXEC (arity, NOAUTH) discards the transaction, in MULTI or not, and Redis words
@@ -219,18 +277,37 @@ function rejectCommand(server: Server, c: Client, error: string, cmd?: Command):
     c.flags &= ~(ClientFlag.multi | ClientFlag.dirtyCas | ClientFlag.dirtyExec);
     server.watches.unwatchAll(c);
     const reason = error.startsWith('ERR ') ? error.slice(4) : error;
-    c.addReplyError(`EXECABORT Transaction discarded because of: ${reason}`);
-    return;
+    if (caller.reply) c.addReplyError(`EXECABORT Transaction discarded because of: ${reason}`);
+    return outcome;
   }
-  c.addReplyError(error);
+  // A caller without replies (the AOF loader) learns the refusal from the outcome alone.
+  if (caller.reply) c.addReplyError(error);
+  return outcome;
 }
 
 function truncate(text: string, max: number): string {
   return text.length > max ? text.slice(0, max) : text;
 }
 
+const SCRIPT_UNKNOWN = 'ERR Unknown Redis command called from script';
+
+/** Redis 7.0's scriptVerifyACL texts, by what the ACL denied. */
+const SCRIPT_ACL_DENIED = {
+  command: "ERR The user executing the script can't run this command or subcommand",
+  key: "ERR The user executing the script can't access at least one of the keys mentioned in " +
+    'the command arguments',
+  channel: "ERR The user executing the script can't publish to the channel mentioned in the command",
+} as const;
+
+function arityError(caller: Caller, cmd: Command): string {
+  if (caller.script) return 'ERR Wrong number of args calling Redis command from script';
+  return `ERR wrong number of arguments for '${cmd.fullName}' command`;
+}
+
 /** Redis 7.0's text: the name and the start of the arguments, each quoted, 128 chars max. */
-function unknownCommandError(name: string, argv: string[]): string {
+function unknownCommandError(caller: Caller, argv: string[]): string {
+  if (caller.script) return SCRIPT_UNKNOWN;
+  const name = argv[0] as string;
   let args = '';
   for (let i = 1; i < argv.length && args.length < 128; i++) {
     args += `'${truncate(argv[i] as string, 128 - args.length)}' `;

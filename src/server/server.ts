@@ -14,13 +14,16 @@ import { assert } from '../assert.js';
 import { allCommandDefs } from '../commands/index.js';
 import { CommandTable } from '../commands/table.js';
 import type { Config } from '../config/config.js';
+import type { InfoFields } from '../observe/info.js';
+import type { Persistence } from '../persistence/attach.js';
 import { Logger } from '../observe/log.js';
 import { CommandLatencies, LatencyMonitor } from '../observe/latency.js';
 import { ActiveExpire } from '../store/expire.js';
 import { Keyspace } from '../store/keyspace.js';
 import { STRING_BYTES_MAX, ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION } from '../limits.js';
 import { ClientFlag, Client } from './client.js';
-import { processCommand, syncCommandClock } from './dispatch.js';
+import { executeCommand, syncCommandClock } from './dispatch.js';
+import type { Caller } from './caller.js';
 import { Watches } from './watch.js';
 import { Blocking } from './blocking.js';
 import { Acl } from './acl.js';
@@ -68,9 +71,6 @@ export interface ServerHooks {
   clientClosed?(c: Client): void;
   /** FLUSHALL happened: Redis saves right away when save points are configured. */
   afterFlushAll?(): void;
-  /** DEBUG RELOAD / DEBUG LOADAOF; reply through the client. Return false if not handled. */
-  debugReload?(c: Client, argv: string[]): boolean;
-  debugLoadAof?(c: Client, argv: string[]): boolean;
   /** Extra per-client cleanup for RESET (pub/sub, blocking). */
   resetClient?(c: Client): void;
   /** CONFIG RESETSTAT: zero the counters INFO shows that this module owns. */
@@ -145,6 +145,13 @@ export class Server {
   latencyTracking = true;
   /** Clients that ran MONITOR. */
   readonly monitors = new Set<Client>();
+  /**
+   * RDB, background jobs and AOF (persistence/attach.ts), wired by the composition root
+   * (src/compose.ts); null on a server built without persistence.
+   */
+  persistence: Persistence | null = null;
+  /** Fields other modules add to INFO sections (persistence: the Persistence section). */
+  readonly infoProviders = new Map<string, (() => InfoFields)[]>();
   loading = false;
   /** Background jobs (the snapshot engine's stand-ins for fork): INFO stats fields. */
   readonly forkStats = { latestForkUsec: 0, totalForks: 0 };
@@ -236,6 +243,13 @@ export class Server {
       const error = this.acl.loadFile(aclfile);
       if (error !== null) throw new Error(error);
     }
+  }
+
+  /** Adds fields to an INFO section, after the section's own (observe/info.ts). */
+  addInfoFields(section: string, provider: () => InfoFields): void {
+    const list = this.infoProviders.get(section);
+    if (list === undefined) this.infoProviders.set(section, [provider]);
+    else list.push(provider);
   }
 
   addHooks(hooks: ServerHooks): void {
@@ -362,6 +376,18 @@ export class Server {
     return c;
   }
 
+  /**
+   * A client without a socket for an internal caller (server/caller.ts: the AOF loader, a
+   * script, a replica's master link), to run commands with executeCommand (server/dispatch.ts).
+   * Not registered (CLIENT LIST does not show it) and cheap: create one per use or keep one.
+   */
+  createInternalClient(caller: Caller): Client {
+    const c = this.createClient(null);
+    c.caller = caller;
+    c.authenticated = true;
+    return c;
+  }
+
   freeClient(c: Client): void {
     if (!this.clients.delete(c.id)) return;
     this.monitors.delete(c);
@@ -401,7 +427,7 @@ export class Server {
         break;
       }
       if (argv.length === 0) continue;
-      processCommand(this, c, argv);
+      executeCommand(this, c, argv);
       limits.unauthenticated = !c.authenticated;
     }
     if (c.parser.pendingBytes > this.#queryBufferLimit.value) {
@@ -548,16 +574,6 @@ export class Server {
 
   afterFlushAll(): void {
     for (const h of this.#hooks) h.afterFlushAll?.();
-  }
-
-  debugReload(c: Client, argv: string[]): void {
-    for (const h of this.#hooks) if (h.debugReload?.(c, argv) === true) return;
-    c.addReplyError('ERR DEBUG RELOAD needs persistence, which is not enabled');
-  }
-
-  debugLoadAof(c: Client, argv: string[]): void {
-    for (const h of this.#hooks) if (h.debugLoadAof?.(c, argv) === true) return;
-    c.addReplyError('ERR DEBUG LOADAOF needs the AOF, which is not enabled');
   }
 
   /** RESET: back to a fresh connection's state (Redis's resetCommand). */

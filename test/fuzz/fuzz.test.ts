@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { startServer, type VestaHandle } from '../../src/index.js';
+import { aofReplayer } from '../../src/compose.js';
 import { AofLoadError, loadAofFile } from '../../src/persistence/aof/loader.js';
 import { encodeCommand } from '../../src/persistence/aof/writer.js';
 import { decodeRdb, RdbError } from '../../src/persistence/rdb/decoder.js';
@@ -256,7 +257,8 @@ function loadAof(data: Buffer, isLast: boolean, loadTruncated: boolean): string 
   writeFileSync(join(dir, name), data);
   handle.server.keyspace.flushAll();
   try {
-    loadAofFile(handle.server, dir, name, { isLast, loadTruncated, manifestName: 'fuzz.manifest' });
+    loadAofFile(handle.server, dir, name, { replayer: aofReplayer(handle.server), isLast,
+      loadTruncated, manifestName: 'fuzz.manifest' });
     return 'ok';
   } catch (error: unknown) {
     if (error instanceof AofLoadError) {

@@ -22,8 +22,7 @@ import { join } from 'node:path';
 import type { Config } from '../../config/config.js';
 import type { InfoFields } from '../../observe/info.js';
 import * as fs from '../../platform/fs.js';
-import type { Client } from '../../server/client.js';
-import type { Server } from '../../server/server.js';
+import type { LogReplayer, PersistenceHost } from '../host.js';
 import type { Snapshot } from '../../snapshot/engine.js';
 import { snapshotOptions, type BackgroundJobs } from '../bgsave.js';
 import { AofLoadError, loadAofFile } from './loader.js';
@@ -53,19 +52,19 @@ interface RewriteRun {
   cancelled?: boolean;
 }
 
-const instances = new WeakMap<Server, Aof>();
+/** BGREWRITEAOF's outcome: a status line, or an error (the texts are commands/' to choose). */
+export type RewriteRequestResult = 'started' | 'scheduled' | 'already-running' | 'failed';
 
-/** The AOF attached to `server`, if any. */
-export function aofOf(server: Server): Aof | undefined {
-  return instances.get(server);
-}
+/** DEBUG LOADAOF's outcome: done, the AOF is off, or the load error's message. */
+export type ReloadAofResult = { ok: true } | { off: true } | { error: string };
 
 export class Aof {
   state: AofState = 'off';
   manifest: AofManifest = emptyManifest();
   readonly writer: AofWriter;
-  readonly #server: Server;
+  readonly #server: PersistenceHost;
   readonly #jobs: BackgroundJobs;
+  readonly #newReplayer: () => LogReplayer;
   #loading = false;
   #run: RewriteRun | null = null;
   rewriteScheduled = false;
@@ -79,9 +78,10 @@ export class Aof {
   /** aof_base_size: the AOF's size right after the last rewrite or load. */
   baseSizeBytes = 0;
 
-  constructor(server: Server, jobs: BackgroundJobs) {
+  constructor(server: PersistenceHost, jobs: BackgroundJobs, newReplayer: () => LogReplayer) {
     this.#server = server;
     this.#jobs = jobs;
+    this.#newReplayer = newReplayer;
     const config = server.config;
     this.writer = new AofWriter({
       log: server.log,
@@ -92,7 +92,6 @@ export class Aof {
       latency: (event, ms) => server.latency.addSampleIfNeeded(event, ms),
       inlineFsyncMaxUs: () => config.num('vesta-aof-inline-fsync-max-us'),
     });
-    instances.set(server, this);
     this.#installHooks();
   }
 
@@ -126,7 +125,6 @@ export class Aof {
         const text = this.writer.errorText;
         return this.state !== 'off' && text !== null ? MISCONF_AOF_PREFIX + text : null;
       },
-      debugLoadAof: (c, argv) => this.#debugLoadAof(c, argv),
       resetStats: () => {
         // CONFIG RESETSTAT zeroes aof_rewrites and aof_delayed_fsync, as in Redis.
         this.rewritesStarted = 0;
@@ -230,6 +228,7 @@ export class Aof {
     try {
       for (const [i, file] of files.entries()) {
         const result = loadAofFile(server, this.dirPath, file.name, {
+          replayer: this.#newReplayer(),
           isLast: i === files.length - 1,
           loadTruncated: this.#config.bool('aof-load-truncated'),
           manifestName: manifestName(this.#fileName),
@@ -318,19 +317,14 @@ export class Aof {
   // -------------------------------------------------------------------------------------------
   // Rewrite.
 
-  /** BGREWRITEAOF. */
-  bgrewriteaofCommand(c: Client): void {
-    if (this.#run !== null) {
-      c.addReplyError('ERR Background append only file rewriting already in progress');
-    } else if (this.#jobs.running !== null) {
+  /** BGREWRITEAOF: starts a rewrite now, or schedules it behind the running background job. */
+  requestRewrite(): RewriteRequestResult {
+    if (this.#run !== null) return 'already-running';
+    if (this.#jobs.running !== null) {
       this.rewriteScheduled = true;
-      c.addReplyStatus('Background append only file rewriting scheduled');
-    } else if (this.startRewrite()) {
-      c.addReplyStatus('Background append only file rewriting started');
-    } else {
-      c.addReplyError("ERR Can't execute an AOF background rewriting. Please check the server " +
-        'logs for more information.');
+      return 'scheduled';
     }
+    return this.startRewrite() ? 'started' : 'failed';
   }
 
   /** Starts a background rewrite now; false (logged) when it could not start. */
@@ -579,9 +573,8 @@ export class Aof {
   }
 
   /** DEBUG LOADAOF: flush, empty the dataset, load the AOF again. */
-  #debugLoadAof(c: Client, argv: string[]): boolean {
-    void argv;
-    if (this.state !== 'on') return false;
+  reloadFromDisk(): ReloadAofResult {
+    if (this.state !== 'on') return { off: true };
     this.#flushOnShutdown();
     const keyspace = this.#server.keyspace;
     keyspace.flushAll();
@@ -594,14 +587,12 @@ export class Aof {
     } catch (error: unknown) {
       if (!(error instanceof AofLoadError)) throw error;
       this.#server.log.warning(error.message);
-      c.addReplyError(`ERR Error loading the AOF: ${error.message}`);
-      return true;
+      return { error: error.message };
     }
     this.writer.refreshFileBytes();
     keyspace.dirty = 0;
     this.#server.log.warning('Append Only File loaded by DEBUG LOADAOF');
-    c.addReplyOk();
-    return true;
+    return { ok: true };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -637,21 +628,6 @@ export class Aof {
       ['aof_delayed_fsync', this.writer.delayedFsyncs],
     ];
   }
-}
-
-/** INFO helpers for persistence.ts: the placeholders' replacements. */
-export function aofInfoFields(server: Server): InfoFields {
-  return aofOf(server)?.infoFields() ?? [
-    ['aof_enabled', 0], ['aof_rewrite_in_progress', 0], ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1], ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'], ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0], ['aof_last_write_status', 'ok'],
-    ['aof_last_cow_size', 0],
-  ];
-}
-
-export function aofEnabledInfoFields(server: Server): InfoFields {
-  return aofOf(server)?.enabledInfoFields() ?? [];
 }
 
 function readManifestQuiet(dir: string, name: string): AofManifest | null {

@@ -1,6 +1,7 @@
 // Loading AOF files into the keyspace: a base (an RDB image, possibly followed by commands as
 // in pre-7 hybrid files, or commands only) and incremental files of RESP commands, replayed
-// through the command table by an internal client without propagating them again. Handles
+// through the server's executor as the AOF client (a LogReplayer from host.ts: no checks, not
+// propagated again, replies discarded). Handles
 // SELECT, MULTI/EXEC (an incomplete transaction at the end is discarded), #-annotations, and
 // a truncated last file (aof-load-truncated). It never writes the AOF except to truncate a torn
 // tail, and never decides which files to load (aof.ts reads the manifest).
@@ -11,10 +12,11 @@
 //   $<len>\r\n<len bytes>\r\n  (argc times)
 
 import { join } from 'node:path';
-import type { Command } from '../../commands/table.js';
 import * as fs from '../../platform/fs.js';
-import type { Client } from '../../server/client.js';
-import type { Server } from '../../server/server.js';
+import type { Config } from '../../config/config.js';
+import type { Logger } from '../../observe/log.js';
+import type { Keyspace } from '../../store/keyspace.js';
+import type { LogReplayer } from '../host.js';
 import { RdbDecoder, RdbError } from '../rdb/decoder.js';
 import { RDB_KEY_BYTES_MIN } from '../rdb/constants.js';
 import { STRING_BYTES_MAX } from '../../limits.js';
@@ -40,7 +42,18 @@ export interface AofFileLoadResult {
   bytes: number;
 }
 
+/** What loading an AOF file needs from the server. */
+export interface AofLoadTarget {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly keyspace: Keyspace;
+  /** Installs a function library from the base's RDB preamble: an error text or null. */
+  loadFunctionLibrary(code: string): string | null;
+}
+
 export interface AofFileLoadOptions {
+  /** Runs the file's commands (the server's executor, as the AOF client). */
+  replayer: LogReplayer;
   /** This is the last file of the AOF: a torn tail may be truncated (aof-load-truncated). */
   isLast: boolean;
   loadTruncated: boolean;
@@ -54,7 +67,7 @@ const CHECK_AOF_HINT = 'make a backup of your AOF file, then use ./redis-check-a
  * Loads one AOF file (base or incr) into the server's keyspace. Throws AofLoadError naming the
  * file and byte offset when the file is corrupt, or truncated where that is not allowed.
  */
-export function loadAofFile(server: Server, dir: string, name: string,
+export function loadAofFile(server: AofLoadTarget, dir: string, name: string,
   options: AofFileLoadOptions): AofFileLoadResult {
   const path = join(dir, name);
   let data: Buffer;
@@ -73,14 +86,14 @@ export function loadAofFile(server: Server, dir: string, name: string,
     start = rdb.endOffset;
     server.log.notice(`Reading RDB base file on AOF loading...`);
   }
-  const replay = replayCommands(server, path, data, start, options.manifestName);
+  const replay = replayCommands(options.replayer, path, data, start, options.manifestName);
   if (replay.tornAt === null) {
     return { commands: replay.commands, keysFromRdb, bytes: data.length };
   }
   return handleTornTail(server, path, data, replay, keysFromRdb, options);
 }
 
-function handleTornTail(server: Server, path: string, data: Buffer, replay: ReplayResult,
+function handleTornTail(server: AofLoadTarget, path: string, data: Buffer, replay: ReplayResult,
   keysFromRdb: number, options: AofFileLoadOptions): AofFileLoadResult {
   const validBytes = replay.tornAt ?? data.length;
   const name = path.slice(path.lastIndexOf('/') + 1);
@@ -113,7 +126,7 @@ function handleTornTail(server: Server, path: string, data: Buffer, replay: Repl
 }
 
 /** Applies the RDB image at the start of `data`; returns the key count and where it ends. */
-function loadRdbImage(server: Server, path: string, data: Buffer): { keys: number;
+function loadRdbImage(server: AofLoadTarget, path: string, data: Buffer): { keys: number;
   endOffset: number } {
   const config = server.config;
   const keyspace = server.keyspace;
@@ -252,9 +265,8 @@ function describeByte(byte: number | undefined): string {
 }
 
 /** Replays every command of `data` from `start`. Throws AofLoadError on corruption. */
-function replayCommands(server: Server, path: string, data: Buffer, start: number,
+function replayCommands(replayer: LogReplayer, path: string, data: Buffer, start: number,
   manifest: string): ReplayResult {
-  const c = server.createClient(null);
   let pos = start;
   let commands = 0;
   let multi: string[][] | null = null;
@@ -280,12 +292,12 @@ function replayCommands(server: Server, path: string, data: Buffer, start: numbe
       multi = [];
       beforeMulti = pos;
     } else if (name === 'exec') {
-      if (multi !== null) for (const queued of multi) runCommand(server, c, path, pos, queued);
+      if (multi !== null) for (const queued of multi) runCommand(replayer, path, pos, queued);
       multi = null;
     } else if (multi !== null) {
       multi.push(argv);
     } else {
-      runCommand(server, c, path, pos, argv);
+      runCommand(replayer, path, pos, argv);
     }
     commands++;
     pos = parsed.end;
@@ -299,27 +311,16 @@ function tornResult(commands: number, pos: number, multiAt: number | null): Repl
   return { commands, tornAt: multiAt ?? pos, incompleteMulti: multiAt !== null };
 }
 
-/** Runs one logged command as Redis's fake AOF client does: the handler, reply discarded. */
-function runCommand(server: Server, c: Client, path: string, offset: number, argv: string[]): void {
-  const cmd = resolveLogged(server, argv);
-  if (cmd === undefined || cmd.handler === null) {
+/** Runs one logged command; an unknown command or a wrong arity makes the file corrupt. */
+function runCommand(replayer: LogReplayer, path: string, offset: number, argv: string[]): void {
+  const outcome = replayer.run(argv);
+  if (outcome === 'unknown') {
     throw new AofLoadError(path, offset, `Unknown command '${(argv[0] as string).slice(0, 128)}' ` +
       `reading the append only file ${path} at offset ${offset}`);
   }
-  if ((cmd.arity > 0 && argv.length !== cmd.arity) || argv.length < -cmd.arity) {
+  if (outcome === 'arity') {
     throw new AofLoadError(path, offset, `Bad file format reading the append only file ${path} ` +
-      `at offset ${offset} (wrong number of arguments for '${cmd.fullName}'): ${CHECK_AOF_HINT}`);
+      `at offset ${offset} (wrong number of arguments for '${replayer.commandName(argv)}'): ` +
+      CHECK_AOF_HINT);
   }
-  server.keyspace.now = Date.now();
-  c.propagateArgv = null;
-  c.currentCommand = cmd;
-  cmd.handler(c, argv);
-  c.currentCommand = null;
-  c.out = '';
-}
-
-function resolveLogged(server: Server, argv: readonly string[]): Command | undefined {
-  const cmd = server.commands.lookup(argv[0] as string);
-  if (cmd === undefined || cmd.subcommands === null || argv.length < 2) return cmd;
-  return cmd.subcommands.get((argv[1] as string).toLowerCase()) ?? cmd;
 }
