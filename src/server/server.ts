@@ -161,6 +161,8 @@ export class Server {
   readonly totalSystemMemory = totalmem();
   #propagationDepth = 0;
   #propagationStarted = false;
+  /** A block's first propagated command, until a second one makes it a transaction. */
+  #heldPropagation: { dbIndex: number; argv: readonly string[] } | null = null;
   /** The TCP ports actually listened on (port 0 resolves to a free port). */
   ports: number[] = [];
   #hooks: ServerHooks[] = [];
@@ -553,20 +555,37 @@ export class Server {
   propagate(dbIndex: number, argv: readonly string[]): void {
     const fns = this.#propagateFns;
     if (this.#propagationDepth > 0 && !this.#propagationStarted) {
+      // Redis 7.0 wraps a block (EXEC, a script) in MULTI/EXEC only when it propagates more
+      // than one command: the first is held until a second comes or the block ends.
+      const held = this.#heldPropagation;
+      if (held === null) {
+        this.#heldPropagation = { dbIndex, argv };
+        return;
+      }
+      this.#heldPropagation = null;
       this.#propagationStarted = true;
-      for (const fn of fns) fn(dbIndex, ['MULTI']);
+      for (const fn of fns) fn(held.dbIndex, ['MULTI']);
+      for (const fn of fns) fn(held.dbIndex, held.argv);
     }
     for (let i = 0; i < fns.length; i++) (fns[i] as (dbIndex: number, argv: readonly string[]) => void)(dbIndex, argv);
   }
 
-  /** Commands propagated until the matching end are wrapped in MULTI/EXEC (EXEC of a MULTI). */
+  /**
+   * Commands propagated until the matching end are one unit: wrapped in MULTI/EXEC when there
+   * are several (EXEC of a MULTI, a script's writes).
+   */
   beginPropagationBlock(): void {
     this.#propagationDepth++;
   }
 
   endPropagationBlock(): void {
     this.#propagationDepth--;
-    if (this.#propagationDepth === 0 && this.#propagationStarted) {
+    if (this.#propagationDepth !== 0) return;
+    const held = this.#heldPropagation;
+    if (held !== null) {
+      this.#heldPropagation = null;
+      for (const fn of this.#propagateFns) fn(held.dbIndex, held.argv);
+    } else if (this.#propagationStarted) {
       this.#propagationStarted = false;
       for (const fn of this.#propagateFns) fn(-1, ['EXEC']);
     }

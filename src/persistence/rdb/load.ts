@@ -251,8 +251,9 @@ class RdbLoader {
         this.#applyKey(event.key, event.value, event.expireAtMs, event.offset);
         return;
       case 'function': {
-        const error = this.#target.loadFunctionLibrary?.(event.code) ??
-          'this server cannot load function libraries';
+        const load = this.#target.loadFunctionLibrary;
+        const error = load === undefined ? 'this server cannot load function libraries'
+          : load.call(this.#target, event.code);
         if (error !== null) {
           throw new RdbLoadError(this.#path, event.offset, `a function library failed to load: ${error}`);
         }
