@@ -11,7 +11,6 @@ import { DB_INDEX, NO_SUCH_KEY, NOT_INTEGER, SAME_OBJECT, SYNTAX, invalidExpire 
 import { matches, parseCursorOrReply, parseScanOptionsOrReply, scanStep } from './scan.js';
 import type { CommandDef } from './types.js';
 import { objectEncoding } from './encoding.js';
-import { StringEncodings } from './string-encoding.js';
 
 function delCommand(c: Client, argv: string[]): void {
   const ks = c.server.keyspace;
@@ -125,11 +124,11 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
     }
     ks.delete(db, target);
   }
-  const forced = typeof value === 'string' ? StringEncodings.forced(ks, db, source, value) : null;
+  const forced = typeof value === 'string' ? c.server.stringEncodings.forced(db, source, value) : null;
   ks.delete(db, source);
   ks.add(db, target, value);
   if (expire !== undefined) ks.setExpire(db, target, expire);
-  if (typeof value === 'string') StringEncodings.carry(ks, forced, db, target, value);
+  if (typeof value === 'string') c.server.stringEncodings.carry(forced, db, target, value);
   if (nx) c.addReplyLongLong(1);
   else c.addReplyOk();
 }
@@ -183,10 +182,10 @@ function copyCommand(c: Client, argv: string[]): void {
     }
     ks.delete(target, destination);
   }
-  const forced = typeof value === 'string' ? StringEncodings.forced(ks, c.db, source, value) : null;
+  const forced = typeof value === 'string' ? c.server.stringEncodings.forced(c.db, source, value) : null;
   ks.add(target, destination, cloneValue(value));
   if (expire !== undefined) ks.setExpire(target, destination, expire);
-  if (typeof value === 'string') StringEncodings.carry(ks, forced, target, destination, value);
+  if (typeof value === 'string') c.server.stringEncodings.carry(forced, target, destination, value);
   c.addReplyLongLong(1);
 }
 
@@ -205,11 +204,11 @@ function moveCommand(c: Client, argv: string[]): void {
     return;
   }
   const expire = ks.getExpire(c.db, key);
-  const forced = typeof value === 'string' ? StringEncodings.forced(ks, c.db, key, value) : null;
+  const forced = typeof value === 'string' ? c.server.stringEncodings.forced(c.db, key, value) : null;
   ks.delete(c.db, key);
   ks.add(target, key, value);
   if (expire !== undefined) ks.setExpire(target, key, expire);
-  if (typeof value === 'string') StringEncodings.carry(ks, forced, target, key, value);
+  if (typeof value === 'string') c.server.stringEncodings.carry(forced, target, key, value);
   c.addReplyLongLong(1);
 }
 
@@ -409,7 +408,7 @@ function objectEncodingCommand(c: Client, argv: string[]): void {
   }
   const key = argv[2] as string;
   const ks = c.server.keyspace;
-  const forced = typeof value === 'string' ? StringEncodings.forced(ks, c.db, key, value) : null;
+  const forced = typeof value === 'string' ? c.server.stringEncodings.forced(c.db, key, value) : null;
   c.addReplyBulk(forced ?? objectEncoding(value, c.server.config));
 }
 

@@ -10,10 +10,11 @@ import { globMatch } from '../util/glob.js';
 import type { CommandDef } from './types.js';
 
 /**
- * One server's subscriptions. Subscriber sets keep insertion order, which is the order Redis
- * delivers a channel's messages in (it appends subscribers to a list).
+ * One server's subscriptions (the server's `pubsub` field; it drops a closing or RESET client's
+ * subscriptions). Subscriber sets keep insertion order, which is the order Redis delivers a
+ * channel's messages in (it appends subscribers to a list).
  */
-class PubSubRegistry {
+export class PubSubRegistry {
   readonly channels = new Map<string, Set<Client>>();
   readonly patterns = new Map<string, Set<Client>>();
   readonly shardChannels = new Map<string, Set<Client>>();
@@ -42,24 +43,6 @@ class PubSubRegistry {
     c.patterns.clear();
     c.flags &= ~ClientFlag.pubsub;
   }
-}
-
-const registries = new WeakMap<Server, PubSubRegistry>();
-
-/** The server's registry, created (and hooked into disconnect, RESET and INFO) on first use. */
-function registryOf(server: Server): PubSubRegistry {
-  let registry = registries.get(server);
-  if (registry === undefined) {
-    const created = new PubSubRegistry();
-    registry = created;
-    registries.set(server, created);
-    server.addHooks({
-      clientClosed: (c) => created.dropClient(c),
-      resetClient: (c) => created.dropClient(c),
-      pubsubCounts: () => ({ channels: created.channels.size, patterns: created.patterns.size }),
-    });
-  }
-  return registry;
 }
 
 function addSubscriber(map: Map<string, Set<Client>>, name: string, c: Client): void {
@@ -105,7 +88,7 @@ function updatePubsubFlag(registry: PubSubRegistry, c: Client): void {
 // ------------------------------------------------------------------ (un)subscribing
 
 function subscribeCommand(c: Client, argv: string[]): void {
-  const registry = registryOf(c.server);
+  const registry = c.server.pubsub;
   for (let i = 1; i < argv.length; i++) {
     const channel = argv[i] as string;
     if (!c.channels.has(channel)) {
@@ -118,7 +101,7 @@ function subscribeCommand(c: Client, argv: string[]): void {
 }
 
 function psubscribeCommand(c: Client, argv: string[]): void {
-  const registry = registryOf(c.server);
+  const registry = c.server.pubsub;
   for (let i = 1; i < argv.length; i++) {
     const pattern = argv[i] as string;
     if (!c.patterns.has(pattern)) {
@@ -131,7 +114,7 @@ function psubscribeCommand(c: Client, argv: string[]): void {
 }
 
 function ssubscribeCommand(c: Client, argv: string[]): void {
-  const registry = registryOf(c.server);
+  const registry = c.server.pubsub;
   const shards = registry.shardsOf(c);
   for (let i = 1; i < argv.length; i++) {
     const channel = argv[i] as string;
@@ -145,7 +128,7 @@ function ssubscribeCommand(c: Client, argv: string[]): void {
 }
 
 function unsubscribeCommand(c: Client, argv: string[]): void {
-  const registry = registryOf(c.server);
+  const registry = c.server.pubsub;
   const names = argv.length > 1 ? argv.slice(1) : [...c.channels];
   if (names.length === 0) addReplySubscription(c, 'unsubscribe', null, c.subscriptionCount);
   for (const channel of names) {
@@ -156,7 +139,7 @@ function unsubscribeCommand(c: Client, argv: string[]): void {
 }
 
 function punsubscribeCommand(c: Client, argv: string[]): void {
-  const registry = registryOf(c.server);
+  const registry = c.server.pubsub;
   const names = argv.length > 1 ? argv.slice(1) : [...c.patterns];
   if (names.length === 0) addReplySubscription(c, 'punsubscribe', null, c.subscriptionCount);
   for (const pattern of names) {
@@ -167,7 +150,7 @@ function punsubscribeCommand(c: Client, argv: string[]): void {
 }
 
 function sunsubscribeCommand(c: Client, argv: string[]): void {
-  const registry = registryOf(c.server);
+  const registry = c.server.pubsub;
   const shards = registry.shardsOf(c);
   const names = argv.length > 1 ? argv.slice(1) : [...shards];
   if (names.length === 0) addReplySubscription(c, 'sunsubscribe', null, shards.size);
@@ -193,8 +176,7 @@ function deliver(server: Server, target: Client, parts: readonly string[]): void
  * keyspace notifications.
  */
 export function publishMessage(server: Server, channel: string, message: string): number {
-  const registry = registries.get(server);
-  if (registry === undefined) return 0;
+  const registry = server.pubsub;
   let receivers = 0;
   const subscribers = registry.channels.get(channel);
   if (subscribers !== undefined) {
@@ -214,9 +196,9 @@ function publishCommand(c: Client, argv: string[]): void {
 }
 
 function spublishCommand(c: Client, argv: string[]): void {
-  const registry = registries.get(c.server);
+  const registry = c.server.pubsub;
   const channel = argv[1] as string;
-  const subscribers = registry?.shardChannels.get(channel);
+  const subscribers = registry.shardChannels.get(channel);
   if (subscribers === undefined) {
     c.addReplyLongLong(0);
     return;
@@ -255,7 +237,7 @@ function pubsubChannelsCommand(c: Client, argv: string[]): void {
     c.addReplyError(subcommandSyntax(argv[1] as string));
     return;
   }
-  replyChannelNames(c, registries.get(c.server)?.channels, argv[2]);
+  replyChannelNames(c, c.server.pubsub.channels, argv[2]);
 }
 
 function pubsubShardchannelsCommand(c: Client, argv: string[]): void {
@@ -263,19 +245,19 @@ function pubsubShardchannelsCommand(c: Client, argv: string[]): void {
     c.addReplyError(subcommandSyntax(argv[1] as string));
     return;
   }
-  replyChannelNames(c, registries.get(c.server)?.shardChannels, argv[2]);
+  replyChannelNames(c, c.server.pubsub.shardChannels, argv[2]);
 }
 
 function pubsubNumsubCommand(c: Client, argv: string[]): void {
-  replyNumsub(c, registries.get(c.server)?.channels, argv);
+  replyNumsub(c, c.server.pubsub.channels, argv);
 }
 
 function pubsubShardnumsubCommand(c: Client, argv: string[]): void {
-  replyNumsub(c, registries.get(c.server)?.shardChannels, argv);
+  replyNumsub(c, c.server.pubsub.shardChannels, argv);
 }
 
 function pubsubNumpatCommand(c: Client): void {
-  c.addReplyLongLong(registries.get(c.server)?.patterns.size ?? 0);
+  c.addReplyLongLong(c.server.pubsub.patterns.size);
 }
 
 function pubsubHelpCommand(c: Client): void {

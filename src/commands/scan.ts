@@ -15,27 +15,22 @@ import { globMatch } from '../util/glob.js';
 import { parseInt64 } from '../util/numbers.js';
 import { SYNTAX, NOT_INTEGER } from './errors.js';
 
-interface Cursor {
+export interface Cursor {
   /** The collection iterated; a cursor is only valid for the object it was made for. */
   target: object;
   iterator: Iterator<unknown>;
 }
 
-interface CursorTable {
+/** One server's live cursors (the server's `scanCursors` field). */
+export interface CursorTable {
   cursors: Map<string, Cursor>;
   next: number;
 }
 
-const tables = new WeakMap<Server, CursorTable>();
-
-function table(server: Server): CursorTable {
-  let t = tables.get(server);
-  if (t === undefined) {
-    // Start at a random point so cursors from a previous process are not mistaken for ours.
-    t = { cursors: new Map(), next: 1 + Math.floor(Math.random() * 1e9) };
-    tables.set(server, t);
-  }
-  return t;
+/** An empty cursor table; numbering starts at a random point (see below). */
+export function newCursorTable(): CursorTable {
+  // Start at a random point so cursors from a previous process are not mistaken for ours.
+  return { cursors: new Map(), next: 1 + Math.floor(Math.random() * 1e9) };
 }
 
 export interface ScanOptions {
@@ -114,7 +109,7 @@ export function scanStep<T>(
   count: number,
   visit: (entry: T) => void,
 ): string {
-  const t = table(server);
+  const t = server.scanCursors;
   let state: Cursor | undefined;
   if (cursor === '0') {
     // A keyspace Dict's walk is bounded by its slots already (new keys may take free slots

@@ -17,54 +17,41 @@ interface Mark {
   encoding: StringEncoding;
 }
 
-const registry = new WeakMap<Keyspace, StringEncodings>();
-
+/**
+ * One keyspace's marks (the server's `stringEncodings` field). It joins the keyspace's hooks
+ * only when the first mark is made, so writes pay nothing while no string is marked.
+ */
 export class StringEncodings implements KeyspaceHooks {
   readonly #marks = new Map<Database, Map<string, Mark>>();
+  readonly #keyspace: Keyspace;
+  #hooked = false;
 
-  /** The tracker of a keyspace, created (and hooked in) on first use. */
-  static of(keyspace: Keyspace): StringEncodings {
-    let tracker = registry.get(keyspace);
-    if (tracker === undefined) {
-      tracker = new StringEncodings();
-      registry.set(keyspace, tracker);
-      keyspace.addHooks(tracker);
-    }
-    return tracker;
+  constructor(keyspace: Keyspace) {
+    this.#keyspace = keyspace;
   }
 
   /** The encoding OBJECT ENCODING must report for `key` holding `value`, or null to derive it. */
-  static forced(
-    keyspace: Keyspace,
-    db: Database,
-    key: string,
-    value: string,
-  ): StringEncoding | null {
-    const tracker = registry.get(keyspace);
-    if (tracker === undefined) return null;
-    const mark = tracker.#marks.get(db)?.get(key);
+  forced(db: Database, key: string, value: string): StringEncoding | null {
+    const mark = this.#marks.get(db)?.get(key);
     return mark !== undefined && mark.value === value ? mark.encoding : null;
   }
 
   /** A whole-value write (SET, INCR...) re-encodes the key; a no-op while nothing is marked. */
-  static unmark(keyspace: Keyspace, db: Database, key: string): void {
-    const tracker = registry.get(keyspace);
-    if (tracker !== undefined) tracker.#marks.get(db)?.delete(key);
+  unmark(db: Database, key: string): void {
+    this.#marks.get(db)?.delete(key);
   }
 
   /** RENAME, MOVE, COPY: the target keeps the source's forced encoding. Call after the write. */
-  static carry(
-    keyspace: Keyspace,
-    encoding: StringEncoding | null,
-    db: Database,
-    key: string,
-    value: string,
-  ): void {
-    if (encoding !== null) StringEncodings.of(keyspace).mark(db, key, value, encoding);
+  carry(encoding: StringEncoding | null, db: Database, key: string, value: string): void {
+    if (encoding !== null) this.mark(db, key, value, encoding);
   }
 
   /** The key now holds `value` with this encoding. Call after the keyspace write. */
   mark(db: Database, key: string, value: string, encoding: StringEncoding): void {
+    if (!this.#hooked) {
+      this.#hooked = true;
+      this.#keyspace.addHooks(this);
+    }
     let keys = this.#marks.get(db);
     if (keys === undefined) {
       keys = new Map();

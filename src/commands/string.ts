@@ -1,7 +1,6 @@
 // String commands. Values are latin1 strings; integers are 64-bit as in Redis (number in the
 // safe range, bigint beyond it). Redis equivalent: t_string.c.
 
-import { StringEncodings } from './string-encoding.js';
 import type { Client } from '../server/client.js';
 import { formatLongDouble, addLongDouble, parseLongDouble } from '../util/long-double.js';
 import { INT64_MAX, INT64_MIN, parseInt64 } from '../util/numbers.js';
@@ -167,7 +166,7 @@ function setGeneric(c: Client, key: string, value: string, flags: number, expire
     return;
   }
   ks.setKey(db, key, value, (flags & SET_KEEPTTL) !== 0);
-  StringEncodings.unmark(ks, db, key);
+  c.server.stringEncodings.unmark(db, key);
   if (expireAtMs !== null) {
     ks.setExpire(db, key, expireAtMs);
     ks.dirty--; // SET with an expire counts as one change, as in Redis
@@ -185,7 +184,7 @@ function setnxCommand(c: Client, argv: string[]): void {
     return;
   }
   ks.setKey(c.db, key, argv[2] as string);
-  StringEncodings.unmark(ks, c.db, key);
+  c.server.stringEncodings.unmark(c.db, key);
   c.addReplyLongLong(1);
 }
 
@@ -266,7 +265,7 @@ function msetGeneric(c: Client, argv: string[], nx: boolean): void {
   }
   for (let i = 1; i < argv.length; i += 2) {
     ks.setKey(db, argv[i] as string, argv[i + 1] as string);
-    StringEncodings.unmark(ks, db, argv[i] as string);
+    c.server.stringEncodings.unmark(db, argv[i] as string);
   }
   if (nx) c.addReplyLongLong(1);
   else c.addReplyOk();
@@ -308,7 +307,7 @@ function incrDecr(c: Client, key: string, delta: number | bigint): void {
   const text = String(result);
   if (current === undefined) ks.add(db, key, text);
   else ks.setKey(db, key, text, true);
-  StringEncodings.unmark(ks, db, key);
+  c.server.stringEncodings.unmark(db, key);
   c.addReplyLongLong(result);
 }
 
@@ -360,7 +359,7 @@ function incrbyfloatCommand(c: Client, argv: string[]): void {
   if (current === undefined) ks.add(db, key, text);
   else ks.setKey(db, key, text, true);
   // A fresh string object, never re-encoded as an integer.
-  StringEncodings.of(ks).mark(db, key, text, text.length <= 44 ? 'embstr' : 'raw');
+  c.server.stringEncodings.mark(db, key, text, text.length <= 44 ? 'embstr' : 'raw');
   c.propagateArgv = ['SET', key, text, 'KEEPTTL'];
   c.addReplyBulk(text);
 }
@@ -406,7 +405,7 @@ function appendCommand(c: Client, argv: string[]): void {
   const appended = flattenAppended(current + (argv[2] as string));
   ks.setKey(db, key, appended, true);
   // APPEND to an existing key changes the object in place: Redis leaves it raw.
-  StringEncodings.of(ks).mark(db, key, appended, 'raw');
+  c.server.stringEncodings.mark(db, key, appended, 'raw');
   c.addReplyLongLong(total);
 }
 
@@ -475,7 +474,7 @@ function setrangeCommand(c: Client, argv: string[]): void {
   const next = padded.slice(0, offset) + patch + padded.slice(offset + patch.length);
   if (current === undefined) ks.add(db, key, next);
   else ks.setKey(db, key, next, true);
-  StringEncodings.of(ks).mark(db, key, next, 'raw');
+  c.server.stringEncodings.mark(db, key, next, 'raw');
   c.addReplyLongLong(next.length);
 }
 

@@ -30,6 +30,9 @@ import { Acl } from './acl.js';
 import { Evictor } from './evict.js';
 import { OUTPUT_PAUSE_BYTES, OutputLimits } from './output-limits.js';
 import { formatClientInfo } from '../commands/client-info.js';
+import { PubSubRegistry } from '../commands/pubsub.js';
+import { newCursorTable } from '../commands/scan.js';
+import { StringEncodings } from '../commands/string-encoding.js';
 import { readIntoSharedBuffer } from './read-buffer.js';
 
 export interface ServerStats {
@@ -75,8 +78,6 @@ export interface ServerHooks {
   resetClient?(c: Client): void;
   /** CONFIG RESETSTAT: zero the counters INFO shows that this module owns. */
   resetStats?(): void;
-  /** Counts for INFO stats owned by other modules. */
-  pubsubCounts?(): { channels: number; patterns: number };
   /** Shutdown: save if configured. Throwing aborts a SHUTDOWN without NOSAVE. */
   shutdown?(options: { save: boolean | null }): Promise<void>;
   /** After listeners are closed and clients dropped; release files and locks. */
@@ -145,6 +146,12 @@ export class Server {
   latencyTracking = true;
   /** Clients that ran MONITOR. */
   readonly monitors = new Set<Client>();
+  /** Channel and pattern subscriptions (commands/pubsub.ts). */
+  readonly pubsub = new PubSubRegistry();
+  /** SCAN/HSCAN/SSCAN/ZSCAN's live cursors (commands/scan.ts). */
+  readonly scanCursors = newCursorTable();
+  /** OBJECT ENCODING's raw/embstr marks on strings (commands/string-encoding.ts). */
+  readonly stringEncodings: StringEncodings;
   /**
    * RDB, background jobs and AOF (persistence/attach.ts), wired by the composition root
    * (src/compose.ts); null on a server built without persistence.
@@ -192,6 +199,7 @@ export class Server {
     this.#protoMaxBulkLen = config.numCell('proto-max-bulk-len');
     this.#queryBufferLimit = config.numCell('client-query-buffer-limit');
     this.activeExpire = new ActiveExpire(this.keyspace);
+    this.stringEncodings = new StringEncodings(this.keyspace);
     this.commands = new CommandTable(allCommandDefs());
     this.watches = new Watches(this);
     this.keyspace.addHooks(this.watches);
@@ -395,6 +403,7 @@ export class Server {
     this.monitors.delete(c);
     c.flags |= ClientFlag.closeAsap;
     this.watches.unwatchAll(c);
+    this.pubsub.dropClient(c);
     for (const h of this.#hooks) h.clientClosed?.(c);
   }
 
@@ -600,6 +609,7 @@ export class Server {
     c.flags &= ~(ClientFlag.multi | ClientFlag.dirtyCas | ClientFlag.dirtyExec | ClientFlag.pubsub);
     c.queue = [];
     this.watches.unwatchAll(c);
+    this.pubsub.dropClient(c);
     for (const h of this.#hooks) h.resetClient?.(c);
     c.dbIndex = 0;
     c.resp = 2;
@@ -640,15 +650,11 @@ export class Server {
   }
 
   pubsubChannelCount(): number {
-    let n = 0;
-    for (const h of this.#hooks) n += h.pubsubCounts?.().channels ?? 0;
-    return n;
+    return this.pubsub.channels.size;
   }
 
   pubsubPatternCount(): number {
-    let n = 0;
-    for (const h of this.#hooks) n += h.pubsubCounts?.().patterns ?? 0;
-    return n;
+    return this.pubsub.patterns.size;
   }
 
   /**
