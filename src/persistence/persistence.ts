@@ -13,6 +13,7 @@ import { rdbFilePath, RdbLoadError, rdbLoad, rdbLoadSync, type LoadingProgress,
   type RdbLoadResult } from './rdb/load.js';
 import { RdbSaveError, rdbSaveSync } from './rdb/save.js';
 import type { Aof } from './aof/aof.js';
+import { aofEnabledInfoFields, aofInfoFields } from './aof/info.js';
 import type { BackgroundJobs } from './bgsave.js';
 import type { PersistenceHost } from './host.js';
 
@@ -330,10 +331,10 @@ export function persistenceInfo(server: PersistenceHost, parts: { state: RdbStat
     ['rdb_last_cow_size', jobs.state.lastCowBytes ?? 0],
     ['rdb_last_load_keys_expired', state.lastLoadKeysExpired],
     ['rdb_last_load_keys_loaded', state.lastLoadKeysLoaded],
-    ...aof.infoFields(),
+    ...aofInfoFields(aof),
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
-    ...aof.enabledInfoFields(),
+    ...aofEnabledInfoFields(aof),
   ];
   if (server.loading) fields.push(...loadingInfoFields(state.loading));
   // Vesta's own: what the fork-less snapshot engine preserved by copy-on-write and how long

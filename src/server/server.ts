@@ -1,16 +1,16 @@
-// The server: owns the config, keyspace, clients and listeners, and runs Redis's event-loop
+// The server: owns the config, keyspace, services and clients, and runs Redis's event-loop
 // order in Node's terms. Socket reads parse and execute commands immediately (single-threaded,
-// synchronous handlers); replies accumulate per client; one setImmediate per turn runs
-// beforeSleep: persistence hooks first (AOF write, and fsync for appendfsync always), then one
-// socket write per client ("log before reply"). A timer runs cron at `hz`.
+// synchronous handlers, server/dispatch.ts); replies accumulate per client and are written once
+// per turn after the persistence hooks (server/replies.ts, "log before reply"). A timer runs
+// cron at `hz`. Listeners are in server/listeners.ts, counters in server/stats.ts, the hook
+// interface in server/hooks.ts; services are wired by src/compose.ts.
 // Redis equivalent: server.c (initServer, beforeSleep, serverCron) and networking.c.
 
 import type { Scripting } from '../scripting/scripting.js';
 import { scriptingFactory } from '../scripting/factory.js';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { totalmem } from 'node:os';
-import { assert } from '../assert.js';
 import { allCommandDefs } from '../commands/index.js';
 import { CommandTable } from '../commands/table.js';
 import type { Config } from '../config/config.js';
@@ -28,61 +28,21 @@ import { Watches } from './watch.js';
 import { Blocking } from './blocking.js';
 import { Acl } from './acl.js';
 import { Evictor } from './evict.js';
-import { OUTPUT_PAUSE_BYTES, OutputLimits } from './output-limits.js';
-import { formatClientInfo } from '../commands/client-info.js';
+import { OutputLimits } from './output-limits.js';
 import { PubSubRegistry } from '../commands/pubsub.js';
 import { newCursorTable } from '../commands/scan.js';
 import { StringEncodings } from '../commands/string-encoding.js';
 import { readIntoSharedBuffer } from './read-buffer.js';
+import type { ServerHooks } from './hooks.js';
+import { Listeners, PROTECTED_MODE_DENIED, protectedModeDenies } from './listeners.js';
+import { ReplyWriter } from './replies.js';
+import { newServerStats, resetCommandStats, resetServerStats, sampleOps, type ServerStats,
+  type SlowlogEntry } from './stats.js';
 
-export interface ServerStats {
-  connectionsReceived: number;
-  rejectedConnections: number;
-  commandsProcessed: number;
-  netInputBytes: number;
-  netOutputBytes: number;
-  errorReplies: number;
-  readsProcessed: number;
-  writesProcessed: number;
-  opsSamples: number[];
-  inputKbpsSamples: number[];
-  outputKbpsSamples: number[];
-  lastSampleInputBytes: number;
-  lastSampleOutputBytes: number;
-  lastOpsSampleCommands: number;
-  lastOpsSampleMs: number;
-}
-
-export interface SlowlogEntry {
-  id: number;
-  timeSec: number;
-  usec: number;
-  argv: string[];
-  address: string;
-  name: string;
-}
-
-/** Work other modules (persistence, pub/sub, blocking) plug into the event loop. */
-export interface ServerHooks {
-  /** Runs before replies are written; may return a promise that holds the replies back. */
-  beforeSleep?(): Promise<void> | null;
-  cron?(): void;
-  /** A write command changed the dataset: log it (AOF) / send it (replicas). */
-  propagate?(dbIndex: number, argv: readonly string[]): void;
-  /** Reason to refuse write commands now (MISCONF), or null. */
-  writeDeniedReason?(): string | null;
-  clientClosed?(c: Client): void;
-  /** FLUSHALL happened: Redis saves right away when save points are configured. */
-  afterFlushAll?(): void;
-  /** Extra per-client cleanup for RESET (pub/sub, blocking). */
-  resetClient?(c: Client): void;
-  /** CONFIG RESETSTAT: zero the counters INFO shows that this module owns. */
-  resetStats?(): void;
-  /** Shutdown: save if configured. Throwing aborts a SHUTDOWN without NOSAVE. */
-  shutdown?(options: { save: boolean | null }): Promise<void>;
-  /** After listeners are closed and clients dropped; release files and locks. */
-  closed?(): Promise<void> | void;
-}
+// Moved to their own files; re-exported for existing importers.
+export type { ServerHooks } from './hooks.js';
+export type { ServerStats, SlowlogEntry } from './stats.js';
+export { PROTECTED_MODE_DENIED, protectedModeDenies } from './listeners.js';
 
 export class Server {
   readonly config: Config;
@@ -118,23 +78,7 @@ export class Server {
   readonly outputLimits: OutputLimits;
   readonly clients = new Map<number, Client>();
   readonly startedAtMs = Date.now();
-  readonly stats: ServerStats = {
-    connectionsReceived: 0,
-    rejectedConnections: 0,
-    commandsProcessed: 0,
-    netInputBytes: 0,
-    netOutputBytes: 0,
-    errorReplies: 0,
-    readsProcessed: 0,
-    writesProcessed: 0,
-    opsSamples: [],
-    inputKbpsSamples: [],
-    outputKbpsSamples: [],
-    lastSampleInputBytes: 0,
-    lastSampleOutputBytes: 0,
-    lastOpsSampleCommands: 0,
-    lastOpsSampleMs: Date.now(),
-  };
+  readonly stats: ServerStats = newServerStats(Date.now());
   readonly errorStats = new Map<string, number>();
   readonly slowlog: SlowlogEntry[] = [];
   slowlogNextId = 0;
@@ -170,8 +114,6 @@ export class Server {
   #propagationStarted = false;
   /** A block's first propagated command, until a second one makes it a transaction. */
   #heldPropagation: { dbIndex: number; argv: readonly string[] } | null = null;
-  /** The TCP ports actually listened on (port 0 resolves to a free port). */
-  ports: number[] = [];
   #hooks: ServerHooks[] = [];
   /** Config read per client read, as cells (Config#numCell), and the parser limits reused. */
   readonly #protoMaxBulkLen: { readonly value: number };
@@ -180,12 +122,9 @@ export class Server {
   /** Per-write hooks as bound functions (see Keyspace#bindHooks for why). */
   #propagateFns: ((dbIndex: number, argv: readonly string[]) => void)[] = [];
   #writeDeniedFns: (() => string | null)[] = [];
-  #listeners: NetServer[] = [];
+  readonly #listeners: Listeners;
+  readonly #replies: ReplyWriter;
   #nextClientId = 1;
-  #pending: Client[] = [];
-  /** Clients with reply batches held by a beforeSleep gate, and how many batches. */
-  #holding = new Map<Client, number>();
-  #flushScheduled = false;
   #cronTimer: NodeJS.Timeout | null = null;
   #closing: Promise<void> | null = null;
   /** Resolves when the server has fully stopped (SHUTDOWN, close(), or a signal). */
@@ -211,6 +150,9 @@ export class Server {
     this.#setUpAcl();
     this.evictor = new Evictor(this);
     this.outputLimits = new OutputLimits(config);
+    this.#listeners = new Listeners(config, log);
+    this.#replies = new ReplyWriter({ stats: this.stats, outputLimits: this.outputLimits, log,
+      beforeSleepGate: () => this.#beforeSleepGate() });
     this.latency.thresholdMs = config.num('latency-monitor-threshold');
     this.latencyTracking = config.bool('latency-tracking');
     config.onApply('slowlog-log-slower-than', (v) => {
@@ -270,42 +212,16 @@ export class Server {
 
   // ------------------------------------------------------------------ lifecycle
 
-  /** Binds every configured address; `bind` entries starting with '-' may fail quietly. */
-  async listen(): Promise<void> {
-    // port 0 picks a free port (embedded use and tests); every bind address then shares it.
-    let actualPort = this.config.num('port');
-    for (const entry of this.config.bind()) {
-      const optional = entry.startsWith('-');
-      const host = optional ? entry.slice(1) : entry;
-      try {
-        const listener = await this.#listenOne(host, actualPort);
-        const address = listener.address();
-        assert(address !== null && typeof address === 'object', 'tcp listener has an address');
-        actualPort = address.port;
-        if (!this.ports.includes(actualPort)) this.ports.push(actualPort);
-      } catch (error: unknown) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) continue;
-        const reason = error instanceof Error ? error.message : String(error);
-        this.log.warning(`Warning: Could not create server TCP listening socket ${host}:${actualPort}: ${reason}`);
-        throw error;
-      }
-    }
-    this.#startCron();
-    this.log.notice('Ready to accept connections tcp');
+  /** The TCP ports actually listened on (port 0 resolves to a free port). */
+  get ports(): number[] {
+    return this.#listeners.ports;
   }
 
-  #listenOne(host: string, port: number): Promise<NetServer> {
-    return new Promise((resolve, reject) => {
-      const listener = createServer({ noDelay: true }, (socket) => this.#onConnection(socket));
-      listener.once('error', reject);
-      listener.listen({ host, port, backlog: this.config.num('tcp-backlog'), exclusive: true }, () => {
-        listener.removeListener('error', reject);
-        listener.on('error', (error) => this.log.warning(`Listener error: ${error.message}`));
-        this.#listeners.push(listener);
-        resolve(listener);
-      });
-    });
+  /** Binds every configured address; `bind` entries starting with '-' may fail quietly. */
+  async listen(): Promise<void> {
+    await this.#listeners.listen((socket) => this.#onConnection(socket));
+    this.#startCron();
+    this.log.notice('Ready to accept connections tcp');
   }
 
   #startCron(): void {
@@ -330,10 +246,9 @@ export class Server {
     if (this.#cronTimer !== null) clearInterval(this.#cronTimer);
     this.#cronTimer = null;
     // Stop accepting first, then drop clients: net.Server#close waits for open connections.
-    const closing = this.#listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
-    this.#listeners = [];
+    const closing = this.#listeners.close();
     for (const c of this.clients.values()) {
-      this.#writeReplies(c);
+      this.#replies.writeNow(c);
       c.socket?.destroy();
     }
     await Promise.all(closing);
@@ -460,103 +375,22 @@ export class Server {
 
   /** Marks a client as having output; one beforeSleep per turn writes all of them. */
   queueFlush(c: Client): void {
-    if (c.out.length === 0 && !c.has(ClientFlag.closeAfterReply)) return;
-    if (!c.pendingFlush) {
-      c.pendingFlush = true;
-      this.#pending.push(c);
-    }
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(() => this.beforeSleep());
-    }
+    this.#replies.queueFlush(c);
   }
 
   /** Redis's beforeSleep: persistence first, then replies ("log before reply"). */
   beforeSleep(): void {
-    this.#flushScheduled = false;
-    const pending = this.#pending;
-    this.#pending = [];
+    this.#replies.beforeSleep();
+  }
+
+  /** The beforeSleep hooks' gates, joined: replies wait for it (null: nothing to wait for). */
+  #beforeSleepGate(): Promise<void> | null {
     let gate: Promise<void> | null = null;
     for (const h of this.#hooks) {
       const g = h.beforeSleep?.() ?? null;
       if (g !== null) gate = gate === null ? g : Promise.all([gate, g]).then(() => undefined);
     }
-    if (gate === null) {
-      for (const c of pending) {
-        // A client with replies still held behind an earlier gate keeps its new output queued
-        // behind them; the held batch writes it (replies never overtake one another).
-        if (this.#holding.has(c)) c.pendingFlush = false;
-        else this.#writeReplies(c);
-      }
-      return;
-    }
-    // Replies whose writes are not yet durable wait for the gate (appendfsync always). Their
-    // text is captured now, so replies produced meanwhile are ordered after them. Gates resolve
-    // in the order they were created (the AOF's fsyncs are sequential).
-    const held = pending.map((c) => ({ c, out: c.out, close: c.has(ClientFlag.closeAfterReply) }));
-    for (const c of pending) {
-      c.out = '';
-      c.pendingFlush = false;
-      this.#holding.set(c, (this.#holding.get(c) ?? 0) + 1);
-    }
-    const release = (): void => {
-      for (const h of held) this.#writeHeld(h.c, h.out, h.close);
-    };
-    gate.then(release, release);
-  }
-
-  #writeHeld(c: Client, out: string, close: boolean): void {
-    const count = (this.#holding.get(c) ?? 1) - 1;
-    if (count === 0) this.#holding.delete(c);
-    else this.#holding.set(c, count);
-    if (count === 0) {
-      c.out = out + c.out;
-      if (close) c.flags |= ClientFlag.closeAfterReply;
-      this.#writeReplies(c);
-      return;
-    }
-    // A later batch is still held: write only this batch, leaving newer output queued.
-    const newer = c.out;
-    c.out = out;
-    if (close) c.flags |= ClientFlag.closeAfterReply;
-    this.#writeReplies(c);
-    c.out = newer;
-  }
-
-  #writeReplies(c: Client): void {
-    c.pendingFlush = false;
-    const socket = c.socket;
-    if (socket === null || socket.destroyed) {
-      c.out = '';
-      return;
-    }
-    // Pending output = bytes the socket has not sent yet plus replies not yet handed to it.
-    const cls = c.has(ClientFlag.pubsub) ? 'pubsub' : 'normal';
-    if (this.outputLimits.exceeded(c, cls, socket.writableLength + c.out.length, Date.now())) {
-      this.log.warning(
-        `Client ${formatClientInfo(c, c)} scheduled to be closed ASAP for overcoming of output buffer limits.`,
-      );
-      c.out = '';
-      c.flags |= ClientFlag.closeAsap;
-      socket.destroy();
-      return;
-    }
-    if (c.out.length !== 0) {
-      this.stats.netOutputBytes += c.out.length;
-      this.stats.writesProcessed++;
-      socket.write(c.out, 'latin1');
-      c.out = '';
-      // Back-pressure: a client that does not read its replies is not read from either, so a
-      // pipelining slow reader holds at most this much output plus one read's worth.
-      if (socket.writableLength > OUTPUT_PAUSE_BYTES && !socket.isPaused()) {
-        socket.pause();
-        socket.once('drain', () => socket.resume());
-      }
-    }
-    if (c.has(ClientFlag.closeAfterReply)) {
-      c.flags |= ClientFlag.closeAsap;
-      socket.end();
-    }
+    return gate;
   }
 
   // ------------------------------------------------------------------ hooks for commands
@@ -619,21 +453,7 @@ export class Server {
   }
 
   resetStats(): void {
-    const s = this.stats;
-    s.connectionsReceived = 0;
-    s.rejectedConnections = 0;
-    s.commandsProcessed = 0;
-    s.netInputBytes = 0;
-    s.netOutputBytes = 0;
-    s.errorReplies = 0;
-    s.readsProcessed = 0;
-    s.writesProcessed = 0;
-    s.opsSamples = [];
-    s.inputKbpsSamples = [];
-    s.outputKbpsSamples = [];
-    s.lastSampleInputBytes = 0;
-    s.lastSampleOutputBytes = 0;
-    s.lastOpsSampleCommands = 0;
+    resetServerStats(this.stats);
     this.forkStats.latestForkUsec = 0;
     this.forkStats.totalForks = 0;
     this.activeExpire.resetStats();
@@ -670,7 +490,7 @@ export class Server {
       if (c !== undefined && !c.socket?.destroyed) {
         c.flags &= ~ClientFlag.closeAsap;
         c.addReplyError('ERR Errors trying to SHUTDOWN. Check logs.');
-        this.#writeReplies(c);
+        this.#replies.writeNow(c);
       }
     });
   }
@@ -720,26 +540,10 @@ export class Server {
     const periodMs = 1000 / Math.max(1, this.config.num('hz'));
     this.activeExpire.cycle(periodMs * ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION, () => performance.now());
     this.latency.addSampleIfNeeded('expire-cycle', this.activeExpire.lastCycleMs);
-    this.#sampleOps();
+    sampleOps(this.stats, Date.now());
     this.#closeIdleClients();
     for (const h of this.#hooks) h.cron?.();
-    for (const c of this.#pending) if (c.out.length !== 0) this.queueFlush(c);
-  }
-
-  #sampleOps(): void {
-    const now = Date.now();
-    const elapsed = now - this.stats.lastOpsSampleMs;
-    if (elapsed < 100) return;
-    const ops = this.stats.commandsProcessed - this.stats.lastOpsSampleCommands;
-    const s = this.stats;
-    s.opsSamples.push(Math.round((ops * 1000) / elapsed));
-    s.inputKbpsSamples.push((s.netInputBytes - s.lastSampleInputBytes) / 1024 / (elapsed / 1000));
-    s.outputKbpsSamples.push((s.netOutputBytes - s.lastSampleOutputBytes) / 1024 / (elapsed / 1000));
-    for (const list of [s.opsSamples, s.inputKbpsSamples, s.outputKbpsSamples]) if (list.length > 16) list.shift();
-    s.lastSampleInputBytes = s.netInputBytes;
-    s.lastSampleOutputBytes = s.netOutputBytes;
-    this.stats.lastOpsSampleCommands = this.stats.commandsProcessed;
-    this.stats.lastOpsSampleMs = now;
+    this.#replies.requeuePending();
   }
 
   #closeIdleClients(): void {
@@ -756,28 +560,3 @@ export class Server {
   }
 }
 
-function resetCommandStats(stats: { calls: number; usec: number; rejectedCalls: number; failedCalls: number }): void {
-  stats.calls = 0;
-  stats.usec = 0;
-  stats.rejectedCalls = 0;
-  stats.failedCalls = 0;
-}
-
-/**
- * Redis 7.0's protected mode: with protected-mode yes and a default user that needs no
- * password, only loopback peers (127.0.0.0/8, ::1, and IPv4-mapped 127.x) may connect.
- */
-export function protectedModeDenies(options: {
-  protectedMode: boolean;
-  defaultUserNopass: boolean;
-  remoteAddress: string;
-}): boolean {
-  if (!options.protectedMode || !options.defaultUserNopass) return false;
-  const address = options.remoteAddress;
-  const loopback = address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
-  return !loopback;
-}
-
-/** Redis 7.0's text, typo ("Setup a an") included: clients may match on it. */
-export const PROTECTED_MODE_DENIED =
-  '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n';

@@ -1,7 +1,8 @@
 // The AOF of one server: its state (off, on, waiting for the first rewrite), start-up loading
 // (manifest, base, incrs; the pre-7 single-file upgrade; creating the AOF from an existing dump),
 // the server hooks (propagate, beforeSleep, cron, MISCONF, shutdown), BGREWRITEAOF and automatic
-// rewrites on the snapshot engine, CONFIG SET appendonly, DEBUG LOADAOF and INFO's aof_* fields.
+// rewrites on the snapshot engine, CONFIG SET appendonly and DEBUG LOADAOF (INFO's aof_*
+// fields are read in info.ts).
 // Bytes are written by writer.ts, parsed by loader.ts, and bases built by rewrite.ts; this file
 // decides and keeps the manifest consistent with the files on disk.
 // Redis equivalent: aof.c (loadAppendOnlyFiles, startAppendOnly, stopAppendOnly,
@@ -20,7 +21,6 @@
 
 import { join } from 'node:path';
 import type { Config } from '../../config/config.js';
-import type { InfoFields } from '../../observe/info.js';
 import * as fs from '../../platform/fs.js';
 import type { LogReplayer, PersistenceHost } from '../host.js';
 import type { Snapshot } from '../../snapshot/engine.js';
@@ -101,6 +101,11 @@ export class Aof {
 
   get rewriteInProgress(): boolean {
     return this.#run !== null;
+  }
+
+  /** When the running rewrite started (Date.now() ms), or null when none runs. */
+  get rewriteStartedMs(): number | null {
+    return this.#run?.startedMs ?? null;
   }
 
   get #config(): Config {
@@ -595,39 +600,6 @@ export class Aof {
     return { ok: true };
   }
 
-  // -------------------------------------------------------------------------------------------
-  // INFO persistence.
-
-  /** aof_enabled ... aof_last_cow_size, in Redis 7.0's order. */
-  infoFields(): InfoFields {
-    const run = this.#run;
-    return [
-      ['aof_enabled', this.state === 'off' ? 0 : 1],
-      ['aof_rewrite_in_progress', run === null ? 0 : 1],
-      ['aof_rewrite_scheduled', this.rewriteScheduled ? 1 : 0],
-      ['aof_last_rewrite_time_sec', this.lastRewriteTimeSec],
-      ['aof_current_rewrite_time_sec', run === null ? -1
-        : Math.floor((Date.now() - run.startedMs) / 1000)],
-      ['aof_last_bgrewrite_status', this.lastRewriteOk ? 'ok' : 'err'],
-      ['aof_rewrites', this.rewritesStarted],
-      ['aof_rewrites_consecutive_failures', this.rewriteConsecutiveFailures],
-      ['aof_last_write_status', this.writer.errorText === null ? 'ok' : 'err'],
-      ['aof_last_cow_size', this.lastCowBytes],
-    ];
-  }
-
-  /** aof_current_size ... aof_delayed_fsync, present only while the AOF is on. */
-  enabledInfoFields(): InfoFields {
-    if (this.state === 'off') return [];
-    return [
-      ['aof_current_size', this.writer.totalBytes],
-      ['aof_base_size', this.baseSizeBytes],
-      ['aof_pending_rewrite', this.rewriteScheduled ? 1 : 0],
-      ['aof_buffer_length', this.writer.buffer.length],
-      ['aof_pending_bio_fsync', this.writer.fsyncPending ? 1 : 0],
-      ['aof_delayed_fsync', this.writer.delayedFsyncs],
-    ];
-  }
 }
 
 function readManifestQuiet(dir: string, name: string): AofManifest | null {
