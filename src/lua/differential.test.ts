@@ -5,8 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CORPUS, CORPUS_TABLES } from './lua51-corpus.js';
-import { requireLua51, runLua51, runVesta } from './lua51-harness.js';
+import { CORPUS, CORPUS_MORE, CORPUS_TABLES } from './lua51-corpus.js';
+import { requireLua51, runLua51, runVesta } from '../../test/helpers/lua51.js';
 
 function compare(snippets: string[]): void {
   const want = runLua51(snippets);
@@ -27,4 +27,9 @@ test('the corpus prints what lua5.1 prints', (t) => {
 test('tables: # borders and pairs() order as lua5.1 (node layout, rehash)', (t) => {
   if (!requireLua51(t)) return;
   compare(CORPUS_TABLES);
+});
+
+test('more semantics: coercions, closures, varargs, iteration, error names', (t) => {
+  if (!requireLua51(t)) return;
+  compare(CORPUS_MORE);
 });

@@ -224,9 +224,13 @@ export function format(R: Runtime, args: LuaValue[]): string {
     };
     const conv = fmt[i] ?? '';
     switch (conv) {
-      case 'c':
-        out += pad(String.fromCharCode(Number(BigInt.asUintN(8, toLong(checkNumber(R, args, arg))))), '', spec, false);
+      case 'c': {
+        // sprintf into a buffer, then strlen: a NUL character cuts the item short
+        const item = pad(String.fromCharCode(Number(BigInt.asUintN(8, toLong(checkNumber(R, args, arg))))), '', spec, false);
+        const nul = item.indexOf('\0');
+        out += nul >= 0 ? item.slice(0, nul) : item;
         break;
+      }
       case 'd': case 'i': case 'o': case 'u': case 'x': case 'X':
         out += formatInt(toLong(checkNumber(R, args, arg)), conv, spec);
         break;

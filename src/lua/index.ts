@@ -29,7 +29,8 @@
 //     run.abort() (SCRIPT KILL). Lua natives that call back into Lua synchronously
 //     (metamethods, table.sort comparators, gsub callbacks) cannot suspend: inside them the
 //     hook of setHook runs instead. pcall/xpcall/coroutines do suspend.
-//   L.seedRandom(n): math.random's state (Redis's redisSrand48; Redis seeds 0 per script).
+//   L.seedRandom(n): math.random's state (Redis's redisSrand48). redis-server 7.0 keeps the
+//     state across scripts (it does not reseed per EVAL), so the host need not call it.
 //
 //   Natives: L.newFunction(name, (args: LuaValue[]) => LuaValue[]) or new LuaFunction(name,
 //     fn). Inside one, L.error(msg, level=1) raises "user_script:<line>: msg" like luaL_error

@@ -24,17 +24,19 @@ export function caughtValue(R: Runtime, e: unknown): LuaValue {
   throw e;
 }
 
-export function tostring(R: Runtime, v: LuaValue): string {
+/** tostring(): __tostring's result as it is (5.1 does not check it), else the raw text. */
+export function tostringValue(R: Runtime, v: LuaValue): LuaValue {
   const h = R.metamethod(v, '__tostring');
-  if (h !== undefined) {
-    const r = R.callSync(h, [v])[0];
-    if (typeof r !== 'string') {
-      if (typeof r === 'number') return numberToString(r);
-      R.error("'__tostring' must return a string");
-    }
-    return r;
-  }
+  if (h !== undefined) return R.callSync(h, [v])[0];
   return rawToString(v);
+}
+
+/** tostring() for hosts and print: a string, or print's error when __tostring returned none. */
+export function tostring(R: Runtime, v: LuaValue): string {
+  const r = tostringValue(R, v);
+  if (typeof r === 'string') return r;
+  if (typeof r === 'number') return numberToString(r);
+  R.error("'tostring' must return a string to 'print'");
 }
 
 export interface BaseOptions {
@@ -143,7 +145,7 @@ export function openBase(R: Runtime, opts: BaseOptions): void {
     const p = mt.getStr('__metatable');
     return [p !== undefined ? p : mt];
   });
-  set('tostring', (args) => [tostring(R, checkAny(R, args, 0))]);
+  set('tostring', (args) => [tostringValue(R, checkAny(R, args, 0))]);
   set('tonumber', (args) => tonumber(R, args));
   set('unpack', (args) => unpack(R, args));
   set('loadstring', (args) => {

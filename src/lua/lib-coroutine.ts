@@ -4,7 +4,7 @@
 // a script is suspendable inside coroutines too. Redis equivalent: the coroutine part of
 // lbaselib.c.
 
-import { checkAny, fn, tagError } from './aux.js';
+import { argError, checkAny, fn, tagError } from './aux.js';
 import { caughtValue } from './lib-base.js';
 import { LuaAbort, TICK, type Runtime } from './runtime.js';
 import { EMPTY, LuaCoroutine, LuaError, LuaFunction, LuaTable, type LuaValue } from './value.js';
@@ -54,7 +54,7 @@ export function openCoroutine(R: Runtime): LuaTable {
 
   const checkCo = (a: LuaValue[]): LuaCoroutine => {
     const co = a[0];
-    if (!(co instanceof LuaCoroutine)) tagError(R, a, 0, 'coroutine');
+    if (!(co instanceof LuaCoroutine)) argError(R, 1, 'coroutine expected');
     return co;
   };
   t.set('create', fn('create', (a) => {

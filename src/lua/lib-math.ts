@@ -1,6 +1,7 @@
-// The Lua 5.1 math library, with Redis's deterministic math.random (its rand.c lrand48: the
-// host reseeds it to 0 before each script, as Redis does). Redis equivalent: lmathlib.c as
-// patched by Redis (redisLrand48 / redisSrand48).
+// The Lua 5.1 math library, with Redis's math.random (its rand.c lrand48; redis-server 7.0 keeps
+// the generator's state from one script to the next and math.randomseed(n) resets it, which
+// gives the same sequence as Redis). Redis equivalent: lmathlib.c as patched by Redis
+// (redisLrand48 / redisSrand48).
 
 import { argError, checkInt, checkNumber, lib, toInt } from './aux.js';
 import type { Runtime } from './runtime.js';
@@ -8,10 +9,9 @@ import type { LuaTable, LuaValue } from './value.js';
 
 /** lrand48 as Redis's rand.c implements it: a 48-bit LCG, 31-bit outputs. */
 export class Rand48 {
-  private x = 0;
-  constructor() {
-    this.seed(0);
-  }
+  /** rand.c's static initial state X2:X1:X0 = 0x1234:0xABCD:0x330E. */
+  private x = 0x1234abcd330e;
+
   seed(v: number): void {
     const s = toInt(v) >>> 0;
     this.x = s * 65536 + 0x330e;

@@ -144,7 +144,7 @@ export class LuaState {
     this.runtime.onTick = fn;
   }
 
-  /** math.randomseed(seed) from the host: Redis calls redisSrand48(0) before every script. */
+  /** math.randomseed(seed) from the host (redisSrand48). Redis 7.0 does not reseed per script. */
   seedRandom(seed: number): void {
     this.rand.seed(seed);
   }

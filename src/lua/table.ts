@@ -62,13 +62,16 @@ function arrayIndex(k: unknown): number {
   return 0;
 }
 
+/** Node vectors up to this size are searched linearly; bigger ones get a key -> node Map. */
+const MAP_THRESHOLD = 8;
+
 export class LuaTable {
   /** The array part: arr[i] holds key i + 1 (holes are undefined). Its length is Lua's sizearray. */
   arr: LuaValue[];
-  private keys: LuaValue[] | null = null;
-  private vals: LuaValue[] | null = null;
-  private nexts: Int32Array | null = null;
-  /** Key to node index for every used node (also those whose value is nil now). */
+  /** The hash part, 3 slots per node: key (undefined: never used), value, next node (-1: none). */
+  private nodes: unknown[] | null = null;
+  private size = 0;
+  /** Key to node index for every used node of a big hash part (also those whose value is nil). */
   private map: Map<unknown, number> | null = null;
   private lastfree = 0;
   metatable: LuaTable | null = null;
@@ -94,22 +97,38 @@ export class LuaTable {
     return t;
   }
 
+  /** The node index holding `key`, or -1. */
+  private find(key: unknown): number {
+    const nodes = this.nodes;
+    if (nodes === null) return -1;
+    if (this.map !== null) {
+      const n = this.map.get(key);
+      return n === undefined ? -1 : n;
+    }
+    for (let i = 0; i < nodes.length; i += 3) if (nodes[i] === key) return i / 3;
+    return -1;
+  }
+
   get(key: LuaValue): LuaValue {
     if (typeof key === 'number') {
       const i = key - 1;
       if (i >= 0 && i < this.arr.length && Math.floor(i) === i) return this.arr[i];
     }
-    const m = this.map;
-    if (m === null) return undefined;
-    const n = m.get(key);
-    return n === undefined ? undefined : (this.vals as LuaValue[])[n];
+    const nodes = this.nodes;
+    if (nodes === null) return undefined;
+    const n = this.find(key);
+    return n < 0 ? undefined : (nodes[n * 3 + 1] as LuaValue);
   }
 
   getStr(key: string): LuaValue {
-    const m = this.map;
-    if (m === null) return undefined;
-    const n = m.get(key);
-    return n === undefined ? undefined : (this.vals as LuaValue[])[n];
+    const nodes = this.nodes;
+    if (nodes === null) return undefined;
+    if (this.map === null) {
+      for (let i = 0; i < nodes.length; i += 3) if (nodes[i] === key) return nodes[i + 1] as LuaValue;
+      return undefined;
+    }
+    const n = this.map.get(key);
+    return n === undefined ? undefined : (nodes[n * 3 + 1] as LuaValue);
   }
 
   /** Raw set (luaH_set + assignment). Throws TableKeyError for nil/NaN keys. */
@@ -124,41 +143,35 @@ export class LuaTable {
     } else if (key === undefined) {
       throw new TableKeyError('table index is nil');
     }
-    const m = this.map;
-    if (m !== null) {
-      const n = m.get(key);
-      if (n !== undefined) {
-        (this.vals as LuaValue[])[n] = value;
-        return;
-      }
+    const n = this.find(key);
+    if (n >= 0) {
+      (this.nodes as unknown[])[n * 3 + 1] = value;
+      return;
     }
     this.newKey(key, value);
   }
 
   private newKey(key: LuaValue, value: LuaValue): void {
     for (;;) {
-      const keys = this.keys;
-      if (keys !== null) {
-        const vals = this.vals as LuaValue[];
-        const nexts = this.nexts as Int32Array;
-        const map = this.map as Map<unknown, number>;
+      const nodes = this.nodes;
+      if (nodes !== null) {
         let mp = this.mainPosition(key);
-        if (vals[mp] !== undefined) {
+        if (nodes[mp * 3 + 1] !== undefined) {
           const n = this.freePos();
           if (n >= 0) {
-            let other = this.mainPosition(keys[mp]);
+            let other = this.mainPosition(nodes[mp * 3] as LuaValue);
             if (other !== mp) {
-              while (nexts[other] !== mp) other = nexts[other] as number;
-              nexts[other] = n;
-              keys[n] = keys[mp];
-              vals[n] = vals[mp];
-              nexts[n] = nexts[mp] as number;
-              map.set(keys[n], n);
-              nexts[mp] = -1;
-              vals[mp] = undefined;
+              while (nodes[other * 3 + 2] !== mp) other = nodes[other * 3 + 2] as number;
+              nodes[other * 3 + 2] = n;
+              nodes[n * 3] = nodes[mp * 3];
+              nodes[n * 3 + 1] = nodes[mp * 3 + 1];
+              nodes[n * 3 + 2] = nodes[mp * 3 + 2];
+              if (this.map !== null) this.map.set(nodes[n * 3], n);
+              nodes[mp * 3 + 2] = -1;
+              nodes[mp * 3 + 1] = undefined;
             } else {
-              nexts[n] = nexts[mp] as number;
-              nexts[mp] = n;
+              nodes[n * 3 + 2] = nodes[mp * 3 + 2];
+              nodes[mp * 3 + 2] = n;
               mp = n;
             }
             this.place(mp, key, value);
@@ -182,26 +195,28 @@ export class LuaTable {
   }
 
   private place(n: number, key: LuaValue, value: LuaValue): void {
-    const keys = this.keys as LuaValue[];
-    const map = this.map as Map<unknown, number>;
-    const old = keys[n];
-    if (old !== undefined && map.get(old) === n) map.delete(old);
-    keys[n] = key;
-    (this.vals as LuaValue[])[n] = value;
-    map.set(key, n);
+    const nodes = this.nodes as unknown[];
+    const map = this.map;
+    if (map !== null) {
+      const old = nodes[n * 3];
+      if (old !== undefined && map.get(old) === n) map.delete(old);
+      map.set(key, n);
+    }
+    nodes[n * 3] = key;
+    nodes[n * 3 + 1] = value;
   }
 
   private freePos(): number {
-    const keys = this.keys as LuaValue[];
+    const nodes = this.nodes as unknown[];
     while (this.lastfree > 0) {
       this.lastfree--;
-      if (keys[this.lastfree] === undefined) return this.lastfree;
+      if (nodes[this.lastfree * 3] === undefined) return this.lastfree;
     }
     return -1;
   }
 
   private mainPosition(key: LuaValue): number {
-    const size = (this.keys as LuaValue[]).length;
+    const size = this.size;
     switch (typeof key) {
       case 'string': return luaStringHash(key) & (size - 1);
       case 'number': {
@@ -216,15 +231,21 @@ export class LuaTable {
 
   private setNodeVector(size: number): void {
     if (size === 0) {
-      this.keys = this.vals = this.map = this.nexts = null;
+      this.nodes = this.map = null;
+      this.size = 0;
       this.lastfree = 0;
       return;
     }
     const n = 2 ** ceilLog2(size);
-    this.keys = new Array<LuaValue>(n).fill(undefined);
-    this.vals = new Array<LuaValue>(n).fill(undefined);
-    this.nexts = new Int32Array(n).fill(-1);
-    this.map = new Map();
+    const nodes = new Array<unknown>(n * 3);
+    for (let i = 0; i < n * 3; i += 3) {
+      nodes[i] = undefined;
+      nodes[i + 1] = undefined;
+      nodes[i + 2] = -1;
+    }
+    this.nodes = nodes;
+    this.size = n;
+    this.map = n > MAP_THRESHOLD ? new Map() : null;
     this.lastfree = n;
   }
 
@@ -254,11 +275,11 @@ export class LuaTable {
         nasize++;
       }
     };
-    if (this.keys !== null) {
-      const vals = this.vals as LuaValue[];
-      for (let n = 0; n < this.keys.length; n++) {
-        if (vals[n] !== undefined) {
-          count(this.keys[n]);
+    const nodes = this.nodes;
+    if (nodes !== null) {
+      for (let n = 0; n < nodes.length; n += 3) {
+        if (nodes[n + 1] !== undefined) {
+          count(nodes[n]);
           total++;
         }
       }
@@ -284,11 +305,11 @@ export class LuaTable {
 
   private resize(nasize: number, nhsize: number): void {
     const oldArr = this.arr;
-    const oldKeys = this.keys;
-    const oldVals = this.vals;
+    const oldNodes = this.nodes;
     if (nasize > oldArr.length) {
-      const grown = oldArr.slice();
-      while (grown.length < nasize) grown.push(undefined);
+      const grown = new Array<LuaValue>(nasize);
+      for (let i = 0; i < oldArr.length; i++) grown[i] = oldArr[i];
+      for (let i = oldArr.length; i < nasize; i++) grown[i] = undefined;
       this.arr = grown;
     }
     this.setNodeVector(nhsize);
@@ -298,17 +319,16 @@ export class LuaTable {
         if (oldArr[i] !== undefined) this.set(i + 1, oldArr[i]);
       }
     }
-    if (oldKeys !== null) {
-      const vals = oldVals as LuaValue[];
-      for (let i = oldKeys.length - 1; i >= 0; i--) {
-        if (vals[i] !== undefined) this.set(oldKeys[i], vals[i]);
+    if (oldNodes !== null) {
+      for (let i = oldNodes.length - 3; i >= 0; i -= 3) {
+        if (oldNodes[i + 1] !== undefined) this.set(oldNodes[i] as LuaValue, oldNodes[i + 1] as LuaValue);
       }
     }
   }
 
   /** luaH_resizearray: the array part gets exactly `n` slots (SETLIST pre-allocation). */
   resizeArray(n: number): void {
-    this.resize(n, this.keys === null ? 0 : this.keys.length);
+    this.resize(n, this.size);
   }
 
   /** The border `#t` as Lua 5.1's luaH_getn finds it. */
@@ -324,7 +344,7 @@ export class LuaTable {
       }
       return i;
     }
-    if (this.keys === null) return j;
+    if (this.nodes === null) return j;
     let i = j;
     j++;
     while (this.get(j) !== undefined) {
@@ -356,8 +376,8 @@ export class LuaTable {
       const k = typeof key === 'number' ? key - 1 : -1;
       if (k >= 0 && k < a.length && Math.floor(k) === k) i = k + 1;
       else {
-        const n = this.map === null ? undefined : this.map.get(key);
-        if (n === undefined) return null;
+        const n = this.find(key);
+        if (n < 0) return null;
         i = a.length + n + 1;
       }
     }
@@ -365,12 +385,11 @@ export class LuaTable {
       const v = a[i];
       if (v !== undefined) return [i + 1, v];
     }
-    const keys = this.keys;
-    if (keys === null) return undefined;
-    const vals = this.vals as LuaValue[];
-    for (let n = i - a.length; n < keys.length; n++) {
-      const v = vals[n];
-      if (v !== undefined) return [keys[n], v];
+    const nodes = this.nodes;
+    if (nodes === null) return undefined;
+    for (let n = (i - a.length) * 3; n < nodes.length; n += 3) {
+      const v = nodes[n + 1] as LuaValue;
+      if (v !== undefined) return [nodes[n] as LuaValue, v];
     }
     return undefined;
   }
@@ -379,10 +398,11 @@ export class LuaTable {
   forEach(f: (k: LuaValue, v: LuaValue) => void): void {
     const a = this.arr;
     for (let i = 0; i < a.length; i++) if (a[i] !== undefined) f(i + 1, a[i]);
-    const keys = this.keys;
-    if (keys === null) return;
-    const vals = this.vals as LuaValue[];
-    for (let n = 0; n < keys.length; n++) if (vals[n] !== undefined) f(keys[n], vals[n]);
+    const nodes = this.nodes;
+    if (nodes === null) return;
+    for (let n = 0; n < nodes.length; n += 3) {
+      if (nodes[n + 1] !== undefined) f(nodes[n] as LuaValue, nodes[n + 1] as LuaValue);
+    }
   }
 
   /** Number of non-nil entries. */

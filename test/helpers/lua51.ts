@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { TestContext } from 'node:test';
-import { LuaState } from './state.js';
+import { LuaState } from '../../src/lua/index.js';
 
 export const LUA51 = process.env['LUA51'] ?? '/usr/bin/lua5.1';
 
