@@ -14,6 +14,7 @@ import {
   isTable,
   nativeFunction,
   observeRaises,
+  LuaThrow,
   tget,
   tset,
 } from './lua-adapter.js';
@@ -84,6 +85,21 @@ function wrapPcall(G: LuaTable): void {
   }));
 }
 
+/**
+ * rawset / setmetatable on a read-only table: Redis raises from C, so the message has no
+ * "chunk:line:" prefix (the error reply still says where, from the error handler).
+ */
+function guardReadonly(G: LuaTable, name: string): void {
+  const original = G.getStr(name);
+  if (!(original instanceof LuaFunction) || original.native === null) return;
+  const inner = original.native;
+  G.set(name, nativeFunction(name, (args) => {
+    const target = args[0];
+    if (target instanceof LuaTable && target.readonly) throw new LuaThrow('Attempt to modify a readonly table');
+    return inner(args);
+  }));
+}
+
 export class LuaVm implements ScriptVm {
   readonly #lua = new LuaState();
   readonly #options: LuaVmOptions;
@@ -125,6 +141,8 @@ export class LuaVm implements ScriptVm {
     }
     G.set('redis', createRedisApi(options.log, options.state));
     wrapPcall(G);
+    guardReadonly(G, 'rawset');
+    guardReadonly(G, 'setmetatable');
     protect(G);
     this.#runtimeIndex = nativeFunction('__index', (args) => {
       const name = args[1];
