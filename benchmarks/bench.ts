@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [-- --only=throughput,aof,dataset,bgsave,rewrite]
-// [-- --rounds=N] [-- --requests=N] [-- --keys=N] [-- --tests=set,get] [-- --profile[=<workload>]]
+// [-- --only=scripting] [-- --rounds=N] [-- --requests=N] [-- --keys=N] [-- --tests=set,get] [-- --profile[=<workload>]]
 // [-- --out=<dir>] [-- --no-reference]`: Vesta against redis-server 7.0 side by side, with issue
 // 9's minimal Node server (node-reference.ts) interleaved in the throughput workloads unless
 // --no-reference. Prints the table, writes JSON and SVG under bench/results/. Every figure is a
@@ -10,12 +10,13 @@ import { join, resolve } from 'node:path';
 import { aofRewrite, bgsaveUnderLoad } from './background.js';
 import { haveRedisTools } from './harness.js';
 import { profileWorkload } from './profile.js';
+import { scriptingThroughput } from './scripting.js';
 import { formatTable, writeResults, type Row } from './report.js';
 import {
   aofThroughput, dataset, mixedFiller, populateFiller, throughputMatrix, type BenchContext,
 } from './workloads.js';
 
-export const GROUPS = ['throughput', 'aof', 'dataset', 'bgsave', 'rewrite'] as const;
+export const GROUPS = ['throughput', 'aof', 'dataset', 'bgsave', 'rewrite', 'scripting'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface BenchOptions {
@@ -63,6 +64,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     }
     if (group === 'bgsave') rows.push(...(await bgsaveUnderLoad({ ...ctx, rounds: Math.min(ctx.rounds, 3) })));
     if (group === 'rewrite') rows.push(...(await aofRewrite({ ...ctx, rounds: Math.min(ctx.rounds, 3) })));
+    if (group === 'scripting') rows.push(...(await scriptingThroughput(ctx)));
   }
   const table = formatTable(rows);
   const meta = {
