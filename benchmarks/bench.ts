@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=throughput,aof,dataset,bgsave,rewrite,replication]
+// `npm run bench [-- --quick] [-- --only=throughput,aof,dataset,bgsave,rewrite,replication,streams,scripting]
 // [-- --rounds=N] [-- --requests=N] [-- --keys=N] [-- --tests=set,get] [-- --profile[=<workload>]]
 // [-- --out=<dir>] [-- --no-reference]`: Vesta against redis-server 7.0 side by side, with issue
 // 9's minimal Node server (node-reference.ts) interleaved in the throughput workloads unless
@@ -12,12 +12,13 @@ import { haveRedisTools } from './harness.js';
 import { profileWorkload } from './profile.js';
 import { replicationWorkloads } from './replication.js';
 import { streamDataset, streamThroughput } from './streams.js';
+import { scriptingThroughput } from './scripting.js';
 import { formatTable, writeResults, type Row } from './report.js';
 import {
   aofThroughput, dataset, mixedFiller, populateFiller, throughputMatrix, type BenchContext,
 } from './workloads.js';
 
-export const GROUPS = ['throughput', 'aof', 'dataset', 'bgsave', 'rewrite', 'replication', 'streams'] as const;
+export const GROUPS = ['throughput', 'aof', 'dataset', 'bgsave', 'rewrite', 'replication', 'streams', 'scripting'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface BenchOptions {
@@ -70,6 +71,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       rows.push(...(await streamThroughput(ctx)));
       rows.push(...(await streamDataset({ ...ctx, rounds: Math.min(ctx.rounds, 3) })));
     }
+    if (group === 'scripting') rows.push(...(await scriptingThroughput(ctx)));
   }
   const table = formatTable(rows);
   const meta = {

@@ -12,6 +12,7 @@ import { clientPauseCommands } from './client-pause.js';
 import { connectionCommands } from './connection.js';
 import { geoCommands } from './geo.js';
 import { dumpCommands } from './dump.js';
+import { functionCommands } from './function.js';
 import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { keyspaceCommands } from './keyspace.js';
@@ -24,6 +25,7 @@ import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { replicationCommands } from './replication.js';
 import { serverCommands } from './server.js';
+import { scriptingCommands } from './scripting.js';
 import { setCommands } from './set.js';
 import { sortCommands } from './sort.js';
 import { stringCommands } from './string.js';
@@ -48,6 +50,7 @@ export function allCommandDefs(): CommandDef[] {
     ...connectionCommands,
     ...dumpCommands,
     ...geoCommands,
+    ...functionCommands,
     ...hashCommands,
     ...hyperloglogCommands,
     ...keyspaceCommands,
@@ -60,6 +63,7 @@ export function allCommandDefs(): CommandDef[] {
     ...pubsubCommands,
     ...replicationCommands,
     ...serverCommands,
+    ...scriptingCommands,
     ...setCommands,
     ...sortCommands,
     ...stringCommands,

@@ -271,6 +271,16 @@ function shutdownCommand(c: Client, argv: string[]): void {
     return;
   }
   const save = nosave ? false : saveFlag ? true : null;
+  // While a script runs past busy-reply-threshold only SHUTDOWN NOSAVE is served; the script
+  // then stops where it is (its writes so far never get their EXEC in the AOF).
+  const busy = c.server.scripting?.busyError() ?? null;
+  if (busy !== null) {
+    if (!nosave) {
+      c.addReplyError(busy);
+      return;
+    }
+    c.server.scripting?.dropRunning();
+  }
   c.flags |= ClientFlag.closeAsap;
   c.server.requestShutdown({ save, reason: 'User requested shutdown', client: c });
 }

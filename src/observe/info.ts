@@ -172,7 +172,10 @@ function memorySection(server: Server): InfoFields {
   const overhead = Math.min(used, server.memoryStartup + clientsBytes);
   const dataset = used - overhead;
   const netUsed = used - Math.min(used, server.memoryStartup);
-  // Vesta has no Lua VM and no functions: their memory figures are truly 0.
+  const scripting = server.scripting;
+  const vm = scripting?.vmBytes() ?? { eval: 0, functions: 0 };
+  const scriptsEval = scripting?.cache.bytes ?? 0;
+  const functionsBytes = scripting?.functions.bytes ?? 0;
   return [
     ['used_memory', used],
     ['used_memory_human', humanBytes(used)],
@@ -190,19 +193,19 @@ function memorySection(server: Server): InfoFields {
     ['allocator_resident', mem.rss],
     ['total_system_memory', server.totalSystemMemory],
     ['total_system_memory_human', humanBytes(server.totalSystemMemory)],
-    ['used_memory_lua', 0],
-    ['used_memory_vm_eval', 0],
-    ['used_memory_lua_human', '0B'],
-    ['used_memory_scripts_eval', 0],
-    ['number_of_cached_scripts', 0],
-    ['number_of_functions', 0],
-    ['number_of_libraries', 0],
-    ['used_memory_vm_functions', 0],
-    ['used_memory_vm_total', 0],
-    ['used_memory_vm_total_human', '0B'],
-    ['used_memory_functions', 0],
-    ['used_memory_scripts', 0],
-    ['used_memory_scripts_human', '0B'],
+    ['used_memory_lua', vm.eval],
+    ['used_memory_vm_eval', vm.eval],
+    ['used_memory_lua_human', humanBytes(vm.eval)],
+    ['used_memory_scripts_eval', scriptsEval],
+    ['number_of_cached_scripts', scripting?.cache.size ?? 0],
+    ['number_of_functions', scripting?.functions.functions.size ?? 0],
+    ['number_of_libraries', scripting?.functions.libraries.size ?? 0],
+    ['used_memory_vm_functions', vm.functions],
+    ['used_memory_vm_total', vm.eval + vm.functions],
+    ['used_memory_vm_total_human', humanBytes(vm.eval + vm.functions)],
+    ['used_memory_functions', functionsBytes],
+    ['used_memory_scripts', scriptsEval + functionsBytes],
+    ['used_memory_scripts_human', humanBytes(scriptsEval + functionsBytes)],
     ['maxmemory', maxmemory],
     ['maxmemory_human', humanBytes(maxmemory)],
     ['maxmemory_policy', server.config.str('maxmemory-policy')],

@@ -44,6 +44,10 @@ export interface PersistenceHost {
   addHooks(hooks: PersistenceHooks): void;
   /** Adds fields to an INFO section (persistence adds the whole Persistence section). */
   addInfoFields(section: string, provider: () => InfoFields): void;
+  /** The function libraries' code, saved in RDB files and AOF bases before the keys. */
+  functionCodes(): string[];
+  /** Installs a library read from a file (replacing a same-named one): an error text or null. */
+  loadFunctionLibrary(code: string): string | null;
 }
 
 /** How replaying one logged command ended (see LogReplayer). */

@@ -167,6 +167,12 @@ function admit(server: Server, c: Client, cmd: Command, argv: string[], caller: 
   // refused command inside MULTI makes EXEC fail with EXECABORT.
   const denied = checkDenied(server, c, cmd, caller);
   if (denied !== null) return reject(server, c, denied, cmd, Outcome.refused);
+  // A script running past busy-reply-threshold: clients get -BUSY but for allow-busy commands
+  // (SCRIPT KILL, FUNCTION KILL, SHUTDOWN...). The script's own commands run.
+  if (caller.kind === 'client' && (cmd.flags & CommandFlag.allowBusy) === 0) {
+    const busy = server.scripting?.busyError() ?? null;
+    if (busy !== null) return reject(server, c, busy, cmd, Outcome.refused);
+  }
   // CLIENT PAUSE: a client's command waits (the client is postponed) until the pause ends.
   const pause = server.pause;
   if (pause.type !== 0 && caller.kind === 'client' && pause.holds(c, cmd)) {
@@ -255,7 +261,8 @@ function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
   const ks = server.keyspace;
   const caller = c.caller;
   const start = performance.now();
-  ks.now = commandTimeMs(start);
+  // A script's commands all see the time the script started (Redis freezes it for scripts).
+  ks.now = server.frozenNowMs ?? commandTimeMs(start);
   const dirtyBefore = ks.dirty;
   const dbIndex = c.dbIndex;
   const errorsBefore = c.errorReplies;
@@ -276,7 +283,8 @@ function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
   }
   if (caller.propagate && ks.dirty !== dirtyBefore &&
     (cmd.flags & (CommandFlag.write | CommandFlag.mayReplicate)) !== 0) {
-    // An empty propagateArgv: the handler propagated its effects itself (XREADGROUP, XCLAIM).
+    // An empty propagateArgv propagates nothing: the handler propagated its effects itself
+    // (XREADGROUP, XCLAIM) or its commands did (EVAL, FCALL).
     const logged = c.propagateArgv as string[] | null;
     if (logged === null || logged.length !== 0) server.propagate(dbIndex, logged ?? argv);
   }

@@ -14,24 +14,39 @@ export class PropagationStream {
   readonly #consumers: PropagateFn[] = [];
   #depth = 0;
   #started = false;
+  /** A block's first command, held until a second makes the block a transaction. */
+  #held: { dbIndex: number; argv: readonly string[] } | null = null;
 
   addConsumer(fn: PropagateFn): void {
     this.#consumers.push(fn);
   }
 
-  /** One command into the stream; the first of a block is preceded by MULTI. */
+  /**
+   * One command into the stream. Inside a block, Redis 7.0 wraps the block in MULTI/EXEC only
+   * when it propagates more than one command (a lone write is atomic already): the first is
+   * held until a second comes (then MULTI, both) or the block ends (then it alone).
+   */
   propagate(dbIndex: number, argv: readonly string[]): void {
     const fns = this.#consumers;
     if (this.#depth > 0 && !this.#started) {
+      const held = this.#held;
+      if (held === null) {
+        this.#held = { dbIndex, argv };
+        return;
+      }
+      this.#held = null;
       this.#started = true;
-      for (const fn of fns) fn(dbIndex, ['MULTI']);
+      for (const fn of fns) fn(held.dbIndex, ['MULTI']);
+      for (const fn of fns) fn(held.dbIndex, held.argv);
     }
     for (let i = 0; i < fns.length; i++) (fns[i] as PropagateFn)(dbIndex, argv);
   }
 
-  /** A command that expands into several (one write of each, in order, in one db). */
+  /** A command that expands into several (one write of each, in order, in one db): a block. */
   propagateAll(dbIndex: number, argvs: readonly (readonly string[])[]): void {
+    this.beginBlock();
     for (const argv of argvs) this.propagate(dbIndex, argv);
+    this.endBlock();
   }
 
   /** Commands propagated until the matching end are wrapped in MULTI/EXEC (EXEC of a MULTI). */
@@ -41,7 +56,12 @@ export class PropagationStream {
 
   endBlock(): void {
     this.#depth--;
-    if (this.#depth === 0 && this.#started) {
+    if (this.#depth !== 0) return;
+    const held = this.#held;
+    if (held !== null) {
+      this.#held = null;
+      for (const fn of this.#consumers) fn(held.dbIndex, held.argv);
+    } else if (this.#started) {
       this.#started = false;
       for (const fn of this.#consumers) fn(-1, ['EXEC']);
     }

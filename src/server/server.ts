@@ -6,6 +6,8 @@
 // interface in server/hooks.ts; services are wired by src/compose.ts.
 // Redis equivalent: server.c (initServer, beforeSleep, serverCron) and networking.c.
 
+import type { Scripting } from '../scripting/scripting.js';
+import { scriptingFactory } from '../scripting/factory.js';
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { totalmem } from 'node:os';
@@ -58,6 +60,23 @@ export class Server {
   readonly blocking: Blocking;
   /** Users, authentication and permission checks (requirepass is the default user's password). */
   readonly acl = new Acl();
+  /** Scripts and functions (commands/scripting.ts creates it on first use). */
+  scripting: Scripting | null = null;
+  /** While a script runs: the time its commands see (Redis freezes it for the script). */
+  frozenNowMs: number | null = null;
+  /** Installs a function library read from an RDB file or AOF base; an error text or null. */
+  loadFunctionLibrary(code: string): string | null {
+    const create = scriptingFactory();
+    if (create === null) return 'scripting is not available';
+    this.scripting ??= create(this);
+    return this.scripting.restoreLibraries([code], 'replace');
+  }
+
+  /** The function libraries' code, for RDB files and AOF rewrites. */
+  functionCodes(): string[] {
+    const libs = this.scripting?.functions.libraries;
+    return libs === undefined ? [] : [...libs.values()].map((lib) => lib.code);
+  }
   /** maxmemory: used-memory figure, eviction by policy, OOM refusals (server/evict.ts). */
   readonly evictor: Evictor;
   /** client-output-buffer-limit (server/output-limits.ts). */
@@ -405,7 +424,10 @@ export class Server {
     this.propagation.propagate(dbIndex, argv);
   }
 
-  /** Commands propagated until the matching end are wrapped in MULTI/EXEC (EXEC of a MULTI). */
+  /**
+   * Commands propagated until the matching end are one unit: wrapped in MULTI/EXEC when there
+   * are several (EXEC of a MULTI, a script's writes).
+   */
   beginPropagationBlock(): void {
     this.propagation.beginBlock();
   }
@@ -520,6 +542,9 @@ export class Server {
   // ------------------------------------------------------------------ cron
 
   cron(): void {
+    // While a script runs (suspended past busy-reply-threshold) nothing else may touch the
+    // dataset: no active expiry, no cron-triggered work, as Redis's whileBlockedCron.
+    if (this.scripting?.running != null) return;
     const ks = this.keyspace;
     ks.now = Date.now();
     const periodMs = 1000 / Math.max(1, this.config.num('hz'));

@@ -293,7 +293,8 @@ export class Aof {
   async #createFromDataset(): Promise<void> {
     const seq = this.manifest.currBaseSeq + 1;
     const name = baseName(this.#fileName, seq, this.#config.bool('aof-use-rdb-preamble'));
-    const visitor = createBaseVisitor(this.#config, this.dirPath, name);
+    const visitor = createBaseVisitor(this.#config, this.dirPath, name,
+      this.#server.functionCodes());
     await writeBaseNow(this.#server.keyspace, visitor);
     const m = cloneManifest(this.manifest);
     m.base = { name, seq, type: 'b' };
@@ -346,7 +347,8 @@ export class Aof {
       const switched = this.#switchIncrForRewrite();
       const seq = this.manifest.currBaseSeq + 1;
       const name = baseName(this.#fileName, seq, config.bool('aof-use-rdb-preamble'));
-      const visitor = createBaseVisitor(config, this.dirPath, name);
+      const visitor = createBaseVisitor(config, this.dirPath, name,
+        this.#server.functionCodes());
       const snapshot = this.#jobs.engine.start(visitor, snapshotOptions(this.#server));
       this.#jobs.claim('aof', snapshot);
       const run: RewriteRun = { snapshot, startedMs: Date.now(), base: { name, seq, type: 'b' },

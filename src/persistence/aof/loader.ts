@@ -51,6 +51,8 @@ export interface AofLoadTarget {
   readonly config: Config;
   readonly log: Logger;
   readonly keyspace: Keyspace;
+  /** Installs a function library from the base's RDB preamble: an error text or null. */
+  loadFunctionLibrary(code: string): string | null;
 }
 
 export interface AofFileLoadOptions {
@@ -195,9 +197,14 @@ function loadRdbImage(server: AofLoadTarget, path: string, data: Buffer): { keys
           keyspace.loadKey(db, event.key, event.value, event.expireAtMs);
           keys++;
           break;
-        case 'function':
-          throw new AofLoadError(path, event.offset, `the AOF base ${path} holds a Redis ` +
-            'function library, and Vesta does not support functions');
+        case 'function': {
+          const error = server.loadFunctionLibrary(event.code);
+          if (error !== null) {
+            throw new AofLoadError(path, event.offset, `a function library in the AOF base ${path} ` +
+              `failed to load: ${error}`);
+          }
+          break;
+        }
         case 'warning':
           server.log.warning(`AOF base ${path}: ${event.message}`);
           break;

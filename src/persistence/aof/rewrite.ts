@@ -35,12 +35,13 @@ export interface BaseVisitor extends SnapshotVisitor {
 }
 
 /** The base writer the config asks for: RDB preamble (aofBase aux) or commands. */
-export function createBaseVisitor(config: Config, dir: string, name: string): BaseVisitor {
+export function createBaseVisitor(config: Config, dir: string, name: string,
+  functionCodes: readonly string[] = []): BaseVisitor {
   if (config.bool('aof-use-rdb-preamble')) {
-    const rdb = new RdbSnapshotWriter(config, dir, name, true);
+    const rdb = new RdbSnapshotWriter(config, dir, name, true, functionCodes);
     return Object.assign(rdb, { bytes: () => rdb.writer.bytesWritten });
   }
-  return new AofCommandVisitor(config, dir, name);
+  return new AofCommandVisitor(config, dir, name, functionCodes);
 }
 
 /** Writes the cut as commands (a .base.aof). */
@@ -49,11 +50,13 @@ export class AofCommandVisitor implements BaseVisitor {
   #pending = '';
   #timestamps: boolean;
 
-  constructor(config: Config, dir: string, name: string) {
+  /** Function libraries come first, as FUNCTION LOAD commands (Redis 7.0's rewrite order). */
+  constructor(config: Config, dir: string, name: string, functionCodes: readonly string[] = []) {
     this.#file = RdbFileWriter.create(dir, name, config.bool('aof-rewrite-incremental-fsync'),
       true);
     this.#timestamps = config.bool('aof-timestamp-enabled');
     if (this.#timestamps) this.#pending += `#TS:${Math.floor(Date.now() / 1000)}\r\n`;
+    for (const code of functionCodes) this.#emit(['FUNCTION', 'LOAD', code]);
   }
 
   bytes(): number {

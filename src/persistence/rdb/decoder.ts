@@ -239,6 +239,29 @@ export function decodeRdb(data: Buffer, options: RdbDecoderOptions = {}):
 }
 
 /**
+ * Decodes a FUNCTION DUMP payload into the libraries' code; null when its version or checksum
+ * is wrong (Redis's one error for both), throws RdbError when the body is not function records.
+ */
+export function decodeFunctionsDump(payload: Buffer): string[] | null {
+  if (payload.length < 10) return null;
+  const footer = payload.length - 10;
+  if (payload.readUInt16LE(footer) > C.RDB_VERSION) return null;
+  const crc = new Crc64();
+  crc.update(payload, 0, footer + 2);
+  if (crc.value !== payload.readBigUInt64LE(footer + 2)) return null;
+  const reader = new RdbReader(payload, 0, footer);
+  const codes: string[] = [];
+  while (reader.remaining > 0) {
+    const type = reader.u8();
+    if (type !== C.RDB_OPCODE_FUNCTION2) {
+      throw new RdbError('VESTA_ERR_RDB_UNKNOWN_TYPE', 'given type is not a function', reader.offset);
+    }
+    codes.push(reader.string());
+  }
+  return codes;
+}
+
+/**
  * Decodes a DUMP payload (<type> <value> <RDB version u16le> <CRC-64 le>), as RESTORE does.
  * Rejects payloads from newer RDB versions, bad checksums and trailing bytes.
  * Redis equivalent: verifyDumpPayload + rdbLoadObject (cluster.c, rdb.c).

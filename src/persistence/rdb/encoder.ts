@@ -31,6 +31,7 @@ import {
   DEFAULT_LIST_NODE_BYTES, DEFAULT_LIST_PLAIN_THRESHOLD_BYTES, QUICKLIST_NODE_CONTAINER_PACKED,
   QUICKLIST_NODE_CONTAINER_PLAIN, RDB_64BITLEN, RDB_32BITLEN, RDB_ENC_INT16, RDB_ENC_INT32,
   RDB_ENC_INT8, RDB_ENC_LZF, RDB_MAGIC, RDB_OPCODE_AUX, RDB_OPCODE_EOF, RDB_OPCODE_EXPIRETIME_MS,
+  RDB_OPCODE_FUNCTION2,
   RDB_OPCODE_RESIZEDB, RDB_OPCODE_SELECTDB, RDB_REDIS_VER, RDB_TYPE_HASH, RDB_TYPE_HASH_LISTPACK,
   RDB_TYPE_LIST_QUICKLIST_2, RDB_TYPE_SET, RDB_TYPE_SET_INTSET, RDB_TYPE_STRING, RDB_TYPE_ZSET_2,
   RDB_TYPE_STREAM_LISTPACKS_2, RDB_TYPE_ZSET_LISTPACK, RDB_VERSION,
@@ -156,6 +157,33 @@ export class RdbEncoder {
     this.#writeByte(RDB_OPCODE_RESIZEDB);
     this.#writeLength(keyCount);
     this.#writeLength(expireCount);
+  }
+
+  /** A function library (RDB_OPCODE_FUNCTION2 and its code), as Redis 7.0 saves them before the keys. */
+  writeFunction(code: string): void {
+    this.#assertBody();
+    this.#writeByte(RDB_OPCODE_FUNCTION2);
+    this.#writeString(code);
+  }
+
+  /**
+   * FUNCTION DUMP's payload: each library as <FUNCTION2> <code>, then the RDB version and
+   * CRC-64. Use on a fresh encoder. Redis equivalent: functionDumpCommand (functions.c).
+   */
+  writeFunctionsDumpPayload(codes: readonly string[]): void {
+    assert(this.#state === 'start', 'DUMP payload needs a fresh encoder');
+    this.#state = 'done';
+    for (const code of codes) {
+      this.#writeByte(RDB_OPCODE_FUNCTION2);
+      this.#writeString(code);
+    }
+    this.#ensure(10);
+    this.#buf.writeUInt16LE(RDB_VERSION, this.#pos);
+    this.#pos += 2;
+    this.#crc.update(this.#buf, 0, this.#pos);
+    this.#crc.writeLE(this.#buf, this.#pos);
+    this.#pos += 8;
+    this.#handOff(false);
   }
 
   /** One key with its value and absolute expire time (Unix ms) or null. */
@@ -617,6 +645,13 @@ export function encodeRdb(databases: readonly RdbDatabase[], aux: RdbAuxInfo,
     }
   }
   encoder.writeEof();
+  return sink.toBuffer();
+}
+
+/** FUNCTION DUMP's payload for these libraries' code. */
+export function encodeFunctionsDump(codes: readonly string[], options: RdbEncoderOptions = {}): Buffer {
+  const sink = new BufferSink();
+  new RdbEncoder(sink, options).writeFunctionsDumpPayload(codes);
   return sink.toBuffer();
 }
 

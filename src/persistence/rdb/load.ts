@@ -62,6 +62,8 @@ export interface RdbLoadTarget {
   keyspace: Keyspace;
   log: Logger;
   loading: boolean;
+  /** Installs one function library from the file (replacing a same-named one); error or null. */
+  loadFunctionLibrary?(code: string): string | null;
 }
 
 /** Time slice of one step of an asynchronous load, between event-loop turns. */
@@ -271,9 +273,15 @@ class RdbLoader {
       case 'key':
         this.#applyKey(event.key, event.value, event.expireAtMs, event.offset);
         return;
-      case 'function':
-        throw new RdbLoadError(this.#path, event.offset, 'the file holds a Redis function ' +
-          'library, and Vesta does not support functions (remove them with FUNCTION FLUSH)');
+      case 'function': {
+        const load = this.#target.loadFunctionLibrary;
+        const error = load === undefined ? 'this server cannot load function libraries'
+          : load.call(this.#target, event.code);
+        if (error !== null) {
+          throw new RdbLoadError(this.#path, event.offset, `a function library failed to load: ${error}`);
+        }
+        return;
+      }
       case 'module-aux':
         this.#target.log.warning(`Skipping module aux data of module '${event.moduleName}' at ` +
           `offset ${event.offset}: Vesta does not support modules`);

@@ -222,6 +222,8 @@ export interface RdbSaveStats {
 export interface RdbSaveSource {
   config: Config;
   keyspace: Keyspace;
+  /** The function libraries' code, saved before the keys. */
+  functionCodes?(): string[];
 }
 
 /**
@@ -239,6 +241,7 @@ export function rdbSaveSync(server: RdbSaveSource, aofBase = false): RdbSaveStat
     encoder.writeHeader();
     encoder.writeDefaultAux(rdbAuxInfo(aofBase));
     if (!aofBase) writeReplAux(config, (name, value) => encoder.writeAux(name, value));
+    for (const code of server.functionCodes?.() ?? []) encoder.writeFunction(code);
     const keysSaved = writeDatabases(encoder, server.keyspace, config.num('rdb-key-save-delay'));
     encoder.writeEof();
     writer.commit();

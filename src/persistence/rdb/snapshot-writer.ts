@@ -15,7 +15,8 @@ export class RdbSnapshotWriter implements SnapshotVisitor {
   readonly #encoder: RdbEncoder;
   keysWritten = 0;
 
-  constructor(config: Config, targetDir: string, targetName: string, aofBase: boolean) {
+  constructor(config: Config, targetDir: string, targetName: string, aofBase: boolean,
+    functionCodes: readonly string[] = []) {
     // An AOF base honours aof-rewrite-incremental-fsync, a dump rdb-save-incremental-fsync.
     const incrementalFsync = config.bool(aofBase ? 'aof-rewrite-incremental-fsync'
       : 'rdb-save-incremental-fsync');
@@ -24,6 +25,7 @@ export class RdbSnapshotWriter implements SnapshotVisitor {
     this.#encoder.writeHeader();
     this.#encoder.writeDefaultAux(rdbAuxInfo(aofBase));
     if (!aofBase) writeReplAux(config, (name, value) => this.#encoder.writeAux(name, value));
+    for (const code of functionCodes) this.#encoder.writeFunction(code);
   }
 
   beginDb(dbIndex: number, keyCount: number, expireCount: number): void {

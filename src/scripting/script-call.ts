@@ -1,0 +1,92 @@
+// redis.call / redis.pcall: runs one command for a script through the command executor with
+// the script's client, after the checks Redis makes for scripts (arguments, lookup, arity,
+// noscript, ACL of the script's user, no-writes, OOM), and turns the reply into a Lua value.
+// Redis equivalent: luaRedisGenericCommand (script_lua.c) and scriptCall (script.c).
+
+import { CommandFlag } from '../commands/table.js';
+import { executeForReply, findCommand } from '../server/dispatch.js';
+import type { Client } from '../server/client.js';
+import type { Server } from '../server/server.js';
+import { respToLua } from './convert.js';
+import { type LuaValue, type LuaTableValue, LuaThrow, fieldTable, isTable, luaToString, tset } from './lua-adapter.js';
+import { ScriptFlag } from './shebang.js';
+
+/** The state of the script being run, as redis.call needs it. */
+export interface RunState {
+  readonly server: Server;
+  readonly caller: Client;
+  /** The client the script's commands run as (its db, user and protocol). */
+  readonly client: Client;
+  readonly flags: number;
+  /** EVAL_RO / FCALL_RO or a no-writes script. */
+  readonly readOnly: boolean;
+  /** Set once a command of the script changed the dataset (SCRIPT KILL is refused then). */
+  wrote: boolean;
+  /** redis.setresp's choice. */
+  resp: 2 | 3;
+  /** redis.set_repl's choice (REPL_ALL by default). */
+  repl: number;
+  /** Computed once at the start, as Redis does for compatibility-mode scripts. */
+  readonly oom: boolean;
+}
+
+/**
+ * The {err=...} table for an error text, as Redis's luaPushErrorBuff: "-CODE text" keeps its
+ * code, "-text" without a space and plain text get ERR.
+ */
+export function errorTable(message: string): LuaTableValue {
+  let text: string;
+  if (message.startsWith('-')) {
+    const space = message.indexOf(' ');
+    text = space < 0 ? 'ERR ' + message.slice(1) : message.slice(1, space) + ' ' + message.slice(space + 1);
+  } else {
+    text = 'ERR ' + message;
+  }
+  return fieldTable('err', text.replace(/[\r\n]+$/, ''));
+}
+
+/** redis.call (raise = true) or redis.pcall (raise = false). */
+export function scriptCall(state: RunState, args: readonly LuaValue[], raise: boolean): LuaValue {
+  const result = runCommand(state, args);
+  if (typeof result === 'string') {
+    const table = errorTable(result);
+    if (raise) throw new LuaThrow(table);
+    return table;
+  }
+  if (raise && isTable(result.value) && result.error) {
+    const err = result.value;
+    tset(err, 'ignore_err_stats_update', true);
+    throw new LuaThrow(err);
+  }
+  return result.value;
+}
+
+/**
+ * Runs the command through the one executor (lookup, arity, noscript, the script user's ACL,
+ * read-only refusal, MISCONF/OOM, stats, propagation); a string is a refusal made here, before
+ * it (argument types, Redis's OOM rule for scripts).
+ */
+function runCommand(state: RunState, args: readonly LuaValue[]): { value: LuaValue; error: boolean } | string {
+  if (args.length === 0) return 'Please specify at least one argument for this redis lib call';
+  const argv: string[] = new Array<string>(args.length);
+  for (let i = 0; i < args.length; i++) {
+    const text = luaToString(args[i]);
+    if (text === null) return 'Lua redis lib command arguments must be strings or integers';
+    argv[i] = text;
+  }
+  const server = state.server;
+  const c = state.client;
+  // Redis decides OOM for a script once, when it starts; allow-oom scripts are never refused.
+  if (state.oom && (state.flags & ScriptFlag.allowOom) === 0) {
+    const cmd = findCommand(server, argv);
+    if (cmd !== undefined && (cmd.flags & CommandFlag.denyoom) !== 0) {
+      return "-OOM command not allowed when used memory > 'maxmemory'.";
+    }
+  }
+  c.resp = state.resp;
+  const dirty = server.keyspace.dirty;
+  const reply = executeForReply(server, c, argv);
+  if (server.keyspace.dirty !== dirty) state.wrote = true;
+  const [value] = respToLua(reply, 0);
+  return { value, error: reply.charCodeAt(0) === 45 };
+}

@@ -1,0 +1,88 @@
+// Long scripts: `while true do end` past busy-reply-threshold, on redis-server and Vesta side by
+// side. Other clients get -BUSY (the EVAL or the FUNCTION text), SCRIPT KILL / FUNCTION KILL
+// stop a script that did not write, UNKILLABLE once it wrote, FUNCTION STATS during a function,
+// SHUTDOWN without NOSAVE refused and SHUTDOWN NOSAVE served; the killed caller's reply and its
+// pipeline afterwards. Replies compared between the two servers.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
+import type { RespClient } from '../helpers/resp-client.js';
+
+const SPIN_LIB = "#!lua name=busy\nredis.register_function('spin', function() while true do end end)";
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Starts the long call on its own connection; resolves with its reply once it ends. */
+async function startLong(server: RunningServer, args: (string | number)[]): Promise<{ reply: Promise<string>; conn: RespClient }> {
+  const conn = await server.client();
+  const reply = conn.pipeline([args, ['PING']]).then((r) => r.join(''), () => 'closed');
+  await sleep(400); // past the 100 ms threshold
+  return { reply, conn };
+}
+
+/** Strips what differs by design: the killed script's position suffix and FUNCTION STATS' duration. */
+function normalise(text: string): string {
+  return text
+    .replace(/(Script killed by user with SCRIPT KILL\.\.\.)[^\r]*/g, '$1')
+    .replace(/duration_ms\r\n:\d+/g, 'duration_ms\r\n:N');
+}
+
+async function scenario(server: RunningServer): Promise<string[]> {
+  const admin = await server.client();
+  await admin.pipeline([['CONFIG', 'SET', 'busy-reply-threshold', 100], ['FUNCTION', 'LOAD', SPIN_LIB]]);
+  const out: string[] = [];
+  let long = await startLong(server, ['EVAL', 'while true do end', 0]);
+  out.push(...(await admin.pipeline([['PING'], ['GET', 'x'], ['FUNCTION', 'KILL'], ['FUNCTION', 'STATS'], ['SHUTDOWN']])));
+  out.push(await admin.call('SCRIPT', 'KILL'));
+  out.push(normalise(await long.reply));
+  long.conn.close();
+  long = await startLong(server, ['FCALL', 'spin', 0]);
+  out.push(...(await admin.pipeline([['PING'], ['SCRIPT', 'KILL']])));
+  out.push(normalise(await admin.call('FUNCTION', 'STATS')));
+  out.push(await admin.call('FUNCTION', 'KILL'));
+  out.push(normalise(await long.reply));
+  long.conn.close();
+  long = await startLong(server, ['EVAL', "redis.call('set', 'x', '1') while true do end", 0]);
+  out.push(...(await admin.pipeline([['SCRIPT', 'KILL'], ['MULTI'], ['GET', 'x'], ['EXEC']])));
+  const shutdown = admin.call('SHUTDOWN', 'NOSAVE').catch(() => 'closed');
+  out.push(await shutdown);
+  out.push(await long.reply);
+  long.conn.close();
+  admin.close();
+  return out;
+}
+
+test('BUSY, SCRIPT KILL, FUNCTION KILL, UNKILLABLE and SHUTDOWN NOSAVE match redis-server', async (t) => {
+  if (!requireRedis(t)) return;
+  const redis = await startRedis();
+  const vesta = await startVesta();
+  try {
+    const [expected, actual] = await Promise.all([scenario(redis), scenario(vesta)]);
+    assert.deepEqual(actual, expected);
+    assert.ok(expected.some((r) => r.startsWith('-BUSY Redis is busy running a script. You can only call FUNCTION KILL')));
+    assert.ok(expected.some((r) => r.startsWith('-UNKILLABLE')));
+  } finally {
+    await Promise.all([redis.stop(), vesta.stop()]);
+  }
+});
+
+test('before the threshold other clients wait for the script instead of getting BUSY', async (t) => {
+  if (!requireRedis(t)) return;
+  const vesta = await startVesta();
+  try {
+    const a = await vesta.client();
+    const b = await vesta.client();
+    await a.call('CONFIG', 'SET', 'busy-reply-threshold', 5000);
+    const long = a.call('EVAL', "local t = redis.call('time')[1] local n = 0 for i = 1, 3000000 do n = n + i end redis.call('set', 'done', n) return n", 0);
+    await sleep(20);
+    const got = await b.call('GET', 'done');
+    assert.match(await long, /^:\d+\r\n$/);
+    // The GET waited for the script: it sees its write, never a BUSY.
+    assert.match(got, /^\$\d+\r\n\d+\r\n$/);
+    a.close();
+    b.close();
+  } finally {
+    await vesta.stop();
+  }
+});
