@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=throughput,aof,dataset,bgsave,rewrite,replication,streams,scripting]
+// `npm run bench [-- --quick] [-- --only=throughput,aof,dataset,bgsave,rewrite,replication,streams,scripting,types]
 // [-- --rounds=N] [-- --requests=N] [-- --keys=N] [-- --tests=set,get] [-- --profile[=<workload>]]
 // [-- --out=<dir>] [-- --no-reference]`: Vesta against redis-server 7.0 side by side, with issue
 // 9's minimal Node server (node-reference.ts) interleaved in the throughput workloads unless
@@ -13,12 +13,13 @@ import { profileWorkload } from './profile.js';
 import { replicationWorkloads } from './replication.js';
 import { streamDataset, streamThroughput } from './streams.js';
 import { scriptingThroughput } from './scripting.js';
+import { typesThroughput } from './types.js';
 import { formatTable, writeResults, type Row } from './report.js';
 import {
   aofThroughput, dataset, mixedFiller, populateFiller, throughputMatrix, type BenchContext,
 } from './workloads.js';
 
-export const GROUPS = ['throughput', 'aof', 'dataset', 'bgsave', 'rewrite', 'replication', 'streams', 'scripting'] as const;
+export const GROUPS = ['throughput', 'aof', 'dataset', 'bgsave', 'rewrite', 'replication', 'streams', 'scripting', 'types'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface BenchOptions {
@@ -72,6 +73,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       rows.push(...(await streamDataset({ ...ctx, rounds: Math.min(ctx.rounds, 3) })));
     }
     if (group === 'scripting') rows.push(...(await scriptingThroughput(ctx)));
+    if (group === 'types') rows.push(...(await typesThroughput(ctx)));
   }
   const table = formatTable(rows);
   const meta = {

@@ -104,18 +104,38 @@ function writeField(s: string, offset: number, bits: number, value: bigint): str
   return s.slice(0, firstByte) + String.fromCharCode(...bytes) + s.slice(lastByte + 1);
 }
 
+const INT64 = (x: bigint): bigint => BigInt.asIntN(64, x);
+
 /**
- * The value a SET or INCRBY stores, after the overflow policy: `sum` is the exact result.
- * Returns null when it overflows under FAIL.
+ * The value a SET or INCRBY stores under the overflow policy, or null when it overflows under
+ * FAIL. `value` is the current field (INCRBY) or the value to set (SET, `incr` 0). The checks
+ * reproduce Redis's 64-bit C arithmetic, including where its intermediate differences wrap
+ * (SET i1 0 -9223372036854775808 with SAT saturates to the maximum there, as in Redis).
  */
-function applyOverflow(op: FieldOp, sum: bigint): bigint | null {
+function applyOverflow(op: FieldOp, value: bigint, incr: bigint): bigint | null {
   const bits = BigInt(op.bits);
-  const max = op.signed ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
-  const min = op.signed ? -(1n << (bits - 1n)) : 0n;
-  if (sum >= min && sum <= max) return sum;
+  let direction = 0;
+  if (op.signed) {
+    const max = op.bits === 64 ? (1n << 63n) - 1n : (1n << (bits - 1n)) - 1n;
+    const min = -max - 1n;
+    const maxIncr = INT64(max - value);
+    const minIncr = INT64(min - value);
+    if (value > max || (op.bits !== 64 && incr > maxIncr) || (value >= 0n && incr > 0n && incr > maxIncr)) direction = 1;
+    else if (value < min || (op.bits !== 64 && incr < minIncr) || (value < 0n && incr < 0n && incr < minIncr)) direction = -1;
+    if (direction === 0) return value + incr;
+    if (op.overflow === 'FAIL') return null;
+    if (op.overflow === 'SAT') return direction > 0 ? max : min;
+    return BigInt.asIntN(op.bits, value + incr);
+  }
+  const max = (1n << bits) - 1n;
+  const maxIncr = INT64(max - value);
+  const minIncr = INT64(-value);
+  if (value > max || (incr > 0n && incr > maxIncr)) direction = 1;
+  else if (incr < 0n && incr < minIncr) direction = -1;
+  if (direction === 0) return value + incr;
   if (op.overflow === 'FAIL') return null;
-  if (op.overflow === 'SAT') return sum > max ? max : min;
-  return op.signed ? BigInt.asIntN(op.bits, sum) : BigInt.asUintN(op.bits, sum);
+  if (op.overflow === 'SAT') return direction > 0 ? max : 0n;
+  return BigInt.asUintN(op.bits, value + incr);
 }
 
 /** Two's complement view of an unsigned field when the type is signed. */
@@ -156,8 +176,9 @@ function bitfieldGeneric(c: Client, argv: string[], readOnlyCommand: boolean): v
       continue;
     }
     // Redis checks an unsigned SET's value as the 64-bit unsigned number it converts it to.
-    const wanted = op.kind === 'INCRBY' ? old + op.value : op.signed ? op.value : BigInt.asUintN(64, op.value);
-    const stored = applyOverflow(op, wanted);
+    const stored = op.kind === 'INCRBY'
+      ? applyOverflow(op, old, op.value)
+      : applyOverflow(op, op.signed ? op.value : BigInt.asUintN(64, op.value), 0n);
     if (stored === null) {
       c.addReplyNull();
       continue;

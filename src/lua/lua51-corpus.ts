@@ -60,6 +60,8 @@ export const CORPUS: string[] = [
   'print(string.match("key:123", "(%a+):(%d+)"), string.match("  trim  ", "^%s*(.-)%s*$"), string.match("abc", "()b()"))',
   'print(string.match("hello", ".-l"), string.match("hello", ".*l"), string.match("x = 10", "(%w+)%s*=%s*(%w+)"))',
   'print(string.gsub("hello world", "o", "0"), string.gsub("abc", "%w", "%0%0"), string.gsub("abc", "", "-"))',
+  // A back-reference to a position capture never matches (its length is -2 as size_t).
+  'print(string.find("abc", "()%1"), string.match("aab", "()a%1"), string.gsub("%.a", "()^?%1", "<%0>"))',
   'print(string.gsub("hello world", "(%w+)", "<%1>"), string.gsub("abc", "b", "%%"), string.gsub("abc", ".", {a = 1, b = true}))',
   'print(string.gsub("hello", "l", function(c) return c:upper() end), string.gsub("abc", "(.)", function(c) if c == "b" then return nil end return c .. c end))',
   'print(string.gsub("one two three", "(%w+)", "%1", 2), string.gsub("aaa", "^a", "b"), string.gsub("x", "x", "%2"))',

@@ -243,6 +243,9 @@ export class MatchState {
     const l = digit - 49;
     if (l < 0 || l >= this.level || this.capLen[l] === CAP_UNFINISHED) throw new PatternError('invalid capture index');
     const len = this.capLen[l] as number;
+    // A position capture's length is CAP_POSITION (-2), which Lua compares as size_t: larger
+    // than any remaining subject, so a back-reference to one never matches.
+    if (len === CAP_POSITION) return -1;
     const init = this.capInit[l] as number;
     if (this.src.length - s >= len && this.src.substr(init, len) === this.src.substr(s, len)) return s + len;
     return -1;

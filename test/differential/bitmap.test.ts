@@ -235,7 +235,7 @@ test('generated BITFIELD sequences match redis-server', async (t) => {
       commands.push(['GET', 'bf']);
       await same(pair, commands);
     }),
-    { numRuns: 60 },
+    { numRuns: 200 },
   );
 });
 
