@@ -414,3 +414,23 @@ function isConnectionError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ECONNREFUSED' || code === 'ECONNRESET' || String(error).includes('closed');
 }
+
+/**
+ * redis-benchmark running one arbitrary command with 50 clients at pipeline 1 (the custom
+ * workloads of issues 19-21); `range` is -r for __rand_int__. Resolves to ops/s.
+ */
+export function customCommandBenchmark(port: number, requests: number, command: string[], range = 0): Promise<number> {
+  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', '50', '-n', String(requests), '-P', '1',
+    ...(range > 0 ? ['-r', String(range)] : []), '--csv', ...command];
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(REDIS_BENCHMARK, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('latin1')));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const line = parseBenchmarkCsv(stdout)[0];
+      if (code !== 0 || line === undefined) reject(new Error(`redis-benchmark exited ${String(code)}`));
+      else resolveRun(line.opsPerSec);
+    });
+  });
+}

@@ -4,29 +4,12 @@
 // custom-command mode. BullMQ's 5,000 jobs (>= 0.5x) needs XADD in Vesta; until the streams
 // issue lands the row says so instead of a figure.
 
-import { spawn } from 'node:child_process';
-import { BenchServer, REDIS_BENCHMARK, median, parseBenchmarkCsv, type ServerKind } from './harness.js';
+import { BenchServer, customCommandBenchmark, median, type ServerKind } from './harness.js';
 import { judge, type Row } from './report.js';
 import type { BenchContext } from './workloads.js';
 
 const INCR_EXPIRE = "redis.call('incr', KEYS[1]) return redis.call('expire', KEYS[1], 100)";
 const LOOP_100 = "local n = 0 for i = 1, 100 do n = n + redis.call('incr', KEYS[1]) end return n";
-
-function customBenchmark(port: number, requests: number, command: string[]): Promise<number> {
-  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', '50', '-n', String(requests), '-P', '1',
-    '-r', '10000', '--csv', ...command];
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(REDIS_BENCHMARK, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('latin1')));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const line = parseBenchmarkCsv(stdout)[0];
-      if (code !== 0 || line === undefined) reject(new Error(`redis-benchmark exited ${String(code)}`));
-      else resolveRun(line.opsPerSec);
-    });
-  });
-}
 
 async function scriptWorkload(ctx: BenchContext, label: string, body: string, requests: number,
   target: number): Promise<Row> {
@@ -40,7 +23,7 @@ async function scriptWorkload(ctx: BenchContext, label: string, body: string, re
     const results: Record<ServerKind, number[]> = { redis: [], vesta: [] };
     for (let round = 0; round < ctx.rounds; round++) {
       for (const kind of ['redis', 'vesta'] as const) {
-        const ops = await customBenchmark(servers[kind].port, requests, ['EVALSHA', shas[kind], '1', 'key:__rand_int__']);
+        const ops = await customCommandBenchmark(servers[kind].port, requests, ['EVALSHA', shas[kind], '1', 'key:__rand_int__'], 10000);
         results[kind].push(ops);
         ctx.log(`${label} ${kind} round ${round + 1}: ${ops.toFixed(0)} ops/s`);
       }

@@ -3,30 +3,13 @@
 // XREADGROUP COUNT 1 + XACK (>= 0.5x), and a 1M-entry stream's RSS (<= 2.5x), SAVE and load time
 // (<= 2x) through the dataset workload.
 
-import { spawn } from 'node:child_process';
-import { BenchServer, REDIS_BENCHMARK, median, parseBenchmarkCsv, type ServerKind } from './harness.js';
+import { BenchServer, customCommandBenchmark, median, type ServerKind } from './harness.js';
 import { judge, type Row, type Target } from './report.js';
 import { dataset, withPair, type BenchContext, type Filler } from './workloads.js';
 
 const KINDS: readonly ServerKind[] = ['redis', 'vesta'];
 const AT_LEAST = (value: number): Target => ({ op: '>=', value });
 const AT_MOST = (value: number): Target => ({ op: '<=', value });
-
-/** redis-benchmark running one arbitrary command; ops/s. */
-function benchCommand(port: number, requests: number, command: string[]): Promise<number> {
-  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', '50', '-n', String(requests), '-P', '1', '--csv', ...command];
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(REDIS_BENCHMARK, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('latin1')));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const line = parseBenchmarkCsv(stdout)[0];
-      if (code !== 0 || line === undefined) reject(new Error(`redis-benchmark exited ${String(code)}`));
-      else resolveRun(line.opsPerSec);
-    });
-  });
-}
 
 async function fillStream(server: BenchServer, key: string, entries: number): Promise<void> {
   const conn = await server.conn();
@@ -81,8 +64,8 @@ export async function streamThroughput(ctx: BenchContext): Promise<Row[]> {
     for (let round = 0; round < ctx.rounds; round++) {
       for (const kind of KINDS) {
         const port = pair[kind].port;
-        m.xadd[kind].push(await benchCommand(port, ctx.requests, ['XADD', 'a', '*', 'field', 'value']));
-        m.xrange[kind].push(await benchCommand(port, ctx.requests, ['XRANGE', 'r', '5000', '+', 'COUNT', '10']));
+        m.xadd[kind].push(await customCommandBenchmark(port, ctx.requests, ['XADD', 'a', '*', 'field', 'value']));
+        m.xrange[kind].push(await customCommandBenchmark(port, ctx.requests, ['XRANGE', 'r', '5000', '+', 'COUNT', '10']));
         m.worker[kind].push(await workerLoop(pair[kind], workerEntries));
         ctx.log(`  streams round ${round + 1} ${kind}: xadd ${Math.round(m.xadd[kind].at(-1) ?? 0)} ` +
           `xrange ${Math.round(m.xrange[kind].at(-1) ?? 0)} worker ${Math.round(m.worker[kind].at(-1) ?? 0)}`);

@@ -3,26 +3,9 @@
 // 12.5 KB bitmap (target >= 0.6x Redis), PFADD and PFCOUNT of one key (>= 0.6x), GEOSEARCH
 // returning about 100 of 10,000 points (>= 0.5x).
 
-import { spawn } from 'node:child_process';
-import { BenchServer, REDIS_BENCHMARK, median, parseBenchmarkCsv, type ServerKind } from './harness.js';
+import { BenchServer, customCommandBenchmark, median, type ServerKind } from './harness.js';
 import { judge, type Row } from './report.js';
 import type { BenchContext } from './workloads.js';
-
-function customBenchmark(port: number, requests: number, command: string[], range: number): Promise<number> {
-  const args = ['-h', '127.0.0.1', '-p', String(port), '-c', '50', '-n', String(requests), '-P', '1',
-    '-r', String(range), '--csv', ...command];
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(REDIS_BENCHMARK, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('latin1')));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const line = parseBenchmarkCsv(stdout)[0];
-      if (code !== 0 || line === undefined) reject(new Error(`redis-benchmark exited ${String(code)}`));
-      else resolveRun(line.opsPerSec);
-    });
-  });
-}
 
 interface TypeWorkload {
   label: string;
@@ -42,7 +25,7 @@ async function runWorkload(ctx: BenchContext, w: TypeWorkload): Promise<Row> {
     const results: Record<ServerKind, number[]> = { redis: [], vesta: [] };
     for (let round = 0; round < ctx.rounds; round++) {
       for (const kind of ['redis', 'vesta'] as const) {
-        const ops = await customBenchmark(servers[kind].port, ctx.requests, w.command, w.range);
+        const ops = await customCommandBenchmark(servers[kind].port, ctx.requests, w.command, w.range);
         results[kind].push(ops);
         ctx.log(`${w.label} ${kind} round ${round + 1}: ${ops.toFixed(0)} ops/s`);
       }
