@@ -168,6 +168,8 @@ test('RESP parser: valid streams parse the same whole and in any chunking', () =
   }), params(RUNS));
 });
 
+const SIZE_ERRORS = new Set(['too big inline request', 'too big mbulk count string', 'too big bulk count string']);
+
 test('RESP parser: mutated and random streams never throw or hang, chunking changes nothing',
   () => {
   const input = fc.oneof(
@@ -178,8 +180,15 @@ test('RESP parser: mutated and random streams never throw or hang, chunking chan
   fc.assert(fc.property(input, cutsArb, (data, cuts) => {
     const whole = timed('whole parse', () => parseChunks([data]));
     const pieces = timed('chunked parse', () => parseChunks(chunked(data, cuts)));
-    // A stream cut where an error would be detected may stop earlier; the requests returned
-    // before the error, and the error itself, are the same.
+    // A line still without its newline is refused once it passes 64 KiB, as Redis refuses it:
+    // whether that happens depends on where the reads end (a line of 70 KiB arriving whole
+    // is accepted). Then the chunked parse stops early, after a prefix of the same requests.
+    if (pieces.error !== null && SIZE_ERRORS.has(pieces.error) && whole.error !== pieces.error) {
+      assert.deepEqual(pieces.requests, whole.requests.slice(0, pieces.requests.length));
+      return;
+    }
+    // Otherwise a stream cut where an error would be detected may stop earlier; the requests
+    // returned before the error, and the error itself, are the same.
     assert.deepEqual(pieces, whole);
   }), params(RUNS * 2));
 });
