@@ -12,7 +12,7 @@ import type { LuaFunctionRef } from '../scripting/lua-adapter.js';
 import { scriptFlagNames } from '../scripting/shebang.js';
 import { eqIgnoreCase } from './args.js';
 import { BUSY_EVAL } from '../scripting/script-run.js';
-import { numKeysOrReply, replyHelp, scriptingOf } from './scripting.js';
+import { killRunningOrReply, numKeysOrReply, replyHelp, scriptingOf } from './scripting.js';
 import type { CommandDef } from './types.js';
 
 function fcallGeneric(c: Client, argv: string[], readOnly: boolean): void {
@@ -193,21 +193,6 @@ function functionStats(c: Client): void {
   c.addReplyLongLong(scripting.functions.functions.size);
 }
 
-function functionKill(c: Client): void {
-  const running = scriptingOf(c).running;
-  if (running === null) {
-    c.addReplyError('NOTBUSY No scripts in execution right now.');
-  } else if (!running.isFunction) {
-    c.addReplyError(BUSY_EVAL);
-  } else if (running.wrote) {
-    c.addReplyError('UNKILLABLE Sorry the script already executed write commands against the ' +
-      'dataset. You can either wait the script termination or kill the server in a hard way ' +
-      'using the SHUTDOWN NOSAVE command.');
-  } else {
-    running.killed = true;
-    c.addReplyOk();
-  }
-}
 
 const FUNCTION_HELP = [
   'FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -262,6 +247,6 @@ export const functionCommands: CommandDef[] = [
   { name: 'function|dump', handler: functionDump },
   { name: 'function|restore', handler: functionRestore },
   { name: 'function|stats', handler: functionStats },
-  { name: 'function|kill', handler: functionKill },
+  { name: 'function|kill', handler: (c) => killRunningOrReply(c, 'function') },
   { name: 'function|help', handler: (c) => replyHelp(c, FUNCTION_HELP) },
 ];

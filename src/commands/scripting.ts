@@ -88,12 +88,16 @@ function scriptFlush(c: Client, argv: string[]): void {
   c.addReplyOk();
 }
 
-function scriptKill(c: Client): void {
+/**
+ * SCRIPT KILL (kills: 'script') and FUNCTION KILL (kills: 'function'): stops the running script
+ * of that kind unless it already wrote; the other kind running is reported as BUSY.
+ */
+export function killRunningOrReply(c: Client, kills: 'script' | 'function'): void {
   const running = scriptingOf(c).running;
   if (running === null) {
     c.addReplyError('NOTBUSY No scripts in execution right now.');
-  } else if (running.isFunction) {
-    c.addReplyError(BUSY_FUNCTION);
+  } else if (running.isFunction !== (kills === 'function')) {
+    c.addReplyError(running.isFunction ? BUSY_FUNCTION : BUSY_EVAL);
   } else if (running.wrote) {
     c.addReplyError('UNKILLABLE Sorry the script already executed write commands against the ' +
       'dataset. You can either wait the script termination or kill the server in a hard way ' +
@@ -153,7 +157,7 @@ export const scriptingCommands: CommandDef[] = [
   { name: 'script|load', handler: scriptLoad },
   { name: 'script|exists', handler: scriptExists },
   { name: 'script|flush', handler: scriptFlush },
-  { name: 'script|kill', handler: scriptKill },
+  { name: 'script|kill', handler: (c) => killRunningOrReply(c, 'script') },
   { name: 'script|debug', handler: scriptDebug },
   { name: 'script|help', handler: (c) => replyHelp(c, SCRIPT_HELP) },
 ];
