@@ -1,6 +1,6 @@
 // Blocking scenarios with several clients, run against redis-server 7.0 and Vesta and compared
 // reply by reply (each client's replies in the order it got them): the Run driver and
-// scenario() of test/blocking.test.ts, as a module for the stream blocking tests.
+// scenario() shared by test/blocking.test.ts and the stream blocking tests.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
