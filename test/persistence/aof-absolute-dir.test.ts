@@ -201,6 +201,7 @@ test('relative appenddirnames: refused and accepted as redis-server 7.0 does', a
     } finally {
       await server.stop();
     }
-    assert.ok(readdirSync(join(own, 'my aof')).some((n) => n.endsWith('.manifest')), server.kind);
+    const names = readdirSync(join(own, 'my aof'));
+    assert.ok(names.some((n) => n.endsWith('.manifest')), `${server.kind}: ${names.join(',')}\n${server.output()}`);
   }
 });

@@ -173,7 +173,14 @@ export class Aof {
         await loadRdb();
       }
       fs.mkdirSync(dir);
-      await this.#createFromDataset();
+      // Clients wait (-LOADING) until the AOF exists: a write accepted while the first base is
+      // fsynced and renamed would be in neither the base nor an incr file, and lost on restart.
+      this.#server.loading = true;
+      try {
+        await this.#createFromDataset();
+      } finally {
+        this.#server.loading = false;
+      }
       return;
     }
     this.manifest = manifest;
