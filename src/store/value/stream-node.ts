@@ -47,6 +47,13 @@ export class StreamNode {
   /** The last ID appended (deleted or not). */
   lastMs: bigint;
   lastSeq: bigint;
+  /**
+   * The token of the one StreamValue that may change this node in place. A stream's clone
+   * (COPY, a snapshot's preserved state) shares the node objects and both sides take new
+   * tokens, so whichever side changes a shared node copies that node first (StreamValue#own):
+   * per-node copy-on-write. null on a node no stream owns yet.
+   */
+  owner: object | null = null;
 
   constructor(id: StreamId, fields: string[]) {
     this.ms = id.ms;
