@@ -270,7 +270,8 @@ function parseListpack(master: StreamId, lp: string): StreamNode | null {
   at = lpEnd;
   node.ms = master.ms;
   node.seq = master.seq;
-  node.data = flatCopy(lp.slice(dataStart, end));
+  // lp is the flat string the RDB reader made: the slice shares it (no copy per node).
+  node.data = lp.slice(dataStart, end);
   node.entriesStart = at - dataStart;
   node.elements = nf + 2;
   node.total = 0;
