@@ -4,7 +4,7 @@
 // bin/ decide about process exit.
 // Redis equivalent: main() in server.c.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { assert } from './assert.js';
 import { resolve } from 'node:path';
 import type { Config } from './config/config.js';
@@ -147,13 +147,49 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`Vesta could not start: ${message}\n`);
     return 1;
   }
-  const onSignal = (signal: string): void => {
+  const pidfile = writePidFile(config, server);
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
     server.log.warning(`Received ${signal} scheduling shutdown...`);
-    server.requestShutdown({ save: null, reason: 'User requested shutdown' });
+    const flags = signalShutdownFlags(config.str(signal === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm'));
+    server.requestShutdown({ save: flags.save, force: flags.force, reason: 'User requested shutdown' });
   };
   installCrashHandlers(server, exitAfterCrash);
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
   await server.stopped;
+  if (pidfile !== null) removePidFile(pidfile);
   return 0;
+}
+
+/**
+ * shutdown-on-sigint / shutdown-on-sigterm words as SHUTDOWN flags: save / nosave choose whether
+ * to save (default: as the save points say), force exits even when that save fails. "now" skips
+ * waiting for lagging replicas, which Vesta never does (its shutdown does not wait).
+ */
+export function signalShutdownFlags(value: string): { save: boolean | null; force: boolean } {
+  const words = value.split(' ');
+  const save = words.includes('nosave') ? false : words.includes('save') ? true : null;
+  return { save, force: words.includes('force') };
+}
+
+/** pidfile: the process id and a newline, written once listening (as Redis); null when unset. */
+function writePidFile(config: Config, server: Server): string | null {
+  const path = config.str('pidfile');
+  if (path === '') return null;
+  try {
+    writeFileSync(path, `${process.pid}\n`);
+    return path;
+  } catch (error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
+    server.log.warning(`Failed to write PID file: ${message}`);
+    return null;
+  }
+}
+
+function removePidFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone: nothing to remove.
+  }
 }

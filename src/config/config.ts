@@ -9,6 +9,7 @@ import type { ConfigEntry, ConfigValue } from './schema.js';
 import { formatValue, parseValue, setArgs } from './value.js';
 import { rewriteConfigFile } from './rewrite.js';
 import { globMatch } from './glob.js';
+import { unsupportedReason } from './unsupported.js';
 
 /** Called after a CONFIG SET changes `name`; a returned string is the error and rolls back. */
 export type ApplyHook = (value: ConfigValue) => void | string;
@@ -214,6 +215,8 @@ export class Config {
       assert(entry !== undefined, 'config: entry missing');
       const parsed = parseValue(entry, setArgs(entry, text), this.#values.get(entry.name) ?? entry.default);
       if (!parsed.ok) return failed(name, parsed.error);
+      const refused = unsupportedReason(entry.name, parsed.value);
+      if (refused !== null) return failed(name, refused);
       newValues.push(parsed.value);
     }
     return this.#applyAll(pairs.map(([name]) => name), entries, newValues);
@@ -271,6 +274,8 @@ export class Config {
     const entry = this.#entry(name);
     const parsed = parseValue(entry, args, this.#values.get(entry.name) ?? entry.default);
     if (!parsed.ok) return parsed.error;
+    const refused = unsupportedReason(entry.name, parsed.value);
+    if (refused !== null) return refused;
     this.#values.set(entry.name, parsed.value);
     this.#valuesChanged();
     return null;

@@ -285,6 +285,9 @@ export class Server {
       return;
     }
     socket.setNoDelay(true);
+    // tcp-keepalive: probes after this many idle seconds (0: none), as Redis sets per client.
+    const keepalive = this.config.num('tcp-keepalive');
+    if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
     const c = this.createClient(socket);
     const shared = this.config.bool('vesta-shared-read-buffer') &&
       readIntoSharedBuffer(socket, (bytes, buffer) => this.#onSharedData(c, bytes, buffer));
@@ -483,11 +486,17 @@ export class Server {
    * SHUTDOWN from a client or a signal. On success the process (or embedded host) is told via
    * `stopped`; a failed save aborts the shutdown and the client gets Redis's error.
    */
-  requestShutdown(options: { save: boolean | null; reason: string; client?: Client }): void {
+  requestShutdown(options: { save: boolean | null; reason: string; client?: Client; force?: boolean }): void {
     this.shutdown({ save: options.save, reason: options.reason }).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       this.log.warning(`Error trying to shut down: ${message}`);
       this.#closing = null;
+      // FORCE (shutdown-on-sigint/sigterm force): a failed save does not stop the exit.
+      if (options.force === true) {
+        this.log.warning('Errors trying to shut down ignored (force): exiting without saving.');
+        this.requestShutdown({ save: false, reason: options.reason });
+        return;
+      }
       const c = options.client;
       if (c !== undefined && !c.socket?.destroyed) {
         c.flags &= ~ClientFlag.closeAsap;
