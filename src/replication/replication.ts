@@ -385,6 +385,7 @@ export class Replication {
     this.disconnectPeers();
     this.#failWaiters();
     this.server.keyspace.activeExpire = false;
+    this.server.evictor.isReplica = true;
     const cached = this.#cachedHistory();
     this.link = new MasterLink(this, host, port, cached);
     this.link.streamDb = cached.streamDb;
@@ -414,6 +415,7 @@ export class Replication {
     this.#newHistory(true);
     this.selectedDb = -1;
     this.server.keyspace.activeExpire = true;
+    this.server.evictor.isReplica = false;
     this.server.config.setFromArgs('replicaof', ['no', 'one']);
     this.disconnectPeers();
     this.server.log.notice('MASTER MODE enabled (user request from REPLICAOF NO ONE)');

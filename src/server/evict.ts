@@ -63,6 +63,9 @@ export class Evictor {
   readonly #server: Server;
   /** maxmemory, read by every denyoom command (Config#numCell). */
   readonly #maxmemory: { readonly value: number };
+  readonly #replicaIgnores: { readonly value: boolean };
+  /** Set by replication while this server follows a master (REPLICAOF host port). */
+  isReplica = false;
   /** Per db: key -> LRU ms since start (mod 2^30), or LFU (minutes << 8 | counter). */
   #clocks: Map<string, number>[] = [];
   #tracking: 'lru' | 'lfu' | null = null;
@@ -81,6 +84,7 @@ export class Evictor {
   constructor(server: Server) {
     this.#server = server;
     this.#maxmemory = server.config.numCell('maxmemory');
+    this.#replicaIgnores = server.config.boolCell('replica-ignore-maxmemory');
     const ks = server.keyspace;
     this.#setPolicy(server.config.str('maxmemory-policy'));
     server.config.onApply('maxmemory-policy', (value) => this.#setPolicy(String(value)));
@@ -122,6 +126,8 @@ export class Evictor {
     if (maxBytes <= 0) return null;
     // CLIENT PAUSE keeps the dataset static: no eviction (Redis's EVICT_OK while paused).
     if (this.#server.pause.type !== 0) return null;
+    // replica-ignore-maxmemory yes: a replica leaves eviction to its master (whose DELs it gets).
+    if (this.isReplica && this.#replicaIgnores.value) return null;
     const used = this.usedMemory();
     if (used <= maxBytes) return null;
     const policy = this.#server.config.str('maxmemory-policy') as Policy;
