@@ -16,6 +16,7 @@ import { CRASH_SIGNALS, installCrashHandlers, type CrashSignal } from './observe
 import { logoBlock, runningModeLine, showLogo } from './observe/logo.js';
 import type { Server } from './server/server.js';
 import { composeServer } from './compose.js';
+import { renderProcTitle } from './config/proc-title.js';
 import { replicationOf } from './replication/replication.js';
 import { REDIS_VERSION, VESTA_VERSION } from './version.js';
 
@@ -148,6 +149,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const pidfile = writePidFile(config, server);
+  setProcTitle(server);
+  config.onApply('proc-title-template', () => setProcTitle(server));
   const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
     server.log.warning(`Received ${signal} scheduling shutdown...`);
     const flags = signalShutdownFlags(config.str(signal === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm'));
@@ -170,6 +173,21 @@ export function signalShutdownFlags(value: string): { save: boolean | null; forc
   const words = value.split(' ');
   const save = words.includes('nosave') ? false : words.includes('save') ? true : null;
   return { save, force: words.includes('force') };
+}
+
+/** set-proc-title: what ps shows for this process, from proc-title-template (as Redis). */
+function setProcTitle(server: Server): void {
+  const config = server.config;
+  if (!config.bool('set-proc-title')) return;
+  const bind = config.bind().map((a) => a.replace(/^-/, ''))[0] ?? '*';
+  const port = String(server.ports[0] ?? config.num('port'));
+  const title = renderProcTitle(config.str('proc-title-template'), {
+    title: 'vesta-server',
+    listenAddr: `${bind === '' ? '*' : bind}:${port}`,
+    port,
+    configFile: config.configFile ?? '',
+  });
+  if (title !== null) process.title = title;
 }
 
 /** pidfile: the process id and a newline, written once listening (as Redis); null when unset. */

@@ -1,30 +1,31 @@
 // What each directive does, in a line or two, for the generated sample config (sample.ts):
 // one entry per directive of the schema, written for Vesta (none of redis.conf's text is used).
-// "VESTA:" marks where Vesta's default or meaning differs from Redis 7.0's; "accepted, no
-// effect" marks a directive Vesta reads and reports (CONFIG GET) so a redis.conf loads, but does
-// not act on. test/tools/sample-conf.test.ts checks that every directive has one.
+// "VESTA:" marks where Vesta's default or meaning differs from Redis 7.0's. A value Vesta cannot
+// honour is refused (src/config/unsupported.ts), never accepted and ignored; a note says why any
+// value that is accepted changes nothing observable. test/tools/sample-conf.test.ts checks that
+// every directive has one; test/server/directives.test.ts that none says "accepted, no effect".
 // Redis equivalent: the comments of redis.conf (learned from its behaviour, not copied).
 
 /** No-effect reasons shared by families of directives. */
-const NO_TLS = 'VESTA: accepted, no effect: Vesta has no TLS listener (put a TLS proxy in front).';
-const NO_CLUSTER = 'VESTA: accepted, no effect: Vesta has no cluster mode.';
-const NO_DEFRAG = 'VESTA: accepted, no effect: the JavaScript garbage collector compacts memory itself.';
-const NO_AFFINITY = 'VESTA: accepted, no effect: Vesta sets no CPU affinity.';
+const NO_TLS = 'VESTA: no TLS (put a TLS proxy in front): tls-port accepts only 0 and tls-replication / tls-cluster only no, other values are refused; like Redis with TLS off, the other tls-* settings are then never read.';
+const NO_CLUSTER = 'VESTA: no cluster mode: cluster-enabled accepts only no (yes is refused); like Redis outside cluster mode, the other cluster-* settings are then never read.';
+const NO_DEFRAG = 'VESTA: activedefrag accepts only no (yes is refused: the garbage collector compacts memory); like Redis with activedefrag no, the active-defrag-* settings are then never read.';
+const NO_AFFINITY = 'VESTA: Vesta sets no CPU affinity: only "" (no affinity, Redis\'s default) is accepted, a CPU list is refused.';
 const GC_FREES = 'VESTA: accepted, no effect: freed values are reclaimed by the garbage collector, never on the main path.';
-const NO_SYSLOG = 'VESTA: accepted, no effect: Vesta logs to standard output or logfile only.';
+const NO_SYSLOG = 'VESTA: syslog-enabled accepts only no (Vesta logs to standard output or logfile); like Redis with syslog off, syslog-ident and syslog-facility are then never read.';
 
 export const NOTES: Readonly<Record<string, string>> = {
   // NETWORK
   bind: 'Addresses to listen on ("-" before one: skip it if unavailable). VESTA: loopback only by default (Redis: every address, "* -::*").',
-  'bind-source-addr': 'Local address a replica connects to its master from. VESTA: accepted, no effect: the system picks it.',
+  'bind-source-addr': 'Local address a replica connects to its master from. VESTA: only "" (the system picks it) is accepted; an address is refused.',
   port: 'TCP port to listen on (0: no TCP listener; an embedded server picks a free one).',
   'protected-mode': 'While the default user has no password, refuse clients that are not on loopback. On, as in Redis; VESTA: with the loopback bind a fresh server is reachable only from this machine.',
-  'socket-mark-id': 'Mark (SO_MARK) set on listening sockets for routing rules. VESTA: accepted, no effect.',
+  'socket-mark-id': 'Mark (SO_MARK) set on listening sockets for routing rules. VESTA: only 0 (no mark) is accepted: Node cannot set SO_MARK.',
   'tcp-backlog': 'Length of the queue of connections not yet accepted (listen backlog).',
-  'tcp-keepalive': 'Seconds between TCP keepalive probes on idle clients (0: none). VESTA: accepted, no effect.',
+  'tcp-keepalive': 'Seconds between TCP keepalive probes on idle clients (0: none). Set on every accepted client socket, as Redis.',
   timeout: 'Close a client that has been idle this many seconds (0: never).',
-  unixsocket: 'Path of a Unix socket to listen on. VESTA: accepted, no effect: Vesta listens on TCP only.',
-  unixsocketperm: 'File mode (octal) of that Unix socket. VESTA: accepted, no effect.',
+  unixsocket: 'Path of a Unix socket to listen on. VESTA: only "" is accepted (Vesta listens on TCP only); a path is refused.',
+  unixsocketperm: 'File mode (octal) of that Unix socket. VESTA: unixsocket accepts only "", and like Redis without unixsocket this is then never read.',
 
   // TLS/SSL
   'tls-auth-clients': `Whether TLS clients must present a certificate (no, yes, optional). ${NO_TLS}`,
@@ -49,23 +50,23 @@ export const NOTES: Readonly<Record<string, string>> = {
   'tls-session-caching': `Allow TLS session resumption. ${NO_TLS}`,
 
   // GENERAL
-  daemonize: 'Detach into the background at start. VESTA: accepted, no effect: Vesta stays in the foreground (run it under a service manager).',
-  supervised: 'How to signal readiness to upstart/systemd. VESTA: accepted, no effect.',
-  pidfile: 'File to write the process id into. VESTA: accepted, no effect: the data directory holds vesta.lock with the pid instead.',
+  daemonize: 'Detach into the background at start. VESTA: only no is accepted (yes is refused): Vesta stays in the foreground (run it under a service manager).',
+  supervised: 'How to signal readiness to upstart/systemd. VESTA: only no is accepted; Vesta sends no readiness notification.',
+  pidfile: 'File to write the process id into. Written with the pid once listening and removed at a clean shutdown, as Redis (the data directory also holds vesta.lock).',
   loglevel: 'How much to log: debug, verbose, notice or warning.',
   logfile: 'File to append log lines to ("": standard output).',
   'syslog-enabled': `Send log lines to syslog as well. ${NO_SYSLOG}`,
   'syslog-ident': `Program name used for syslog. ${NO_SYSLOG}`,
   'syslog-facility': `Syslog facility (user, local0 to local7). ${NO_SYSLOG}`,
   'crash-log-enabled': 'Write a crash report (stack, INFO, clients) to the log on a fatal error. VESTA: accepted; the report is always written.',
-  'crash-memcheck-enabled': 'Run a memory test after a crash. VESTA: accepted, no effect: there is no memory test.',
+  'crash-memcheck-enabled': 'Run a memory test after a crash. VESTA: NOT HONOURED, accepted either way because yes is Redis\'s default: Vesta\'s crash report never runs a memory test (V8 owns the heap).',
   databases: 'Number of logical databases (SELECT 0 to databases-1).',
   'always-show-logo': 'Print the start-up logo even when the log is not a terminal.',
-  'set-proc-title': 'Change the process title shown by ps. VESTA: accepted, no effect: the process stays "node".',
-  'proc-title-template': 'Template of that process title. VESTA: accepted, no effect.',
-  'ignore-warnings': 'Start-up warnings to silence (such as ARM64-COW-BUG). VESTA: accepted, no effect: Vesta has none of them.',
+  'set-proc-title': 'Change the process title shown by ps (no: it stays "node ..."), from proc-title-template.',
+  'proc-title-template': 'Template of that process title: {title} (vesta-server), {listen-addr}, {port}, {config-file}, {server-mode}, {tls-port}, {unixsocket}; an unknown variable is refused.',
+  'ignore-warnings': 'Start-up warnings to silence (such as ARM64-COW-BUG). Vesta prints none of those warnings, so any value behaves as Redis on a machine without them.',
   'enable-debug-command': 'Allow the DEBUG command: no, yes, or local (loopback clients only).',
-  'enable-module-command': 'Allow the MODULE command. VESTA: accepted, no effect: modules cannot be loaded.',
+  'enable-module-command': 'Allow the MODULE command. VESTA: only no is accepted: modules cannot be loaded.',
   'enable-protected-configs': 'Allow CONFIG SET of protected directives (dir, dbfilename): no, yes or local.',
 
   // SNAPSHOTTING
@@ -100,10 +101,10 @@ export const NOTES: Readonly<Record<string, string>> = {
   'replica-announce-port': 'Port this replica reports to its master (0: the real one).',
   'min-replicas-to-write': 'Refuse writes unless at least this many replicas are connected with little lag (0: off).',
   'min-replicas-max-lag': 'Seconds of lag under which a replica counts for min-replicas-to-write.',
-  'replica-ignore-disk-write-errors': 'Let a replica go on when it cannot write its AOF or RDB. VESTA: accepted, no effect.',
-  'replica-ignore-maxmemory': 'A replica does not evict on its own (it follows the master). VESTA: accepted, no effect.',
+  'replica-ignore-disk-write-errors': 'Let a replica go on when it cannot write its AOF or RDB. VESTA: only no is accepted.',
+  'replica-ignore-maxmemory': 'A replica does not evict on its own (it follows the master): no OOM and no eviction while a replica; no applies maxmemory on the replica too.',
   'replica-lazy-flush': 'Free the old dataset in the background after a full sync. ' + GC_FREES,
-  'propagation-error-behavior': 'What a replica or AOF load does when a replicated command fails. VESTA: accepted, no effect: the error is ignored (Redis\'s default).',
+  'propagation-error-behavior': 'What a replica or AOF load does when a replicated command fails. VESTA: only ignore (Redis\'s default: the error is logged and skipped) is accepted; panic and panic-on-replicas are refused.',
 
   // SECURITY
   'acl-pubsub-default': 'Channels a new ACL user may use: resetchannels (none) or allchannels.',
@@ -118,8 +119,8 @@ export const NOTES: Readonly<Record<string, string>> = {
   maxmemory: 'Memory limit for the dataset (0: none). VESTA: counts V8 heap plus external memory (INFO used_memory); see maxmemory-policy.',
   'maxmemory-policy': 'At maxmemory: evict by LRU, LFU, random or TTL (volatile-* among keys with an expire, allkeys-* among all), or noeviction (refuse writes).',
   'maxmemory-samples': 'Keys sampled to pick each eviction victim (more: closer to exact, slower).',
-  'maxmemory-eviction-tenacity': 'How long one eviction round may run. VESTA: accepted, no effect.',
-  'maxmemory-clients': 'Memory all clients together may use before the largest are disconnected (0: off). VESTA: accepted, no effect (client-output-buffer-limit still applies).',
+  'maxmemory-eviction-tenacity': 'How long one eviction round may run. VESTA: any value accepted; it only trades latency for memory: Vesta\'s rounds run up to 5 ms, and a round that runs out of time lets the command run, as Redis.',
+  'maxmemory-clients': 'Memory all clients together may use before the largest are disconnected (0: off). VESTA: only 0 is accepted: Vesta has no client eviction (client-output-buffer-limit applies).',
 
   // LAZY FREEING
   'lazyfree-lazy-eviction': `Free evicted keys in the background. ${GC_FREES}`,
@@ -129,13 +130,13 @@ export const NOTES: Readonly<Record<string, string>> = {
   'lazyfree-lazy-user-flush': `FLUSHALL, FLUSHDB, SCRIPT and FUNCTION FLUSH default to ASYNC. ${GC_FREES}`,
 
   // THREADED I/O
-  'io-threads': 'Threads for client socket I/O. VESTA: accepted, no effect: one event loop does all I/O.',
-  'io-threads-do-reads': 'Use the I/O threads for reads too. VESTA: accepted, no effect.',
+  'io-threads': 'Threads for client socket I/O. VESTA: only 1 is accepted: one event loop does all I/O.',
+  'io-threads-do-reads': 'Use the I/O threads for reads too. Like Redis with io-threads 1 (the only value Vesta accepts), never read.',
 
   // KERNEL OOM CONTROL AND TRANSPARENT HUGE PAGES
-  'oom-score-adj': 'Adjust the kernel OOM-killer score of the process: no, yes, relative or absolute. VESTA: accepted, no effect.',
-  'oom-score-adj-values': 'The three scores (master, replica, background child) for oom-score-adj. VESTA: accepted, no effect.',
-  'disable-thp': 'Turn off transparent huge pages for the process. VESTA: accepted, no effect.',
+  'oom-score-adj': 'Adjust the kernel OOM-killer score of the process: no, yes, relative or absolute. VESTA: only no is accepted.',
+  'oom-score-adj-values': 'The three scores (master, replica, background child) for oom-score-adj. Like Redis with oom-score-adj no (the only value Vesta accepts), never read.',
+  'disable-thp': 'Turn off transparent huge pages for the process. VESTA: any value accepted; Vesta leaves THP as the system sets it, which changes only memory footprint and latency, never a reply.',
 
   // APPEND ONLY MODE
   appendonly: 'Log every write to the AOF and load it at start. VESTA: yes by default (Redis: no), so writes survive a crash out of the box.',
@@ -152,9 +153,9 @@ export const NOTES: Readonly<Record<string, string>> = {
   'aof-disable-auto-gc': 'Keep the files a rewrite replaced (marked history in the manifest) instead of deleting them.',
 
   // SHUTDOWN
-  'shutdown-on-sigint': 'What SIGINT does: default, save, nosave, now or force. VESTA: accepted, no effect: SIGINT shuts down as "default" (save if save points are set).',
-  'shutdown-on-sigterm': 'What SIGTERM does, as shutdown-on-sigint. VESTA: accepted, no effect: SIGTERM shuts down as "default".',
-  'shutdown-timeout': 'Seconds a shutdown waits for lagging replicas to catch up. VESTA: accepted, no effect: it does not wait.',
+  'shutdown-on-sigint': 'What SIGINT does: default, save, nosave, now or force. save/nosave decide the save, force exits even if it fails; now is what Vesta always does (it never waits for replicas).',
+  'shutdown-on-sigterm': 'What SIGTERM does, as shutdown-on-sigint.',
+  'shutdown-timeout': 'Seconds a shutdown waits for lagging replicas to catch up. VESTA: NOT HONOURED, accepted because 10 is Redis\'s default: Vesta\'s shutdown does not wait for replicas.',
 
   // LONG BLOCKING COMMANDS
   'busy-reply-threshold': 'Milliseconds a script or function may run before other clients get -BUSY (and SCRIPT KILL is allowed).',
@@ -195,22 +196,22 @@ export const NOTES: Readonly<Record<string, string>> = {
   // ADVANCED CONFIG
   'hash-max-listpack-entries': 'A hash with at most this many fields (and short values) is reported and saved as a listpack.',
   'hash-max-listpack-value': 'Longest field or value of a hash kept as a listpack.',
-  'list-max-listpack-size': 'Size of each list node: negative is a byte cap (-2: 8 KB), positive an entry count. VESTA: accepted, no effect: lists are saved with 8 KB nodes.',
-  'list-compress-depth': 'List nodes left uncompressed at each end (0: no compression). VESTA: accepted, no effect: lists are not compressed.',
+  'list-max-listpack-size': 'Size of each list node: negative is a byte cap (-2: 8 KB), positive an entry count. VESTA: any value accepted: Redis 7.0 reports every list as quicklist whatever this is, so only node sizes differ (Vesta writes 8 KB nodes to the RDB, which any Redis loads).',
+  'list-compress-depth': 'List nodes left uncompressed at each end (0: no compression). VESTA: any value accepted: compression changes only memory use, never a reply; Vesta keeps lists and saves their nodes uncompressed.',
   'set-max-intset-entries': 'A set of at most this many integers is reported and saved as an intset.',
   'zset-max-listpack-entries': 'A sorted set with at most this many members (and short ones) is reported and saved as a listpack.',
   'zset-max-listpack-value': 'Longest member of a sorted set kept as a listpack.',
   'hll-sparse-max-bytes': 'Size up to which a HyperLogLog keeps the sparse form before turning dense.',
   'stream-node-max-bytes': 'Bytes of one stream node before a new one starts (0: no limit).',
   'stream-node-max-entries': 'Entries of one stream node before a new one starts (0: no limit).',
-  activerehashing: 'Rehash main dictionaries in the background. VESTA: accepted, no effect: JavaScript maps resize themselves.',
+  activerehashing: 'Rehash main dictionaries in the background. VESTA: any value accepted: it changes only memory and latency; JavaScript maps resize themselves.',
   'client-output-buffer-limit': 'Per class (normal, replica, pubsub): hard limit, soft limit and soft seconds of a client\'s unsent output; past them it is closed.',
   'client-query-buffer-limit': 'Most unparsed input one client may hold.',
   'proto-max-bulk-len': 'Largest bulk string a client may send. VESTA: never above V8\'s string limit (512 MB less 24 bytes).',
   hz: 'Background task runs per second (expiry, timeouts, statistics).',
-  'dynamic-hz': 'Raise hz with many clients. VESTA: accepted, no effect: hz stays as set.',
-  'active-expire-effort': 'How hard the background expiry cycle works (1-10). VESTA: accepted, no effect: the cycle has a fixed effort.',
-  'jemalloc-bg-thread': 'Let jemalloc purge memory in a thread. VESTA: accepted, no effect: there is no jemalloc.',
+  'dynamic-hz': 'Raise hz with many clients. VESTA: any value accepted: it changes only how often background jobs run (timing); hz stays as set.',
+  'active-expire-effort': 'How hard the background expiry cycle works (1-10). VESTA: any value accepted: it changes only how soon expired keys are reclaimed in the background (timing; expired keys are never visible); the cycle has a fixed effort.',
+  'jemalloc-bg-thread': 'Let jemalloc purge memory in a thread. VESTA: any value accepted: it changes only when freed memory returns to the system; there is no jemalloc.',
   'lfu-log-factor': 'How slowly the LFU counter grows with hits (LFU eviction and OBJECT FREQ).',
   'lfu-decay-time': 'An idle key\'s LFU counter drops by one for every this many minutes without access (0: never).',
   'tracking-table-max-keys': 'Keys remembered for client-side caching (0: no limit); past it, keys are invalidated and forgotten.',
@@ -239,5 +240,5 @@ export const NOTES: Readonly<Record<string, string>> = {
   // TESTING KNOBS
   'key-load-delay': 'Testing only: pause this many microseconds per key while loading. Leave at 0.',
   'rdb-key-save-delay': 'Testing only: pause this many microseconds per key while saving. Leave at 0.',
-  'loading-process-events-interval-bytes': 'Testing only: bytes loaded between two rounds of serving clients. VESTA: accepted, no effect.',
+  'loading-process-events-interval-bytes': 'Testing only: bytes loaded between two rounds of serving clients. VESTA: any value accepted: it only paces the LOADING replies clients get; Vesta serves them on its own schedule.',
 };

@@ -5,6 +5,7 @@
 // all of these); the refusal reuses Redis's own bad-value error shapes (parse.ts, config.ts).
 
 import type { ConfigValue } from './schema.js';
+import { procTitleTemplateReason } from './proc-title.js';
 
 interface Supported {
   /** The one value Vesta accepts, as CONFIG GET prints it. */
@@ -49,6 +50,7 @@ function display(value: ConfigValue): string {
 
 /** null when Vesta honours `value` for `name`, else the reason text for the error. */
 export function unsupportedReason(name: string, value: ConfigValue): string | null {
+  if (name === 'proc-title-template') return procTitleTemplateReason(String(value));
   const supported = SUPPORTED_ONLY.get(name);
   if (supported === undefined) return null;
   const text = display(value);

@@ -216,3 +216,21 @@ test('replica-ignore-maxmemory: yes leaves eviction to the master, no applies ma
   assert.equal(await replicaWrite('yes'), '+OK\r\n');
   assert.match(await replicaWrite('no'), /^-OOM /);
 });
+
+test('set-proc-title: ps shows proc-title-template rendered; CONFIG SET re-renders and checks it', async () => {
+  const vesta = await startVesta();
+  try {
+    const title = (): string => readFileSync(`/proc/${vesta.process.pid}/cmdline`, 'latin1').replace(/\0+$/, '');
+    assert.equal(title(), `vesta-server 127.0.0.1:${vesta.port}`);
+    const c = await vesta.client();
+    assert.equal(await c.call('CONFIG', 'SET', 'proc-title-template', 'v {port}'), '+OK\r\n');
+    assert.equal(title(), `v ${vesta.port}`);
+    assert.equal(
+      await c.call('CONFIG', 'SET', 'proc-title-template', '{nope}'),
+      "-ERR CONFIG SET failed (possibly related to argument 'proc-title-template') - template format is invalid or contains unknown variables\r\n",
+    );
+    c.close();
+  } finally {
+    await vesta.stop();
+  }
+});
