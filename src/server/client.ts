@@ -66,6 +66,8 @@ export class Client extends ReplyBuffer {
   blockedCall: { cmd: Command; durationNs: number } | null = null;
   /** Set by a handler to propagate a deterministic form instead of its argv (SET EX -> PXAT). */
   propagateArgv: string[] | null = null;
+  /** Set by a handler whose command is logged even when `dirty` did not move (FLUSHALL). */
+  forcePropagate = false;
   /** The command being executed, for CLIENT LIST's cmd= and error reporting. */
   currentCommand: Command | null = null;
   /** Who runs commands through this client: which checks apply, reply/propagate/count or not. */

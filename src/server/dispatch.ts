@@ -266,6 +266,7 @@ function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
   const dirtyBefore = ks.dirty;
   const dbIndex = c.dbIndex;
   c.propagateArgv = null;
+  c.forcePropagate = false;
   c.currentCommand = cmd;
   (cmd.handler as NonNullable<Command['handler']>)(c, argv);
   if (server.tracking.clientCount !== 0) server.tracking.afterCall(c, cmd, argv);
@@ -281,7 +282,7 @@ function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
     c.lastCommand = cmd.fullName;
     afterCall(server, c, cmd, argv, durationNs);
   }
-  if (caller.propagate && ks.dirty !== dirtyBefore &&
+  if (caller.propagate && (ks.dirty !== dirtyBefore || c.forcePropagate) &&
     (cmd.flags & (CommandFlag.write | CommandFlag.mayReplicate)) !== 0) {
     // An empty propagateArgv propagates nothing: the handler propagated its effects itself
     // (XREADGROUP, XCLAIM) or its commands did (EVAL, FCALL).
