@@ -443,6 +443,16 @@ export class Replication {
     this.server.log.notice('MASTER MODE enabled (user request from REPLICAOF NO ONE)');
   }
 
+  /**
+   * DEBUG CHANGE-REPL-ID: a new history ID, the secondary one cleared (Redis's
+   * changeReplicationId and clearReplicationId2). Replicas are not told.
+   */
+  changeReplId(): void {
+    this.replid = newReplId();
+    this.replid2 = ZERO_REPLID;
+    this.secondOffset = -1;
+  }
+
   /** Our master gave us a full sync: its history is now ours. */
   adoptHistory(replid: string, offset: number): void {
     this.replid = replid;
