@@ -36,6 +36,8 @@ const REGISTER_ERRORS = [
   "redis.register_function{function_name='f', callback=function() end, flags={3}}",
   "redis.register_function('bad name', function() return 1 end)",
   "redis.register_function('f9', function() return 1 end)\nredis.call('ping')",
+  // Load-time code past 500 ms: "FUNCTION LOAD timeout" (Vesta used to spin forever).
+  "redis.register_function('f', function() return 1 end)\nlocal n = 0\nwhile true do n = n + 1 end",
   'local x = +',
   '',
   "redis.log(redis.LOG_WARNING, 'loading') redis.register_function('ok', function() return redis.REDIS_VERSION end)",
