@@ -68,6 +68,44 @@ test('BUSY, SCRIPT KILL, FUNCTION KILL, UNKILLABLE and SHUTDOWN NOSAVE match red
   }
 });
 
+/** Transactions and a long script: EXEC while another client's script is busy, a script inside EXEC. */
+async function transactionScenario(server: RunningServer): Promise<string[]> {
+  const admin = await server.client();
+  const queued = await server.client();
+  await admin.call('CONFIG', 'SET', 'busy-reply-threshold', 100);
+  const out: string[] = [];
+  out.push(...(await queued.pipeline([['MULTI'], ['SET', 'x', '1']])));
+  let long = await startLong(server, ['EVAL', 'local i = 0\nwhile true do i = i + 1 end', 0]);
+  // EXEC (and commands queued) during the busy script: BUSY, then EXECABORT.
+  out.push(...(await queued.pipeline([['EXEC'], ['MULTI'], ['GET', 'x'], ['EXEC']])));
+  out.push(await admin.call('SCRIPT', 'KILL'));
+  out.push(await long.reply);
+  long.conn.close();
+  // A long script inside EXEC is busy too and can be killed; EXEC then runs the rest.
+  const tx = await server.client();
+  const exec = tx.pipeline([['MULTI'], ['EVAL', 'local i = 0\nwhile true do i = i + 1 end', 0], ['SET', 'z', '1'], ['EXEC'], ['GET', 'z']]);
+  await sleep(400);
+  out.push(...(await admin.pipeline([['GET', 'z'], ['EXEC'], ['SCRIPT', 'KILL']])));
+  out.push((await exec).join(''));
+  out.push(await admin.call('GET', 'z'));
+  for (const c of [admin, queued, tx]) c.close();
+  return out;
+}
+
+test('EXEC during a busy script and a busy script inside EXEC match redis-server', async (t) => {
+  if (!requireRedis(t)) return;
+  const redis = await startRedis();
+  const vesta = await startVesta();
+  try {
+    const [expected, actual] = await Promise.all([transactionScenario(redis), transactionScenario(vesta)]);
+    assert.deepEqual(actual, expected);
+    assert.ok(expected.some((r) => r.startsWith('-EXECABORT Transaction discarded because of: BUSY')));
+    assert.ok(expected.some((r) => r.includes('*2\r\n-ERR Script killed by user with SCRIPT KILL...')));
+  } finally {
+    await Promise.all([redis.stop(), vesta.stop()]);
+  }
+});
+
 test('before the threshold other clients wait for the script instead of getting BUSY', async (t) => {
   if (!requireRedis(t)) return;
   const vesta = await startVesta();
