@@ -97,6 +97,8 @@ export class Replication {
     setReplInfoSource(server.config, () => this.#replInfo());
     server.addHooks({
       propagate: (dbIndex, argv) => this.feed(dbIndex, argv),
+      propagateTarget: 2,
+      propagateActive: () => this.link === null && this.backlog !== null,
       beforeSleep: () => {
         this.#flushTurn();
         return null;

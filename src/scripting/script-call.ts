@@ -7,6 +7,7 @@ import { CommandFlag } from '../commands/table.js';
 import { executeForReply, findCommand } from '../server/dispatch.js';
 import type { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
+import { PropagateTarget } from '../server/propagation.js';
 import { IGNORE_ERR_STATS, respToLua } from './convert.js';
 import { type LuaValue, type LuaTableValue, LuaThrow, fieldTable, isTable, luaToString, tset } from './lua-adapter.js';
 import { ScriptFlag } from './shebang.js';
@@ -81,7 +82,15 @@ function runCommand(state: RunState, args: readonly LuaValue[]): { value: LuaVal
   }
   c.resp = state.resp;
   const dirty = server.keyspace.dirty;
-  const reply = executeForReply(server, c, argv);
+  // redis.set_repl: where this command's effects propagate (AOF, replicas, both or none).
+  const propagation = server.propagation;
+  propagation.target = state.repl;
+  let reply: string;
+  try {
+    reply = executeForReply(server, c, argv);
+  } finally {
+    propagation.target = PropagateTarget.all;
+  }
   if (server.keyspace.dirty !== dirty) state.wrote = true;
   const [value] = respToLua(reply, 0);
   const error = reply.charCodeAt(0) === 45;

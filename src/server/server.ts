@@ -43,7 +43,7 @@ import { newServerStats, resetCommandStats, resetServerStats, sampleOps, type Se
 export type { ServerHooks } from './hooks.js';
 export type { ServerStats, SlowlogEntry } from './stats.js';
 export { PROTECTED_MODE_DENIED, protectedModeDenies } from './listeners.js';
-import { PropagationStream } from './propagation.js';
+import { PropagateTarget, PropagationStream } from './propagation.js';
 import { KeyspaceEvents } from './notify.js';
 import { Tracking } from './tracking.js';
 import { ClientPause } from './pause.js';
@@ -223,7 +223,13 @@ export class Server {
 
   addHooks(hooks: ServerHooks): void {
     this.#hooks.push(hooks);
-    if (hooks.propagate !== undefined) this.propagation.addConsumer(hooks.propagate.bind(hooks));
+    if (hooks.propagate !== undefined) {
+      this.propagation.addConsumer({
+        fn: hooks.propagate.bind(hooks),
+        target: hooks.propagateTarget ?? PropagateTarget.all,
+        ...(hooks.propagateActive !== undefined ? { active: hooks.propagateActive.bind(hooks) } : {}),
+      });
+    }
     if (hooks.writeDeniedReason !== undefined) this.#writeDeniedFns.push(hooks.writeDeniedReason.bind(hooks));
   }
 

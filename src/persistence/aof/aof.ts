@@ -126,6 +126,8 @@ export class Aof {
           this.writer.append(dbIndex, argv);
         }
       },
+      propagateTarget: 1,
+      propagateActive: () => this.state !== 'off' && !this.#loading,
       beforeSleep: () => (this.state === 'off' ? null : this.writer.beforeSleep()),
       cron: () => this.#cron(),
       writeDeniedReason: () => {
