@@ -5,7 +5,7 @@
 
 import { assert } from '../assert.js';
 import { executeCommand, Outcome } from '../server/dispatch.js';
-import { ClientFlag, type Client } from '../server/client.js';
+import { ClientFlag, type Client, type QueuedCommand } from '../server/client.js';
 import type { CommandDef } from './types.js';
 
 function multiCommand(c: Client): void {
@@ -58,16 +58,39 @@ function execCommand(c: Client): void {
   // refusals (MISCONF...) were applied to EXEC as a whole, as Redis does: ClientFlag.exec tells
   // executeCommand to run them without checking (or queueing) again.
   c.flags |= ClientFlag.exec;
+  runQueued(c, queue, 0);
+}
+
+/**
+ * Runs the transaction's commands from `from` on. A script among them that goes past
+ * busy-reply-threshold suspends (other clients get -BUSY, SCRIPT KILL works, as in Redis):
+ * the rest of the queue then runs when it ended, and EXEC ends after the last command.
+ */
+function runQueued(c: Client, queue: QueuedCommand[], from: number): void {
+  const server = c.server;
+  let done = false;
   try {
-    for (const queued of queue) {
-      const outcome = executeCommand(server, c, queued.argv);
+    for (let i = from; i < queue.length; i++) {
+      const outcome = executeCommand(server, c, (queue[i] as QueuedCommand).argv);
       // Skipping one would make the reply shorter than the array length already sent.
       assert(outcome === Outcome.ran, 'a queued command resolves to a handler');
+      const execution = server.scripting?.execution ?? null;
+      if (execution !== null && execution.busy && execution.caller === c) {
+        execution.whenDone(() => {
+          runQueued(c, queue, i + 1);
+          if (!c.has(ClientFlag.closeAsap)) server.processInputBuffer(c);
+        });
+        return;
+      }
     }
+    done = true;
   } finally {
-    c.flags &= ~ClientFlag.exec;
-    server.endPropagationBlock();
-    discardTransaction(c);
+    // An exception ends the transaction too; a suspension leaves it open.
+    if (done || server.scripting?.execution?.caller !== c) {
+      c.flags &= ~ClientFlag.exec;
+      server.endPropagationBlock();
+      discardTransaction(c);
+    }
   }
 }
 

@@ -85,7 +85,7 @@ class Compiler {
     this.temps = 0;
     this.consts = new Map();
     const ov = this.site(f.line);
-    let pro = `const d = ++R.d; if (d > R.maxDepth) R.overflow(R.ls[d - 1] ?? ${ov}); if (--R.b < 0) yield 0; const G = this.env;\n`;
+    let pro = `const d = ++R.d; if (d > R.maxDepth) R.overflow(R.ls[d - 1] ?? ${ov}); if (--R.b < 0) yield (R.ts = ${ov}, 0); const G = this.env;\n`;
     f.params.forEach((p, i) => { pro += `let ${jsName(p)} = A[${i}];\n`; });
     if (f.vararg) pro += `const VA = A.length > ${f.params.length} ? A.slice(${f.params.length}) : E;\n`;
     const body = this.block(f.body);
@@ -109,9 +109,9 @@ class Compiler {
       case 'call': return this.multi(s.e) + ';\n';
       case 'do': return `{\n${this.block(s.body)}}\n`;
       case 'while':
-        return `while (${this.cond(s.cond)}) {\nif (--R.b < 0) yield 0;\n${this.block(s.body)}}\n`;
+        return `while (${this.cond(s.cond)}) {\nif (--R.b < 0) yield (R.ts = ${this.site(s.line)}, 0);\n${this.block(s.body)}}\n`;
       case 'repeat':
-        return `for (;;) {\nif (--R.b < 0) yield 0;\n${this.block(s.body)}if (${this.cond(s.cond)}) break;\n}\n`;
+        return `for (;;) {\nif (--R.b < 0) yield (R.ts = ${this.site(s.line)}, 0);\n${this.block(s.body)}if (${this.cond(s.cond)}) break;\n}\n`;
       case 'if': {
         let out = '';
         s.conds.forEach((c, i) => {
@@ -207,7 +207,7 @@ class Compiler {
     const step = s.step === null ? '1' : this.single(s.step);
     let out = `${i} = ${this.single(s.start)}; ${e} = ${this.single(s.limit)}; ${st} = ${step};\n`;
     out += `${i} = R.forNum(${i}, 'initial value', ${site}); ${e} = R.forNum(${e}, 'limit', ${site}); ${st} = R.forNum(${st}, 'step', ${site});\n`;
-    out += `for (; ${st} > 0 ? ${i} <= ${e} : ${i} >= ${e}; ${i} += ${st}) {\nif (--R.b < 0) yield 0;\nlet ${jsName(s.v)} = ${i};\n${this.block(s.body)}}\n`;
+    out += `for (; ${st} > 0 ? ${i} <= ${e} : ${i} >= ${e}; ${i} += ${st}) {\nif (--R.b < 0) yield (R.ts = ${site}, 0);\nlet ${jsName(s.v)} = ${i};\n${this.block(s.body)}}\n`;
     return `{\n${out}}\n`;
   }
 
@@ -218,7 +218,7 @@ class Compiler {
     const r = this.temp();
     const site = this.site(s.line);
     let out = `${r} = ${this.list(s.exprs)}; ${f} = ${r}[0]; ${st} = ${r}[1]; ${c} = ${r}[2];\n`;
-    out += 'for (;;) {\nif (--R.b < 0) yield 0;\n';
+    out += `for (;;) {\nif (--R.b < 0) yield (R.ts = ${site}, 0);\n`;
     out += `${r} = ${this.callCode(f, `[${st}, ${c}]`, site)};\n`;
     out += `if (${r}[0] === undefined) break;\n${c} = ${r}[0];\n`;
     out += `let ${s.vars.map((v, i) => `${jsName(v)} = ${r}[${i}]`).join(', ')};\n`;

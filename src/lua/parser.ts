@@ -163,7 +163,7 @@ class Parser {
           this.checkNext('do');
           const body = this.loopBody();
           this.checkMatch('end', 'while', line);
-          return { k: 'while', cond, body };
+          return { k: 'while', cond, body, line };
         }
         case 'do': {
           this.advance();
@@ -259,7 +259,7 @@ class Parser {
     const cond = this.expr();
     this.scopes.pop();
     this.loops--;
-    return { k: 'repeat', body, cond };
+    return { k: 'repeat', body, cond, line };
   }
 
   private funcStat(line: number): Stat {

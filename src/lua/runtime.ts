@@ -68,6 +68,8 @@ export class Runtime {
   ls: Site[] = [];
   /** Instruction budget: compiled code yields TICK when it drops below 0. */
   b = 1e9;
+  /** Where the code was when it last spent its budget (the position a killed script reports). */
+  ts: Site | null = null;
   /** The site of the last runtime error raised by compiled code (for LuaError.line). */
   errSite: Site | null = null;
   /** Nesting of natives that call back into Lua (Lua 5.1's nCcalls, limit 200). */

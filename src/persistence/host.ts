@@ -17,6 +17,10 @@ export interface PersistenceHooks {
   cron?(): void;
   /** A write command changed the dataset: log it. */
   propagate?(dbIndex: number, argv: readonly string[]): void;
+  /** Which commands `propagate` takes: 1 the AOF's, 2 the replicas' (scripts' redis.set_repl). */
+  propagateTarget?: number;
+  /** Whether `propagate` takes commands now (Redis's shouldPropagate); absent: always. */
+  propagateActive?(): boolean;
   /** Reason to refuse write commands now (MISCONF), or null. */
   writeDeniedReason?(): string | null;
   /** FLUSHALL happened: Redis saves right away when save points are configured. */

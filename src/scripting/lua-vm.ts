@@ -11,6 +11,7 @@ import {
   type LuaValue,
   LuaFunction,
   LuaTable,
+  fieldTable,
   isTable,
   nativeFunction,
   observeRaises,
@@ -34,6 +35,9 @@ const ALLOWED_GLOBALS = new Set([
 
 /** What a fresh Lua VM holds in Redis 7.0 (used_memory_vm_eval of an empty server). */
 const VM_BASE_BYTES = 31744;
+
+/** How long a library's load-time code may run (Redis's LOAD_TIMEOUT_MS). */
+const LOAD_TIMEOUT_MS = 500;
 
 /** Instructions per slice between checks of the clock and the kill flag. */
 const SLICE_INSTRUCTIONS = 100_000;
@@ -194,9 +198,21 @@ export class LuaVm implements ScriptVm {
     }
   }
 
+  /** Runs fn() to completion unless it takes over `ms` (Redis's FUNCTION LOAD timeout). */
+  #callWithin(fn: LuaFunction, ms: number): CallResult {
+    const deadline = Date.now() + ms;
+    const run = this.start(fn, []);
+    for (;;) {
+      const result = run.step(SLICE_INSTRUCTIONS);
+      if (result !== null) return result;
+      if (Date.now() > deadline) return run.abort(fieldTable('err', 'ERR FUNCTION LOAD timeout'));
+    }
+  }
+
   start(fn: LuaFunction, args: LuaValue[]): ScriptRun {
     this.#lastRaise = { value: undefined, where: '', set: false };
     const lua = this.#lua;
+    lua.runtime.ts = null;
     const run = lua.start(fn, args);
     return {
       step: (budget) => {
@@ -214,10 +230,11 @@ export class LuaVm implements ScriptVm {
         }
       },
       abort: (error) => {
-        // Redis adds the line the script was stopped at; the engine tracks positions at call
-        // and error sites only, not at every loop iteration, so a killed script has none.
+        // Redis adds the line the script was stopped at: where the code last spent its budget
+        // (the loop or function entry that yielded; Lua's hook gives the instruction's line).
+        const at = lua.runtime.ts;
         run.abort();
-        return { ok: false, error, source: null, line: null };
+        return { ok: false, error, source: at === null ? null : '@' + at.chunk, line: at === null ? null : at.line };
       },
     };
   }
@@ -249,7 +266,7 @@ export class LuaVm implements ScriptVm {
     meta.set('__index', loadEnv);
     meta.readonly = true;
     try {
-      return this.call(compiled, []);
+      return this.#callWithin(compiled, LOAD_TIMEOUT_MS);
     } finally {
       meta.readonly = false;
       meta.set('__index', this.globals);

@@ -6,8 +6,8 @@
 // its writes are wrapped in one MULTI/EXEC. Redis equivalent: scriptPrepareForRun /
 // scriptResetRun / scriptInterrupt (script.c) and luaCallFunction's hook (script_lua.c).
 
-import { ClientFlag } from '../server/client.js';
-import { luaToReply, type ReplyContext } from './convert.js';
+import { ClientFlag, type Client } from '../server/client.js';
+import { IGNORE_ERR_STATS, luaToReply, type ReplyContext } from './convert.js';
 import { type LuaValue, fieldTable, isTable, luaToString, tget } from './lua-adapter.js';
 import type { RunningScript } from './scripting.js';
 import type { CallResult, ScriptRun } from './vm.js';
@@ -35,13 +35,31 @@ export class ScriptExecution {
   busy = false;
   /** Set by SHUTDOWN NOSAVE: stop without replying. */
   #dropped = false;
+  /** What continues the caller once a suspended run ended (EXEC's remaining commands). */
+  #resume: (() => void) | null = null;
 
   constructor(state: RunningScript, run: ScriptRun, host: RunHost) {
     this.#state = state;
     this.#run = run;
     this.#host = host;
-    // Inside EXEC the transaction's later commands wait on this one: no suspension there.
-    this.#suspendable = !state.caller.has(ClientFlag.multi);
+    // Inside EXEC the transaction's later commands wait on this one: EXEC resumes them when
+    // the run ends (see whenDone). Only a client that is not executing a transaction, or EXEC,
+    // can be held this way.
+    const caller = state.caller;
+    this.#suspendable = !caller.has(ClientFlag.multi) || caller.has(ClientFlag.exec);
+  }
+
+  /** The client the run holds. */
+  get caller(): Client {
+    return this.#state.caller;
+  }
+
+  /**
+   * For a run that went busy (suspended): `resume` runs once it ended and its reply was
+   * written, instead of the caller's pipeline continuing (EXEC continues its queue first).
+   */
+  whenDone(resume: () => void): void {
+    this.#resume = resume;
   }
 
   /** Runs until done, or until the threshold when the run may be suspended. */
@@ -94,7 +112,10 @@ export class ScriptExecution {
     try {
       const ctx: ReplyContext = { scriptResp: state.resp, errorText: returnedErrorText };
       if (result.ok) luaToReply(caller, result.value, ctx);
-      else caller.addReplyError(runErrorText(result.error, result.source, result.line, state.name));
+      else {
+        const counted = !isTable(result.error) || tget(result.error, IGNORE_ERR_STATS) !== true;
+        caller.addReplyError(runErrorText(result.error, result.source, result.line, state.name), counted);
+      }
     } finally {
       this.#host.finished(state);
     }
@@ -102,9 +123,11 @@ export class ScriptExecution {
       const server = state.server;
       caller.flags &= ~ClientFlag.blocked;
       server.queueFlush(caller);
-      // The caller's pipeline continues where the script held it.
+      const resume = this.#resume;
+      // The caller's pipeline (or its EXEC) continues where the script held it.
       setImmediate(() => {
-        if (!caller.has(ClientFlag.closeAsap)) server.processInputBuffer(caller);
+        if (resume !== null) resume();
+        else if (!caller.has(ClientFlag.closeAsap)) server.processInputBuffer(caller);
       });
     }
   }

@@ -11,6 +11,10 @@ export interface ServerHooks {
   cron?(): void;
   /** A write command changed the dataset: log it (AOF) / send it (replicas). */
   propagate?(dbIndex: number, argv: readonly string[]): void;
+  /** Which commands `propagate` takes: 1 the AOF's, 2 the replicas' (scripts' redis.set_repl). */
+  propagateTarget?: number;
+  /** Whether `propagate` takes commands now (Redis's shouldPropagate); absent: always. */
+  propagateActive?(): boolean;
   /** Reason to refuse write commands now (MISCONF), or null. */
   writeDeniedReason?(): string | null;
   /** Reason to refuse commands without the `stale` flag (a replica's MASTERDOWN), or null. */

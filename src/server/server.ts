@@ -43,11 +43,14 @@ import { newServerStats, resetCommandStats, resetServerStats, sampleOps, type Se
 export type { ServerHooks } from './hooks.js';
 export type { ServerStats, SlowlogEntry } from './stats.js';
 export { PROTECTED_MODE_DENIED, protectedModeDenies } from './listeners.js';
-import { PropagationStream } from './propagation.js';
+import { PropagateTarget, PropagationStream } from './propagation.js';
 import { KeyspaceEvents } from './notify.js';
 import { Tracking } from './tracking.js';
 import { ClientPause } from './pause.js';
 import { publishMessage } from '../commands/pubsub.js';
+
+/** The longest error code errorstats keeps apart; a longer first word counts as ERR. */
+const ERROR_CODE_MAX = 30;
 
 export class Server {
   readonly config: Config;
@@ -220,7 +223,13 @@ export class Server {
 
   addHooks(hooks: ServerHooks): void {
     this.#hooks.push(hooks);
-    if (hooks.propagate !== undefined) this.propagation.addConsumer(hooks.propagate.bind(hooks));
+    if (hooks.propagate !== undefined) {
+      this.propagation.addConsumer({
+        fn: hooks.propagate.bind(hooks),
+        target: hooks.propagateTarget ?? PropagateTarget.all,
+        ...(hooks.propagateActive !== undefined ? { active: hooks.propagateActive.bind(hooks) } : {}),
+      });
+    }
     if (hooks.writeDeniedReason !== undefined) this.#writeDeniedFns.push(hooks.writeDeniedReason.bind(hooks));
   }
 
@@ -528,10 +537,15 @@ export class Server {
     return this.evictor.oomReason();
   }
 
+  /**
+   * Counts an error reply under its code: the text up to its first space, when that space is
+   * within the first 31 characters; any other error (no space, or a longer first word) counts
+   * as ERR, as Redis 7.0's afterErrorReply does.
+   */
   countError(text: string): void {
     this.stats.errorReplies++;
     const space = text.indexOf(' ');
-    const code = space < 0 ? text : text.slice(0, space);
+    const code = space < 0 || space > ERROR_CODE_MAX ? 'ERR' : text.slice(0, space);
     this.errorStats.set(code, (this.errorStats.get(code) ?? 0) + 1);
   }
 

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireRedis, startRedis, startVesta, tempDir, type RunningServer } from '../helpers/servers.js';
 import { parseReply } from '../helpers/resp-client.js';
+import { FAST, caughtUp, info, sleep, until } from '../replication/helpers.js';
 
 // One function per library: Redis lists them in its dicts' (randomly seeded) hash order.
 const LIB = "#!lua name=plib\nredis.register_function{function_name='pget', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}, description='reads'}";
@@ -157,4 +158,51 @@ test('kill -9 during a script leaves none of its writes; a finished script leave
   } finally {
     await restarted.stop();
   }
+});
+
+// redis.set_repl: REPL_NONE writes reach neither the AOF nor replicas, REPL_AOF only the AOF,
+// REPL_REPLICA only replicas; MULTI/EXEC wrap each stream when the script propagated two or more.
+const SET_REPL = [
+  "redis.set_repl(redis.REPL_NONE) redis.call('set', 'none', '1')",
+  "redis.set_repl(redis.REPL_AOF) redis.call('set', 'aof', '1')",
+  "redis.set_repl(redis.REPL_REPLICA) redis.call('set', 'replica', '1')",
+  "redis.set_repl(redis.REPL_SLAVE) redis.call('incr', 'replica2')",
+  "redis.set_repl(redis.REPL_ALL) redis.call('set', 'all', '1')",
+  'return 1',
+].join('\n');
+const SET_REPL_RUN: (string | number)[][] = [
+  ['EVAL', SET_REPL, 0],
+  ['EVAL', "redis.set_repl(redis.REPL_AOF) redis.call('set', 'aofonly', '2')", 0],
+  ['EVAL', "redis.set_repl(redis.REPL_NONE) redis.call('set', 'nowhere', '2')", 0],
+  ['SET', 'plain', '1'],
+  ['KEYS', '*'],
+];
+
+async function setReplStreams(kind: 'redis' | 'vesta'): Promise<{ replies: string[]; aof: string[][]; replica: string[] }> {
+  const master = await (kind === 'redis' ? startRedis : startVesta)({ args: ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no'] });
+  const replica = await startRedis({ args: [...FAST, '--replicaof', '127.0.0.1', String(master.port)] });
+  try {
+    const m = await master.client();
+    const r = await replica.client();
+    await until('the replica link', async () => (await info(r, 'replication', 'master_link_status')) === 'up');
+    const replies = await m.pipeline(SET_REPL_RUN);
+    await caughtUp(m, r);
+    const keys = (parseReply(await r.call('KEYS', '*')) as string[]).sort();
+    m.close();
+    r.close();
+    await sleep(1200);
+    return { replies, aof: aofCommands(aofFiles(master.dir, '.incr.aof')), replica: keys };
+  } finally {
+    await Promise.all([master.stop(), replica.stop()]);
+  }
+}
+
+test('redis.set_repl decides what reaches the AOF and the replicas, as in Redis', async (t) => {
+  if (!requireRedis(t)) return;
+  const [expected, actual] = await Promise.all([setReplStreams('redis'), setReplStreams('vesta')]);
+  assert.deepEqual(expected.replica, ['all', 'plain', 'replica', 'replica2']);
+  assert.ok(expected.aof.some((argv) => argv[1] === 'aofonly'));
+  assert.deepEqual(actual.replies.slice(0, 4), expected.replies.slice(0, 4));
+  assert.deepEqual(actual.replica, expected.replica);
+  assert.deepEqual(actual.aof, expected.aof);
 });

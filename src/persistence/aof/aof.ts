@@ -126,6 +126,8 @@ export class Aof {
           this.writer.append(dbIndex, argv);
         }
       },
+      propagateTarget: 1,
+      propagateActive: () => this.state !== 'off' && !this.#loading,
       beforeSleep: () => (this.state === 'off' ? null : this.writer.beforeSleep()),
       cron: () => this.#cron(),
       writeDeniedReason: () => {
@@ -589,14 +591,19 @@ export class Aof {
     }
   }
 
-  /** DEBUG LOADAOF: flush, empty the dataset, load the AOF again. */
+  /**
+   * DEBUG LOADAOF: flush, empty the dataset, load the AOF in the directory again. As in Redis
+   * 7.0 this works with appendonly no too, loading what the manifest lists (an AOF left from
+   * when it was on). With appendonly no and no manifest Redis exits (its load fails); Vesta
+   * refuses instead ({ off }) and keeps the dataset.
+   */
   reloadFromDisk(): ReloadAofResult {
-    if (this.state !== 'on') return { off: true };
-    this.#flushOnShutdown();
+    if (this.state === 'on') this.#flushOnShutdown();
     const keyspace = this.#server.keyspace;
-    keyspace.flushAll();
     try {
       const manifest = this.#readManifestOrThrow();
+      if (this.state === 'off' && (manifest === null || manifestIsEmpty(manifest))) return { off: true };
+      keyspace.flushAll();
       if (manifest !== null) {
         this.manifest = manifest;
         this.#loadFiles(manifest);
@@ -606,7 +613,7 @@ export class Aof {
       this.#server.log.warning(error.message);
       return { error: error.message };
     }
-    this.writer.refreshFileBytes();
+    if (this.state !== 'off') this.writer.refreshFileBytes();
     keyspace.dirty = 0;
     this.#server.log.warning('Append Only File loaded by DEBUG LOADAOF');
     return { ok: true };
