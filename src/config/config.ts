@@ -215,7 +215,7 @@ export class Config {
       assert(entry !== undefined, 'config: entry missing');
       const parsed = parseValue(entry, setArgs(entry, text), this.#values.get(entry.name) ?? entry.default);
       if (!parsed.ok) return failed(name, parsed.error);
-      const refused = unsupportedReason(entry.name, parsed.value);
+      const refused = unsupportedReason(entry, parsed.value);
       if (refused !== null) return failed(name, refused);
       newValues.push(parsed.value);
     }
@@ -274,7 +274,7 @@ export class Config {
     const entry = this.#entry(name);
     const parsed = parseValue(entry, args, this.#values.get(entry.name) ?? entry.default);
     if (!parsed.ok) return parsed.error;
-    const refused = unsupportedReason(entry.name, parsed.value);
+    const refused = unsupportedReason(entry, parsed.value);
     if (refused !== null) return refused;
     this.#values.set(entry.name, parsed.value);
     this.#valuesChanged();

@@ -7,12 +7,12 @@
 // Redis equivalent: the comments of redis.conf (learned from its behaviour, not copied).
 
 /** No-effect reasons shared by families of directives. */
-const NO_TLS = 'VESTA: no TLS (put a TLS proxy in front): tls-port accepts only 0 and tls-replication / tls-cluster only no, other values are refused; like Redis with TLS off, the other tls-* settings are then never read.';
-const NO_CLUSTER = 'VESTA: no cluster mode: cluster-enabled accepts only no (yes is refused); like Redis outside cluster mode, the other cluster-* settings are then never read.';
-const NO_DEFRAG = 'VESTA: activedefrag accepts only no (yes is refused: the garbage collector compacts memory); like Redis with activedefrag no, the active-defrag-* settings are then never read.';
+const NO_TLS = 'VESTA: no TLS: tls-port takes only 0, tls-replication/tls-cluster only no; as in Redis with TLS off, others are never read.';
+const NO_CLUSTER = 'VESTA: no cluster mode: cluster-enabled takes only no; as in Redis outside cluster mode, other cluster-* are then never read.';
+const NO_DEFRAG = 'VESTA: activedefrag takes only no (the garbage collector compacts memory); as in Redis with it off, active-defrag-* are never read.';
 const NO_AFFINITY = 'VESTA: Vesta sets no CPU affinity: only "" (no affinity, Redis\'s default) is accepted, a CPU list is refused.';
 const GC_FREES = 'VESTA: accepted, no effect: freed values are reclaimed by the garbage collector, never on the main path.';
-const NO_SYSLOG = 'VESTA: syslog-enabled accepts only no (Vesta logs to standard output or logfile); like Redis with syslog off, syslog-ident and syslog-facility are then never read.';
+const NO_SYSLOG = 'VESTA: syslog-enabled takes only no (logs go to stdout or logfile); as in Redis with syslog off, syslog-ident/facility are never read.';
 
 export const NOTES: Readonly<Record<string, string>> = {
   // NETWORK
@@ -94,7 +94,7 @@ export const NOTES: Readonly<Record<string, string>> = {
   'repl-timeout': 'Seconds without traffic after which a replication link is dropped.',
   'repl-disable-tcp-nodelay': 'Batch small writes to replicas (less bandwidth, more lag).',
   'repl-backlog-size': 'Bytes of recent writes a master keeps so a reconnecting replica can resume without a full sync.',
-  'repl-backlog-ttl': 'Seconds without replicas after which the backlog is freed. VESTA: accepted, no effect: the backlog is kept.',
+  'repl-backlog-ttl': 'Seconds without replicas after which a master frees its backlog and starts a new history (0: never); a replica keeps its backlog (it may be promoted).',
   'replica-priority': 'Rank for promotion by Sentinel (lower first, 0: never). Reported in INFO.',
   'replica-announced': 'Whether Sentinel should list this replica.',
   'replica-announce-ip': 'Address this replica reports to its master (behind NAT).',
@@ -196,7 +196,7 @@ export const NOTES: Readonly<Record<string, string>> = {
   // ADVANCED CONFIG
   'hash-max-listpack-entries': 'A hash with at most this many fields (and short values) is reported and saved as a listpack.',
   'hash-max-listpack-value': 'Longest field or value of a hash kept as a listpack.',
-  'list-max-listpack-size': 'Size of each list node: negative is a byte cap (-2: 8 KB), positive an entry count. VESTA: any value accepted: Redis 7.0 reports every list as quicklist whatever this is, so only node sizes differ (Vesta writes 8 KB nodes to the RDB, which any Redis loads).',
+  'list-max-listpack-size': 'Size of each list node: negative is a byte cap (-2: 8 KB), positive an entry count. VESTA: any value: Redis 7.0 lists are always quicklist, so only node sizes differ (Vesta saves 8 KB nodes).',
   'list-compress-depth': 'List nodes left uncompressed at each end (0: no compression). VESTA: any value accepted: compression changes only memory use, never a reply; Vesta keeps lists and saves their nodes uncompressed.',
   'set-max-intset-entries': 'A set of at most this many integers is reported and saved as an intset.',
   'zset-max-listpack-entries': 'A sorted set with at most this many members (and short ones) is reported and saved as a listpack.',
@@ -210,7 +210,7 @@ export const NOTES: Readonly<Record<string, string>> = {
   'proto-max-bulk-len': 'Largest bulk string a client may send. VESTA: never above V8\'s string limit (512 MB less 24 bytes).',
   hz: 'Background task runs per second (expiry, timeouts, statistics).',
   'dynamic-hz': 'Raise hz with many clients. VESTA: any value accepted: it changes only how often background jobs run (timing); hz stays as set.',
-  'active-expire-effort': 'How hard the background expiry cycle works (1-10). VESTA: any value accepted: it changes only how soon expired keys are reclaimed in the background (timing; expired keys are never visible); the cycle has a fixed effort.',
+  'active-expire-effort': 'How hard the background expiry cycle works (1-10). VESTA: any value: it only changes how soon expired keys are reclaimed (they are never visible); Vesta\'s effort is fixed.',
   'jemalloc-bg-thread': 'Let jemalloc purge memory in a thread. VESTA: any value accepted: it changes only when freed memory returns to the system; there is no jemalloc.',
   'lfu-log-factor': 'How slowly the LFU counter grows with hits (LFU eviction and OBJECT FREQ).',
   'lfu-decay-time': 'An idle key\'s LFU counter drops by one for every this many minutes without access (0: never).',

@@ -4,7 +4,8 @@
 // instead of being stored and silently ignored. Redis equivalent: none (redis-server supports
 // all of these); the refusal reuses Redis's own bad-value error shapes (parse.ts, config.ts).
 
-import type { ConfigValue } from './schema.js';
+import type { ConfigEntry, ConfigValue } from './schema.js';
+import { formatValue } from './value.js';
 import { procTitleTemplateReason } from './proc-title.js';
 
 interface Supported {
@@ -42,18 +43,13 @@ export const SUPPORTED_ONLY: ReadonlyMap<string, Supported> = new Map<string, Su
   ['unixsocket', { value: '', why: 'Vesta listens on TCP only' }],
 ]);
 
-/** The text a stored value prints as (CONFIG GET's form for these kinds). */
-function display(value: ConfigValue): string {
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  return String(value);
-}
-
 /** null when Vesta honours `value` for `name`, else the reason text for the error. */
-export function unsupportedReason(name: string, value: ConfigValue): string | null {
+export function unsupportedReason(entry: ConfigEntry, value: ConfigValue): string | null {
+  const name = entry.name;
   if (name === 'proc-title-template') return procTitleTemplateReason(String(value));
   const supported = SUPPORTED_ONLY.get(name);
   if (supported === undefined) return null;
-  const text = display(value);
+  const text = formatValue(entry, value);
   if (text === supported.value) return null;
   const only = supported.value === '' ? 'only ""' : `only ${supported.value}`;
   return `Vesta does not support ${name} ${text === '' ? '""' : text}: ${supported.why} (${only} is accepted)`;
