@@ -80,6 +80,12 @@ export class Keyspace {
   onRead: ((db: Database, key: string) => void) | null = null;
   /** False while loading or on a replica: expired keys are hidden but not deleted. */
   activeExpire = true;
+  /**
+   * True while a replica applies its master's stream: the master decides expiry, so keys
+   * expired by our clock are still there for its commands (Redis: expireIfNeeded returns 0 for
+   * server.master).
+   */
+  masterView = false;
 
   constructor(databaseCount: number) {
     assert(databaseCount >= 1, 'at least one database');
@@ -286,7 +292,7 @@ export class Keyspace {
    */
   expireIfNeeded(db: Database, key: string): boolean {
     const when = db.expires.get(key);
-    if (when === undefined || when > this.now) return false;
+    if (when === undefined || when > this.now || this.masterView) return false;
     if (!this.activeExpire) return true;
     this.deleteExpired(db, key);
     return true;
