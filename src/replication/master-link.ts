@@ -283,33 +283,45 @@ export class MasterLink {
     this.#repl.adoptHistory(replid, offset);
   }
 
-  /** Replaces the dataset with the payload; with repl-diskless-load disabled it is the dump too. */
+  /**
+   * Replaces the dataset with the payload. repl-diskless-load decides as in Redis 7.0:
+   * `disabled` (and `on-empty-db` with keys present) stores the payload as the dump first;
+   * `swapdb` keeps the old dataset aside and puts it back if the new one fails to load; with
+   * `on-empty-db` on an empty dataset, or `swapdb`, nothing is written to disk.
+   */
   #load(data: Buffer): void {
     const server = this.#repl.server;
     const config = server.config;
     server.log.notice(`MASTER <-> REPLICA sync: receiving ${data.length} bytes from master`);
     this.#repl.disconnectPeers();
     server.persistence?.jobs.cancel('replica full sync');
-    if (config.str('repl-diskless-load') === 'disabled') {
-      const path = join(config.str('dir'), config.str('dbfilename'));
-      const temp = `${path}.temp-repl-${process.pid}`;
-      try {
-        writeFileSync(temp, data);
-        renameSync(temp, path);
-      } catch (error: unknown) {
-        try {
-          unlinkSync(temp);
-        } catch {
-          // nothing to clean
-        }
-        throw error;
-      }
+    const mode = config.str('repl-diskless-load');
+    const diskless = mode === 'swapdb' || (mode === 'on-empty-db' && totalKeys(server.keyspace.dbs) === 0);
+    if (!diskless) storeDump(join(config.str('dir'), config.str('dbfilename')), data);
+    let backup = null;
+    if (mode === 'swapdb') {
+      server.log.notice('MASTER <-> REPLICA sync: Backing up the old dataset (repl-diskless-load swapdb)');
+      backup = server.keyspace.detachAll();
+    } else {
+      server.log.notice('MASTER <-> REPLICA sync: Flushing old data');
+      server.keyspace.flushAll();
     }
-    server.log.notice('MASTER <-> REPLICA sync: Flushing old data');
-    server.keyspace.flushAll();
-    server.log.notice('MASTER <-> REPLICA sync: Loading DB in memory');
-    const result = rdbLoadBufferSync(server, data, '(payload from master)');
-    this.#repl.server.keyspace.activeExpire = false;
+    server.log.notice(`MASTER <-> REPLICA sync: Loading DB in memory${diskless ? ' (diskless)' : ''}`);
+    let result;
+    try {
+      result = rdbLoadBufferSync(server, data, '(payload from master)');
+    } catch (error: unknown) {
+      server.log.warning('Failed trying to load the MASTER synchronization DB from socket');
+      if (backup !== null) {
+        server.log.notice('MASTER <-> REPLICA sync: Restoring the old dataset (repl-diskless-load swapdb)');
+        server.keyspace.reattachAll(backup);
+      } else {
+        server.keyspace.flushAll();
+      }
+      throw error;
+    } finally {
+      server.keyspace.activeExpire = false;
+    }
     server.log.notice(`MASTER <-> REPLICA sync: Finished with success (${result.keysLoaded} keys)`);
     // The AOF must describe the new dataset: rewrite it from the loaded keys (Redis restarts
     // appendonly after a full sync for the same reason).
@@ -395,5 +407,27 @@ export class MasterLink {
     if (end <= this.#rawPos) return;
     this.#repl.proxy(this.#raw.toString('latin1', this.#rawPos, end));
     this.#rawPos = end;
+  }
+}
+
+function totalKeys(dbs: readonly { dict: { size: number } }[]): number {
+  let n = 0;
+  for (const db of dbs) n += db.dict.size;
+  return n;
+}
+
+/** The payload becomes the dump file (written to a temp file, then renamed). */
+function storeDump(path: string, data: Buffer): void {
+  const temp = `${path}.temp-repl-${process.pid}`;
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, path);
+  } catch (error: unknown) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // nothing to clean
+    }
+    throw error;
   }
 }

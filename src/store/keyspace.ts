@@ -16,6 +16,13 @@ import { assert } from '../assert.js';
 import { Dict } from './dict.js';
 import { type Value, ListValue, ZSetValue } from './value/types.js';
 
+/** One db's contents, detached from it (Keyspace#detachAll). */
+export interface DbContents {
+  dict: Dict<Value>;
+  expires: Map<string, number>;
+  avgTtlMs: number;
+}
+
 export class Database {
   readonly id: number;
   dict = new Dict<Value>();
@@ -267,6 +274,29 @@ export class Keyspace {
     let removed = 0;
     for (const db of this.dbs) removed += this.flushDb(db);
     return removed;
+  }
+
+  /**
+   * Takes every db's contents out, leaving the dbs empty (a replica's repl-diskless-load swapdb
+   * keeps them to put back if the new dataset fails to load).
+   */
+  detachAll(): DbContents[] {
+    const contents = this.dbs.map((db) => ({ dict: db.dict, expires: db.expires, avgTtlMs: db.avgTtlMs }));
+    this.flushAll();
+    return contents;
+  }
+
+  /** Puts back what detachAll() took, replacing what the dbs hold now. */
+  reattachAll(contents: readonly DbContents[]): void {
+    this.flushAll();
+    contents.forEach((c, i) => {
+      const db = this.dbs[i];
+      if (db === undefined) return;
+      db.dict = c.dict;
+      db.expires = c.expires;
+      db.avgTtlMs = c.avgTtlMs;
+      this.dirty += c.dict.size;
+    });
   }
 
   swapDb(a: Database, b: Database): void {
