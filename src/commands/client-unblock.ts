@@ -1,8 +1,10 @@
 // CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's wait in a blocking command, with
-// the timeout reply or an UNBLOCKED error. Replies 1 when that client was blocked on keys.
+// the timeout reply or an UNBLOCKED error. Replies 1 when that client was blocked on keys or
+// in WAIT.
 // Redis equivalent: the "unblock" branch of clientCommand in networking.c.
 
 import type { Client } from '../server/client.js';
+import { replicationOf } from '../replication/replication.js';
 import { eqIgnoreCase, int64OrReply } from './args.js';
 import type { CommandDef } from './types.js';
 
@@ -30,6 +32,7 @@ function clientUnblockCommand(c: Client, argv: string[]): void {
     }
   }
   const target = typeof id === 'number' ? c.server.clients.get(id) : undefined;
-  const unblocked = target !== undefined && c.server.blocking.unblockByRequest(target, error);
+  const unblocked = target !== undefined && (c.server.blocking.unblockByRequest(target, error) ||
+    (replicationOf(c.server)?.unblockWait(target, error) ?? false));
   c.addReplyLongLong(unblocked ? 1 : 0);
 }

@@ -12,6 +12,7 @@ import { objectEncoding } from './encoding.js';
 import { debugLoadAofCommand, debugReloadCommand } from './persistence.js';
 import { SYNTAX, NOT_INTEGER, NO_SUCH_KEY } from './errors.js';
 import { crashByAssertion, crashByPanic, crashBySignal, crashHandlersInstalled } from '../observe/crash.js';
+import { replicationOf } from '../replication/replication.js';
 import {
   debugError, debugHtstats, debugHtstatsKey, debugListpack, debugLog, debugProtocol, debugQuicklist,
   debugQuicklistPackedThreshold, debugStringmatchTest,
@@ -57,7 +58,20 @@ const SUBCOMMANDS: Record<string, (c: Client, argv: string[]) => void> = {
   panic: exact(2, (c, argv) => debugCrash(c, argv, 'panic')),
   assert: exact(2, (c, argv) => debugCrash(c, argv, 'assert')),
   log: exact(3, debugLog),
+  'change-repl-id': exact(2, debugChangeReplId),
 };
+
+/** DEBUG CHANGE-REPL-ID: a new replication ID, and no secondary one (INFO replication). */
+function debugChangeReplId(c: Client): void {
+  const repl = replicationOf(c.server);
+  if (repl === undefined) {
+    c.addReplyError('ERR replication is not available on this server instance');
+    return;
+  }
+  c.server.log.warning('Changing replication IDs after receiving DEBUG change-repl-id');
+  repl.changeReplId();
+  c.addReplyOk();
+}
 
 /** DEBUG SEGFAULT / PANIC / ASSERT: a crash report, then the process ends (never when embedded). */
 function debugCrash(c: Client, argv: string[], kind: 'segfault' | 'panic' | 'assert'): void {
@@ -90,6 +104,9 @@ function debugHelp(c: Client): void {
     '    Output a hex signature of the values of all the specified keys.',
     'ASSERT',
     '    Crash by assertion failed.',
+    'CHANGE-REPL-ID',
+    '    Change the replication IDs of the instance.',
+    '    Dangerous: should be used only for testing the replication subsystem.',
     'PANIC',
     '    Crash the server simulating a panic.',
     'SEGFAULT',

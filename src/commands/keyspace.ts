@@ -406,8 +406,9 @@ function flushOptionOk(c: Client, argv: string[]): boolean {
 
 function flushdbCommand(c: Client, argv: string[]): void {
   if (!flushOptionOk(c, argv)) return;
+  // dirty grows by the keys removed (none: unchanged), and the command is logged regardless.
   c.server.keyspace.flushDb(c.db);
-  c.server.keyspace.dirty++;
+  c.forcePropagate = true;
   c.server.tracking.flushed();
   c.addReplyOk();
 }
@@ -415,7 +416,7 @@ function flushdbCommand(c: Client, argv: string[]): void {
 function flushallCommand(c: Client, argv: string[]): void {
   if (!flushOptionOk(c, argv)) return;
   c.server.keyspace.flushAll();
-  c.server.keyspace.dirty++;
+  c.forcePropagate = true;
   c.server.tracking.flushed();
   c.server.afterFlushAll();
   c.addReplyOk();

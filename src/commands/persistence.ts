@@ -113,7 +113,8 @@ export function debugLoadAofCommand(c: Client): void {
   const result = c.server.persistence?.aof.reloadFromDisk() ?? { off: true as const };
   if ('ok' in result) c.addReplyOk();
   else if ('error' in result) c.addReplyError(`ERR Error loading the AOF: ${result.error}`);
-  else c.addReplyError('ERR DEBUG LOADAOF needs the AOF, which is not enabled');
+  // Redis 7.0 exits here (appendonly no and no AOF in the directory): refused instead.
+  else c.addReplyError('ERR DEBUG LOADAOF found no AOF to load (appendonly is no and the AOF directory has no manifest)');
 }
 
 export const persistenceCommands: CommandDef[] = [

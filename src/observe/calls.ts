@@ -19,9 +19,9 @@ const SLOWLOG_ARG_BYTES_MAX = 128;
  */
 export function afterCall(server: Server, c: Client, cmd: Command, argv: string[], durationNs: number): void {
   const usec = Math.round(durationNs / 1000);
-  // A command that blocked has not finished; Redis leaves it out of the histogram as well.
-  const blocked = c.has(ClientFlag.blocked);
-  if (server.latencyTracking && !blocked) server.commandLatencies.record(cmd.fullName, cmd.stats, durationNs);
+  // A command that blocked has not finished: its latency is recorded when it is served.
+  if (c.has(ClientFlag.blocked)) c.blockedCall = { cmd, durationNs };
+  else if (server.latencyTracking) server.commandLatencies.record(cmd.fullName, cmd.stats, durationNs);
   const fast = (cmd.flags & CommandFlag.fast) !== 0;
   server.latency.addSampleIfNeeded(fast ? 'fast-command' : 'command', durationNs / 1e6);
   const skipSlowlog = (cmd.flags & CommandFlag.skipSlowlog) !== 0;
@@ -31,6 +31,24 @@ export function afterCall(server: Server, c: Client, cmd: Command, argv: string[
   if (server.monitors.size > 0 && !server.loading && (cmd.flags & (CommandFlag.admin | CommandFlag.skipMonitor)) === 0) {
     feedMonitors(server, c, redactedArgv(cmd, argv));
   }
+}
+
+/**
+ * A blocked command ends. Served (its key became ready) or ended by CLIENT UNBLOCK, it is
+ * completed as Redis 7.0's updateStatsOnUnblock does: the time of its call plus `replyNs` (the
+ * serving) goes into its usec and latency histogram (the wait itself is not counted), and it
+ * failed if `failed` (CLIENT UNBLOCK always says so, as Redis counts it). A timeout or a
+ * disconnect records nothing (`complete` false), as in Redis 7.0.
+ */
+export function afterUnblock(server: Server, c: Client, options: { complete: boolean; replyNs: number; failed: boolean }): void {
+  const blocked = c.blockedCall;
+  c.blockedCall = null;
+  if (blocked === null || !options.complete || !c.caller.stats) return;
+  const { cmd } = blocked;
+  const durationNs = blocked.durationNs + options.replyNs;
+  cmd.stats.usec += Math.round(options.replyNs / 1000);
+  if (options.failed) cmd.stats.failedCalls++;
+  if (server.latencyTracking) server.commandLatencies.record(cmd.fullName, cmd.stats, durationNs);
 }
 
 /** Sends `+<unix.micro> [db addr] "arg" ...` to every MONITOR client. */

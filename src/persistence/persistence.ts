@@ -123,10 +123,10 @@ export class RdbPersistence {
    * the outcome as Redis does and records it; true on success. File errors are reported, never
    * thrown; the previous dump is then untouched.
    */
-  saveSync(): boolean {
+  saveSync(options: { counted: boolean } = { counted: true }): boolean {
     const host = this.#host;
     const state = this.state;
-    state.saves++;
+    if (options.counted) state.saves++;
     const started = performance.now();
     const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(3)} seconds`;
     host.log.verbose('Synchronous save started');
@@ -236,7 +236,9 @@ export class RdbPersistence {
     if (this.#host.config.savePoints().length === 0) return;
     // Redis kills a running background save first: its dump would resurrect flushed keys.
     this.#jobs.cancelIf('rdb', 'FLUSHALL');
-    if (this.saveSync()) this.#host.keyspace.dirty = 1;
+    // As Redis 7.0: the dump is written and rdb_changes_since_last_save is 0 after it, but
+    // rdb_saves counts SAVE and BGSAVE only.
+    this.saveSync({ counted: false });
   }
 
   // -------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { setReplInfoSource, loadedReplInfo, forgetLoadedReplInfo } from '../pers
 import { Backlog } from './backlog.js';
 import { FullSync } from './full-sync.js';
 import { MasterLink } from './master-link.js';
+import { afterUnblock } from '../observe/calls.js';
 
 export type PeerState = 'wait_bgsave' | 'send_bulk' | 'online';
 
@@ -340,18 +341,41 @@ export class Replication {
     const still: Waiter[] = [];
     for (const w of this.#waiters) {
       const count = this.ackedCount(w.target);
-      if ((!timedOutOnly && count >= w.wanted) || now >= w.deadlineMs) {
-        w.c.flags &= ~ClientFlag.blocked;
+      const served = !timedOutOnly && count >= w.wanted;
+      if (served || now >= w.deadlineMs) {
         w.c.addReplyLongLong(count);
-        this.server.queueFlush(w.c);
-        setImmediate(() => {
-          if (this.server.clients.has(w.c.id) && !w.c.has(ClientFlag.blocked)) this.server.processInputBuffer(w.c);
-        });
+        // Served by acks, WAIT's stats and latency are completed; a timeout records nothing.
+        this.#endWait(w.c, { complete: served, replyNs: 0, failed: false });
       } else {
         still.push(w);
       }
     }
     this.#waiters = still;
+  }
+
+  /**
+   * CLIENT UNBLOCK on a client in WAIT: it gets the acknowledged count (or the UNBLOCKED error)
+   * now. False when the client is not waiting here.
+   */
+  unblockWait(c: Client, error: boolean): boolean {
+    const w = this.#waiters.find((x) => x.c === c);
+    if (w === undefined) return false;
+    this.#waiters = this.#waiters.filter((x) => x !== w);
+    if (error) c.addReplyError('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+    else c.addReplyLongLong(this.ackedCount(w.target));
+    this.#endWait(c, { complete: true, replyNs: 0, failed: true });
+    return true;
+  }
+
+  /** The waiting client continues: its reply goes out, its pipelined commands run. */
+  #endWait(c: Client, stats: { complete: boolean; replyNs: number; failed: boolean }): void {
+    c.flags &= ~ClientFlag.blocked;
+    afterUnblock(this.server, c, stats);
+    c.commandDone();
+    this.server.queueFlush(c);
+    setImmediate(() => {
+      if (this.server.clients.has(c.id) && !c.has(ClientFlag.blocked)) this.server.processInputBuffer(c);
+    });
   }
 
   /** min-replicas-to-write: replicas online whose last ack is at most min-replicas-max-lag old. */
@@ -419,6 +443,16 @@ export class Replication {
     this.server.config.setFromArgs('replicaof', ['no', 'one']);
     this.disconnectPeers();
     this.server.log.notice('MASTER MODE enabled (user request from REPLICAOF NO ONE)');
+  }
+
+  /**
+   * DEBUG CHANGE-REPL-ID: a new history ID, the secondary one cleared (Redis's
+   * changeReplicationId and clearReplicationId2). Replicas are not told.
+   */
+  changeReplId(): void {
+    this.replid = newReplId();
+    this.replid2 = ZERO_REPLID;
+    this.secondOffset = -1;
   }
 
   /** Our master gave us a full sync: its history is now ours. */

@@ -20,6 +20,9 @@ import {
   tset,
 } from './lua-adapter.js';
 
+/** The field an error table carries once its error was counted (Redis's own name for it). */
+export const IGNORE_ERR_STATS = 'ignore_err_stats_update';
+
 /** Parses one reply from `text` at `pos`; returns the Lua value and the position after it. */
 export function respToLua(text: string, pos = 0): [LuaValue, number] {
   const type = text[pos];
@@ -148,7 +151,7 @@ function tableToReply(out: ReplyBuffer, table: LuaValue & object, ctx: ReplyCont
   if (!isTable(table)) return;
   const err = tget(table, 'err');
   if (typeof err === 'string') {
-    out.addReplyError(ctx.errorText(table));
+    out.addReplyError(ctx.errorText(table), tget(table, IGNORE_ERR_STATS) !== true);
     return;
   }
   const ok = tget(table, 'ok');

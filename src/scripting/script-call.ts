@@ -7,7 +7,7 @@ import { CommandFlag } from '../commands/table.js';
 import { executeForReply, findCommand } from '../server/dispatch.js';
 import type { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
-import { respToLua } from './convert.js';
+import { IGNORE_ERR_STATS, respToLua } from './convert.js';
 import { type LuaValue, type LuaTableValue, LuaThrow, fieldTable, isTable, luaToString, tset } from './lua-adapter.js';
 import { ScriptFlag } from './shebang.js';
 
@@ -53,11 +53,7 @@ export function scriptCall(state: RunState, args: readonly LuaValue[], raise: bo
     if (raise) throw new LuaThrow(table);
     return table;
   }
-  if (raise && isTable(result.value) && result.error) {
-    const err = result.value;
-    tset(err, 'ignore_err_stats_update', true);
-    throw new LuaThrow(err);
-  }
+  if (raise && isTable(result.value) && result.error) throw new LuaThrow(result.value);
   return result.value;
 }
 
@@ -88,5 +84,9 @@ function runCommand(state: RunState, args: readonly LuaValue[]): { value: LuaVal
   const reply = executeForReply(server, c, argv);
   if (server.keyspace.dirty !== dirty) state.wrote = true;
   const [value] = respToLua(reply, 0);
-  return { value, error: reply.charCodeAt(0) === 45 };
+  const error = reply.charCodeAt(0) === 45;
+  // The command's error was counted when it was replied: passed on as the script's reply (by
+  // redis.call raising it, or a script returning pcall's table) it is not counted again.
+  if (error && isTable(value)) tset(value, IGNORE_ERR_STATS, true);
+  return { value, error };
 }

@@ -7,7 +7,7 @@
 // scriptResetRun / scriptInterrupt (script.c) and luaCallFunction's hook (script_lua.c).
 
 import { ClientFlag } from '../server/client.js';
-import { luaToReply, type ReplyContext } from './convert.js';
+import { IGNORE_ERR_STATS, luaToReply, type ReplyContext } from './convert.js';
 import { type LuaValue, fieldTable, isTable, luaToString, tget } from './lua-adapter.js';
 import type { RunningScript } from './scripting.js';
 import type { CallResult, ScriptRun } from './vm.js';
@@ -94,7 +94,10 @@ export class ScriptExecution {
     try {
       const ctx: ReplyContext = { scriptResp: state.resp, errorText: returnedErrorText };
       if (result.ok) luaToReply(caller, result.value, ctx);
-      else caller.addReplyError(runErrorText(result.error, result.source, result.line, state.name));
+      else {
+        const counted = !isTable(result.error) || tget(result.error, IGNORE_ERR_STATS) !== true;
+        caller.addReplyError(runErrorText(result.error, result.source, result.line, state.name), counted);
+      }
     } finally {
       this.#host.finished(state);
     }

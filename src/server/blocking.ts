@@ -22,6 +22,7 @@ import type { Database, KeyspaceHooks } from '../store/keyspace.js';
 import { parseDouble } from '../util/numbers.js';
 import { ClientFlag, type Client } from './client.js';
 import type { Server } from './server.js';
+import { afterUnblock } from '../observe/calls.js';
 
 /** What a blocked client waits for: a list key, a sorted-set key or new stream entries. */
 export type BlockedType = 'list' | 'zset' | 'stream';
@@ -127,6 +128,8 @@ export class Blocking implements KeyspaceHooks {
     this.#unblock(c);
     if (error) c.addReplyError('UNBLOCKED client unblocked via CLIENT UNBLOCK');
     else c.addReplyNullArray();
+    // Redis 7.0 completes the command's stats here and counts it failed, error or not.
+    afterUnblock(this.#server, c, { complete: true, replyNs: 0, failed: true });
     this.#afterUnblock(c);
     return true;
   }
@@ -188,20 +191,29 @@ export class Blocking implements KeyspaceHooks {
       if (state === undefined) continue;
       ks.now = Date.now();
       if (state.ready !== null) {
-        if (!state.ready(c, key)) continue;
-        this.#unblock(c);
-        state.serve(c, key);
-        this.#afterUnblock(c);
+        if (state.ready(c, key)) this.#serveClient(c, state, key);
         continue;
       }
       const value = ks.peek(db, key);
       if (value === undefined) continue;
       const type = value instanceof ListValue ? 'list' : value instanceof ZSetValue ? 'zset' : null;
       if (type === null || type !== state.type) continue;
-      this.#unblock(c);
-      state.serve(c, key);
-      this.#afterUnblock(c);
+      this.#serveClient(c, state, key);
     }
+  }
+
+  /** Unblocks and serves one client, completing its command's stats (observe/calls.ts). */
+  #serveClient(c: Client, state: BlockState, key: string): void {
+    const stats = this.#server.stats;
+    const errors = stats.errorReplies;
+    const start = performance.now();
+    this.#unblock(c);
+    state.serve(c, key);
+    const replyNs = (performance.now() - start) * 1e6;
+    afterUnblock(this.#server, c, { complete: true, replyNs, failed: stats.errorReplies !== errors });
+    // An error served here (NOGROUP) was this command's: the next command does not fail by it.
+    stats.errorRepliesAtLastCall = stats.errorReplies;
+    this.#afterUnblock(c);
   }
 
   // ------------------------------------------------------------------ unblocking
@@ -217,6 +229,7 @@ export class Blocking implements KeyspaceHooks {
       }
       this.#unblock(c);
       c.addReplyNullArray();
+      afterUnblock(this.#server, c, { complete: false, replyNs: 0, failed: false });
       this.#afterUnblock(c);
     }, delayMs);
   }
@@ -245,6 +258,7 @@ export class Blocking implements KeyspaceHooks {
 
   /** Disconnect or RESET: drop the wait silently. */
   #forget(c: Client): void {
+    c.blockedCall = null;
     this.#unblock(c);
   }
 

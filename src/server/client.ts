@@ -59,10 +59,15 @@ export class Client extends ReplyBuffer {
   pendingFlush = false;
   libName = '';
   libVersion = '';
-  /** Error replies sent so far (a handler that sent one counts as a failed call). */
-  errorReplies = 0;
+  /**
+   * The command this client is blocked in and how long its call took: when it is served (or
+   * CLIENT UNBLOCKed) its stats and latency are completed (observe/calls.ts afterUnblock).
+   */
+  blockedCall: { cmd: Command; durationNs: number } | null = null;
   /** Set by a handler to propagate a deterministic form instead of its argv (SET EX -> PXAT). */
   propagateArgv: string[] | null = null;
+  /** Set by a handler whose command is logged even when `dirty` did not move (FLUSHALL). */
+  forcePropagate = false;
   /** The command being executed, for CLIENT LIST's cmd= and error reporting. */
   currentCommand: Command | null = null;
   /** Who runs commands through this client: which checks apply, reply/propagate/count or not. */
@@ -137,9 +142,9 @@ export class Client extends ReplyBuffer {
     this.replySkipNext = false;
   }
 
-  override onError(text: string): void {
-    this.errorReplies++;
-    this.server.countError(text);
+  override onError(text: string, counted: boolean): void {
+    if (counted) this.server.countError(text);
+    else if (this.currentCommand !== null) this.currentCommand.stats.failedCalls++;
   }
 
   has(flag: number): boolean {

@@ -265,8 +265,8 @@ function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
   ks.now = server.frozenNowMs ?? commandTimeMs(start);
   const dirtyBefore = ks.dirty;
   const dbIndex = c.dbIndex;
-  const errorsBefore = c.errorReplies;
   c.propagateArgv = null;
+  c.forcePropagate = false;
   c.currentCommand = cmd;
   (cmd.handler as NonNullable<Command['handler']>)(c, argv);
   if (server.tracking.clientCount !== 0) server.tracking.afterCall(c, cmd, argv);
@@ -276,12 +276,13 @@ function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
     const stats = cmd.stats;
     stats.calls++;
     stats.usec += Math.round(durationNs / 1000);
-    if (c.errorReplies !== errorsBefore) stats.failedCalls++;
+    if (server.stats.errorReplies > server.stats.errorRepliesAtLastCall) stats.failedCalls++;
+    server.stats.errorRepliesAtLastCall = server.stats.errorReplies;
     server.stats.commandsProcessed++;
     c.lastCommand = cmd.fullName;
     afterCall(server, c, cmd, argv, durationNs);
   }
-  if (caller.propagate && ks.dirty !== dirtyBefore &&
+  if (caller.propagate && (ks.dirty !== dirtyBefore || c.forcePropagate) &&
     (cmd.flags & (CommandFlag.write | CommandFlag.mayReplicate)) !== 0) {
     // An empty propagateArgv propagates nothing: the handler propagated its effects itself
     // (XREADGROUP, XCLAIM) or its commands did (EVAL, FCALL).
@@ -327,10 +328,12 @@ function reject(server: Server, c: Client, error: string, cmd: Command | undefin
     server.watches.unwatchAll(c);
     const reason = error.startsWith('ERR ') ? error.slice(4) : error;
     if (caller.reply) c.addReplyError(`EXECABORT Transaction discarded because of: ${reason}`);
-    return outcome;
+  } else if (caller.reply) {
+    // A caller without replies (the AOF loader) learns the refusal from the outcome alone.
+    c.addReplyError(error);
   }
-  // A caller without replies (the AOF loader) learns the refusal from the outcome alone.
-  if (caller.reply) c.addReplyError(error);
+  // The refusal's error is this command's, not the next one's (see errorRepliesAtLastCall).
+  if (caller.stats) server.stats.errorRepliesAtLastCall = server.stats.errorReplies;
   return outcome;
 }
 

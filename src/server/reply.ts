@@ -28,16 +28,20 @@ export class ReplyBuffer {
     this.out += '+' + status + '\r\n';
   }
 
-  /** `text` is the full error line without '-', starting with its code: "ERR syntax error". */
-  addReplyError(text: string): void {
+  /**
+   * `text` is the full error line without '-', starting with its code: "ERR syntax error".
+   * `counted` false: an error already counted where it arose (a script passing on the error of
+   * its redis.call), so errorstats skip it; the running command still counts as failed.
+   */
+  addReplyError(text: string, counted = true): void {
     // Newlines would break the protocol; Redis replaces them with spaces.
     const clean = text.includes('\n') || text.includes('\r') ? text.replace(/[\r\n]/g, ' ') : text;
     this.out += '-' + clean + '\r\n';
-    this.onError(clean);
+    this.onError(clean, counted);
   }
 
   /** Hook for stats; overridden by Client. */
-  onError(_text: string): void {}
+  onError(_text: string, _counted: boolean): void {}
 
   addReplyBulk(value: string): void {
     this.out += '$' + value.length + '\r\n' + value + '\r\n';

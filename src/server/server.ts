@@ -49,6 +49,9 @@ import { Tracking } from './tracking.js';
 import { ClientPause } from './pause.js';
 import { publishMessage } from '../commands/pubsub.js';
 
+/** The longest error code errorstats keeps apart; a longer first word counts as ERR. */
+const ERROR_CODE_MAX = 30;
+
 export class Server {
   readonly config: Config;
   readonly log: Logger;
@@ -519,10 +522,15 @@ export class Server {
     return this.evictor.oomReason();
   }
 
+  /**
+   * Counts an error reply under its code: the text up to its first space, when that space is
+   * within the first 31 characters; any other error (no space, or a longer first word) counts
+   * as ERR, as Redis 7.0's afterErrorReply does.
+   */
   countError(text: string): void {
     this.stats.errorReplies++;
     const space = text.indexOf(' ');
-    const code = space < 0 ? text : text.slice(0, space);
+    const code = space < 0 || space > ERROR_CODE_MAX ? 'ERR' : text.slice(0, space);
     this.errorStats.set(code, (this.errorStats.get(code) ?? 0) + 1);
   }
 

@@ -10,6 +10,14 @@ export interface ServerStats {
   netInputBytes: number;
   netOutputBytes: number;
   errorReplies: number;
+  /**
+   * errorReplies when the last command was counted: a command failed if errorReplies moved
+   * since. One counter for the server, not one per call, as Redis's prev_err_count: a command
+   * run inside another (EXEC's queue) takes its errors with it, so EXEC itself fails only when
+   * it replies an error of its own (EXECABORT), and an error replied between commands (a blocked
+   * client unblocked with an error) is charged to the command that caused it.
+   */
+  errorRepliesAtLastCall: number;
   readsProcessed: number;
   writesProcessed: number;
   opsSamples: number[];
@@ -39,6 +47,7 @@ export function newServerStats(nowMs: number): ServerStats {
     netInputBytes: 0,
     netOutputBytes: 0,
     errorReplies: 0,
+    errorRepliesAtLastCall: 0,
     readsProcessed: 0,
     writesProcessed: 0,
     opsSamples: [],
@@ -59,6 +68,7 @@ export function resetServerStats(s: ServerStats): void {
   s.netInputBytes = 0;
   s.netOutputBytes = 0;
   s.errorReplies = 0;
+  s.errorRepliesAtLastCall = 0;
   s.readsProcessed = 0;
   s.writesProcessed = 0;
   s.opsSamples = [];

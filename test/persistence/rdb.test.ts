@@ -220,8 +220,9 @@ test('a save point (save 1 1) saves from cron; FLUSHALL with save points saves a
         const sizeWithKey = readFileSync(join(dir, 'dump.rdb')).length;
         assert.equal(await call(c, 'FLUSHALL'), '+OK\r\n');
         assert.ok(readFileSync(join(dir, 'dump.rdb')).length < sizeWithKey);
-        // As in Redis: the FLUSHALL itself counts as one change after its save.
-        assert.match(await call(c, 'INFO', 'persistence'), /rdb_changes_since_last_save:1\r\n/);
+        // As in Redis 7.0: nothing is left to save after FLUSHALL's save (flushall.test.ts
+        // compares the figures with redis-server).
+        assert.match(await call(c, 'INFO', 'persistence'), /rdb_changes_since_last_save:0\r\n/);
       });
     } finally {
       await vesta.stop();
