@@ -81,8 +81,8 @@ test('EVAL and FCALL reach replicas as their effects in MULTI/EXEC, byte for byt
     const raw = new RawReplica(master.port);
     try {
       const m = await master.client();
-      assert.ok((await m.call('FUNCTION', 'LOAD', LIB)).startsWith('$'));
       await until(`${master.kind}: the raw replica's payload`, () => Promise.resolve(raw.synced));
+      assert.ok((await m.call('FUNCTION', 'LOAD', LIB)).startsWith('$'));
       const replies = await scripts(m);
       for (const r of replies) assert.ok(!r.startsWith('-'), `${master.kind}: ${r}`);
       await until(`${master.kind}: the stream`, () => Promise.resolve(raw.stream().includes('plain')));
@@ -93,7 +93,7 @@ test('EVAL and FCALL reach replicas as their effects in MULTI/EXEC, byte for byt
       await master.stop();
     }
   }
-  // The FUNCTION LOAD before the sync is in the payload; everything else is in the stream.
+  // FUNCTION LOAD, then the scripts' effects: everything after the sync is in the stream.
   assert.equal(streams[1], streams[0]);
   assert.match(streams[0] as string, /\*1\r\n\$5\r\nMULTI\r\n\*3\r\n\$3\r\nSET\r\n\$2\r\ns1/, 'effects in MULTI');
 });
