@@ -97,11 +97,15 @@ export function randomKey(db: Database): string | undefined {
 function randomkeyCommand(c: Client): void {
   const ks = c.server.keyspace;
   const db = c.db;
-  // Bounded retries: if every key has expired, deleting them as we go empties the db.
-  for (let tries = 0; tries < 100; tries++) {
+  // A master deletes the expired keys it draws, so the loop ends. A replica only hides them:
+  // when every key has an expire they may all be expired by its clock, and after 100 draws it
+  // answers the last one drawn, as Redis's dbRandomKey does on a replica.
+  const replica = c.server.config.str('replicaof') !== '';
+  const allVolatile = db.dict.size === db.expires.size;
+  for (let tries = 1; tries <= 1_000_000; tries++) {
     const key = randomKey(db);
     if (key === undefined) break;
-    if (ks.peek(db, key) !== undefined) {
+    if (ks.peek(db, key) !== undefined || (replica && allVolatile && tries >= 100)) {
       c.addReplyBulk(key);
       return;
     }

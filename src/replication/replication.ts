@@ -90,6 +90,8 @@ export class Replication {
   #ackRequested = false;
   #lastPingMs = Date.now();
   #lastCronSec = 0;
+  /** When the last replica left (or a replica or no backlog was last seen): repl-backlog-ttl. */
+  #noReplicasSinceMs = Date.now();
 
   constructor(server: Server) {
     this.server = server;
@@ -498,6 +500,24 @@ export class Replication {
     this.#checkWaiters(true);
   }
 
+  /**
+   * repl-backlog-ttl: a master whose last replica left that many seconds ago frees its backlog
+   * and starts a new history (a replica never frees it: it may be promoted).
+   */
+  #expireBacklog(now: number): void {
+    if (this.peers.size > 0 || this.link !== null || this.backlog === null) {
+      this.#noReplicasSinceMs = now;
+      return;
+    }
+    const ttlSec = this.server.config.num('repl-backlog-ttl');
+    if (ttlSec === 0 || Math.floor((now - this.#noReplicasSinceMs) / 1000) <= ttlSec) return;
+    this.#flushTurn();
+    this.#offsetNoBacklog = this.backlog.offset;
+    this.backlog = null;
+    this.#newHistory(false);
+    this.server.log.notice(`Replication backlog freed after ${ttlSec} seconds without connected replicas.`);
+  }
+
   #clientClosed(c: Client): void {
     preHandshake.delete(c);
     if (this.peers.delete(c)) this.fullSync?.peerGone(c);
@@ -519,6 +539,7 @@ export class Replication {
       this.#lastPingMs = now;
       this.#turn += encodeCommand(['PING']);
     }
+    this.#expireBacklog(now);
     const timeoutMs = config.num('repl-timeout') * 1000;
     for (const peer of [...this.peers.values()]) {
       if (peer.state === 'online' && now - peer.ackTimeMs > timeoutMs) this.dropPeer(peer, 'timeout');

@@ -575,7 +575,7 @@ export class Server {
     if (timeoutSec <= 0) return;
     const now = Date.now();
     for (const c of this.clients.values()) {
-      const exempt = c.has(ClientFlag.pubsub | ClientFlag.blocked | ClientFlag.monitor);
+      const exempt = c.has(ClientFlag.pubsub | ClientFlag.blocked | ClientFlag.monitor | ClientFlag.master | ClientFlag.replica);
       if (!exempt && now - c.lastInteractionMs > timeoutSec * 1000) {
         this.log.verbose('Closing idle client');
         c.socket?.destroy();

@@ -149,6 +149,11 @@ class RdbLoader {
   readonly #startMs = performance.now();
   readonly #dirtyBefore: number;
   readonly #activeExpireBefore: boolean;
+  /**
+   * Keys already expired are dropped by a master only: a replica (`replicaof` set) keeps them
+   * until its master's DEL arrives, as Redis 7.0's rdbLoad does (iAmMaster()).
+   */
+  readonly #dropExpired: boolean;
   #db: Database;
   #version = 0;
   #keysLoaded = 0;
@@ -182,6 +187,7 @@ class RdbLoader {
     this.#db = target.keyspace.db(0);
     this.#dirtyBefore = target.keyspace.dirty;
     this.#activeExpireBefore = target.keyspace.activeExpire;
+    this.#dropExpired = config.str('replicaof') === '';
     target.loading = true;
     target.keyspace.activeExpire = false;
   }
@@ -296,7 +302,7 @@ class RdbLoader {
   }
 
   #applyKey(key: string, value: RdbEventValue, expireAtMs: number | null, offset: number): void {
-    if (expireAtMs !== null && expireAtMs < (this.#nowMs = Date.now())) {
+    if (expireAtMs !== null && this.#dropExpired && expireAtMs < (this.#nowMs = Date.now())) {
       this.#keysExpired++;
       return;
     }
