@@ -55,6 +55,7 @@ export function listpackPacked(blob: Buffer, baseOffset: number, builder: Packed
   builder.reset();
   let packable = true;
   walkListpack(blob, baseOffset, () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- an earlier visit may have cleared it (TS does not see writes from closures)
     if (!packable) return;
     if (entryIsInteger) packable = builder.addText(integerText());
     else packable = builder.addBytes(blob, entryDataStart, entryDataLength);
