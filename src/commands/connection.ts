@@ -217,20 +217,21 @@ function clientInfoCommand(c: Client): void {
   c.addReplyVerbatim(formatClientInfo(c, c) + '\n');
 }
 
+/** The old form, CLIENT KILL ip:port: the one client at that address, +OK or an error. */
+function clientKillAddr(c: Client, addr: string): void {
+  for (const other of c.server.clients.values()) {
+    if (other.address === addr) {
+      killClient(other, c);
+      c.addReplyOk();
+      return;
+    }
+  }
+  c.addReplyError('ERR No such client');
+}
+
 function clientKillCommand(c: Client, argv: string[]): void {
   const clients = c.server.clients;
-  if (argv.length === 3) {
-    const addr = argv[2] as string;
-    for (const other of clients.values()) {
-      if (other.address === addr) {
-        killClient(other, c);
-        c.addReplyOk();
-        return;
-      }
-    }
-    c.addReplyError('ERR No such client');
-    return;
-  }
+  if (argv.length === 3) return clientKillAddr(c, argv[2] as string);
   if (argv.length % 2 !== 0) {
     c.addReplyError(SYNTAX);
     return;

@@ -27,7 +27,7 @@ function fcallGeneric(c: Client, argv: string[], readOnly: boolean): void {
   c.propagateArgv = [];
   fn.calls++;
   scripting.run(c, { name: fn.name, fn: fn.fn, flags: fn.flags, isFunction: true },
-    argv.slice(3, 3 + numKeys), argv.slice(3 + numKeys), { readOnly, command: argv });
+    { keys: argv.slice(3, 3 + numKeys), args: argv.slice(3 + numKeys), readOnly, command: argv });
 }
 
 function functionLoad(c: Client, argv: string[]): void {

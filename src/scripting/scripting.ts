@@ -128,7 +128,8 @@ export class Scripting {
    * the run (read-only commands and flags, OOM, MISCONF) come first.
    */
   run(caller: Client, target: { name: string; fn: LuaFunctionRef; flags: number; isFunction: boolean },
-    keys: string[], args: string[], options: { readOnly: boolean; command: string[] }): void {
+    options: { keys: string[]; args: string[]; readOnly: boolean; command: string[] }): void {
+    const { keys, args } = options;
     const refusal = this.#prepare(caller, target.flags, options.readOnly, target.isFunction);
     if (refusal !== null) {
       caller.addReplyError(refusal);

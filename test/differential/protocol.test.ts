@@ -42,6 +42,7 @@ async function exchange(port: number, steps: Step[], idleMs = 250): Promise<Exch
     else await sleep(step.pauseMs);
     lastActivity = Date.now();
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the socket's close handler sets it (TS does not see writes from callbacks)
   while (!closed && Date.now() - lastActivity < idleMs) {
     await Promise.race([ended, sleep(20)]);
   }
