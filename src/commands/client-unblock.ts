@@ -5,6 +5,7 @@
 import type { Client } from '../server/client.js';
 import { eqIgnoreCase, int64OrReply } from './args.js';
 import type { CommandDef } from './types.js';
+import { unknownSubcommandOrArity } from './errors.js';
 
 export const clientUnblockCommands: CommandDef[] = [
   { name: 'client|unblock', handler: clientUnblockCommand },
@@ -14,7 +15,7 @@ function clientUnblockCommand(c: Client, argv: string[]): void {
   if (argv.length > 4) {
     const sub = argv[1] as string;
     c.addReplyError(
-      `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try CLIENT HELP.`,
+      unknownSubcommandOrArity(sub, 'CLIENT'),
     );
     return;
   }

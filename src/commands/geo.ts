@@ -22,7 +22,7 @@ import {
   type Shape,
 } from '../store/value/geohash.js';
 import { eqIgnoreCase, int64OrReply } from './args.js';
-import { NOT_FLOAT, SYNTAX, WRONGTYPE } from './errors.js';
+import { NOT_FLOAT, SYNTAX, WRONGTYPE, COUNT_OPTION_NOT_POSITIVE } from './errors.js';
 import type { CommandDef } from './types.js';
 import { zaddGeneric } from './zset.js';
 import { zsetForReadOrReply, zsetLimits, zsetSettleEncoding } from './zset-common.js';
@@ -321,7 +321,7 @@ function parseSearch(c: Client, argv: string[], variant: SearchVariant, zset: ZS
       const count = int64OrReply(c, argv[++i] as string);
       if (count === null) return null;
       if (count <= 0) {
-        c.addReplyError('ERR COUNT must be > 0');
+        c.addReplyError(COUNT_OPTION_NOT_POSITIVE);
         return null;
       }
       o.count = Number(count);

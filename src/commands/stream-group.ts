@@ -10,7 +10,7 @@ import { type StreamId, compareIds, parseId } from '../store/value/stream-id.js'
 import { parseInt64 } from '../util/numbers.js';
 import { eqIgnoreCase } from './args.js';
 import { addCollection, collectionChanged } from './collection-write.js';
-import { NOT_INTEGER, SYNTAX } from './errors.js';
+import { NOT_INTEGER, SYNTAX, COUNT_OPTION_NOT_POSITIVE, INVALID_STREAM_ID, noSuchGroup, unknownSubcommandOrArity } from './errors.js';
 import {
   StreamValue, addReplyEntry, addReplyId, entryFields, intervalIdOrReply, propagateEffects, setIdArgv,
   strictIdOrReply, streamOrReply, xclaimArgv,
@@ -32,7 +32,7 @@ export const streamGroupCommands: CommandDef[] = [
 type Sub = 'create' | 'setid' | 'destroy' | 'createconsumer' | 'delconsumer';
 
 function subcommandSyntax(c: Client, argv: string[]): void {
-  c.addReplyError(`ERR unknown subcommand or wrong number of arguments for '${(argv[1] as string).slice(0, 128)}'. Try XGROUP HELP.`);
+  c.addReplyError(unknownSubcommandOrArity((argv[1] as string).slice(0, 128), 'XGROUP'));
 }
 
 /** CREATE/SETID options after the ID: MKSTREAM (CREATE), ENTRIESREAD n. */
@@ -76,7 +76,7 @@ function xgroupGeneric(c: Client, argv: string[], sub: Sub): void {
   }
   const group = s?.groups.get(groupName);
   if (group === undefined && sub !== 'create' && sub !== 'destroy') {
-    c.addReplyError(`NOGROUP No such consumer group '${groupName}' for key name '${key}'`);
+    c.addReplyError(noSuchGroup(groupName, key));
     return;
   }
   const argc = argv.length;
@@ -132,7 +132,7 @@ function setidTargetOrReply(c: Client, text: string, stream: StreamValue): Strea
   if (text === '$') return stream.lastId;
   const parsed = parseId(text, { missingSeq: 0n, strict: false });
   if (parsed === null) {
-    c.addReplyError('ERR Invalid stream ID specified as stream command argument');
+    c.addReplyError(INVALID_STREAM_ID);
     return null;
   }
   return parsed.id;
@@ -434,7 +434,7 @@ function autoclaimOptionsOrReply(c: Client, argv: string[]): { count: number; ju
     if (eqIgnoreCase(opt, 'COUNT') && j + 1 < argv.length) {
       const v = parseInt64(argv[j + 1] as string);
       if (v === null || v < 1 || v > 922337203685477580n) {
-        c.addReplyError('ERR COUNT must be > 0');
+        c.addReplyError(COUNT_OPTION_NOT_POSITIVE);
         return null;
       }
       options.count = Number(v);

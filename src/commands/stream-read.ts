@@ -13,7 +13,7 @@ import { Consumer, type ConsumerGroup, type PendingEntry } from '../store/value/
 import { type StreamId, MAX_ID, compareIds, incrId } from '../store/value/stream-id.js';
 import { parseInt64 } from '../util/numbers.js';
 import { eqIgnoreCase } from './args.js';
-import { NOT_INTEGER, SYNTAX } from './errors.js';
+import { NOT_INTEGER, SYNTAX, TIMEOUT_NEGATIVE, TIMEOUT_NOT_INTEGER } from './errors.js';
 import {
   StreamValue, addReplyEntry, addReplyId, entryFields, groupDelivered, propagateEffects, setIdArgv,
   strictIdOrReply, streamOrReply, xclaimArgv,
@@ -50,11 +50,11 @@ function parseReadArgsOrReply(c: Client, argv: string[], grouped: boolean): Read
       i++;
       const ms = parseInt64(argv[i] as string);
       if (ms === null) {
-        c.addReplyError('ERR timeout is not an integer or out of range');
+        c.addReplyError(TIMEOUT_NOT_INTEGER);
         return null;
       }
       if (ms < 0) {
-        c.addReplyError('ERR timeout is negative');
+        c.addReplyError(TIMEOUT_NEGATIVE);
         return null;
       }
       args.timeoutAtMs = ms === 0 ? 0 : Math.min(Date.now() + Number(ms), Number.MAX_SAFE_INTEGER);

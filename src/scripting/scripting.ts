@@ -15,6 +15,7 @@ import type { RunState } from './script-call.js';
 import { ScriptCache, sha1hex, type CachedScript } from './script-cache.js';
 import { ScriptFlag, parseShebang } from './shebang.js';
 import type { ScriptVm } from './vm.js';
+import { libraryExists } from '../commands/errors.js';
 
 /** The script being run: what SCRIPT KILL, FUNCTION STATS and BUSY replies need. */
 export interface RunningScript extends RunState {
@@ -82,7 +83,7 @@ export class Scripting {
       const created = this.functions.create(code, compile);
       if (!created.ok) return created.error;
       if (libs.some((lib) => lib.name === created.lib.name)) {
-        return `ERR Library '${created.lib.name}' already exists`;
+        return libraryExists(created.lib.name);
       }
       libs.push(created.lib);
     }

@@ -11,6 +11,7 @@ import { ClientFlag, type Client } from './client.js';
 import type { Caller } from './caller.js';
 import type { Server } from './server.js';
 import { afterCall } from '../observe/calls.js';
+import { unknownSubcommand, wrongArity } from '../commands/errors.js';
 
 /** How executeCommand() ended; the reply (if the caller keeps replies) says the rest. */
 export const Outcome = {
@@ -121,8 +122,8 @@ function execute(server: Server, c: Client, argv: string[], caller: Caller): Out
   // A container (CONFIG, CLIENT...) whose subcommand is unknown; COMMAND runs with any word.
   if (cmd.subcommands !== null && argv.length >= 2 &&
     (cmd.handler === null || (cmd.spec.subcommands.size > 0 && cmd.fullName !== 'command'))) {
-    const error = caller.script ? SCRIPT_UNKNOWN : `ERR unknown subcommand ` +
-      `'${truncate(argv[1] as string, 128)}'. Try ${cmd.fullName.toUpperCase()} HELP.`;
+    const error = caller.script ? SCRIPT_UNKNOWN
+      : unknownSubcommand(truncate(argv[1] as string, 128), cmd.fullName.toUpperCase());
     reject(server, c, error, undefined);
     return Outcome.unknown;
   }
@@ -362,7 +363,7 @@ const SCRIPT_ACL_DENIED = {
 
 function arityError(caller: Caller, cmd: Command): string {
   if (caller.script) return 'ERR Wrong number of args calling Redis command from script';
-  return `ERR wrong number of arguments for '${cmd.fullName}' command`;
+  return wrongArity(cmd.fullName);
 }
 
 /** Redis 7.0's text: the name and the start of the arguments, each quoted, 128 chars max. */
