@@ -9,6 +9,7 @@ import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { STRING_BYTES_MAX } from '../limits.js';
 import { parseInt64 } from '../util/numbers.js';
 import { latin1Slice } from '../util/latin1.js';
+import { popcountBytes } from '../util/popcount.js';
 import { eqIgnoreCase, int64OrReply } from './args.js';
 import { NOT_INTEGER, STRING_TOO_LONG, SYNTAX, WRONGTYPE } from './errors.js';
 import type { CommandDef } from './types.js';
@@ -131,8 +132,7 @@ function getbitCommand(c: Client, argv: string[]): void {
 function countBits(s: string, first: number, last: number): number {
   const firstByte = Math.floor(first / 8);
   const lastByte = Math.floor(last / 8);
-  let count = 0;
-  for (let i = firstByte; i <= lastByte; i++) count += POPCOUNT[s.charCodeAt(i)] as number;
+  let count = popcountBytes(s, firstByte, lastByte + 1);
   // Subtract the bits of the edge bytes that lie outside the range.
   const headMask = (0xff00 >>> (first & 7)) & 0xff; // bits before `first` in its byte
   const tailMask = 0xff >>> ((last & 7) + 1); // bits after `last` in its byte

@@ -10,6 +10,8 @@ import { parseDouble } from '../util/numbers.js';
 import { pqsort } from '../util/pqsort.js';
 import {
   boxScoreRange,
+  circleProbe,
+  pointInCircle,
   distanceIfInShape,
   geohashEncodeWGS84,
   GEO_LAT_MAX,
@@ -198,8 +200,9 @@ interface Found {
 function membersInShape(zset: ZSetValue, shape: Shape, radiusMeters: number, limit: number): Found[] {
   const found: Found[] = [];
   const boxes = searchBoxes(shape, radiusMeters);
+  const circle = shape.type === 'circle' ? circleProbe(shape.longitude, shape.latitude, shape.radius) : null;
   let last = 0;
-  const point: [number, number] = [0, 0];
+  const point: [number, number, number] = [0.5, 0.5, 0.5]; // doubles from the start
   for (let i = 0; i < boxes.length; i++) {
     const box = boxes[i];
     if (box === null || box === undefined) continue;
@@ -210,7 +213,9 @@ function membersInShape(zset: ZSetValue, shape: Shape, radiusMeters: number, lim
     for (let node = zset.firstInScoreRange({ min, max, minExclusive: false, maxExclusive: true }); node !== null; node = ZSetValue.next(node)) {
       if (node.score >= max) break;
       scoreToLongLat(node.score, point);
-      const dist = distanceIfInShape(shape, point[0], point[1]);
+      let dist: number | null;
+      if (circle !== null) dist = pointInCircle(circle, point) ? point[2] : null;
+      else dist = distanceIfInShape(shape, point[0], point[1]);
       if (dist === null) continue;
       found.push({ member: node.member, score: node.score, dist, longitude: point[0], latitude: point[1] });
       if (limit > 0 && found.length >= limit) break;

@@ -8,9 +8,10 @@ import { latin1Slice } from '../util/latin1.js';
 import {
   HLL_DENSE,
   HLL_REGISTERS,
-  cachedCount,
+  cachedCountString,
   createHll,
   decodeSparse,
+  denseAddsNothing,
   denseGet,
   hllAdd,
   hllCount,
@@ -30,8 +31,28 @@ import type { CommandDef } from './types.js';
 const INVALID_HLL = 'INVALIDOBJ Corrupted HLL object detected';
 const NOT_HLL = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
 
-/** The HLL at key as a Buffer, null when absent, undefined after replying (wrong type). */
-function hllOrReply(c: Client, value: unknown): Buffer | null | undefined {
+/**
+ * The bytes of the HLL last stored by this module and the string made of them: PFADD on the
+ * same key again finds its string here and changes these bytes in place instead of copying 12 KB
+ * out of the string. Strings are compared by value, so a hit is always the same bytes, whichever
+ * server or key the string belongs to. Forgotten before any change to the bytes, so a failed
+ * command cannot leave them out of step with the string.
+ */
+let lastHllString: string | null = null;
+let lastHllBytes: Buffer | null = null;
+
+function hllBytes(value: string): Buffer {
+  if (lastHllBytes !== null && value === lastHllString) {
+    const bytes = lastHllBytes;
+    lastHllString = null;
+    lastHllBytes = null;
+    return bytes;
+  }
+  return Buffer.from(value, 'latin1');
+}
+
+/** The HLL string at key, null when absent, undefined after replying (wrong type). */
+function hllStringOrReply(c: Client, value: unknown): string | null | undefined {
   if (value === undefined) return null;
   if (typeof value !== 'string') {
     c.addReplyError(WRONGTYPE);
@@ -41,7 +62,13 @@ function hllOrReply(c: Client, value: unknown): Buffer | null | undefined {
     c.addReplyError(NOT_HLL);
     return undefined;
   }
-  return Buffer.from(value, 'latin1');
+  return value;
+}
+
+/** The HLL at key as a Buffer, null when absent, undefined after replying (wrong type). */
+function hllOrReply(c: Client, value: unknown): Buffer | null | undefined {
+  const s = hllStringOrReply(c, value);
+  return typeof s === 'string' ? hllBytes(s) : s;
 }
 
 /** Stores an HLL's new bytes; HLLs are changed in place in Redis, so their encoding is raw. */
@@ -51,6 +78,8 @@ function storeHll(c: Client, key: string, existed: boolean, hll: Buffer): void {
   if (existed) ks.setKey(c.db, key, value, true);
   else ks.add(c.db, key, value);
   c.server.stringEncodings.mark(c.db, key, value, 'raw');
+  lastHllString = value;
+  lastHllBytes = hll;
 }
 
 function sparseMaxBytes(c: Client): number {
@@ -61,8 +90,14 @@ function pfaddCommand(c: Client, argv: string[]): void {
   const key = argv[1] as string;
   const ks = c.server.keyspace;
   const current = ks.lookupWrite(c.db, key);
-  let hll = hllOrReply(c, current);
-  if (hll === undefined) return;
+  const currentHll = hllStringOrReply(c, current);
+  if (currentHll === undefined) return;
+  if (currentHll !== null && denseAddsNothing(currentHll, argv, 2)) {
+    c.server.stringEncodings.mark(c.db, key, currentHll, 'raw'); // Redis unshares it all the same
+    c.addReplyLongLong(0);
+    return;
+  }
+  let hll = currentHll === null ? null : hllBytes(currentHll);
   let updated = 0;
   const created = hll === null;
   if (hll === null) {
@@ -107,17 +142,18 @@ function pfcountCommand(c: Client, argv: string[]): void {
     return;
   }
   const key = argv[1] as string;
-  const hll = hllOrReply(c, ks.lookupRead(c.db, key));
-  if (hll === undefined) return;
-  if (hll === null) {
+  const current = hllStringOrReply(c, ks.lookupRead(c.db, key));
+  if (current === undefined) return;
+  if (current === null) {
     c.addReplyLongLong(0);
     return;
   }
-  const cached = cachedCount(hll);
+  const cached = cachedCountString(current);
   if (cached !== null) {
     c.addReplyLongLong(cached);
     return;
   }
+  const hll = hllBytes(current);
   const count = hllCount(hll);
   if (count === null) {
     c.addReplyError(INVALID_HLL);

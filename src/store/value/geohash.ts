@@ -35,10 +35,20 @@ export interface Area {
 const WGS84_LONG: Range = { min: GEO_LONG_MIN, max: GEO_LONG_MAX };
 const WGS84_LAT: Range = { min: GEO_LAT_MIN, max: GEO_LAT_MAX };
 
+/** The 16 low bits of x spread to the even bit positions of a 32-bit value. */
+function spread16(x: number): number {
+  x &= 0xffff;
+  x = (x | (x << 8)) & 0x00ff00ff;
+  x = (x | (x << 4)) & 0x0f0f0f0f;
+  x = (x | (x << 2)) & 0x33333333;
+  x = (x | (x << 1)) & 0x55555555;
+  return x >>> 0;
+}
+
+/** A uint32's bits spread to the even positions of 64 (two number halves, one BigInt join). */
 function spreadBig(v: bigint): bigint {
-  let out = 0n;
-  for (let i = 0n; i < 32n; i++) if (((v >> i) & 1n) === 1n) out |= 1n << (2n * i);
-  return out;
+  const n = Number(v);
+  return (BigInt(spread16(Math.floor(n / 0x10000))) << 32n) | BigInt(spread16(n));
 }
 
 /** Truncation to uint32 as C's (uint32_t) cast does for the offsets (always >= 0 here). */
@@ -69,6 +79,10 @@ export function hashToScore(hash: HashBits): number {
   return Number(hash.bits << BigInt(52 - hash.step * 2));
 }
 
+const STEP_MAX_SCALE = 2 ** GEO_STEP_MAX;
+const LAT_SPAN = GEO_LAT_MAX - GEO_LAT_MIN;
+const LONG_SPAN = GEO_LONG_MAX - GEO_LONG_MIN;
+
 /** Even bits of a 32-bit value, packed into its low 16 bits. */
 function compact(x: number): number {
   x &= 0x55555555;
@@ -83,14 +97,14 @@ function compact(x: number): number {
  * The centre of the step-26 box a score encodes, as [longitude, latitude], clamped to the
  * valid ranges. Number arithmetic only: this runs for every candidate of a search.
  */
-export function scoreToLongLat(score: number, out: [number, number]): [number, number] {
+export function scoreToLongLat<T extends [number, number] | [number, number, number]>(score: number, out: T): T {
   const hi = Math.floor(score / 0x4000000); // bits 26 and up
   const lo = score - hi * 0x4000000; // bits 0..25
   const latInt = compact(hi) * 0x2000 + compact(lo);
-  const longInt = compact(Math.floor(hi / 2)) * 0x2000 + compact(Math.floor(lo / 2));
-  const scale = 2 ** GEO_STEP_MAX;
-  const latSpan = GEO_LAT_MAX - GEO_LAT_MIN;
-  const longSpan = GEO_LONG_MAX - GEO_LONG_MIN;
+  const longInt = compact(hi >>> 1) * 0x2000 + compact(lo >>> 1);
+  const scale = STEP_MAX_SCALE;
+  const latSpan = LAT_SPAN;
+  const longSpan = LONG_SPAN;
   const latMin = GEO_LAT_MIN + (latInt / scale) * latSpan;
   const latMax = GEO_LAT_MIN + ((latInt + 1) / scale) * latSpan;
   const longMin = GEO_LONG_MIN + (longInt / scale) * longSpan;
@@ -106,10 +120,11 @@ export function scoreToLongLat(score: number, out: [number, number]): [number, n
   return out;
 }
 
+/** The even bits of a 64-bit value packed into 32 (the inverse of spreadBig). */
 function unspreadBig(v: bigint): bigint {
-  let out = 0n;
-  for (let i = 0n; i < 32n; i++) if (((v >> (2n * i)) & 1n) === 1n) out |= 1n << i;
-  return out;
+  const lo = Number(v & 0xffffffffn);
+  const hi = Number((v >> 32n) & 0xffffffffn);
+  return BigInt(compact(hi) * 0x10000 + compact(lo));
 }
 
 /** The area of a box (geohashDecode). */
@@ -166,6 +181,47 @@ export function distanceIfInShape(shape: Shape, longitude: number, latitude: num
   if (latDistance(latitude, shape.latitude) > shape.height / 2) return null;
   if (geoDistance(longitude, latitude, shape.longitude, latitude) > shape.width / 2) return null;
   return geoDistance(shape.longitude, shape.latitude, longitude, latitude);
+}
+
+/**
+ * A circle search's per-search constants: each candidate then costs one comparison when its
+ * latitude alone puts it outside, else exactly geoDistance's arithmetic with the centre's terms
+ * computed once (the same operations in the same order, so the same bits as Redis).
+ */
+export interface CircleProbe {
+  lonR: number;
+  latR: number;
+  cosLat: number;
+  radius: number;
+  /** Latitude distances above this are outside whatever rounding does: d >= R * |dlat|. */
+  latReject: number;
+}
+
+export function circleProbe(longitude: number, latitude: number, radius: number): CircleProbe {
+  const latR = degRad(latitude);
+  return { lonR: degRad(longitude), latR, cosLat: Math.cos(latR), radius, latReject: radius * (1 + 1e-9) };
+}
+
+/**
+ * Whether the point [longitude, latitude] in `point` lies in the circle; when it does, its
+ * distance from the centre is written to point[2]. Nothing is returned as a double: a double
+ * returned from a call that is not inlined is a heap allocation per candidate.
+ */
+export function pointInCircle(p: CircleProbe, point: [number, number, number]): boolean {
+  const lat2r = degRad(point[1]);
+  const latD = EARTH_RADIUS_IN_METERS * Math.abs(lat2r - p.latR);
+  if (latD > p.latReject) return false;
+  const v = Math.sin((degRad(point[0]) - p.lonR) / 2);
+  let d: number;
+  if (v === 0) d = latD;
+  else {
+    const u = Math.sin((lat2r - p.latR) / 2);
+    const a = u * u + p.cosLat * Math.cos(lat2r) * v * v;
+    d = 2 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a));
+  }
+  if (d > p.radius) return false;
+  point[2] = d;
+  return true;
 }
 
 function estimateSteps(rangeMeters: number, latitude: number): number {

@@ -179,6 +179,40 @@ export function setCachedCount(b: Buffer, count: number): void {
   b.writeBigUInt64LE(BigInt(count), 8);
 }
 
+// ------------------------------------------------------------------ reading the string form
+// PFADD of elements that raise no register and PFCOUNT with a valid cache read the stored
+// string directly: copying a 12 KB dense HLL into a Buffer was a third of PFADD's time.
+
+/** A dense register read from the HLL's string form. */
+export function denseGetString(s: string, index: number): number {
+  const pos = HLL_HDR_SIZE * 8 + index * HLL_BITS;
+  const byte = pos >>> 3;
+  const shift = pos & 7;
+  const next = byte + 1 < s.length ? s.charCodeAt(byte + 1) : 0;
+  return ((s.charCodeAt(byte) >>> shift) | (next << (8 - shift))) & HLL_REGISTER_MAX;
+}
+
+/** The cached cardinality of an HLL's string form, or null when the cache is invalid. */
+export function cachedCountString(s: string): number | null {
+  if ((s.charCodeAt(15) & 0x80) !== 0) return null;
+  let count = 0;
+  for (let i = 15; i >= 8; i--) count = count * 256 + s.charCodeAt(i);
+  return count;
+}
+
+/**
+ * True when PFADD of these elements would raise no register of a dense HLL (string form), so
+ * the command changes nothing. Sparse HLLs answer false: the caller takes the general path.
+ */
+export function denseAddsNothing(s: string, elements: readonly string[], from: number): boolean {
+  if (s.charCodeAt(4) !== HLL_DENSE) return false;
+  for (let j = from; j < elements.length; j++) {
+    patLen(elements[j] as string);
+    if (denseGetString(s, patIndex) < patCount) return false;
+  }
+  return true;
+}
+
 // ------------------------------------------------------------------ dense registers
 
 export function denseGet(b: Buffer, index: number): number {

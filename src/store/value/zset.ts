@@ -32,16 +32,24 @@ export interface ZNode {
   readonly backward: ZNode | null;
 }
 
-class SkipNode implements ZNode {
+/**
+ * A node is its own level 0 (levels[0] === this): walking the set in order, as range queries
+ * and geo searches do, follows node.forward directly instead of node -> levels -> level ->
+ * forward, one dependent memory load per step instead of three.
+ */
+class SkipNode implements ZNode, Level {
   member: string;
   score: number;
   backward: SkipNode | null = null;
+  forward: SkipNode | null = null;
+  span = 0;
   levels: Level[];
   constructor(member: string, score: number, level: number) {
     this.member = member;
     this.score = score;
     this.levels = new Array<Level>(level);
-    for (let i = 0; i < level; i++) this.levels[i] = { forward: null, span: 0 };
+    this.levels[0] = this;
+    for (let i = 1; i < level; i++) this.levels[i] = { forward: null, span: 0 };
   }
 }
 
@@ -448,7 +456,7 @@ class SkipList implements Iterable<[string, number]> {
   }
 
   static next(node: SkipNode): SkipNode | null {
-    return (node.levels[0] as Level).forward;
+    return node.forward;
   }
 
   /** First node whose score is within range (ascending), or null. */
@@ -461,7 +469,7 @@ class SkipList implements Iterable<[string, number]> {
         x = next;
       }
     }
-    const candidate = (x.levels[0] as Level).forward;
+    const candidate = x.forward;
     if (candidate === null || !scoreLteMax(candidate.score, range)) return null;
     return candidate;
   }
