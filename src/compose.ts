@@ -17,7 +17,7 @@ import { attachReplication } from './replication/replication.js';
 export function composeServer(config: Config, log: Logger): Server {
   const server = new Server(config, log);
   server.persistence = attachPersistence(server, { newReplayer: () => aofReplayer(server) });
-  attachReplication(server);
+  server.replication = attachReplication(server);
   return server;
 }
 

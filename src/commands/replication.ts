@@ -5,15 +5,15 @@
 
 import { ClientFlag, type Client } from '../server/client.js';
 import { parseInt64 } from '../util/numbers.js';
-import { replicationOf, type Replication } from '../replication/replication.js';
+import type { Replication } from '../replication/replication.js';
 import { ROLE_STATE } from '../replication/master-link.js';
 import { SYNTAX, NOT_INTEGER, TIMEOUT_NEGATIVE, TIMEOUT_NOT_INTEGER } from './errors.js';
 import type { CommandDef } from './types.js';
 
 function replication(c: Client): Replication | null {
-  const repl = replicationOf(c.server);
-  if (repl === undefined) c.addReplyError('ERR replication is not available on this server instance');
-  return repl ?? null;
+  const repl = c.server.replication;
+  if (repl === null) c.addReplyError('ERR replication is not available on this server instance');
+  return repl;
 }
 
 function replicaofCommand(c: Client, argv: string[]): void {
@@ -47,10 +47,10 @@ function replicaofCommand(c: Client, argv: string[]): void {
 }
 
 function roleCommand(c: Client): void {
-  const repl = replicationOf(c.server);
+  const repl = c.server.replication;
   const link = repl?.link ?? null;
-  if (repl === undefined || link === null) {
-    const peers = repl === undefined ? [] : [...repl.peers.values()].filter((p) => p.state === 'online');
+  if (repl === null || link === null) {
+    const peers = repl === null ? [] : [...repl.peers.values()].filter((p) => p.state === 'online');
     c.addReplyArrayLen(3);
     c.addReplyBulk('master');
     c.addReplyLongLong(repl?.offset ?? 0);

@@ -3,14 +3,14 @@
 // Redis equivalent: the "replication" section of genRedisInfoString in server.c.
 
 import type { Server } from '../server/server.js';
-import { replicationOf, ZERO_REPLID, type Replication } from './replication.js';
+import { ZERO_REPLID, type Replication } from './replication.js';
 
 export type InfoFields = [string, string | number][];
 
 export function replicationInfo(server: Server): InfoFields {
-  const repl = replicationOf(server);
+  const repl = server.replication;
   const config = server.config;
-  if (repl === undefined) {
+  if (repl === null) {
     return [
       ['role', 'master'],
       ['connected_slaves', 0],
@@ -94,6 +94,6 @@ function replicaFields(server: Server, repl: Replication, now: number): InfoFiel
 export function replicationStats(server: Server): {
   syncFull: number; syncPartialOk: number; syncPartialErr: number; replInputBytes: number; replOutputBytes: number;
 } {
-  const repl = replicationOf(server);
+  const repl = server.replication;
   return repl?.stats ?? { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0, replInputBytes: 0, replOutputBytes: 0 };
 }
