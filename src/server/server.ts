@@ -17,6 +17,7 @@ import type { Config } from '../config/config.js';
 import type { InfoFields } from '../observe/info.js';
 import type { Persistence } from '../persistence/attach.js';
 import type { Replication } from '../replication/replication.js';
+import type { MigrateLinks } from '../commands/migrate.js';
 import { Logger } from '../observe/log.js';
 import { CommandLatencies, LatencyMonitor } from '../observe/latency.js';
 import { ActiveExpire } from '../store/expire.js';
@@ -118,6 +119,8 @@ export class Server {
    * composition root; null on a server built without it.
    */
   replication: Replication | null = null;
+  /** MIGRATE's cached target connections (commands/migrate.ts), wired by the composition root. */
+  migrateLinks: MigrateLinks | null = null;
   /** Fields other modules add to INFO sections (persistence: the Persistence section). */
   readonly infoProviders = new Map<string, (() => InfoFields)[]>();
   loading = false;
