@@ -129,16 +129,21 @@ export class Evictor {
     const deadline = performance.now() + EVICTION_BUDGET_MS;
     let freed = 0;
     let evicted = 0;
+    let outOfKeys = false;
     while (used - freed > maxBytes) {
       const victim = this.#pickVictim(policy);
-      if (victim === null) break;
+      if (victim === null) {
+        outOfKeys = true;
+        break;
+      }
       freed += this.#evict(victim.db, victim.key);
       evicted++;
       if ((evicted & 15) === 0 && performance.now() > deadline) break;
     }
     this.#creditBytes += freed;
-    // As Redis: a call that evicted something lets the command run even if still over.
-    return evicted === 0 ? OOM_ERROR : null;
+    // As Redis's performEvictions: running out of keys while still over the limit is OOM, even
+    // after evicting some; stopping at the time limit lets the command run (eviction goes on).
+    return outOfKeys ? OOM_ERROR : null;
   }
 
   /**

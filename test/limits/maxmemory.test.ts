@@ -131,6 +131,27 @@ test('volatile-ttl and volatile-random evict only keys with a TTL; then OOM', as
   }
 });
 
+// Redis's performEvictions fails (OOM) when it runs out of keys to evict while still over the
+// limit, even if it evicted some on the way; only its time limit lets a command through over.
+test('a write that evicts the last evictable key but stays over maxmemory gets OOM', async () => {
+  const { vesta, c } = await startLimited('volatile-lru', 4 * 1024 * 1024);
+  try {
+    assert.equal(await c.call('SET', 'vol', 'x', 'EX', '1000'), '+OK\r\n');
+    const value = 'v'.repeat(1000);
+    let reply = '';
+    for (let i = 0; i < 100_000; i++) {
+      reply = await c.call('SET', `keep:${i}`, value);
+      if (await c.call('EXISTS', 'vol') === ':0\r\n') break;
+      assert.equal(reply, '+OK\r\n', `write ${i} before any eviction`);
+    }
+    assert.equal(reply, "-OOM command not allowed when used memory > 'maxmemory'.\r\n");
+    assert.equal(await info(c, 'evicted_keys'), 1);
+  } finally {
+    c.close();
+    await vesta.stop();
+  }
+});
+
 test('allkeys-random and allkeys-lfu keep memory bounded', async () => {
   for (const policy of ['allkeys-random', 'allkeys-lfu']) {
     const { vesta, c, maxBytes } = await startLimited(policy, 16 * 1024 * 1024);
