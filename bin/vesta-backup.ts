@@ -9,6 +9,7 @@ import { EXIT_OK, UsageError } from '../src/tools/tool-error.js';
 
 const USAGE = `Usage: vesta-backup [-h host] [-p port] [-a password] [--user name] --out <dir>
                     [--keep N] [--timeout seconds] [--gzip] [--data-dir <dir>]
+                    [--aof-dir <dir>]
   Triggers BGSAVE on a running server (Vesta or Redis), waits for that save to finish, and
   writes one archive vesta-backup-<UTC time>.tar into <dir>: MANIFEST.json, the dump, and the
   AOF directory when the server's files are reachable on this machine. The archive is read
@@ -18,6 +19,8 @@ const USAGE = `Usage: vesta-backup [-h host] [-p port] [-a password] [--user nam
   --out          directory for archives (created)    --keep N     keep only the newest N
   --timeout      seconds to wait for BGSAVE (300)    --gzip       write .tar.gz
   --data-dir     where the server's dir is on this machine, if not CONFIG GET dir
+  --aof-dir      where the server's AOF directory is on this machine, if not what CONFIG GET
+                 appenddirname says (an absolute appenddirname is read where it points)
   --help         this text
 Exit codes: 0 written and verified, 1 backup failed, 2 wrong arguments.
 `;
@@ -33,6 +36,7 @@ const code = await runTool('vesta-backup', USAGE, async () => {
     timeout: { type: 'string' },
     gzip: { type: 'boolean' },
     'data-dir': { type: 'string' },
+    'aof-dir': { type: 'string' },
     help: { type: 'boolean' },
   });
   if (args.values['help'] === true) {
@@ -45,6 +49,7 @@ const code = await runTool('vesta-backup', USAGE, async () => {
   const password = stringOption(args, 'password') ?? process.env['REDISCLI_AUTH'];
   const user = stringOption(args, 'user');
   const dataDir = stringOption(args, 'data-dir');
+  const aofDir = stringOption(args, 'aof-dir');
   const port = intOption(args, 'port', 6379);
   if (port < 1 || port > 65535) throw new UsageError(`--port out of range: ${port}`);
   const tty = process.stderr.isTTY;
@@ -59,6 +64,7 @@ const code = await runTool('vesta-backup', USAGE, async () => {
     ...(password !== undefined ? { password } : {}),
     ...(user !== undefined ? { user } : {}),
     ...(dataDir !== undefined ? { dataDir } : {}),
+    ...(aofDir !== undefined ? { aofDir } : {}),
     ...(tty ? { progress: (done: number, total: number) => {
       if (total < 16 * 1024 * 1024) return;
       process.stderr.write(`\rwriting archive: ${Math.floor((100 * done) / total)}% ` +

@@ -10,7 +10,8 @@ import { resolve } from 'node:path';
 import type { Config } from './config/config.js';
 import { ConfigFileError, loadConfig } from './config/parse.js';
 import { Logger, type LogLevel } from './observe/log.js';
-import { lockDataDir } from './persistence/lock.js';
+import { holdAofDir } from './persistence/aof/aof-dir.js';
+import { lockDataDir, type DirLock } from './persistence/lock.js';
 import { CRASH_SIGNALS, installCrashHandlers, type CrashSignal } from './observe/crash.js';
 import { logoBlock, runningModeLine, showLogo } from './observe/logo.js';
 import type { Server } from './server/server.js';
@@ -42,8 +43,7 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
   // Redis chdir()s into dir, so CONFIG GET dir and every file path are absolute. An embedded
   // server must not change the host's cwd, so the path is made absolute instead.
   config.setFromArgs('dir', [resolve(dir)]);
-  // One server per data directory: a second one would rewrite the same dump and AOF.
-  const lock = lockDataDir(dir);
+  const lock = lockDirs(config);
   const server = composeServer(config, log);
   server.addHooks({ closed: () => lock.release() });
   const persistence = server.persistence;
@@ -78,6 +78,29 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
   // Only now, as Redis: a harness waiting for this line may rely on the dataset being there.
   log.notice('Ready to accept connections');
   return server;
+}
+
+/**
+ * One server per data directory: a second one would rewrite the same dump and AOF. An absolute
+ * appenddirname (Vesta's extension) is created and locked the same way; one lock releases both.
+ */
+function lockDirs(config: Config): DirLock {
+  const dir = config.str('dir');
+  const dataLock = lockDataDir(dir);
+  let aofLock: DirLock | null;
+  try {
+    aofLock = holdAofDir(dir, config.str('appenddirname'));
+  } catch (error: unknown) {
+    dataLock.release();
+    throw error;
+  }
+  return {
+    path: dataLock.path,
+    release: () => {
+      aofLock?.release();
+      dataLock.release();
+    },
+  };
 }
 
 /** The logo block (always-show-logo, or a terminal) or Redis's "Running mode=..." line. */

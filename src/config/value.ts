@@ -40,14 +40,22 @@ export const BIND_ADDRESSES_MAX = 16;
 
 /**
  * The data files live in `dir`: their names may not be paths, so a CONFIG SET or config line can
- * never point a dump or AOF outside the data directory (Redis 7.0's rule and texts).
+ * never point a dump or AOF file outside the data directory (Redis 7.0's rule and texts).
+ * VESTA: appenddirname may also be an absolute path (the AOF directory on another disk); it is
+ * immutable, so only the config file and the command line can set it. A relative name with a
+ * '/' is refused as Redis refuses it.
  */
 function checkPlainName(name: string, value: string): ParseResult | null {
+  if (value === '' && (name === 'appenddirname' || name === 'appendfilename')) {
+    return fail(`${name} can't be empty`);
+  }
   if (!value.includes('/')) return null;
   if (name === 'dbfilename' || name === 'appendfilename') {
     return fail(`${name} can't be a path, just a filename`);
   }
-  if (name === 'appenddirname') return fail("appenddirname can't be a path, just a dirname");
+  if (name === 'appenddirname' && !value.startsWith('/')) {
+    return fail("appenddirname can't be a path, just a dirname");
+  }
   return null;
 }
 

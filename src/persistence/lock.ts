@@ -1,4 +1,5 @@
-// The data-directory lock: one running Vesta server per `dir`. At start the server creates
+// The data-directory lock: one running Vesta server per `dir` (and per absolute appenddirname,
+// which takes the same lock file in the AOF directory: aof/aof-dir.ts). At start the server creates
 // `dir/vesta.lock` with O_CREAT|O_EXCL holding its pid; a second server (or vesta-restore) that
 // finds the file with a live pid refuses to touch the directory. A lock whose pid is dead is
 // stale (a crash or kill -9 left it) and is taken over. The lock is released (the file removed)
@@ -19,6 +20,9 @@ import * as fs from '../platform/fs.js';
 
 export const LOCK_FILE_NAME = 'vesta.lock';
 
+/** What a lock guards: `dir`, or an absolute appenddirname (persistence/aof/aof-dir.ts). */
+export type LockedDirKind = 'data directory' | 'AOF directory';
+
 /** The data directory is held by another live process. */
 export class DirLockedError extends Error {
   override readonly name = 'DirLockedError';
@@ -26,10 +30,11 @@ export class DirLockedError extends Error {
   readonly dir: string;
   readonly pid: number;
 
-  constructor(dir: string, pid: number) {
-    super(`the data directory ${dir} is in use by another Vesta server (pid ${pid}, lock file ` +
+  constructor(dir: string, pid: number, what: LockedDirKind = 'data directory') {
+    const option = what === 'data directory' ? '--dir' : '--appenddirname';
+    super(`the ${what} ${dir} is in use by another Vesta server (pid ${pid}, lock file ` +
       `${join(dir, LOCK_FILE_NAME)}). Stop that server first, or start this one with a different ` +
-      '--dir. If no such server runs, remove the lock file.');
+      `${option}. If no such server runs, remove the lock file.`);
     this.dir = dir;
     this.pid = pid;
   }
@@ -49,18 +54,18 @@ export interface DirLock {
 const heldByThisProcess = new Set<string>();
 
 /** Takes the lock on `dir` or throws DirLockedError (fs errors such as EACCES pass through). */
-export function lockDataDir(dir: string): DirLock {
+export function lockDataDir(dir: string, what: LockedDirKind = 'data directory'): DirLock {
   const path = join(dir, LOCK_FILE_NAME);
   // Two attempts: the second one after removing a stale lock.
   for (let attempt = 0; attempt < 2; attempt++) {
     if (tryCreate(path)) return heldLock(path);
     const holder = lockHolder(dir);
-    if (holder !== null) throw new DirLockedError(dir, holder);
+    if (holder !== null) throw new DirLockedError(dir, holder, what);
     fs.unlinkIfExistsSync(path);
   }
   // The stale file came back between unlink and create: someone else just took the lock.
   const holder = lockHolder(dir);
-  throw new DirLockedError(dir, holder ?? -1);
+  throw new DirLockedError(dir, holder ?? -1, what);
 }
 
 /**

@@ -227,6 +227,12 @@ export function statSync(path: string): nodeFs.Stats | null {
   }
 }
 
+/** realpath(3): the path with symlinks, "." and ".." resolved. Throws ENOENT when missing. */
+export function realpathSync(path: string): string {
+  check('stat', path);
+  return nodeFs.realpathSync(path);
+}
+
 /** The whole file as bytes. Throws ENOENT like fs.readFileSync when it is missing. */
 export function readFileSync(path: string): Buffer {
   check('readFile', path);
@@ -285,6 +291,19 @@ export function writeFileDurableSync(path: string, data: Uint8Array): void {
   const fd = openSync(path, 'truncate');
   try {
     writeAllSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Copies a file of any size (across filesystems) and fsyncs the copy: copy, open, fsync. */
+export function copyFileDurableSync(source: string, target: string): void {
+  check('readFile', source);
+  check('open', target);
+  nodeFs.copyFileSync(source, target);
+  const fd = openSync(target, 'append');
+  try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);

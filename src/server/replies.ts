@@ -140,7 +140,9 @@ export class ReplyWriter {
     }
     if (c.has(ClientFlag.closeAfterReply)) {
       c.flags |= ClientFlag.closeAsap;
-      socket.end();
+      // Redis closes the descriptor once the reply is written, without waiting for the peer's
+      // end: destroy when the output is flushed, so 'close' frees the client now.
+      socket.end(() => socket.destroy());
     }
   }
 }

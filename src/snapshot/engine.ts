@@ -17,7 +17,8 @@
 //      key created after T (slot >= end) or a key that does not exist (it will be created past
 //      end) needs nothing. A key still ahead of the scanner has its state as of T recorded in
 //      `preserved` on its FIRST write: the string itself (strings are immutable: no copy), or a
-//      deep clone of a collection (it is about to be mutated in place).
+//      deep clone of a collection (it is about to be mutated in place); a stream's clone shares
+//      its nodes, and the live stream copies only a node it then changes (per-node copy-on-write).
 //   4. Hence, when the scanner reaches slot s holding key K: K existed at T (pinned slots are
 //      not reused), and `preserved` has K's state at T if K was written since, else the live
 //      value is it. A key deleted before the scanner reached its slot left its state in

@@ -49,6 +49,11 @@ export interface BackupManifest {
   keysPerDb: Record<string, number>;
   /** The AOF directory name inside the archive, or null when the AOF was not included. */
   aofDirname: string | null;
+  /**
+   * Only when the server's appenddirname was an absolute path (Vesta's extension): that path,
+   * where vesta-restore puts the AOF directory back unless told otherwise. Older archives lack it.
+   */
+  aofPath?: string;
   files: ArchiveFile[];
 }
 
@@ -176,6 +181,10 @@ function parseManifestJson(data: Buffer): BackupManifest {
   if (manifest.formatVersion > ARCHIVE_FORMAT_VERSION) {
     throw new ToolError(`archive format version ${manifest.formatVersion} is newer than this ` +
       `tool's (${ARCHIVE_FORMAT_VERSION}); use a newer vesta-restore`);
+  }
+  if (manifest.aofPath !== undefined && (typeof manifest.aofPath !== 'string' ||
+    !manifest.aofPath.startsWith('/') || manifest.aofDirname === null)) {
+    throw new ToolError(`${MANIFEST_NAME} has an invalid aofPath: ${String(manifest.aofPath)}`);
   }
   for (const file of manifest.files) {
     if (typeof file.name !== 'string' || file.name.startsWith('/') ||

@@ -1,6 +1,6 @@
 // vesta-backup: asks a running server (Vesta or Redis 7.0) for a fresh dump with BGSAVE, waits
 // for exactly that save to finish, and writes one archive (archive.ts) holding the dump, the AOF
-// directory when it is reachable on this machine, and a manifest with sizes and SHA-256s. The
+// directory when it is reachable on this machine (inside dir, or an absolute appenddirname), and a manifest with sizes and SHA-256s. The
 // archive is read back and checked with the same checkers the operator runs, and only then are
 // old archives removed (--keep). It never writes into the server's data directory.
 // Redis equivalent: none built in; this is the seed's backup script (BGSAVE, wait on LASTSAVE,
@@ -14,7 +14,8 @@
 // rdb_bgsave_in_progress is 0, and require rdb_last_bgsave_status:ok. Servers without rdb_saves
 // fall back to "LASTSAVE grew, or a save was seen running and has stopped".
 
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { aofDirPath, isAbsoluteAofDir } from '../persistence/aof/aof-dir.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as fs from '../platform/fs.js';
 import { archiveName, listArchives, readArchive, sha256, writeArchive, type ArchiveFile,
@@ -38,6 +39,11 @@ export interface BackupOptions {
   gzip: boolean;
   /** Where the server's files are on this machine, when it differs from CONFIG GET dir. */
   dataDir?: string;
+  /**
+   * Where the server's AOF directory is on this machine, when it differs from what CONFIG GET
+   * dir and appenddirname say (an absolute appenddirname is used as it is).
+   */
+  aofDir?: string;
   log: (line: string) => void;
   progress?: ProgressFn;
 }
@@ -64,8 +70,8 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
     files.set(server.dbfilename, readServerFile(rdbPath));
     let aofSkipped: string | null = null;
     if (server.appendonly) {
-      const aof = collectAofDir(join(server.dataDir, server.appenddirname), server.appenddirname,
-        server.appendfilename);
+      const aofDir = options.aofDir ?? aofDirPath(server.dataDir, server.appenddirname);
+      const aof = collectAofDir(aofDir, archiveAofDirname(server), server.appendfilename);
       if (typeof aof === 'string') aofSkipped = aof;
       else for (const [name, data] of aof) files.set(name, data);
     }
@@ -242,9 +248,24 @@ function buildManifest(server: ServerFacts, lastSaveSec: number, files: Map<stri
     keys: report.keys,
     expires: report.expires,
     keysPerDb,
-    aofDirname: list.some((f) => f.kind !== 'rdb') ? server.appenddirname : null,
+    aofDirname: list.some((f) => f.kind !== 'rdb') ? archiveAofDirname(server) : null,
+    // An absolute AOF directory (Vesta's extension) is put back there by vesta-restore.
+    ...(isAbsoluteAofDir(server.appenddirname) && list.some((f) => f.kind !== 'rdb')
+      ? { aofPath: aofDirPath(server.dataDir, server.appenddirname) } : {}),
     files: list,
   };
+}
+
+/**
+ * The AOF directory's name inside the archive: the server's appenddirname, or for an absolute
+ * one its last component (the archive holds only relative names), `appendonlydir` if that is
+ * unusable.
+ */
+function archiveAofDirname(server: ServerFacts): string {
+  if (!isAbsoluteAofDir(server.appenddirname)) return server.appenddirname;
+  const name = basename(aofDirPath(server.dataDir, server.appenddirname));
+  return name === '' || name === '.' || name === '..' || name === server.dbfilename
+    ? 'appendonlydir' : name;
 }
 
 function fileKind(name: string, dbfilename: string): ArchiveFile['kind'] {

@@ -3,7 +3,11 @@
 // one line "<tool>: <message>" with its exit code while a real bug still shows its stack.
 // It never calls process.exit itself: bin/ does (STYLE 2.8).
 
+import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigFileError, loadConfig } from '../config/parse.js';
+import { aofDirPath, isAbsoluteAofDir } from '../persistence/aof/aof-dir.js';
+import { manifestName } from '../persistence/aof/manifest.js';
 import { ToolError, UsageError } from './tool-error.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -24,6 +28,37 @@ export function parseToolArgs(argv: string[], options: Options): ToolArgs {
     if (error instanceof TypeError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/** Where a server's files are, as its config file (--config) says. */
+export interface ServerPaths {
+  /** `dir`, absolute. */
+  dir: string;
+  /** The AOF directory: an absolute appenddirname, or dir/appenddirname. */
+  aofDir: string;
+  /** Whether appenddirname was an absolute path (the AOF outside dir). */
+  aofOutside: boolean;
+  /** The AOF manifest's path inside aofDir. */
+  aofManifest: string;
+}
+
+/**
+ * Reads a vesta.conf (or redis.conf) as the server would and returns where its files are.
+ * Config errors become a usage error naming the file.
+ */
+export function serverPathsFromConfig(file: string): ServerPaths {
+  let config;
+  try {
+    config = loadConfig([file]);
+  } catch (error: unknown) {
+    if (!(error instanceof ConfigFileError)) throw error;
+    throw new UsageError(`--config ${file}: ${error.message.trim().split('\n').pop() ?? ''}`);
+  }
+  const dir = resolve(config.str('dir'));
+  const appenddirname = config.str('appenddirname');
+  const aofDir = aofDirPath(dir, appenddirname);
+  return { dir, aofDir, aofOutside: isAbsoluteAofDir(appenddirname),
+    aofManifest: join(aofDir, manifestName(config.str('appendfilename'))) };
 }
 
 /** The string value of option `name`, or undefined. */

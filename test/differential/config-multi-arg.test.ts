@@ -68,3 +68,15 @@ test('CONFIG SET of a multi-argument directive splits at single spaces', async (
     await pair.stop();
   }
 });
+
+test('lua-time-limit is another name of busy-reply-threshold, as in Redis 7.0', async (t) => {
+  if (!requireRedis(t)) return;
+  const pair = await startPair({ args: ['--lua-time-limit', '1234'] });
+  try {
+    await same(pair, [['CONFIG', 'GET', 'busy-reply-threshold'], ['CONFIG', 'GET', 'lua-time-limit'],
+      ['CONFIG', 'SET', 'lua-time-limit', '77'], ['CONFIG', 'GET', 'busy-reply-threshold'],
+      ['CONFIG', 'SET', 'busy-reply-threshold', '88'], ['CONFIG', 'GET', 'lua-time-limit']], 'alias');
+  } finally {
+    await pair.stop();
+  }
+});

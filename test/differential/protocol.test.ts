@@ -26,7 +26,12 @@ interface Exchange {
  * Connects, writes the steps, then collects replies until the server closes the connection or
  * stays quiet for `idleMs`.
  */
-async function exchange(port: number, steps: Step[], idleMs = 250): Promise<Exchange> {
+/**
+ * Sends the steps, then collects replies until `idleMs` pass without data, or, with `until`,
+ * until the replies end with it (a deadline of 20 s, so a loaded machine cannot cut a long
+ * pipeline's answer short the way a fixed silence can).
+ */
+async function exchange(port: number, steps: Step[], idleMs = 250, until?: string): Promise<Exchange> {
   const socket = await openSocket(port);
   let data = '';
   let closed = false;
@@ -42,17 +47,22 @@ async function exchange(port: number, steps: Step[], idleMs = 250): Promise<Exch
     else await sleep(step.pauseMs);
     lastActivity = Date.now();
   }
+  if (until !== undefined) {
+    const deadline = Date.now() + 20_000;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the socket's close handler sets it (TS does not see writes from callbacks)
+    while (!closed && !data.endsWith(until) && Date.now() < deadline) await Promise.race([ended, sleep(20)]);
+  }
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the socket's close handler sets it (TS does not see writes from callbacks)
-  while (!closed && Date.now() - lastActivity < idleMs) {
+  while (until === undefined && !closed && Date.now() - lastActivity < idleMs) {
     await Promise.race([ended, sleep(20)]);
   }
   socket.destroy();
   return { data, closed };
 }
 
-function openSocket(port: number): Promise<Socket> {
+function openSocket(port: number, allowHalfOpen = false): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1' }, () => {
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen }, () => {
       socket.removeListener('error', reject);
       socket.on('error', () => {});
       resolve(socket);
@@ -66,10 +76,10 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Sends the same raw steps to both servers on fresh connections; asserts the same outcome. */
-async function sameRaw(steps: Step[], label: string, idleMs?: number): Promise<Exchange> {
+async function sameRaw(steps: Step[], label: string, idleMs?: number, until?: string): Promise<Exchange> {
   const [expected, actual] = await Promise.all([
-    exchange(p().redis.port, steps, idleMs),
-    exchange(p().vesta.port, steps, idleMs),
+    exchange(p().redis.port, steps, idleMs, until),
+    exchange(p().vesta.port, steps, idleMs, until),
   ]);
   // Client ids depend on how many connections each server has seen (HELLO's id field).
   const mask = (x: string): string => short(x.replace(/\$2\r\nid\r\n:\d+\r\n/g, 'ID'));
@@ -193,8 +203,8 @@ test('pipeline of 5,000 inline commands in one write', async (t) => {
   if (!requireRedis(t)) return;
   let bytes = '';
   for (let i = 0; i < 5000; i++) bytes += i % 2 === 0 ? `ECHO "n ${i}"\r\n` : `INCR inl\r\n`;
-  bytes += 'DEL inl\r\n';
-  await sameRaw([bytes], 'inline pipeline');
+  bytes += 'DEL inl\r\nECHO end-of-pipeline\r\n';
+  await sameRaw([bytes], 'inline pipeline', undefined, '$15\r\nend-of-pipeline\r\n');
 });
 
 test('1 MB and 10 MB bulk values', async (t) => {
@@ -331,6 +341,25 @@ test('requirepass, AUTH, NOAUTH and HELLO AUTH', async (t) => {
       await c.call('AUTH', 's3cret');
       assert.equal(await c.call('CONFIG', 'SET', 'requirepass', ''), '+OK\r\n');
     }
+  }
+});
+
+// Redis frees a client as soon as QUIT's reply is written, whether or not the peer closes its
+// end: CLIENT LIST and connected_clients no longer show it (Vesta half-closed and waited).
+test('QUIT frees the client at once even while the peer keeps its end open', async (t) => {
+  if (!requireRedis(t)) return;
+  for (const server of [p().redis, p().vesta]) {
+    const quitter = await openSocket(server.port, true);
+    const replied = new Promise<string>((resolve) => quitter.once('data', (d: Buffer) => resolve(d.toString('latin1'))));
+    const ended = new Promise<void>((resolve) => quitter.once('end', () => resolve()));
+    quitter.write('CLIENT SETNAME quitter\r\nQUIT\r\n', 'latin1');
+    assert.match(await replied, /^\+OK\r\n/, server.kind);
+    await ended; // the server's FIN; the quitter's own end stays open
+    const other = await RespClient.connect(server.port);
+    const list = await other.call('CLIENT', 'LIST');
+    assert.doesNotMatch(list, /name=quitter/, `${server.kind}: ${list}`);
+    other.close();
+    quitter.destroy();
   }
 });
 

@@ -88,6 +88,49 @@ test('streams: Vesta dump passes redis-check-rdb and loads into redis-server as 
   }
 });
 
+test('streams: a BGSAVE holds the streams as of its start while XADD, XDEL, XTRIM and groups change them', async (t) => {
+  if (!requireRedis(t)) return;
+  // A per-key delay and 1 ms slices: the scanner reaches the streams (created after the fillers)
+  // long after the writes below, so their state at the cut comes from copy-on-write.
+  const vesta = await startVesta({ args: ['--rdb-key-save-delay', '3000', '--vesta-snapshot-slice-ms', '1'] });
+  const client = await vesta.client();
+  try {
+    const fillers: (string | number)[][] = [];
+    for (let i = 0; i < 150; i++) fillers.push(['SET', `filler:${i}`, i]);
+    await client.pipeline(fillers);
+    await writeStreams(client);
+    const expected = await snapshot(client, { times: true });
+    assert.equal(await client.call('BGSAVE'), '+Background saving started\r\n');
+    const writes: (string | number)[][] = [['CONFIG', 'SET', 'stream-node-max-entries', '4']];
+    for (let i = 0; i < 12; i++) writes.push(['XADD', 's', '*', 'f', `new${i}`]);
+    writes.push(['XDEL', 's', '14-2', '20-2', '30-0'], ['XTRIM', 's', 'MAXLEN', '15']);
+    writes.push(['XREADGROUP', 'GROUP', 'g', 'erin', 'COUNT', '4', 'STREAMS', 's', '>'], ['XACK', 's', 'g', '3-0']);
+    writes.push(['XGROUP', 'DESTROY', 's', 'g2'], ['XSETID', 'gone', '9-9'], ['XADD', 't', '6-0', 'b', '2']);
+    writes.push(['XADD', 'empty', '1-0', 'c', '3'], ['XTRIM', 't', 'MINID', '7']);
+    for (const [i, r] of (await client.pipeline(writes)).entries()) {
+      assert.ok(!r.startsWith('-'), `${JSON.stringify(writes[i])} failed: ${r}`);
+    }
+    const persistence = (): Promise<string> => client.call('INFO', 'persistence');
+    assert.match(await persistence(), /rdb_bgsave_in_progress:1/, 'the save spanned the writes');
+    assert.notDeepEqual(await snapshot(client, { times: true }), expected, 'the writes changed the streams');
+    const deadline = Date.now() + 60_000;
+    while (/rdb_bgsave_in_progress:1/.test(await persistence())) {
+      assert.ok(Date.now() < deadline, 'BGSAVE finished');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(await persistence(), /rdb_last_bgsave_status:ok/);
+    const dump = join(vesta.dir, 'dump.rdb');
+    const check = spawnSync('/usr/bin/redis-check-rdb', [dump], { encoding: 'latin1' });
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    const dir = tempDir('stream-cow-');
+    cpSync(dump, join(dir, 'dump.rdb'));
+    assert.deepEqual(await withLoaded('redis', dir, [], (c) => snapshot(c, { times: true })), expected);
+  } finally {
+    client.close();
+    await vesta.stop();
+  }
+});
+
 test('streams: a dump written by redis-server loads into Vesta as written', async (t) => {
   if (!requireRedis(t)) return;
   const redis = await startRedis();

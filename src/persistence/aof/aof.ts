@@ -19,12 +19,13 @@
 //   5. persist the manifest: new base + incr N+1; then delete the old base and incrs.
 // A failure before 5 deletes the new base and leaves the manifest as it was after step 2.
 
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Config } from '../../config/config.js';
 import * as fs from '../../platform/fs.js';
 import type { LogReplayer, PersistenceHost } from '../host.js';
 import type { Snapshot } from '../../snapshot/engine.js';
 import { snapshotOptions, type BackgroundJobs } from '../bgsave.js';
+import { aofDirPath } from './aof-dir.js';
 import { AofLoadError, loadAofFile } from './loader.js';
 import {
   AofManifestError, baseName, cloneManifest, emptyManifest, incrName, manifestIsEmpty, manifestName,
@@ -95,8 +96,9 @@ export class Aof {
     this.#installHooks();
   }
 
+  /** The AOF directory's real path (an absolute appenddirname, or one inside dir). */
   get dirPath(): string {
-    return join(this.#config.str('dir'), this.#config.str('appenddirname'));
+    return aofDirPath(this.#config.str('dir'), this.#config.str('appenddirname'));
   }
 
   get rewriteInProgress(): boolean {
@@ -171,7 +173,14 @@ export class Aof {
         await loadRdb();
       }
       fs.mkdirSync(dir);
-      await this.#createFromDataset();
+      // Clients wait (-LOADING) until the AOF exists: a write accepted while the first base is
+      // fsynced and renamed would be in neither the base nor an incr file, and lost on restart.
+      this.#server.loading = true;
+      try {
+        await this.#createFromDataset();
+      } finally {
+        this.#server.loading = false;
+      }
       return;
     }
     this.manifest = manifest;
@@ -218,9 +227,7 @@ export class Aof {
       const existing = readManifestQuiet(dir, name);
       if (existing?.base?.name !== name || fs.statSync(join(dir, name)) !== null) return;
     }
-    fs.renameSync(oldPath, join(dir, name));
-    fs.fsyncDirSync(dir);
-    fs.fsyncDirSync(this.#config.str('dir'));
+    moveAcrossDirs(oldPath, dir, name);
     this.#server.log.notice(`Successfully migrated an old-style AOF into the AOF directory ` +
       `'${this.#config.str('appenddirname')}'.`);
   }
@@ -605,6 +612,28 @@ export class Aof {
     return { ok: true };
   }
 
+}
+
+/**
+ * Moves `source` to `dir/name` and fsyncs both directories. An absolute AOF directory may be on
+ * another filesystem (EXDEV): then the file is copied to a temp name, fsynced, renamed into
+ * place, and only then is the source removed; a crash leaves the source in place and the
+ * upgrade is completed (or the base found) on the next start.
+ */
+function moveAcrossDirs(source: string, dir: string, name: string): void {
+  const target = join(dir, name);
+  try {
+    fs.renameSync(source, target);
+  } catch (error: unknown) {
+    if (fs.errorCode(error) !== 'EXDEV') throw error;
+    const temp = join(dir, `temp-upgrade-${name}`);
+    fs.copyFileDurableSync(source, temp);
+    fs.renameSync(temp, target);
+    fs.fsyncDirSync(dir);
+    fs.unlinkSync(source);
+  }
+  fs.fsyncDirSync(dir);
+  fs.fsyncDirSync(dirname(source));
 }
 
 function readManifestQuiet(dir: string, name: string): AofManifest | null {

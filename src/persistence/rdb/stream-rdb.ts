@@ -35,8 +35,7 @@ export function loadStream(reader: RdbReader, type: number): StreamValue {
   const nodeCount = reader.count(2);
   for (let i = 0; i < nodeCount; i++) {
     const at = reader.offset;
-    const key = reader.string();
-    const master = idFromBytes(Buffer.from(key, 'latin1'), at);
+    const master = idFromBytes(reader.blob(), at);
     const lpAt = reader.offset;
     const node = StreamNode.fromListpack(master, reader.string());
     if (node === null) throw corruptError('invalid stream listpack', lpAt);

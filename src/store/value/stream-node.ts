@@ -47,6 +47,13 @@ export class StreamNode {
   /** The last ID appended (deleted or not). */
   lastMs: bigint;
   lastSeq: bigint;
+  /**
+   * The token of the one StreamValue that may change this node in place. A stream's clone
+   * (COPY, a snapshot's preserved state) shares the node objects and both sides take new
+   * tokens, so whichever side changes a shared node copies that node first (StreamValue#own):
+   * per-node copy-on-write. null on a node no stream owns yet.
+   */
+  owner: object | null = null;
 
   constructor(id: StreamId, fields: string[]) {
     this.ms = id.ms;
@@ -263,7 +270,8 @@ function parseListpack(master: StreamId, lp: string): StreamNode | null {
   at = lpEnd;
   node.ms = master.ms;
   node.seq = master.seq;
-  node.data = flatCopy(lp.slice(dataStart, end));
+  // lp is the flat string the RDB reader made: the slice shares it (no copy per node).
+  node.data = lp.slice(dataStart, end);
   node.entriesStart = at - dataStart;
   node.elements = nf + 2;
   node.total = 0;

@@ -29,6 +29,8 @@ const NODE_MAX_BYTES_CAP = 1 << 30;
 export class StreamValue {
   #nodes: StreamNode[] = [];
   #head = 0;
+  /** Nodes whose owner is this token are this stream's alone (see StreamNode.owner). */
+  #token: object = {};
   length = 0;
   lastId: StreamId = ZERO_ID;
   firstId: StreamId = ZERO_ID;
@@ -48,7 +50,18 @@ export class StreamValue {
 
   /** Adds a whole node (RDB loading); nodes come in ID order. */
   addNode(node: StreamNode): void {
+    node.owner = this.#token;
     this.#nodes.push(node);
+  }
+
+  /** The node at index, first copied when another stream shares it (copy-on-write). */
+  #own(index: number): StreamNode {
+    const node = this.#nodes[index] as StreamNode;
+    if (node.owner === this.#token) return node;
+    const copy = node.clone();
+    copy.owner = this.#token;
+    this.#nodes[index] = copy;
+    return copy;
   }
 
   /** Appends an entry whose ID is greater than lastId; the caller updates entriesAdded. */
@@ -62,10 +75,12 @@ export class StreamValue {
       else if (limits.maxEntries !== 0 && node.total >= limits.maxEntries) node = null;
     }
     if (node === null) {
+      // Flattening changes no content: a shared node is flattened in place, not copied.
       (this.#nodes[this.#nodes.length - 1] as StreamNode | undefined)?.flatten();
       node = new StreamNode(id, fields);
+      node.owner = this.#token;
       this.#nodes.push(node);
-    }
+    } else node = this.#own(this.#nodes.length - 1);
     node.append(id, fields);
     this.length++;
     this.lastId = id;
@@ -157,7 +172,7 @@ export class StreamValue {
 
   #deleteAt(index: number, node: StreamNode, offset: number): void {
     if (node.live === 1) this.#removeNode(index);
-    else node.markDeleted(offset);
+    else this.#own(index).markDeleted(offset);
     this.length--;
   }
 
@@ -203,12 +218,13 @@ export class StreamValue {
         continue;
       }
       if (options.approx) break;
+      const owned = this.#own(this.#head);
       for (let at = node.entriesStart; at < node.data.length;) {
         const e = node.entryAt(at);
         at = e.end;
         if (e.deleted) continue;
         if (options.maxlen !== undefined ? this.length <= options.maxlen : compareIds(e.id, options.minid as StreamId) >= 0) break;
-        node.markDeleted(e.offset);
+        owned.markDeleted(e.offset);
         this.length--;
         deleted++;
       }
@@ -218,10 +234,14 @@ export class StreamValue {
     return deleted;
   }
 
-  /** Copy for COPY and snapshots: nodes are copied shallowly (their data strings are immutable). */
+  /**
+   * Copy for COPY and snapshots in O(nodes) pointers: both streams share the node objects and
+   * take new tokens, so a node is copied only when one side changes it (#own), once per side.
+   */
   clone(): StreamValue {
     const copy = new StreamValue();
-    copy.#nodes = this.#nodes.slice(this.#head).map((n) => n.clone());
+    copy.#nodes = this.#nodes.slice(this.#head);
+    this.#token = {};
     copy.length = this.length;
     copy.lastId = this.lastId;
     copy.firstId = this.firstId;
