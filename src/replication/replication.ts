@@ -59,12 +59,6 @@ export function newReplId(): string {
   return randomBytes(20).toString('hex');
 }
 
-const registry = new WeakMap<Server, Replication>();
-
-export function replicationOf(server: Server): Replication | undefined {
-  return registry.get(server);
-}
-
 export class Replication {
   readonly server: Server;
   replid = newReplId();
@@ -95,7 +89,6 @@ export class Replication {
 
   constructor(server: Server) {
     this.server = server;
-    registry.set(server, this);
     setReplInfoSource(server.config, () => this.#replInfo());
     server.addHooks({
       propagate: (dbIndex, argv) => this.feed(dbIndex, argv),
@@ -553,6 +546,7 @@ export class Replication {
 /** REPLCONF options seen before a client's SYNC/PSYNC. */
 const preHandshake = new WeakMap<Client, Partial<ReplicaPeer>>();
 
+/** The replication service of `server`; the composition root (src/compose.ts) stores it in server.replication. */
 export function attachReplication(server: Server): Replication {
   return new Replication(server);
 }

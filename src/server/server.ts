@@ -16,6 +16,8 @@ import { CommandTable } from '../commands/table.js';
 import type { Config } from '../config/config.js';
 import type { InfoFields } from '../observe/info.js';
 import type { Persistence } from '../persistence/attach.js';
+import type { Replication } from '../replication/replication.js';
+import type { MigrateLinks } from '../commands/migrate.js';
 import { Logger } from '../observe/log.js';
 import { CommandLatencies, LatencyMonitor } from '../observe/latency.js';
 import { ActiveExpire } from '../store/expire.js';
@@ -115,6 +117,13 @@ export class Server {
    * (src/compose.ts); null on a server built without persistence.
    */
   persistence: Persistence | null = null;
+  /**
+   * The master and replica sides of replication (replication/replication.ts), wired by the
+   * composition root; null on a server built without it.
+   */
+  replication: Replication | null = null;
+  /** MIGRATE's cached target connections (commands/migrate.ts), wired by the composition root. */
+  migrateLinks: MigrateLinks | null = null;
   /** Fields other modules add to INFO sections (persistence: the Persistence section). */
   readonly infoProviders = new Map<string, (() => InfoFields)[]>();
   loading = false;

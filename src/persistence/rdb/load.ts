@@ -162,8 +162,9 @@ class RdbLoader {
   #lastProgressLogMs = performance.now();
   #done = false;
 
-  private constructor(target: RdbLoadTarget, path: string, data: Buffer, options: RdbLoadOptions,
+  private constructor(target: RdbLoadTarget, file: { path: string; data: Buffer }, options: RdbLoadOptions,
     intoEmpty: boolean) {
+    const { path, data } = file;
     this.#target = target;
     this.#intoEmpty = intoEmpty;
     this.#path = path;
@@ -205,12 +206,12 @@ class RdbLoader {
       if (code === null) throw error;
       throw new RdbLoadError(path, null, fs.describeFsError(error), error);
     }
-    return new RdbLoader(target, path, data, options, intoEmpty);
+    return new RdbLoader(target, { path, data }, options, intoEmpty);
   }
 
   /** A load of bytes already in memory, into an emptied keyspace. */
   static fromBuffer(target: RdbLoadTarget, name: string, data: Buffer): RdbLoader {
-    return new RdbLoader(target, name, data, {}, true);
+    return new RdbLoader(target, { path: name, data }, {}, true);
   }
 
   /** Applies events for up to budgetMs; true when the whole dump has been loaded. */
