@@ -4,6 +4,8 @@
 // 9's minimal Node server (node-reference.ts) interleaved in the throughput workloads unless
 // --no-reference. Prints the table, writes JSON and SVG under bench/results/. Every figure is a
 // ratio of medians of interleaved rounds; the machine is shared, so absolute numbers mean little.
+// BENCH_REFERENCE_BIN=<other build>/dist/bin/vesta-server.js puts another Vesta build in the
+// reference slot (harness.ts), for an interleaved A/B of two builds.
 
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -13,8 +13,14 @@ import { fileURLToPath } from 'node:url';
 export const REDIS_SERVER = process.env['REDIS_SERVER'] ?? '/usr/bin/redis-server';
 export const REDIS_BENCHMARK = process.env['REDIS_BENCHMARK'] ?? '/usr/bin/redis-benchmark';
 export const VESTA_BIN = resolve('dist/bin/vesta-server.js');
-/** The minimal Node RESP server (node-reference.ts), compiled next to this file. */
-export const REFERENCE_BIN = fileURLToPath(new URL('./node-reference.js', import.meta.url));
+/**
+ * The issue's minimal Node RESP server (node-reference.ts), compiled next to this file. For an
+ * A/B of two Vesta builds, BENCH_REFERENCE_BIN names another build's dist/bin/vesta-server.js:
+ * it then runs in the reference slot, interleaved round by round with this build and Redis, and
+ * the "node ref" column is that build's ratio to Redis.
+ */
+export const REFERENCE_BIN = process.env['BENCH_REFERENCE_BIN'] ??
+  fileURLToPath(new URL('./node-reference.js', import.meta.url));
 
 export type ServerKind = 'redis' | 'vesta';
 /** What BenchServer can start: the pair, or node-reference.ts, the bare-runtime yardstick. */

@@ -1,5 +1,5 @@
-// The composition root: builds a Server and wires its services (persistence now; the
-// replication link and the scripting engine next) as explicit fields, so no module keeps
+// The composition root: builds a Server and wires its services (persistence, replication,
+// MIGRATE's link cache; the scripting engine next) as explicit fields, so no module keeps
 // state about a server on the side. The only file that knows both the server and the layers
 // below it that must not know the server (persistence/ gets a PersistenceHost and a command
 // replayer built here on the executor). Redis equivalent: initServer() in server.c.
@@ -12,12 +12,14 @@ import { AOF_CALLER } from './server/caller.js';
 import { executeCommand, findCommand, Outcome } from './server/dispatch.js';
 import { Server } from './server/server.js';
 import { attachReplication } from './replication/replication.js';
+import { MigrateLinks } from './commands/migrate.js';
 
 /** A server with its services wired. */
 export function composeServer(config: Config, log: Logger): Server {
   const server = new Server(config, log);
   server.persistence = attachPersistence(server, { newReplayer: () => aofReplayer(server) });
-  attachReplication(server);
+  server.replication = attachReplication(server);
+  server.migrateLinks = new MigrateLinks();
   return server;
 }
 

@@ -17,7 +17,6 @@ import { logoBlock, runningModeLine, showLogo } from './observe/logo.js';
 import type { Server } from './server/server.js';
 import { composeServer } from './compose.js';
 import { renderProcTitle } from './config/proc-title.js';
-import { replicationOf } from './replication/replication.js';
 import { REDIS_VERSION, VESTA_VERSION } from './version.js';
 
 export interface StartOptions {
@@ -76,7 +75,7 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
     throw error;
   }
   // `replicaof` in the config: connect once the dataset (and its replication ID) is loaded.
-  replicationOf(server)?.start();
+  server.replication?.start();
   // Only now, as Redis: a harness waiting for this line may rely on the dataset being there.
   log.notice('Ready to accept connections');
   return server;

@@ -32,8 +32,8 @@ interface Started {
 async function spawnServer(command: string, args: string[], port: number, cwd?: string): Promise<Started> {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(cwd !== undefined ? { cwd } : {}) });
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString('latin1')));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString('latin1')));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString('latin1')));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString('latin1')));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 15_000;
   for (;;) {

@@ -7,7 +7,7 @@ import { ACL_CATEGORIES, aclCommandUniverse } from '../server/acl-user.js';
 import { specOf } from '../server/acl.js';
 import { ClientFlag, type Client } from '../server/client.js';
 import { formatClientInfo } from './client-info.js';
-import { NOT_INTEGER } from './errors.js';
+import { NOT_INTEGER, wrongArity } from './errors.js';
 import { arityAccepts } from './table.js';
 import type { CommandDef } from './types.js';
 import { parseInt64 } from '../util/numbers.js';
@@ -212,7 +212,7 @@ function aclDryrunCommand(c: Client, argv: string[]): void {
   const sub = args.length >= 2 ? top.subcommands.get((args[1] as string).toLowerCase()) : undefined;
   const spec = sub ?? top;
   if (!arityAccepts(spec.arity, args.length)) {
-    c.addReplyError(`ERR wrong number of arguments for '${spec.name}' command`);
+    c.addReplyError(wrongArity(spec.name));
     return;
   }
   const denied = c.server.acl.check(name, spec, args);

@@ -28,22 +28,6 @@ export function longOrReply(c: Client, text: string, error = NOT_INTEGER): numbe
   return v;
 }
 
-/** A value in [min, max]; error text for out-of-range is given by the caller. */
-export function rangedLongOrReply(
-  c: Client,
-  text: string,
-  min: number,
-  max: number,
-  error: string,
-): number | null {
-  const v = parseInt64(text);
-  if (v === null || typeof v === 'bigint' || v < min || v > max) {
-    c.addReplyError(v === null ? NOT_INTEGER : error);
-    return null;
-  }
-  return v;
-}
-
 export function doubleOrReply(c: Client, text: string, error = NOT_FLOAT): number | null {
   const v = parseDouble(text);
   if (v === null) c.addReplyError(error);

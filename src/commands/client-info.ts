@@ -37,7 +37,7 @@ export function formatClientInfo(c: Client, self: Client): string {
     `flags=${flagString(c)} db=${c.dbIndex} sub=${c.channels.size} psub=${c.patterns.size} ssub=0 ` +
     `multi=${c.has(ClientFlag.multi) ? c.queue.length : -1} qbuf=${qbuf} qbuf-free=${Math.max(0, 20474 - qbuf)} ` +
     `argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=${c.out.length} oll=0 omem=0 ` +
-    `tot-mem=${22426 + qbuf + c.out.length} events=r cmd=${cmd} user=${c.user} redir=${redirOf(c)} resp=${c.resp}`
+    `tot-mem=${22426 + qbuf + c.out.length} events=r cmd=${cmd} user=${c.has(ClientFlag.master) ? '(superuser)' : c.user} redir=${redirOf(c)} resp=${c.resp}`
   );
 }
 

@@ -4,14 +4,14 @@
 import type { Client } from '../server/client.js';
 import { PauseType } from '../server/pause.js';
 import { parseInt64 } from '../util/numbers.js';
-import { SYNTAX } from './errors.js';
+import { SYNTAX, TIMEOUT_NEGATIVE, TIMEOUT_NOT_INTEGER, unknownSubcommandOrArity } from './errors.js';
 import { noEvict } from './client-info.js';
 import type { CommandDef } from './types.js';
 
 
 function clientPauseCommand(c: Client, argv: string[]): void {
   if (argv.length > 4) {
-    c.addReplyError(`ERR unknown subcommand or wrong number of arguments for '${argv[1] as string}'. Try CLIENT HELP.`);
+    c.addReplyError(unknownSubcommandOrArity(argv[1] as string, 'CLIENT'));
     return;
   }
   let type: number = PauseType.all;
@@ -25,11 +25,11 @@ function clientPauseCommand(c: Client, argv: string[]): void {
   }
   const timeout = parseInt64(argv[2] as string);
   if (timeout === null) {
-    c.addReplyError('ERR timeout is not an integer or out of range');
+    c.addReplyError(TIMEOUT_NOT_INTEGER);
     return;
   }
   if (timeout < 0) {
-    c.addReplyError('ERR timeout is negative');
+    c.addReplyError(TIMEOUT_NEGATIVE);
     return;
   }
   // Redis 7.0 adds the time without a range check: an end past 2^63 wraps negative, so the

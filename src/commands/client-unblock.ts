@@ -4,9 +4,9 @@
 // Redis equivalent: the "unblock" branch of clientCommand in networking.c.
 
 import type { Client } from '../server/client.js';
-import { replicationOf } from '../replication/replication.js';
 import { eqIgnoreCase, int64OrReply } from './args.js';
 import type { CommandDef } from './types.js';
+import { unknownSubcommandOrArity } from './errors.js';
 
 export const clientUnblockCommands: CommandDef[] = [
   { name: 'client|unblock', handler: clientUnblockCommand },
@@ -16,7 +16,7 @@ function clientUnblockCommand(c: Client, argv: string[]): void {
   if (argv.length > 4) {
     const sub = argv[1] as string;
     c.addReplyError(
-      `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try CLIENT HELP.`,
+      unknownSubcommandOrArity(sub, 'CLIENT'),
     );
     return;
   }
@@ -33,6 +33,6 @@ function clientUnblockCommand(c: Client, argv: string[]): void {
   }
   const target = typeof id === 'number' ? c.server.clients.get(id) : undefined;
   const unblocked = target !== undefined && (c.server.blocking.unblockByRequest(target, error) ||
-    (replicationOf(c.server)?.unblockWait(target, error) ?? false));
+    (c.server.replication?.unblockWait(target, error) ?? false));
   c.addReplyLongLong(unblocked ? 1 : 0);
 }

@@ -5,16 +5,22 @@
 import { ClientFlag, type Client } from '../server/client.js';
 import { REDIS_VERSION } from '../version.js';
 import { parseInt64 } from '../util/numbers.js';
-import { SYNTAX, NOT_INTEGER } from './errors.js';
+import { SYNTAX, NOT_INTEGER, wrongArity } from './errors.js';
 import { formatClientInfo } from './client-info.js';
 import type { CommandDef } from './types.js';
 
 import { WRONGPASS } from '../server/acl.js';
 import { logAuthFailure } from './acl.js';
 
+const CLIENT_NAME_CHARS = 'ERR Client names cannot contain spaces, newlines or special characters.';
+
+function unknownClientType(type: string): string {
+  return `ERR Unknown client type '${type}'`;
+}
+
 function pingCommand(c: Client, argv: string[]): void {
   if (argv.length > 2) {
-    c.addReplyError("ERR wrong number of arguments for 'ping' command");
+    c.addReplyError(wrongArity('ping'));
     return;
   }
   if (c.resp === 2 && c.has(ClientFlag.pubsub)) {
@@ -111,7 +117,7 @@ function helloCommand(c: Client, argv: string[]): void {
   }
   if (name !== null) {
     if (!validClientName(name)) {
-      c.addReplyError('ERR Client names cannot contain spaces, newlines or special characters.');
+      c.addReplyError(CLIENT_NAME_CHARS);
       return;
     }
     c.name = name;
@@ -161,7 +167,7 @@ function clientIdCommand(c: Client): void {
 function clientSetnameCommand(c: Client, argv: string[]): void {
   const name = argv[2] as string;
   if (!validClientName(name)) {
-    c.addReplyError('ERR Client names cannot contain spaces, newlines or special characters.');
+    c.addReplyError(CLIENT_NAME_CHARS);
     return;
   }
   c.name = name;
@@ -186,7 +192,7 @@ function clientListCommand(c: Client, argv: string[]): void {
   if (argv.length === 4 && (argv[2] as string).toUpperCase() === 'TYPE') {
     type = (argv[3] as string).toLowerCase();
     if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(type)) {
-      c.addReplyError(`ERR Unknown client type '${argv[3] as string}'`);
+      c.addReplyError(unknownClientType(argv[3] as string));
       return;
     }
   } else if (argv.length >= 4 && (argv[2] as string).toUpperCase() === 'ID') {
@@ -217,20 +223,21 @@ function clientInfoCommand(c: Client): void {
   c.addReplyVerbatim(formatClientInfo(c, c) + '\n');
 }
 
+/** The old form, CLIENT KILL ip:port: the one client at that address, +OK or an error. */
+function clientKillAddr(c: Client, addr: string): void {
+  for (const other of c.server.clients.values()) {
+    if (other.address === addr) {
+      killClient(other, c);
+      c.addReplyOk();
+      return;
+    }
+  }
+  c.addReplyError('ERR No such client');
+}
+
 function clientKillCommand(c: Client, argv: string[]): void {
   const clients = c.server.clients;
-  if (argv.length === 3) {
-    const addr = argv[2] as string;
-    for (const other of clients.values()) {
-      if (other.address === addr) {
-        killClient(other, c);
-        c.addReplyOk();
-        return;
-      }
-    }
-    c.addReplyError('ERR No such client');
-    return;
-  }
+  if (argv.length === 3) return clientKillAddr(c, argv[2] as string);
   if (argv.length % 2 !== 0) {
     c.addReplyError(SYNTAX);
     return;
@@ -256,7 +263,7 @@ function clientKillCommand(c: Client, argv: string[]): void {
     else if (opt === 'TYPE') {
       type = value.toLowerCase();
       if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(type)) {
-        c.addReplyError(`ERR Unknown client type '${value}'`);
+        c.addReplyError(unknownClientType(value));
         return;
       }
     } else if (opt === 'USER') {

@@ -10,9 +10,8 @@ import { formatDouble, parseInt64 } from '../util/numbers.js';
 import { parseDouble } from '../util/numbers.js';
 import { objectEncoding } from './encoding.js';
 import { debugLoadAofCommand, debugReloadCommand } from './persistence.js';
-import { SYNTAX, NOT_INTEGER, NO_SUCH_KEY } from './errors.js';
+import { SYNTAX, NOT_INTEGER, NO_SUCH_KEY, unknownSubcommandOrArity, NOT_FLOAT } from './errors.js';
 import { crashByAssertion, crashByPanic, crashBySignal, crashHandlersInstalled } from '../observe/crash.js';
-import { replicationOf } from '../replication/replication.js';
 import {
   debugError, debugHtstats, debugHtstatsKey, debugListpack, debugLog, debugProtocol, debugQuicklist,
   debugQuicklistPackedThreshold, debugStringmatchTest,
@@ -63,8 +62,8 @@ const SUBCOMMANDS: Record<string, (c: Client, argv: string[]) => void> = {
 
 /** DEBUG CHANGE-REPL-ID: a new replication ID, and no secondary one (INFO replication). */
 function debugChangeReplId(c: Client): void {
-  const repl = replicationOf(c.server);
-  if (repl === undefined) {
+  const repl = c.server.replication;
+  if (repl === null) {
     c.addReplyError('ERR replication is not available on this server instance');
     return;
   }
@@ -87,7 +86,7 @@ function debugCrash(c: Client, argv: string[], kind: 'segfault' | 'panic' | 'ass
 }
 
 function unknownSubcommand(c: Client, argv: string[]): void {
-  c.addReplyError(`ERR unknown subcommand or wrong number of arguments for '${argv[1] as string}'. Try DEBUG HELP.`);
+  c.addReplyError(unknownSubcommandOrArity(argv[1] as string, 'DEBUG'));
 }
 
 /** Redis matches most DEBUG subcommands on name and exact argc together. */
@@ -164,7 +163,7 @@ function debugHelp(c: Client): void {
 function debugSleep(c: Client, argv: string[]): void {
   const seconds = parseDouble(argv[2] ?? '');
   if (seconds === null) {
-    c.addReplyError('ERR value is not a valid float');
+    c.addReplyError(NOT_FLOAT);
     return;
   }
   // Blocks the whole server, as DEBUG SLEEP does in Redis (tests use it to simulate stalls).

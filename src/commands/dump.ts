@@ -12,11 +12,11 @@ import { encodeDumpPayload } from '../persistence/rdb/encoder.js';
 import type { Value } from '../store/value/types.js';
 import { latin1Slice } from '../util/latin1.js';
 import { eqIgnoreCase, int64OrReply } from './args.js';
-import { SYNTAX } from './errors.js';
+import { SYNTAX, DUMP_PAYLOAD_INVALID } from './errors.js';
 import type { CommandDef } from './types.js';
 
 export const BUSYKEY = 'BUSYKEY Target key name already exists.';
-const BAD_PAYLOAD_HEADER = 'ERR DUMP payload version or checksum are wrong';
+const BAD_PAYLOAD_HEADER = DUMP_PAYLOAD_INVALID;
 
 /** The DUMP payload of a value, honouring rdbcompression as Redis does. */
 export function dumpPayload(c: Client, value: Value): string {

@@ -25,10 +25,37 @@ export const NUMKEYS_NOT_POSITIVE = 'ERR numkeys should be greater than 0';
 export const NUMKEYS_TOO_MANY = "ERR Number of keys can't be greater than number of args";
 export const LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
 
+export const TIMEOUT_NOT_INTEGER = 'ERR timeout is not an integer or out of range';
+export const TIMEOUT_NEGATIVE = 'ERR timeout is negative';
+export const COUNT_NOT_POSITIVE = 'ERR count should be greater than 0';
+/** COUNT of XAUTOCLAIM and GEOSEARCH/GEORADIUS. */
+export const COUNT_OPTION_NOT_POSITIVE = 'ERR COUNT must be > 0';
+export const INVALID_STREAM_ID = 'ERR Invalid stream ID specified as stream command argument';
+export const DUMP_PAYLOAD_INVALID = 'ERR DUMP payload version or checksum are wrong';
+/** What a script error that carries no text of its own becomes. */
+export const UNKNOWN_ERROR = 'ERR unknown error';
+
 export function wrongArity(name: string): string {
   return `ERR wrong number of arguments for '${name}' command`;
 }
 
 export function invalidExpire(command: string): string {
   return `ERR invalid expire time in '${command}' command`;
+}
+
+/** A container command's unknown subcommand (or a known one with the wrong arity). */
+export function unknownSubcommandOrArity(sub: string, container: string): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${container} HELP.`;
+}
+
+export function unknownSubcommand(sub: string, container: string): string {
+  return `ERR unknown subcommand '${sub}'. Try ${container} HELP.`;
+}
+
+export function noSuchGroup(group: string, key: string): string {
+  return `NOGROUP No such consumer group '${group}' for key name '${key}'`;
+}
+
+export function libraryExists(name: string): string {
+  return `ERR Library '${name}' already exists`;
 }

@@ -14,6 +14,7 @@ import { eqIgnoreCase } from './args.js';
 import { BUSY_EVAL } from '../scripting/script-run.js';
 import { killRunningOrReply, numKeysOrReply, replyHelp, scriptingOf } from './scripting.js';
 import type { CommandDef } from './types.js';
+import { DUMP_PAYLOAD_INVALID, unknownSubcommandOrArity } from './errors.js';
 
 function fcallGeneric(c: Client, argv: string[], readOnly: boolean): void {
   const scripting = scriptingOf(c);
@@ -27,7 +28,7 @@ function fcallGeneric(c: Client, argv: string[], readOnly: boolean): void {
   c.propagateArgv = [];
   fn.calls++;
   scripting.run(c, { name: fn.name, fn: fn.fn, flags: fn.flags, isFunction: true },
-    argv.slice(3, 3 + numKeys), argv.slice(3 + numKeys), { readOnly, command: argv });
+    { keys: argv.slice(3, 3 + numKeys), args: argv.slice(3 + numKeys), readOnly, command: argv });
 }
 
 function functionLoad(c: Client, argv: string[]): void {
@@ -132,7 +133,7 @@ function functionDump(c: Client): void {
 function functionRestore(c: Client, argv: string[]): void {
   let policy: RestorePolicy = 'append';
   if (argv.length > 4) {
-    c.addReplyError(`ERR unknown subcommand or wrong number of arguments for '${argv[1] as string}'. Try FUNCTION HELP.`);
+    c.addReplyError(unknownSubcommandOrArity(argv[1] as string, 'FUNCTION'));
     return;
   }
   if (argv.length === 4) {
@@ -151,7 +152,7 @@ function functionRestore(c: Client, argv: string[]): void {
     return;
   }
   if (codes === null) {
-    c.addReplyError('ERR DUMP payload version or checksum are wrong');
+    c.addReplyError(DUMP_PAYLOAD_INVALID);
     return;
   }
   const error = scriptingOf(c).restoreLibraries(codes, policy);

@@ -24,7 +24,7 @@ import {
   type Shape,
 } from '../store/value/geohash.js';
 import { eqIgnoreCase, int64OrReply } from './args.js';
-import { NOT_FLOAT, SYNTAX, WRONGTYPE } from './errors.js';
+import { NOT_FLOAT, SYNTAX, WRONGTYPE, COUNT_OPTION_NOT_POSITIVE } from './errors.js';
 import type { CommandDef } from './types.js';
 import { zaddGeneric } from './zset.js';
 import { zsetForReadOrReply, zsetLimits, zsetSettleEncoding } from './zset-common.js';
@@ -297,8 +297,15 @@ function leadingArgsOrReply(c: Client, argv: string[], kind: number, zset: ZSetV
 
 const BASE_ARGS = [6, 5, 2, 3];
 
+/** Which GEO search command runs: its KIND_* and whether STORE is refused (the _RO forms). */
+interface SearchVariant {
+  kind: number;
+  noStore: boolean;
+}
+
 /** Parses the options after the leading arguments, exactly in Redis's order of checks. */
-function parseSearch(c: Client, argv: string[], kind: number, noStore: boolean, zset: ZSetValue | null): SearchRequest | null {
+function parseSearch(c: Client, argv: string[], variant: SearchVariant, zset: ZSetValue | null): SearchRequest | null {
+  const { kind, noStore } = variant;
   const request = leadingArgsOrReply(c, argv, kind, zset);
   if (request === null) return null;
   const o = request.options;
@@ -319,7 +326,7 @@ function parseSearch(c: Client, argv: string[], kind: number, noStore: boolean, 
       const count = int64OrReply(c, argv[++i] as string);
       if (count === null) return null;
       if (count <= 0) {
-        c.addReplyError('ERR COUNT must be > 0');
+        c.addReplyError(COUNT_OPTION_NOT_POSITIVE);
         return null;
       }
       o.count = Number(count);
@@ -389,7 +396,7 @@ function checkSearch(
 function georadiusGeneric(c: Client, argv: string[], kind: number, noStore = false): void {
   const zset = zsetForReadOrReply(c, argv[kind === KIND_SEARCHSTORE ? 2 : 1] as string);
   if (zset === undefined) return;
-  const request = parseSearch(c, argv, kind, noStore, zset);
+  const request = parseSearch(c, argv, { kind, noStore }, zset);
   if (request === null) return;
   const o = request.options;
   if (zset === null) {

@@ -325,7 +325,7 @@ function hscanCommand(c: Client, argv: string[]): void {
   };
   let next = '0';
   if (hash.hashtable) {
-    next = scanStep(c.server, cursor, hash, () => hash.entries(), options.count, visit);
+    next = scanStep(c.server, cursor, { target: hash, makeIterator: () => hash.entries(), count: options.count }, visit);
   } else {
     for (const entry of hash) visit(entry);
   }

@@ -77,7 +77,7 @@ function scanCommand(c: Client, argv: string[]): void {
   const type = options.type?.toLowerCase() ?? null;
   // Bounded by the slots in use when the scan began: keys added later may or may not be seen.
   const iterate = (): Iterator<[string, Value]> => db.dict.entries(true);
-  const next = scanStep(c.server, cursor, db.dict, iterate, options.count, (entry) => {
+  const next = scanStep(c.server, cursor, { target: db.dict, makeIterator: iterate, count: options.count }, (entry) => {
     const [key, value] = entry;
     if (!matches(options.pattern, key)) return;
     if (type !== null && typeName(value) !== type) return;
@@ -97,11 +97,15 @@ export function randomKey(db: Database): string | undefined {
 function randomkeyCommand(c: Client): void {
   const ks = c.server.keyspace;
   const db = c.db;
-  // Bounded retries: if every key has expired, deleting them as we go empties the db.
-  for (let tries = 0; tries < 100; tries++) {
+  // A master deletes the expired keys it draws, so the loop ends. A replica only hides them:
+  // when every key has an expire they may all be expired by its clock, and after 100 draws it
+  // answers the last one drawn, as Redis's dbRandomKey does on a replica.
+  const replica = c.server.config.str('replicaof') !== '';
+  const allVolatile = db.dict.size === db.expires.size;
+  for (let tries = 1; tries <= 1_000_000; tries++) {
     const key = randomKey(db);
     if (key === undefined) break;
-    if (ks.peek(db, key) !== undefined) {
+    if (ks.peek(db, key) !== undefined || (replica && allVolatile && tries >= 100)) {
       c.addReplyBulk(key);
       return;
     }
@@ -260,7 +264,15 @@ function parseExpireFlagsOrReply(c: Client, argv: string[]): number | null {
  * EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT: 'unitSeconds' scales the argument, 'relative' adds now.
  * A time in the past deletes the key. Propagated as PEXPIREAT (or DEL) so replay is exact.
  */
-function expireGeneric(c: Client, argv: string[], relative: boolean, unitSeconds: boolean, name: string): void {
+interface ExpireVariant {
+  relative: boolean;
+  unitSeconds: boolean;
+  /** The command's name in its error texts. */
+  name: string;
+}
+
+function expireGeneric(c: Client, argv: string[], variant: ExpireVariant): void {
+  const { relative, unitSeconds, name } = variant;
   const ks = c.server.keyspace;
   const db = c.db;
   const key = argv[1] as string;
@@ -514,10 +526,10 @@ export const keyspaceCommands: CommandDef[] = [
   { name: 'renamenx', handler: (c, argv) => renameGeneric(c, argv, true) },
   { name: 'copy', handler: copyCommand },
   { name: 'move', handler: moveCommand },
-  { name: 'expire', handler: (c, argv) => expireGeneric(c, argv, true, true, 'expire') },
-  { name: 'pexpire', handler: (c, argv) => expireGeneric(c, argv, true, false, 'pexpire') },
-  { name: 'expireat', handler: (c, argv) => expireGeneric(c, argv, false, true, 'expireat') },
-  { name: 'pexpireat', handler: (c, argv) => expireGeneric(c, argv, false, false, 'pexpireat') },
+  { name: 'expire', handler: (c, argv) => expireGeneric(c, argv, { relative: true, unitSeconds: true, name: 'expire' }) },
+  { name: 'pexpire', handler: (c, argv) => expireGeneric(c, argv, { relative: true, unitSeconds: false, name: 'pexpire' }) },
+  { name: 'expireat', handler: (c, argv) => expireGeneric(c, argv, { relative: false, unitSeconds: true, name: 'expireat' }) },
+  { name: 'pexpireat', handler: (c, argv) => expireGeneric(c, argv, { relative: false, unitSeconds: false, name: 'pexpireat' }) },
   { name: 'ttl', handler: (c, argv) => ttlGeneric(c, argv, false, false) },
   { name: 'pttl', handler: (c, argv) => ttlGeneric(c, argv, true, false) },
   { name: 'expiretime', handler: (c, argv) => ttlGeneric(c, argv, false, true) },

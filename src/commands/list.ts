@@ -6,7 +6,7 @@
 
 import type { Client } from '../server/client.js';
 import { ListValue, checkType, eqIgnoreCase, int64OrReply, longOrReply } from './args.js';
-import { INDEX_OUT_OF_RANGE, MUST_BE_POSITIVE, NO_SUCH_KEY, SYNTAX, wrongArity } from './errors.js';
+import { INDEX_OUT_OF_RANGE, MUST_BE_POSITIVE, NO_SUCH_KEY, SYNTAX, wrongArity, COUNT_NOT_POSITIVE, NUMKEYS_NOT_POSITIVE } from './errors.js';
 import type { CommandDef } from './types.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 
@@ -538,8 +538,7 @@ export function mpopArgsOrReply<End>(
   return { keys: argv.slice(numkeysIndex + 1, endIndex), end, count: count ?? 1 };
 }
 
-const NUMKEYS = 'ERR numkeys should be greater than 0';
-const COUNT_NOT_POSITIVE = 'ERR count should be greater than 0';
+const NUMKEYS = NUMKEYS_NOT_POSITIVE;
 
 function lmpopCommand(c: Client, argv: string[]): void {
   const args = mpopArgsOrReply(c, argv, 1, listEndOrReply);

@@ -177,27 +177,39 @@ class TargetLink {
 const MIGRATE_SOCKET_CACHE_TTL_MS = 10_000;
 const MIGRATE_SOCKET_CACHE_ITEMS = 64;
 
-/** Cached target connections, per server (keyed by the server object's identity). */
-const linkCaches = new WeakMap<object, Map<string, TargetLink>>();
+/**
+ * A server's cached connections to MIGRATE targets (Redis's server.migrate_cached_sockets), a
+ * Server field wired in src/compose.ts. Idle links are closed by a once-a-second sweep that
+ * starts with the first MIGRATE.
+ */
+export class MigrateLinks {
+  readonly #links = new Map<string, TargetLink>();
+  #sweeping = false;
+
+  /** The cache, keyed "host:port". */
+  use(): Map<string, TargetLink> {
+    if (!this.#sweeping) {
+      this.#sweeping = true;
+      setInterval(() => this.#sweep(), 1000).unref();
+    }
+    return this.#links;
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const [name, link] of this.#links) {
+      if (link.closed || now - link.lastUseMs > MIGRATE_SOCKET_CACHE_TTL_MS) {
+        link.close();
+        this.#links.delete(name);
+      }
+    }
+  }
+}
 
 function linkCache(c: Client): Map<string, TargetLink> {
-  let cache = linkCaches.get(c.server);
-  if (cache === undefined) {
-    const created = new Map<string, TargetLink>();
-    cache = created;
-    linkCaches.set(c.server, created);
-    const sweep = setInterval(() => {
-      const now = Date.now();
-      for (const [name, link] of created) {
-        if (link.closed || now - link.lastUseMs > MIGRATE_SOCKET_CACHE_TTL_MS) {
-          link.close();
-          created.delete(name);
-        }
-      }
-    }, 1000);
-    sweep.unref();
-  }
-  return cache;
+  // A server built without the composition root gets its cache on first use.
+  c.server.migrateLinks ??= new MigrateLinks();
+  return c.server.migrateLinks.use();
 }
 
 /** A connected link to the target (cached or new), or the stage at which connecting failed. */

@@ -8,6 +8,7 @@ import { ClientFlag, type Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
 import { globMatch } from '../util/glob.js';
 import type { CommandDef } from './types.js';
+import { unknownSubcommandOrArity } from './errors.js';
 
 /**
  * One server's subscriptions (the server's `pubsub` field; it drops a closing or RESET client's
@@ -233,7 +234,7 @@ function replyNumsub(c: Client, map: Map<string, Set<Client>> | undefined, argv:
 
 /** Redis echoes the subcommand as the client spelled it, truncated to 128 bytes. */
 function subcommandSyntax(sub: string): string {
-  return `ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try PUBSUB HELP.`;
+  return unknownSubcommandOrArity(sub.slice(0, 128), 'PUBSUB');
 }
 
 function pubsubChannelsCommand(c: Client, argv: string[]): void {

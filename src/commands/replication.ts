@@ -5,15 +5,15 @@
 
 import { ClientFlag, type Client } from '../server/client.js';
 import { parseInt64 } from '../util/numbers.js';
-import { replicationOf, type Replication } from '../replication/replication.js';
+import type { Replication } from '../replication/replication.js';
 import { ROLE_STATE } from '../replication/master-link.js';
-import { SYNTAX } from './errors.js';
+import { SYNTAX, NOT_INTEGER, TIMEOUT_NEGATIVE, TIMEOUT_NOT_INTEGER } from './errors.js';
 import type { CommandDef } from './types.js';
 
 function replication(c: Client): Replication | null {
-  const repl = replicationOf(c.server);
-  if (repl === undefined) c.addReplyError('ERR replication is not available on this server instance');
-  return repl ?? null;
+  const repl = c.server.replication;
+  if (repl === null) c.addReplyError('ERR replication is not available on this server instance');
+  return repl;
 }
 
 function replicaofCommand(c: Client, argv: string[]): void {
@@ -47,10 +47,10 @@ function replicaofCommand(c: Client, argv: string[]): void {
 }
 
 function roleCommand(c: Client): void {
-  const repl = replicationOf(c.server);
+  const repl = c.server.replication;
   const link = repl?.link ?? null;
-  if (repl === undefined || link === null) {
-    const peers = repl === undefined ? [] : [...repl.peers.values()].filter((p) => p.state === 'online');
+  if (repl === null || link === null) {
+    const peers = repl === null ? [] : [...repl.peers.values()].filter((p) => p.state === 'online');
     c.addReplyArrayLen(3);
     c.addReplyBulk('master');
     c.addReplyLongLong(repl?.offset ?? 0);
@@ -94,7 +94,7 @@ function replconfCommand(c: Client, argv: string[]): void {
     if (option === 'listening-port') {
       const port = parseInt64(value);
       if (port === null || typeof port === 'bigint') {
-        c.addReplyError('ERR value is not an integer or out of range');
+        c.addReplyError(NOT_INTEGER);
         return;
       }
       repl.handshakeOption(c, option, String(port));
@@ -127,16 +127,16 @@ function waitCommand(c: Client, argv: string[]): void {
   }
   const wanted = parseInt64(argv[1] as string);
   if (wanted === null || typeof wanted === 'bigint') {
-    c.addReplyError('ERR value is not an integer or out of range');
+    c.addReplyError(NOT_INTEGER);
     return;
   }
   const timeout = parseInt64(argv[2] as string);
   if (timeout === null || typeof timeout === 'bigint') {
-    c.addReplyError('ERR timeout is not an integer or out of range');
+    c.addReplyError(TIMEOUT_NOT_INTEGER);
     return;
   }
   if (timeout < 0) {
-    c.addReplyError('ERR timeout is negative');
+    c.addReplyError(TIMEOUT_NEGATIVE);
     return;
   }
   repl.wait(c, wanted, timeout);

@@ -97,18 +97,24 @@ export function parseScanOptionsOrReply(
   return options;
 }
 
+/** What one SCAN-family call walks: the collection, how to start a walk over it, how far to go. */
+export interface ScanWalk<T> {
+  target: object;
+  makeIterator: () => Iterator<T>;
+  count: number;
+}
+
 /**
- * Advances the iteration named by `cursor` over `target`, calling `visit` for up to `count`
- * entries. Returns the next cursor ("0" when the iteration is complete).
+ * Advances the iteration named by `cursor` over `walk.target`, calling `visit` for up to
+ * `walk.count` entries. Returns the next cursor ("0" when the iteration is complete).
  */
 export function scanStep<T>(
   server: Server,
   cursor: string,
-  target: object,
-  makeIterator: () => Iterator<T>,
-  count: number,
+  walk: ScanWalk<T>,
   visit: (entry: T) => void,
 ): string {
+  const { target, makeIterator, count } = walk;
   const t = server.scanCursors;
   let state: Cursor | undefined;
   if (cursor === '0') {

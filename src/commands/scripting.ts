@@ -63,7 +63,7 @@ function evalGeneric(c: Client, argv: string[], bySha: boolean, readOnly: boolea
   // The EVAL itself is never propagated: its writes are, as the commands it ran.
   c.propagateArgv = [];
   scripting.run(c, { name: script.sha, fn: script.fn, flags: script.flags, isFunction: false },
-    argv.slice(3, 3 + numKeys), argv.slice(3 + numKeys), { readOnly, command: argv });
+    { keys: argv.slice(3, 3 + numKeys), args: argv.slice(3 + numKeys), readOnly, command: argv });
 }
 
 function scriptLoad(c: Client, argv: string[]): void {

@@ -7,7 +7,7 @@ import { parseInt64 } from '../util/numbers.js';
 import { globMatch } from '../util/glob.js';
 import { commandKeys, encodeRespTree, getCommandSpec, type CommandSpec } from './spec.js';
 import { arityAccepts, CommandFlag, type Command } from './table.js';
-import { SYNTAX, NOT_INTEGER } from './errors.js';
+import { SYNTAX, NOT_INTEGER, unknownSubcommand, wrongArity } from './errors.js';
 import { debugCommand } from './debug.js';
 import { keyArgumentsWithFlags } from '../server/acl.js';
 import type { CommandDef } from './types.js';
@@ -37,7 +37,7 @@ function configGetCommand(c: Client, argv: string[]): void {
 
 function configSetCommand(c: Client, argv: string[]): void {
   if (argv.length % 2 !== 0) {
-    c.addReplyError("ERR wrong number of arguments for 'config|set' command");
+    c.addReplyError(wrongArity('config|set'));
     return;
   }
   const pairs: [string, string][] = [];
@@ -100,7 +100,7 @@ function implementedSpecs(c: Client): CommandSpec[] {
 
 function commandCommand(c: Client, argv: string[]): void {
   if (argv.length > 1) {
-    c.addReplyError(`ERR unknown subcommand '${argv[1] as string}'. Try COMMAND HELP.`);
+    c.addReplyError(unknownSubcommand(argv[1] as string, 'COMMAND'));
     return;
   }
   const specs = implementedSpecs(c);
@@ -171,20 +171,25 @@ function commandListCommand(c: Client, argv: string[]): void {
   c.addReplyBulks(names);
 }
 
+// COMMAND GETKEYS and GETKEYSANDFLAGS refuse with the same texts.
+const GETKEYS_NO_COMMAND = 'ERR Invalid command specified';
+const GETKEYS_ARITY = 'ERR Invalid number of arguments specified for command';
+const GETKEYS_NO_KEYS = 'ERR The command has no key arguments';
+
 function commandGetkeysCommand(c: Client, argv: string[]): void {
   const target = argv.slice(2);
   const cmd = c.server.commands.lookup(target[0] as string);
   if (cmd === undefined) {
-    c.addReplyError('ERR Invalid command specified');
+    c.addReplyError(GETKEYS_NO_COMMAND);
     return;
   }
   if (!arityAccepts(cmd.arity, target.length)) {
-    c.addReplyError('ERR Invalid number of arguments specified for command');
+    c.addReplyError(GETKEYS_ARITY);
     return;
   }
   const keys = commandKeys(cmd.spec, target);
   if (keys.length === 0) {
-    c.addReplyError('ERR The command has no key arguments');
+    c.addReplyError(GETKEYS_NO_KEYS);
     return;
   }
   c.addReplyBulks(keys.map((i) => target[i] as string));
@@ -195,17 +200,17 @@ function commandGetkeysandflagsCommand(c: Client, argv: string[]): void {
   const target = argv.slice(2);
   const cmd = c.server.commands.lookup(target[0] as string);
   if (cmd === undefined) {
-    c.addReplyError('ERR Invalid command specified');
+    c.addReplyError(GETKEYS_NO_COMMAND);
     return;
   }
   if (!arityAccepts(cmd.arity, target.length)) {
-    c.addReplyError('ERR Invalid number of arguments specified for command');
+    c.addReplyError(GETKEYS_ARITY);
     return;
   }
   const sub = cmd.subcommands?.get((target[1] ?? '').toLowerCase());
   const keys = keyArgumentsWithFlags((sub ?? cmd).spec, target);
   if (keys.length === 0) {
-    c.addReplyError('ERR The command has no key arguments');
+    c.addReplyError(GETKEYS_NO_KEYS);
     return;
   }
   c.addReplyArrayLen(keys.length);

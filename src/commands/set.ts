@@ -415,7 +415,7 @@ function sscanCommand(c: Client, argv: string[]): void {
   };
   let next = '0';
   if (set.hashtable) {
-    next = scanStep(c.server, cursor, set, () => set.values(), options.count, visit);
+    next = scanStep(c.server, cursor, { target: set, makeIterator: () => set.values(), count: options.count }, visit);
   } else {
     for (const member of membersInOrder(set)) visit(member);
   }

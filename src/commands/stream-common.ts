@@ -12,11 +12,11 @@ import {
 } from '../store/value/stream-id.js';
 import { type NodeLimits, StreamValue } from '../store/value/stream.js';
 import type { Value } from '../store/value/types.js';
-import { WRONGTYPE } from './errors.js';
+import { WRONGTYPE, INVALID_STREAM_ID } from './errors.js';
 
 export { StreamValue };
 
-export const INVALID_ID = 'ERR Invalid stream ID specified as stream command argument';
+export const INVALID_ID = INVALID_STREAM_ID;
 
 /** A strict ID (no `-`/`+`), seq defaulting to missingSeq; null after replying. */
 export function strictIdOrReply(c: Client, text: string, missingSeq = 0n): StreamId | null {

@@ -10,7 +10,7 @@ import { type StreamId, compareIds, parseId } from '../store/value/stream-id.js'
 import { parseInt64 } from '../util/numbers.js';
 import { eqIgnoreCase } from './args.js';
 import { addCollection, collectionChanged } from './collection-write.js';
-import { NOT_INTEGER, SYNTAX } from './errors.js';
+import { NOT_INTEGER, SYNTAX, COUNT_OPTION_NOT_POSITIVE, INVALID_STREAM_ID, noSuchGroup, unknownSubcommandOrArity } from './errors.js';
 import {
   StreamValue, addReplyEntry, addReplyId, entryFields, intervalIdOrReply, propagateEffects, setIdArgv,
   strictIdOrReply, streamOrReply, xclaimArgv,
@@ -32,7 +32,7 @@ export const streamGroupCommands: CommandDef[] = [
 type Sub = 'create' | 'setid' | 'destroy' | 'createconsumer' | 'delconsumer';
 
 function subcommandSyntax(c: Client, argv: string[]): void {
-  c.addReplyError(`ERR unknown subcommand or wrong number of arguments for '${(argv[1] as string).slice(0, 128)}'. Try XGROUP HELP.`);
+  c.addReplyError(unknownSubcommandOrArity((argv[1] as string).slice(0, 128), 'XGROUP'));
 }
 
 /** CREATE/SETID options after the ID: MKSTREAM (CREATE), ENTRIESREAD n. */
@@ -76,7 +76,7 @@ function xgroupGeneric(c: Client, argv: string[], sub: Sub): void {
   }
   const group = s?.groups.get(groupName);
   if (group === undefined && sub !== 'create' && sub !== 'destroy') {
-    c.addReplyError(`NOGROUP No such consumer group '${groupName}' for key name '${key}'`);
+    c.addReplyError(noSuchGroup(groupName, key));
     return;
   }
   const argc = argv.length;
@@ -84,17 +84,8 @@ function xgroupGeneric(c: Client, argv: string[], sub: Sub): void {
     xgroupCreate(c, argv, s, options.entriesRead);
   } else if (sub === 'setid' && (argc === 5 || argc === 7)) {
     const g = group as ConsumerGroup;
-    const stream = s as StreamValue;
-    let id: StreamId | null;
-    if (argv[4] === '$') id = stream.lastId;
-    else {
-      const parsed = parseId(argv[4] as string, { missingSeq: 0n, strict: false });
-      if (parsed === null) {
-        c.addReplyError('ERR Invalid stream ID specified as stream command argument');
-        return;
-      }
-      id = parsed.id;
-    }
+    const id = setidTargetOrReply(c, argv[4] as string, s as StreamValue);
+    if (id === null) return;
     g.lastId = id;
     g.entriesRead = options.entriesRead;
     c.addReplyOk();
@@ -134,6 +125,17 @@ function xgroupGeneric(c: Client, argv: string[], sub: Sub): void {
     collectionChanged(c, key, 1, false);
     notifyKeyspaceEvent(c, NOTIFY.stream, 'xgroup-delconsumer', key);
   } else subcommandSyntax(c, argv);
+}
+
+/** XGROUP SETID's ID: `$` is the stream's last ID. Null when it replied an error. */
+function setidTargetOrReply(c: Client, text: string, stream: StreamValue): StreamId | null {
+  if (text === '$') return stream.lastId;
+  const parsed = parseId(text, { missingSeq: 0n, strict: false });
+  if (parsed === null) {
+    c.addReplyError(INVALID_STREAM_ID);
+    return null;
+  }
+  return parsed.id;
 }
 
 function xgroupCreate(c: Client, argv: string[], existing: StreamValue | undefined, entriesRead: bigint): void {
@@ -424,6 +426,28 @@ function xclaimCommand(c: Client, argv: string[]): void {
   propagateEffects(c, effects);
 }
 
+/** XAUTOCLAIM's COUNT and JUSTID; null when it replied an error. */
+function autoclaimOptionsOrReply(c: Client, argv: string[]): { count: number; justid: boolean } | null {
+  const options = { count: 100, justid: false };
+  for (let j = 6; j < argv.length; j++) {
+    const opt = argv[j] as string;
+    if (eqIgnoreCase(opt, 'COUNT') && j + 1 < argv.length) {
+      const v = parseInt64(argv[j + 1] as string);
+      if (v === null || v < 1 || v > 922337203685477580n) {
+        c.addReplyError(COUNT_OPTION_NOT_POSITIVE);
+        return null;
+      }
+      options.count = Number(v);
+      j++;
+    } else if (eqIgnoreCase(opt, 'JUSTID')) options.justid = true;
+    else {
+      c.addReplyError(SYNTAX);
+      return null;
+    }
+  }
+  return options;
+}
+
 function xautoclaimCommand(c: Client, argv: string[]): void {
   const idleArg = parseInt64(argv[4] as string);
   if (idleArg === null) {
@@ -433,24 +457,10 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
   const minIdle = idleArg < 0 ? 0 : Number(idleArg);
   const start = intervalIdOrReply(c, argv[5] as string, false);
   if (start === null) return;
-  let count = 100;
-  let justid = false;
-  for (let j = 6; j < argv.length; j++) {
-    const opt = argv[j] as string;
-    if (eqIgnoreCase(opt, 'COUNT') && j + 1 < argv.length) {
-      const v = parseInt64(argv[j + 1] as string);
-      if (v === null || v < 1 || v > 922337203685477580n) {
-        c.addReplyError('ERR COUNT must be > 0');
-        return;
-      }
-      count = Number(v);
-      j++;
-    } else if (eqIgnoreCase(opt, 'JUSTID')) justid = true;
-    else {
-      c.addReplyError(SYNTAX);
-      return;
-    }
-  }
+  const options = autoclaimOptionsOrReply(c, argv);
+  if (options === null) return;
+  let count = options.count;
+  const justid = options.justid;
   const key = argv[1] as string;
   const groupName = argv[2] as string;
   const found = groupOrReply(c, key, groupName, true);

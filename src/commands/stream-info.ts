@@ -8,7 +8,7 @@ import { type ConsumerGroup, INVALID_ENTRIES_READ } from '../store/value/stream-
 import { idKey } from '../store/value/stream-id.js';
 import { parseInt64 } from '../util/numbers.js';
 import { eqIgnoreCase } from './args.js';
-import { NOT_INTEGER, NO_SUCH_KEY } from './errors.js';
+import { NOT_INTEGER, NO_SUCH_KEY, noSuchGroup, unknownSubcommandOrArity } from './errors.js';
 import { StreamValue, addReplyEntry, addReplyId, addReplyRange, groupLag, streamOrReply, MAX_ID, ZERO_ID } from './stream-common.js';
 import type { CommandDef } from './types.js';
 
@@ -20,7 +20,7 @@ export const streamInfoCommands: CommandDef[] = [
 ];
 
 function syntax(c: Client, argv: string[]): void {
-  c.addReplyError(`ERR unknown subcommand or wrong number of arguments for '${(argv[1] as string).slice(0, 128)}'. Try XINFO HELP.`);
+  c.addReplyError(unknownSubcommandOrArity((argv[1] as string).slice(0, 128), 'XINFO'));
 }
 
 function streamOrNoKey(c: Client, key: string): StreamValue | null {
@@ -58,7 +58,7 @@ function xinfoConsumersCommand(c: Client, argv: string[]): void {
   }
   const group = s.groups.get(argv[3] as string);
   if (group === undefined) {
-    c.addReplyError(`NOGROUP No such consumer group '${argv[3] as string}' for key name '${argv[2] as string}'`);
+    c.addReplyError(noSuchGroup(argv[3] as string, argv[2] as string));
     return;
   }
   const now = c.server.keyspace.now;

@@ -13,7 +13,7 @@ import { Consumer, type ConsumerGroup, type PendingEntry } from '../store/value/
 import { type StreamId, MAX_ID, compareIds, incrId } from '../store/value/stream-id.js';
 import { parseInt64 } from '../util/numbers.js';
 import { eqIgnoreCase } from './args.js';
-import { NOT_INTEGER, SYNTAX } from './errors.js';
+import { NOT_INTEGER, SYNTAX, TIMEOUT_NEGATIVE, TIMEOUT_NOT_INTEGER } from './errors.js';
 import {
   StreamValue, addReplyEntry, addReplyId, entryFields, groupDelivered, propagateEffects, setIdArgv,
   strictIdOrReply, streamOrReply, xclaimArgv,
@@ -50,11 +50,11 @@ function parseReadArgsOrReply(c: Client, argv: string[], grouped: boolean): Read
       i++;
       const ms = parseInt64(argv[i] as string);
       if (ms === null) {
-        c.addReplyError('ERR timeout is not an integer or out of range');
+        c.addReplyError(TIMEOUT_NOT_INTEGER);
         return null;
       }
       if (ms < 0) {
-        c.addReplyError('ERR timeout is negative');
+        c.addReplyError(TIMEOUT_NEGATIVE);
         return null;
       }
       args.timeoutAtMs = ms === 0 ? 0 : Math.min(Date.now() + Number(ms), Number.MAX_SAFE_INTEGER);
@@ -183,10 +183,10 @@ function xreadGeneric(c: Client, argv: string[], grouped: boolean): void {
       continue;
     }
     const consumer = consumerFor(c, group, { key, consumer: args.consumer });
-    const read = { key, groupName: args.group as string, group, consumer, count: args.count, noack: args.noack };
+    const read = { key, groupName: args.group as string, group, consumer, count: args.count, noack: args.noack, effects };
     if (history) replyHistory(c, s, start, read);
     else {
-      replyGroupEntries(c, s, start, read, effects);
+      replyGroupEntries(c, s, start, read);
       ks.modified(c.db, key, 1);
     }
   }
@@ -238,11 +238,13 @@ interface GroupRead {
   consumer: Consumer;
   count: number;
   noack: boolean;
+  /** Where a `>` read puts the commands it propagates (XCLAIMs, XGROUP SETID). */
+  effects: string[][];
 }
 
 /** `>`: entries above the group's last ID, into the PELs unless NOACK. */
-function replyGroupEntries(c: Client, s: StreamValue, start: StreamId, read: GroupRead, effects: string[][]): void {
-  const { group, consumer } = read;
+function replyGroupEntries(c: Client, s: StreamValue, start: StreamId, read: GroupRead): void {
+  const { group, consumer, effects } = read;
   const now = c.server.keyspace.now;
   const at = c.deferLen();
   let n = 0;
@@ -272,6 +274,7 @@ function replyGroupEntries(c: Client, s: StreamValue, start: StreamId, read: Gro
   });
   c.setDeferredArrayLen(at, n);
   // 7.0.15 logs the group's new last ID only for NOACK reads (the XCLAIMs carry LASTID).
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the visit callback above (TS does not see writes from closures)
   if (advanced && read.noack) effects.push(setIdArgv(read.key, read.groupName, group));
 }
 
@@ -358,8 +361,8 @@ function serveBlocked(c: Client, key: string, args: ReadArgs, options: { gt: Str
   const group = s.groups.get(args.group) as ConsumerGroup;
   const consumer = consumerFor(c, group, { key, consumer: args.consumer });
   const effects: string[][] = [];
-  const read = { key, groupName: args.group, group, consumer, count: options.count, noack: args.noack };
-  replyGroupEntries(c, s, incrId(group.lastId) ?? MAX_ID, read, effects);
+  const read = { key, groupName: args.group, group, consumer, count: options.count, noack: args.noack, effects };
+  replyGroupEntries(c, s, incrId(group.lastId) ?? MAX_ID, read);
   ks.modified(c.db, key, 1);
   if (effects.length > 1) c.server.beginPropagationBlock();
   for (const e of effects) c.server.propagate(c.dbIndex, e);

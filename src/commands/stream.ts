@@ -115,20 +115,28 @@ function addOrTrimArgsOrReply(c: Client, argv: string[], xadd: boolean): AddTrim
     }
   }
   out.idIndex = i;
-  if (limitGiven && limit !== 0 && out.trim === null) {
+  return trimLimitOrReply(c, out, xadd, limitGiven ? limit : null) ? out : null;
+}
+
+/**
+ * The checks after the options: LIMIT needs a strategy (and `~`), XTRIM needs a strategy; sets
+ * the trim's effective LIMIT (`limit` is the given one, or null). False when it replied an error.
+ */
+function trimLimitOrReply(c: Client, out: AddTrimArgs, xadd: boolean, limit: number | null): boolean {
+  if (limit !== null && limit !== 0 && out.trim === null) {
     c.addReplyError('ERR syntax error, LIMIT cannot be used without specifying a trimming strategy');
-    return null;
+    return false;
   }
   if (!xadd && out.trim === null) {
     c.addReplyError('ERR syntax error, XTRIM must be called with a trimming strategy');
-    return null;
+    return false;
   }
   if (out.trim !== null) {
     if (c.socket === null) out.trim.limit = 0; // AOF loading obeys the logged form exactly
-    else if (limitGiven) {
+    else if (limit !== null) {
       if (!out.trim.approx) {
         c.addReplyError('ERR syntax error, LIMIT cannot be used without the special ~ option');
-        return null;
+        return false;
       }
       out.trim.limit = limit;
     } else if (out.trim.approx) {
@@ -138,7 +146,7 @@ function addOrTrimArgsOrReply(c: Client, argv: string[], xadd: boolean): AddTrim
       out.trim.limit = defaultLimit;
     }
   }
-  return out;
+  return true;
 }
 
 /** The propagated form of an approximate trim: `=` and what the trim actually left. */

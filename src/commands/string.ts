@@ -147,6 +147,7 @@ function setCommand(c: Client, argv: string[]): void {
  * The common body of SET, SETNX, SETEX, PSETEX and GETSET: 'flags' are the SET_* options,
  * 'expireAtMs' an absolute time or null. Replies OK / null, or the old value with SET_GET.
  */
+// eslint-disable-next-line max-params -- SET's hot path (Redis's setGenericCommand); positional arguments spare an object per SET
 function setGeneric(c: Client, key: string, value: string, flags: number, expireAtMs: number | null): void {
   const ks = c.server.keyspace;
   const db = c.db;

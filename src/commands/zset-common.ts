@@ -15,7 +15,7 @@ import {
   lexLteMax,
 } from '../store/value/zset.js';
 import { parseLenientDouble, parseStrictDouble } from '../util/strtod.js';
-import { NOT_FLOAT, WRONGTYPE } from './errors.js';
+import { NOT_FLOAT, WRONGTYPE, COUNT_NOT_POSITIVE, LIMIT_NEGATIVE, NUMKEYS_NOT_POSITIVE, RANDOM_COUNT_OUT_OF_RANGE, VALUE_OUT_OF_RANGE } from './errors.js';
 
 // Redis 7.0's sorted-set error texts. They stay here rather than in errors.ts only because
 // errors.ts is being edited by several engineers at once; move them there when convenient.
@@ -30,12 +30,11 @@ export const LIMIT_NEEDS_BY =
 export const WITHSCORES_WITH_BYLEX =
   'ERR syntax error, WITHSCORES not supported in combination with BYLEX';
 export const WEIGHT_NOT_FLOAT = 'ERR weight value is not a float';
-export const ZNUMKEYS_NOT_POSITIVE = 'ERR numkeys should be greater than 0';
-export const ZCOUNT_NOT_POSITIVE = 'ERR count should be greater than 0';
-export const ZLIMIT_NEGATIVE = "ERR LIMIT can't be negative";
-export const ZVALUE_OUT_OF_RANGE = 'ERR value is out of range';
-export const ZRANDOM_COUNT_OUT_OF_RANGE =
-  'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
+export const ZNUMKEYS_NOT_POSITIVE = NUMKEYS_NOT_POSITIVE;
+export const ZCOUNT_NOT_POSITIVE = COUNT_NOT_POSITIVE;
+export const ZLIMIT_NEGATIVE = LIMIT_NEGATIVE;
+export const ZVALUE_OUT_OF_RANGE = VALUE_OUT_OF_RANGE;
+export const ZRANDOM_COUNT_OUT_OF_RANGE = RANDOM_COUNT_OUT_OF_RANGE;
 
 export function atLeastOneInputKey(command: string): string {
   return `ERR at least 1 input key is needed for '${command}' command`;

@@ -147,9 +147,7 @@ function rangeSelectorOrReply(
         collectRanks(
           zset,
           ascendingSpan(zset, start, end, options.reverse),
-          options.reverse,
-          0,
-          -1,
+          { reverse: options.reverse, offset: 0, limit: -1 },
         );
     }
     case 'score': {
@@ -208,21 +206,20 @@ function ascendingSpan(
 /** Applies LIMIT offset count to a span: a negative offset selects nothing (as in Redis). */
 function collectLimited(zset: ZSetValue, span: RankSpan | null, options: RangeOptions): ZNode[] {
   if (options.offset < 0) return [];
-  return collectRanks(zset, span, options.reverse, options.offset, options.limit);
+  return collectRanks(zset, span, options);
 }
 
 /**
- * The members of a rank span in ascending order, or descending when `reverse` (the span is then
- * walked from its end), after skipping `offset` and taking at most `limit` (negative: all).
- * One O(log n) descent to the first member, then O(1) per member.
+ * The members of a rank span in ascending order, or descending when `walk.reverse` (the span
+ * is then walked from its end), after skipping `walk.offset` and taking at most `walk.limit`
+ * (negative: all). One O(log n) descent to the first member, then O(1) per member.
  */
 function collectRanks(
   zset: ZSetValue,
   span: RankSpan | null,
-  reverse: boolean,
-  offset: number,
-  limit: number,
+  walk: Pick<RangeOptions, 'reverse' | 'offset' | 'limit'>,
 ): ZNode[] {
+  const { reverse, offset, limit } = walk;
   const nodes: ZNode[] = [];
   if (span === null) return nodes;
   const available = span.last - span.first + 1 - offset;

@@ -75,7 +75,7 @@ function zsetOpGeneric(c: Client, argv: string[], call: OpCall): void {
   if (numkeys > argv.length - (numkeysIndex + 1)) return c.addReplyError(SYNTAX);
   const sources = sourcesOrReply(c, argv.slice(numkeysIndex + 1, numkeysIndex + 1 + numkeys), call);
   if (sources === null) return;
-  const options = parseOpOptionsOrReply(c, argv, numkeysIndex + 1 + numkeys, sources, call);
+  const options = parseOpOptionsOrReply(c, argv.slice(numkeysIndex + 1 + numkeys), sources, call);
   if (options === null) return;
   // Smallest input first: fewer lookups, and Redis's order of floating-point aggregation.
   // Array.prototype.sort is stable, like glibc's merge-sort qsort for these small arrays.
@@ -109,16 +109,16 @@ function sourcesOrReply(c: Client, keys: readonly string[], call: OpCall): Sourc
   return sources;
 }
 
+/** The options after the keys: `argv` is the command's arguments from there on. */
 function parseOpOptionsOrReply(
   c: Client,
   argv: string[],
-  start: number,
   sources: Source[],
   call: OpCall,
 ): OpOptions | null {
   const options: OpOptions = { aggregate: 'sum', withScores: false, limit: 0 };
   const weighted = call.op !== 'diff' && !call.cardinalityOnly;
-  let j = start;
+  let j = 0;
   while (j < argv.length) {
     const arg = argv[j] as string;
     const remaining = argv.length - j;

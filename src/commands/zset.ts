@@ -88,8 +88,8 @@ export function zaddGeneric(c: Client, argv: string[], incr: boolean): void {
   const key = argv[1] as string;
   const existing = zsetForWriteOrReply(c, key);
   if (existing === undefined) return;
-  if (existing === null && flags.xx) return zaddReply(c, flags, 0, 0, null);
-  const limits = zsetLimits(c);
+  if (existing === null && flags.xx) return zaddReply(c, flags, { added: 0, updated: 0, lastScore: null });
+  const rules = { flags, limits: zsetLimits(c) };
   const ks = c.server.keyspace;
   if (existing !== null) ks.lookupWrite(c.db, key);
   const zset = existing ?? new ZSetValue();
@@ -98,9 +98,9 @@ export function zaddGeneric(c: Client, argv: string[], incr: boolean): void {
   let lastScore: number | null = null;
   for (let i = 0; i < scores.length; i++) {
     const member = argv[scoreIndex + 2 * i + 1] as string;
-    const [outcome, score] = zaddOne(zset, member, scores[i] as number, flags, limits);
+    const [outcome, score] = zaddOne(zset, member, scores[i] as number, rules);
     if (outcome === 'nan') {
-      zaddFinish(c, key, zset, existing === null, added + updated);
+      zaddFinish(c, key, zset, { created: existing === null, changes: added + updated });
       if (added + updated !== 0) notifyKeyspaceEvent(c, NOTIFY.zset, flags.incr ? 'zincr' : 'zadd', key);
       return c.addReplyError(SCORE_NAN);
     }
@@ -108,9 +108,9 @@ export function zaddGeneric(c: Client, argv: string[], incr: boolean): void {
     if (outcome === 'updated') updated++;
     if (outcome !== 'nop') lastScore = score;
   }
-  zaddFinish(c, key, zset, existing === null, added + updated);
+  zaddFinish(c, key, zset, { created: existing === null, changes: added + updated });
   if (added + updated !== 0) notifyKeyspaceEvent(c, NOTIFY.zset, flags.incr ? 'zincr' : 'zadd', key);
-  zaddReply(c, flags, added, updated, lastScore);
+  zaddReply(c, flags, { added, updated, lastScore });
 }
 
 function zaddOption(flags: ZaddFlags, option: string): boolean {
@@ -143,9 +143,9 @@ function zaddOne(
   zset: ZSetValue,
   member: string,
   given: number,
-  flags: ZaddFlags,
-  limits: ZsetLimits,
+  rules: { flags: ZaddFlags; limits: ZsetLimits },
 ): [ZaddOutcome, number] {
+  const { flags, limits } = rules;
   const current = zset.score(member);
   if (current === undefined) {
     if (flags.xx) return ['nop', given];
@@ -161,13 +161,14 @@ function zaddOne(
   return ['updated', score];
 }
 
+/** Adds a new zset to the keyspace, or records `changes` to an existing one. */
 function zaddFinish(
   c: Client,
   key: string,
   zset: ZSetValue,
-  created: boolean,
-  changes: number,
+  result: { created: boolean; changes: number },
 ): void {
+  const { created, changes } = result;
   if (!created) return zsetChanged(c, key, zset, changes);
   if (zset.size === 0) return;
   const ks = c.server.keyspace;
@@ -178,10 +179,9 @@ function zaddFinish(
 function zaddReply(
   c: Client,
   flags: ZaddFlags,
-  added: number,
-  updated: number,
-  lastScore: number | null,
+  counts: { added: number; updated: number; lastScore: number | null },
 ): void {
+  const { added, updated, lastScore } = counts;
   if (!flags.incr) return c.addReplyLongLong(flags.ch ? added + updated : added);
   if (lastScore === null) c.addReplyNull();
   else c.addReplyDouble(lastScore);
@@ -557,7 +557,7 @@ function zscanCommand(c: Client, argv: string[]): void {
     for (const entry of zset) visit(entry);
   } else {
     const makeIterator = (): Iterator<[string, number]> => zset.scanEntries();
-    next = scanStep(c.server, cursor, zset, makeIterator, options.count, visit);
+    next = scanStep(c.server, cursor, { target: zset, makeIterator, count: options.count }, visit);
   }
   c.addReplyArrayLen(2);
   c.addReplyBulk(next);

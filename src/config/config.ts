@@ -193,8 +193,7 @@ export class Config {
    */
   configSet(pairs: readonly (readonly [string, string])[], options: ConfigSetOptions = {}): string | null {
     assert(pairs.length <= CONFIG_ARGS_MAX, 'config: too many CONFIG SET pairs');
-    const failed = (arg: string, reason: string): string =>
-      `ERR CONFIG SET failed (possibly related to argument '${arg}') - ${reason}`;
+    const failed = configSetFailed;
     const entries: ConfigEntry[] = [];
     const seen = new Set<string>();
     for (const [name] of pairs) {
@@ -237,7 +236,7 @@ export class Config {
         const e = entries[j];
         if (e !== undefined) this.#runHooks(e.name, old[j] ?? e.default);
       }
-      return `ERR CONFIG SET failed (possibly related to argument '${names[i] ?? entry.name}') - ${error}`;
+      return configSetFailed(names[i] ?? entry.name, error);
     }
     return null;
   }
@@ -303,4 +302,9 @@ export class Config {
     assert(entry !== undefined, 'config: unknown directive name');
     return entry;
   }
+}
+
+/** CONFIG SET's refusal, naming the argument it blames. */
+function configSetFailed(arg: string, reason: string): string {
+  return `ERR CONFIG SET failed (possibly related to argument '${arg}') - ${reason}`;
 }

@@ -51,8 +51,8 @@ class Compiler {
     this.chunk = chunk;
   }
 
-  private site(line: number, n1: string | null = null, n2: string | null = null, fname = '?', method = false): string {
-    this.sites.push(new Site(this.chunk, line, n1, n2, fname, method));
+  private site(line: number, n1: string | null = null, n2: string | null = null, call?: { fname: string; method: boolean }): string {
+    this.sites.push(new Site(this.chunk, line, { n1, n2, ...call }));
     return `S[${this.sites.length - 1}]`;
   }
   private temp(): string {
@@ -162,7 +162,7 @@ class Compiler {
     return `${pre}${tmp.map((t, i) => `${t} = ${vals[i] as string};\n`).join('')}${extra}let ${names.map((n, i) => `${n} = ${tmp[i] as string}`).join(', ')};\n`;
   }
 
-  private assignTo(t: Expr, v: string, line: number, obj?: string, key?: string): string {
+  private assignTo(t: Expr, v: string, obj?: string, key?: string): string {
     switch (t.k) {
       case 'local': return `${jsName(t.v)} = ${v};\n`;
       case 'global': return `R.gset(G, ${JSON.stringify(t.name)}, ${v}, ${this.site(t.line)});\n`;
@@ -175,7 +175,7 @@ class Compiler {
   }
 
   private assign(targets: Expr[], exprs: Expr[], line: number): string {
-    if (targets.length === 1 && exprs.length === 1) return this.assignTo(targets[0] as Expr, this.single(exprs[0] as Expr), line);
+    if (targets.length === 1 && exprs.length === 1) return this.assignTo(targets[0] as Expr, this.single(exprs[0] as Expr));
     let out = '';
     const objs: (string | undefined)[] = [];
     const keys: (string | undefined)[] = [];
@@ -194,7 +194,7 @@ class Compiler {
     const vals = this.temp();
     out += `${vals} = ${this.list(exprs)};\n`;
     for (let i = targets.length - 1; i >= 0; i--) {
-      out += this.assignTo(targets[i] as Expr, `${vals}[${i}]`, line, objs[i], keys[i]);
+      out += this.assignTo(targets[i] as Expr, `${vals}[${i}]`, objs[i], keys[i]);
     }
     return `{\n${out}}\n`;
   }
@@ -244,7 +244,7 @@ class Compiler {
   /** JS expression evaluating to an array (calls and `...`), or a one-element array. */
   private multi(e: Expr): string {
     if (e.k === 'call') {
-      const fsite = this.site(e.line, this.describe(e.fn), null, this.funcName(e.fn));
+      const fsite = this.site(e.line, this.describe(e.fn), null, { fname: this.funcName(e.fn), method: false });
       const f = this.temp();
       return `(${f} = ${this.single(e.fn)}, ${this.callCode(f, this.list(e.args), fsite)})`;
     }
@@ -252,7 +252,7 @@ class Compiler {
       const o = this.temp();
       const f = this.temp();
       const isite = this.site(e.line, this.describe(e.obj));
-      const csite = this.site(e.line, `method '${e.name}'`, null, e.name, true);
+      const csite = this.site(e.line, `method '${e.name}'`, null, { fname: e.name, method: true });
       const argCode = this.methodArgs(o, e.args);
       return `(${o} = ${this.single(e.obj)}, ${f} = R.indexS(${o}, ${JSON.stringify(e.name)}, ${isite}), ${this.callCode(f, argCode, csite)})`;
     }

@@ -187,6 +187,30 @@ function toLong(d: number): bigint {
   return BigInt(toInteger(d));
 }
 
+/** The flags, width and precision of the item at `start` (after its %); `end` is at the conversion. */
+function parseSpec(R: Runtime, fmt: string, start: number): { spec: Spec; end: number } {
+  let i = start;
+  while (i < fmt.length && '-+ #0'.includes(fmt[i] as string)) i++;
+  if (i - start > 5) R.error('invalid format (repeated flags)');
+  const flags = fmt.slice(start, i);
+  let width = '';
+  let precision = '';
+  let hasPrec = false;
+  while (/[0-9]/.test(fmt[i] ?? '')) width += fmt[i++];
+  if (fmt[i] === '.') {
+    hasPrec = true;
+    i++;
+    while (/[0-9]/.test(fmt[i] ?? '')) precision += fmt[i++];
+  }
+  if (width.length > 2 || precision.length > 2) R.error('invalid format (width or precision too long)');
+  const spec: Spec = {
+    minus: flags.includes('-'), plus: flags.includes('+'), space: flags.includes(' '),
+    hash: flags.includes('#'), zero: flags.includes('0'),
+    width: width === '' ? 0 : Number(width), precision: hasPrec ? Number(precision || '0') : -1,
+  };
+  return { spec, end: i };
+}
+
 export function format(R: Runtime, args: LuaValue[]): string {
   const fmt = checkString(R, args, 0);
   let arg = 0;
@@ -203,25 +227,10 @@ export function format(R: Runtime, args: LuaValue[]): string {
       continue;
     }
     if (++arg >= args.length) argError(R, arg + 1, 'no value');
-    const start = ++i;
-    while (i < fmt.length && '-+ #0'.includes(fmt[i] as string)) i++;
-    if (i - start > 5) R.error('invalid format (repeated flags)');
-    const flags = fmt.slice(start, i);
-    let width = '';
-    let precision = '';
-    let hasPrec = false;
-    while (/[0-9]/.test(fmt[i] ?? '')) width += fmt[i++];
-    if (fmt[i] === '.') {
-      hasPrec = true;
-      i++;
-      while (/[0-9]/.test(fmt[i] ?? '')) precision += fmt[i++];
-    }
-    if (width.length > 2 || precision.length > 2) R.error('invalid format (width or precision too long)');
-    const spec: Spec = {
-      minus: flags.includes('-'), plus: flags.includes('+'), space: flags.includes(' '),
-      hash: flags.includes('#'), zero: flags.includes('0'),
-      width: width === '' ? 0 : Number(width), precision: hasPrec ? Number(precision || '0') : -1,
-    };
+    const parsed = parseSpec(R, fmt, ++i);
+    const spec = parsed.spec;
+    const hasPrec = spec.precision !== -1;
+    i = parsed.end;
     const conv = fmt[i] ?? '';
     switch (conv) {
       case 'c': {

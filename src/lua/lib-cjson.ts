@@ -361,6 +361,7 @@ export function openCjson(R: Runtime): LuaTable {
   return makeCjson(R, defaults());
 }
 
+// eslint-disable-next-line max-lines-per-function -- the library's table of builtins, one short closure per Lua function (as lua_cjson.c lists them); split, it would be read in pieces
 function makeCjson(R: Runtime, cfg: Config): LuaTable {
   const t = new LuaTable();
   const def = (name: string, f: (a: LuaValue[]) => LuaValue[]): void => t.set(name, new LuaFunction(name, f));
@@ -384,21 +385,21 @@ function makeCjson(R: Runtime, cfg: Config): LuaTable {
     }
     return v;
   };
-  const boolOpt = (a: LuaValue[], i: number, name: string): boolean | undefined => {
+  const boolOpt = (a: LuaValue[], i: number): boolean | undefined => {
     const v = a[i];
     if (v === undefined) return undefined;
     if (typeof v === 'boolean') return v;
     if (v === 'on') return true;
     if (v === 'off') return false;
     if (typeof v !== 'string' && typeof v !== 'boolean') tagError(R, a, i, 'boolean');
-    return argError(R, i + 1, `invalid option '${v}'`) ?? name === '';
+    return argError(R, i + 1, `invalid option '${v}'`);
   };
   const argCount = (a: LuaValue[], n: number): void => {
     if (a.length > n) argError(R, n + 1, `found too many arguments`);
   };
   def('encode_sparse_array', (a) => {
     argCount(a, 3);
-    const c = boolOpt(a, 0, 'convert');
+    const c = boolOpt(a, 0);
     if (c !== undefined) cfg.sparseConvert = c;
     const r = intOpt(a, 1, 0, 2147483647);
     if (r !== undefined) cfg.sparseRatio = r;
@@ -426,7 +427,7 @@ function makeCjson(R: Runtime, cfg: Config): LuaTable {
   });
   def('encode_keep_buffer', (a) => {
     argCount(a, 1);
-    const b = boolOpt(a, 0, 'keep');
+    const b = boolOpt(a, 0);
     if (b !== undefined) cfg.keepBuffer = b;
     return [cfg.keepBuffer];
   });
@@ -435,14 +436,14 @@ function makeCjson(R: Runtime, cfg: Config): LuaTable {
     const v = a[0];
     if (v === 'null') cfg.encodeInvalid = 2;
     else {
-      const b = boolOpt(a, 0, 'invalid');
+      const b = boolOpt(a, 0);
       if (b !== undefined) cfg.encodeInvalid = b ? 1 : 0;
     }
     return [cfg.encodeInvalid === 2 ? 'null' : cfg.encodeInvalid === 1];
   });
   def('decode_invalid_numbers', (a) => {
     argCount(a, 1);
-    const b = boolOpt(a, 0, 'invalid');
+    const b = boolOpt(a, 0);
     if (b !== undefined) cfg.decodeInvalid = b;
     return [cfg.decodeInvalid];
   });

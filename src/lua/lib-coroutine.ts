@@ -11,6 +11,7 @@ import { EMPTY, LuaCoroutine, LuaError, LuaFunction, LuaTable, type LuaValue } f
 
 type Gen = Generator<unknown, LuaValue[], unknown>;
 
+// eslint-disable-next-line max-lines-per-function -- the library's table of builtins, one short closure per Lua function (as lbaselib.c's co_funcs lists them); split, it would be read in pieces
 export function openCoroutine(R: Runtime): LuaTable {
   const t = new LuaTable();
   let current: LuaCoroutine | null = null;

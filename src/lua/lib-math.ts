@@ -51,6 +51,7 @@ function ldexp(m: number, e: number): number {
   return m * 2 ** e;
 }
 
+// eslint-disable-next-line max-lines-per-function -- the library's table of builtins, one short closure per Lua function (as lmathlib.c lists them); split, it would be read in pieces
 export function openMath(R: Runtime, rand: Rand48): LuaTable {
   const n = (a: LuaValue[]): number => checkNumber(R, a, 0);
   const t = lib({

@@ -27,6 +27,7 @@ function caseMap(s: string, upper: boolean): string {
   return out;
 }
 
+// eslint-disable-next-line max-lines-per-function -- the library's table of builtins, one short closure per Lua function (as lstrlib.c lists them); split, it would be read in pieces
 export function openString(R: Runtime): LuaTable {
   const S = new LuaTable();
   const def = (name: string, f: (args: LuaValue[]) => LuaValue[]): LuaFunction => {
@@ -163,7 +164,7 @@ function gsub(R: Runtime, a: LuaValue[], patternCall: <T>(f: () => T) => T): Lua
       const e = ms.match(s, pstart);
       if (e !== -1) {
         n++;
-        out += addValue(R, ms, s, e, replStr);
+        out += addValue(R, ms, [s, e], replStr);
         if (out.length > MAX_STRING) R.error('not enough memory');
       }
       if (e !== -1 && e > s) s = e;
@@ -175,7 +176,9 @@ function gsub(R: Runtime, a: LuaValue[], patternCall: <T>(f: () => T) => T): Lua
   });
 }
 
-function addValue(R: Runtime, ms: MatchState, s: number, e: number, repl: LuaValue): string {
+/** The replacement of the match `span` ([start, end) in ms.src): gsub's string, table or function. */
+function addValue(R: Runtime, ms: MatchState, span: [number, number], repl: LuaValue): string {
+  const [s, e] = span;
   if (typeof repl === 'string') {
     let out = '';
     for (let i = 0; i < repl.length; i++) {

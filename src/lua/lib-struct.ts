@@ -99,7 +99,8 @@ function putInt(n: number, little: boolean, size: number): string {
   return String.fromCharCode(...bytes);
 }
 
-function getInt(data: string, pos: number, little: boolean, signed: boolean, size: number): number {
+function getInt(data: string, pos: number, format: { little: boolean; signed: boolean; size: number }): number {
+  const { little, signed, size } = format;
   let l = 0n;
   for (let i = 0; i < size; i++) {
     const c = data.charCodeAt(little ? pos + size - 1 - i : pos + i);
@@ -177,7 +178,7 @@ function unpack(R: Runtime, a: LuaValue[]): LuaValue[] {
     if (!(size <= ld && pos <= ld - size)) argError(R, 2, 'data string too short');
     switch (opt) {
       case 'b': case 'B': case 'h': case 'H': case 'l': case 'L': case 'T': case 'i': case 'I':
-        out.push(getInt(data, pos, h.little, opt === opt.toLowerCase(), size));
+        out.push(getInt(data, pos, { little: h.little, signed: opt === opt.toLowerCase(), size }));
         break;
       case 'x': break;
       case 'f': case 'd': out.push(readFloat(data, pos, size, h.little)); break;

@@ -19,18 +19,18 @@ export class Site {
   /** The called function's name as seen at a call site ('?' when unknown). */
   readonly fname: string;
   readonly method: boolean;
-  constructor(chunk: string, line: number, n1: string | null, n2: string | null, fname = '?', method = false) {
+  constructor(chunk: string, line: number, names: { n1: string | null; n2: string | null; fname?: string; method?: boolean }) {
     this.chunk = chunk;
     this.line = line;
-    this.n1 = n1;
-    this.n2 = n2;
-    this.fname = fname;
-    this.method = method;
+    this.n1 = names.n1;
+    this.n2 = names.n2;
+    this.fname = names.fname ?? '?';
+    this.method = names.method ?? false;
   }
 }
 
 /** No Lua caller (a native called by a native, e.g. pcall(string.rep)): no position, name '?'. */
-export const NO_SITE = new Site('', -1, null, null);
+export const NO_SITE = new Site('', -1, { n1: null, n2: null });
 
 const MAX_C_CALLS = 200;
 
@@ -394,6 +394,7 @@ export class Runtime {
    * A table constructor: OP_NEWTABLE with the size hints of `na` positional and `nh` keyed
    * items, keyed items set in order, then OP_SETLIST of the positional ones (last to first).
    */
+  // eslint-disable-next-line max-params -- called by compiled Lua for every table constructor; positional arguments spare an object per table
   table(na: number, nh: number, pos: LuaValue[], kv: LuaValue[] | null, s: Site): LuaTable {
     const t = new LuaTable(fbRound(na), fbRound(nh));
     if (kv !== null) {

@@ -17,6 +17,7 @@ const SLOWLOG_ARG_BYTES_MAX = 128;
  * Records one executed command. `durationNs` is the handler's run time; `usec` is the same,
  * rounded as commandstats counts it.
  */
+// eslint-disable-next-line max-params -- runs after every command; positional arguments spare an object per call
 export function afterCall(server: Server, c: Client, cmd: Command, argv: string[], durationNs: number): void {
   const usec = Math.round(durationNs / 1000);
   // A command that blocked has not finished: its latency is recorded when it is served.
@@ -53,7 +54,7 @@ export function afterUnblock(server: Server, c: Client, options: { complete: boo
 
 /** Sends `+<unix.micro> [db addr] "arg" ...` to every MONITOR client. */
 export function feedMonitors(server: Server, c: Client, argv: readonly string[]): void {
-  const line = monitorLine(c.dbIndex, c.address, argv, Date.now(), performance.now());
+  const line = monitorLine(c, argv, Date.now(), performance.now());
   for (const m of server.monitors) {
     m.addReplyRaw(line);
     server.queueFlush(m);
@@ -62,9 +63,13 @@ export function feedMonitors(server: Server, c: Client, argv: readonly string[])
 
 /**
  * One MONITOR line. The microseconds come from the ms wall clock plus the sub-ms part of the
- * monotonic clock, so successive lines are ordered and carry six digits as Redis's do.
+ * monotonic clock, so successive lines are ordered and carry six digits as Redis's do. `from`
+ * is the client that ran the command (its db and address).
  */
-export function monitorLine(dbIndex: number, address: string, argv: readonly string[], nowMs: number, monoMs: number): string {
+export function monitorLine(
+  from: { dbIndex: number; address: string }, argv: readonly string[], nowMs: number, monoMs: number,
+): string {
+  const { dbIndex, address } = from;
   const micros = (nowMs % 1000) * 1000 + (Math.floor(monoMs * 1000) % 1000);
   let line = `+${Math.floor(nowMs / 1000)}.${String(micros).padStart(6, '0')} [${dbIndex} ${address}]`;
   for (const arg of argv) line += ' ' + quoteRepr(arg);

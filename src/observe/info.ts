@@ -130,13 +130,16 @@ function serverSection(server: Server): InfoFields {
 function clientsSection(server: Server): InfoFields {
   let blocked = 0;
   let pubsub = 0;
+  let replicas = 0;
   for (const c of server.clients.values()) {
+    if (c.has(ClientFlag.replica)) replicas++;
     if (c.has(ClientFlag.blocked)) blocked++;
     if (c.has(ClientFlag.pubsub)) pubsub++;
   }
   void pubsub;
   return [
-    ['connected_clients', server.clients.size],
+    // Redis counts its master's client but not its replicas.
+    ['connected_clients', server.clients.size - replicas],
     ['cluster_connections', 0],
     ['maxclients', server.config.num('maxclients')],
     ['client_recent_max_input_buffer', 0],

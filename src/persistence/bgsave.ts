@@ -93,7 +93,7 @@ export class BackgroundJobs {
     rdb.saves++;
     let writer: RdbSnapshotWriter;
     try {
-      writer = new RdbSnapshotWriter(config, config.str('dir'), config.str('dbfilename'), false,
+      writer = new RdbSnapshotWriter(config, { dir: config.str('dir'), name: config.str('dbfilename') }, false,
         server.functionCodes());
     } catch (error: unknown) {
       const message = error instanceof Error ? error.message : String(error);

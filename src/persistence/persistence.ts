@@ -330,7 +330,7 @@ export function persistenceInfo(server: PersistenceHost, parts: { state: RdbStat
     ['rdb_last_bgsave_time_sec', state.lastBgsaveTimeSec],
     ['rdb_current_bgsave_time_sec', bgsaveRunningSec],
     ['rdb_saves', state.saves],
-    ['rdb_last_cow_size', jobs.state.lastCowBytes ?? 0],
+    ['rdb_last_cow_size', jobs.state.lastCowBytes],
     ['rdb_last_load_keys_expired', state.lastLoadKeysExpired],
     ['rdb_last_load_keys_loaded', state.lastLoadKeysLoaded],
     ...aofInfoFields(aof),
@@ -344,10 +344,10 @@ export function persistenceInfo(server: PersistenceHost, parts: { state: RdbStat
   const running = jobs.runningSnapshot?.stats;
   fields.push(
     ['vesta_snapshot_preserved_bytes', running?.preservedBytes ?? 0],
-    ['vesta_snapshot_preserved_bytes_peak', running?.preservedBytesPeak ?? jobs.state.lastCowBytes ?? 0],
-    ['vesta_snapshot_slice_max_ms', (running?.sliceMsMax ?? jobs.state.lastSliceMsMax ?? 0).toFixed(3)],
-    ['vesta_snapshot_scan_ms', Math.round(running?.scanMs ?? jobs.state.lastScanMs ?? 0)],
-    ['vesta_snapshot_cut_usec', running?.startUs ?? jobs.state.latestForkUsec ?? 0],
+    ['vesta_snapshot_preserved_bytes_peak', running?.preservedBytesPeak ?? jobs.state.lastCowBytes],
+    ['vesta_snapshot_slice_max_ms', (running?.sliceMsMax ?? jobs.state.lastSliceMsMax).toFixed(3)],
+    ['vesta_snapshot_scan_ms', Math.round(running?.scanMs ?? jobs.state.lastScanMs)],
+    ['vesta_snapshot_cut_usec', running?.startUs ?? jobs.state.latestForkUsec],
   );
   return fields;
 }

@@ -8,10 +8,12 @@ import { GrowthRule, SEMI_SPACE_CAP_BYTES, SEMI_SPACE_CAP_MAX_BYTES, semiSpaceCa
 
 const MiB = 1024 * 1024;
 
-/** Feeds `turns` scavenge turns `gapMs` apart from `startMs` with a constant semi-space size. */
+/** Feeds `turns` scavenge turns `gapMs` apart from `startMs` with a constant heap (`old` 100 MiB unless given). */
 function feed(
-  rule: GrowthRule, startMs: number, turns: number, gapMs: number, semi: number, old = 100 * MiB,
+  rule: GrowthRule, time: { startMs: number; turns: number; gapMs: number }, heap: { semi: number; old?: number },
 ): boolean[] {
+  const { startMs, turns, gapMs } = time;
+  const { semi, old = 100 * MiB } = heap;
   const out: boolean[] = [];
   for (let i = 0; i < turns; i++) {
     out.push(rule.onScavengeTurn(startMs + i * gapMs, () => ({ semiSpaceBytes: semi, oldBytes: old })));
@@ -21,7 +23,7 @@ function feed(
 
 test('a few scavenge turns are not traffic; many within a second are', () => {
   const rule = new GrowthRule();
-  const decisions = feed(rule, 0, 12, 10, 1 * MiB);
+  const decisions = feed(rule, { startMs: 0, turns: 12, gapMs: 10 }, { semi: 1 * MiB });
   assert.deepEqual(decisions.slice(0, 7), [false, false, false, false, false, false, false]);
   assert.deepEqual(decisions.slice(7), [true, true, true, true, true]);
   assert.equal(rule.traffic, true);
@@ -29,16 +31,16 @@ test('a few scavenge turns are not traffic; many within a second are', () => {
 
 test('turns spread over more than the window never count as traffic', () => {
   const rule = new GrowthRule();
-  assert.ok(feed(rule, 0, 30, 200, 1 * MiB).every((grow) => !grow));
+  assert.ok(feed(rule, { startMs: 0, turns: 30, gapMs: 200 }, { semi: 1 * MiB }).every((grow) => !grow));
   assert.equal(rule.traffic, false);
 });
 
 test('growth stops at the cap and resumes when V8 has shrunk the young generation', () => {
   const rule = new GrowthRule();
-  assert.equal(feed(rule, 0, 10, 10, 2 * MiB).at(-1), true);
-  assert.ok(feed(rule, 100, 20, 10, SEMI_SPACE_CAP_BYTES).every((grow) => !grow), 'at the cap');
+  assert.equal(feed(rule, { startMs: 0, turns: 10, gapMs: 10 }, { semi: 2 * MiB }).at(-1), true);
+  assert.ok(feed(rule, { startMs: 100, turns: 20, gapMs: 10 }, { semi: SEMI_SPACE_CAP_BYTES }).every((grow) => !grow), 'at the cap');
   // A full GC shrank the semi-space (after FLUSHALL of a large heap, say): traffic goes on.
-  assert.ok(feed(rule, 300, 5, 10, 1 * MiB).every((grow) => grow), 'below the cap again');
+  assert.ok(feed(rule, { startMs: 300, turns: 5, gapMs: 10 }, { semi: 1 * MiB }).every((grow) => grow), 'below the cap again');
 });
 
 test('the semi-space size is read only under traffic', () => {
@@ -55,8 +57,8 @@ test('the cap grows with the old generation, from 4 MiB up to V8\'s 16 MiB', () 
   assert.equal(semiSpaceCapBytes(1024 * MiB), 16 * MiB);
   assert.equal(semiSpaceCapBytes(64 * 1024 * MiB), SEMI_SPACE_CAP_MAX_BYTES);
   const rule = new GrowthRule();
-  feed(rule, 0, 10, 10, MiB);
-  assert.deepEqual(feed(rule, 100, 1, 10, 4 * MiB, 100 * MiB), [false]);
-  assert.deepEqual(feed(rule, 110, 1, 10, 4 * MiB, 1200 * MiB), [true]);
-  assert.deepEqual(feed(rule, 120, 1, 10, 16 * MiB, 1200 * MiB), [false]);
+  feed(rule, { startMs: 0, turns: 10, gapMs: 10 }, { semi: MiB });
+  assert.deepEqual(feed(rule, { startMs: 100, turns: 1, gapMs: 10 }, { semi: 4 * MiB, old: 100 * MiB }), [false]);
+  assert.deepEqual(feed(rule, { startMs: 110, turns: 1, gapMs: 10 }, { semi: 4 * MiB, old: 1200 * MiB }), [true]);
+  assert.deepEqual(feed(rule, { startMs: 120, turns: 1, gapMs: 10 }, { semi: 16 * MiB, old: 1200 * MiB }), [false]);
 });

@@ -70,12 +70,12 @@ export class FullSync {
       send = () => Promise.resolve();
       server.log.notice(`Starting BGSAVE for SYNC with target: replicas sockets (${peers.length} replicas)`);
     } else {
-      const writer = new RdbSnapshotWriter(config, config.str('dir'), config.str('dbfilename'), false);
+      const writer = new RdbSnapshotWriter(config, { dir: config.str('dir'), name: config.str('dbfilename') }, false);
       visitor = writer;
       send = () => this.#sendFile(join(config.str('dir'), config.str('dbfilename')));
       server.log.notice('Starting BGSAVE for SYNC with target: disk');
     }
-    this.#snapshot = jobs.engine.start(visitor, snapshotOptions(server));
+    this.#snapshot = jobs.engine.start(visitor, { ...snapshotOptions(server), keepExpired: true });
     jobs.claim('rdb', this.#snapshot);
     this.#snapshot.done.then(send).then(
       () => this.#finish(null),

@@ -3,14 +3,14 @@
 // Redis equivalent: the "replication" section of genRedisInfoString in server.c.
 
 import type { Server } from '../server/server.js';
-import { replicationOf, ZERO_REPLID } from './replication.js';
+import { ZERO_REPLID, type Replication } from './replication.js';
 
 export type InfoFields = [string, string | number][];
 
 export function replicationInfo(server: Server): InfoFields {
-  const repl = replicationOf(server);
+  const repl = server.replication;
   const config = server.config;
-  if (repl === undefined) {
+  if (repl === null) {
     return [
       ['role', 'master'],
       ['connected_slaves', 0],
@@ -27,38 +27,8 @@ export function replicationInfo(server: Server): InfoFields {
   }
   const now = Date.now();
   const fields: InfoFields = [];
-  const link = repl.link;
-  if (link === null) {
-    fields.push(['role', 'master']);
-  } else {
-    const up = link.state === 'connected';
-    const syncing = link.state === 'transfer';
-    fields.push(
-      ['role', 'slave'],
-      ['master_host', link.host],
-      ['master_port', link.port],
-      ['master_link_status', up ? 'up' : 'down'],
-      ['master_last_io_seconds_ago', up ? Math.floor((now - link.lastIoMs) / 1000) : -1],
-      ['master_sync_in_progress', syncing ? 1 : 0],
-      ['slave_read_repl_offset', up ? link.readOffset : repl.offset],
-      ['slave_repl_offset', repl.offset],
-    );
-    if (syncing) {
-      fields.push(
-        ['master_sync_total_bytes', link.transferSize],
-        ['master_sync_read_bytes', link.transferRead],
-        ['master_sync_left_bytes', link.transferSize > 0 ? link.transferSize - link.transferRead : -1],
-        ['master_sync_perc', link.transferSize > 0 ? ((link.transferRead * 100) / link.transferSize).toFixed(2) : '0.00'],
-        ['master_sync_last_io_seconds_ago', Math.floor((now - link.lastIoMs) / 1000)],
-      );
-    }
-    if (!up) fields.push(['master_link_down_since_seconds', Math.floor((now - link.downSinceMs) / 1000)]);
-    fields.push(
-      ['slave_priority', config.num('replica-priority')],
-      ['slave_read_only', config.bool('replica-read-only') ? 1 : 0],
-      ['replica_announced', config.bool('replica-announced') ? 1 : 0],
-    );
-  }
+  if (repl.link === null) fields.push(['role', 'master']);
+  else fields.push(...replicaFields(server, repl, now));
   fields.push(['connected_slaves', repl.peers.size]);
   if (config.num('min-replicas-to-write') > 0 && config.num('min-replicas-max-lag') > 0) {
     fields.push(['min_slaves_good_slaves', repl.goodReplicas()]);
@@ -84,10 +54,46 @@ export function replicationInfo(server: Server): InfoFields {
   return fields;
 }
 
+/** A replica's fields about its master link, from role to replica_announced. */
+function replicaFields(server: Server, repl: Replication, now: number): InfoFields {
+  const config = server.config;
+  const link = repl.link;
+  if (link === null) return [];
+  const fields: InfoFields = [];
+  const up = link.state === 'connected';
+  const syncing = link.state === 'transfer';
+  fields.push(
+    ['role', 'slave'],
+    ['master_host', link.host],
+    ['master_port', link.port],
+    ['master_link_status', up ? 'up' : 'down'],
+    ['master_last_io_seconds_ago', up ? Math.floor((now - link.lastIoMs) / 1000) : -1],
+    ['master_sync_in_progress', syncing ? 1 : 0],
+    ['slave_read_repl_offset', up ? link.readOffset : repl.offset],
+    ['slave_repl_offset', repl.offset],
+  );
+  if (syncing) {
+    fields.push(
+      ['master_sync_total_bytes', link.transferSize],
+      ['master_sync_read_bytes', link.transferRead],
+      ['master_sync_left_bytes', link.transferSize > 0 ? link.transferSize - link.transferRead : -1],
+      ['master_sync_perc', link.transferSize > 0 ? ((link.transferRead * 100) / link.transferSize).toFixed(2) : '0.00'],
+      ['master_sync_last_io_seconds_ago', Math.floor((now - link.lastIoMs) / 1000)],
+    );
+  }
+  if (!up) fields.push(['master_link_down_since_seconds', Math.floor((now - link.downSinceMs) / 1000)]);
+  fields.push(
+    ['slave_priority', config.num('replica-priority')],
+    ['slave_read_only', config.bool('replica-read-only') ? 1 : 0],
+    ['replica_announced', config.bool('replica-announced') ? 1 : 0],
+  );
+  return fields;
+}
+
 /** sync_full, sync_partial_ok, sync_partial_err and the replication byte counters. */
 export function replicationStats(server: Server): {
   syncFull: number; syncPartialOk: number; syncPartialErr: number; replInputBytes: number; replOutputBytes: number;
 } {
-  const repl = replicationOf(server);
+  const repl = server.replication;
   return repl?.stats ?? { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0, replInputBytes: 0, replOutputBytes: 0 };
 }

@@ -283,33 +283,45 @@ export class MasterLink {
     this.#repl.adoptHistory(replid, offset);
   }
 
-  /** Replaces the dataset with the payload; with repl-diskless-load disabled it is the dump too. */
+  /**
+   * Replaces the dataset with the payload. repl-diskless-load decides as in Redis 7.0:
+   * `disabled` (and `on-empty-db` with keys present) stores the payload as the dump first;
+   * `swapdb` keeps the old dataset aside and puts it back if the new one fails to load; with
+   * `on-empty-db` on an empty dataset, or `swapdb`, nothing is written to disk.
+   */
   #load(data: Buffer): void {
     const server = this.#repl.server;
     const config = server.config;
     server.log.notice(`MASTER <-> REPLICA sync: receiving ${data.length} bytes from master`);
     this.#repl.disconnectPeers();
     server.persistence?.jobs.cancel('replica full sync');
-    if (config.str('repl-diskless-load') === 'disabled') {
-      const path = join(config.str('dir'), config.str('dbfilename'));
-      const temp = `${path}.temp-repl-${process.pid}`;
-      try {
-        writeFileSync(temp, data);
-        renameSync(temp, path);
-      } catch (error: unknown) {
-        try {
-          unlinkSync(temp);
-        } catch {
-          // nothing to clean
-        }
-        throw error;
-      }
+    const mode = config.str('repl-diskless-load');
+    const diskless = mode === 'swapdb' || (mode === 'on-empty-db' && totalKeys(server.keyspace.dbs) === 0);
+    if (!diskless) storeDump(join(config.str('dir'), config.str('dbfilename')), data);
+    let backup = null;
+    if (mode === 'swapdb') {
+      server.log.notice('MASTER <-> REPLICA sync: Backing up the old dataset (repl-diskless-load swapdb)');
+      backup = server.keyspace.detachAll();
+    } else {
+      server.log.notice('MASTER <-> REPLICA sync: Flushing old data');
+      server.keyspace.flushAll();
     }
-    server.log.notice('MASTER <-> REPLICA sync: Flushing old data');
-    server.keyspace.flushAll();
-    server.log.notice('MASTER <-> REPLICA sync: Loading DB in memory');
-    const result = rdbLoadBufferSync(server, data, '(payload from master)');
-    this.#repl.server.keyspace.activeExpire = false;
+    server.log.notice(`MASTER <-> REPLICA sync: Loading DB in memory${diskless ? ' (diskless)' : ''}`);
+    let result;
+    try {
+      result = rdbLoadBufferSync(server, data, '(payload from master)');
+    } catch (error: unknown) {
+      server.log.warning('Failed trying to load the MASTER synchronization DB from socket');
+      if (backup !== null) {
+        server.log.notice('MASTER <-> REPLICA sync: Restoring the old dataset (repl-diskless-load swapdb)');
+        server.keyspace.reattachAll(backup);
+      } else {
+        server.keyspace.flushAll();
+      }
+      throw error;
+    } finally {
+      server.keyspace.activeExpire = false;
+    }
     server.log.notice(`MASTER <-> REPLICA sync: Finished with success (${result.keysLoaded} keys)`);
     // The AOF must describe the new dataset: rewrite it from the loaded keys (Redis restarts
     // appendonly after a full sync for the same reason).
@@ -326,11 +338,13 @@ export class MasterLink {
     const server = this.#repl.server;
     // The master caller (server/caller.ts): no ACL, READONLY or reply; counted and propagated
     // to our AOF (our replicas get the master's bytes as they are, see Replication#proxy).
-    const c = server.createInternalClient(MASTER_CALLER);
+    // Registered with its socket, as Redis's server.master: CLIENT LIST shows it (flags=M) and
+    // CLIENT KILL TYPE master closes the link (the replica reconnects and resyncs partially).
+    const c = server.createClient(socket);
+    c.caller = MASTER_CALLER;
+    c.authenticated = true;
     c.dbIndex = dbIndex;
     c.flags |= ClientFlag.master;
-    c.authenticated = true;
-    c.name = '';
     this.client = c;
     this.state = 'connected';
     this.readOffset = this.#repl.offset;
@@ -338,7 +352,6 @@ export class MasterLink {
     this.#rawPos = 0;
     this.#lastAckMs = 0;
     this.sendAck();
-    void socket;
     const rest = this.#buf;
     this.#buf = Buffer.alloc(0);
     if (rest.length > 0) this.#applyStream(rest);
@@ -349,36 +362,72 @@ export class MasterLink {
     const c = this.client;
     if (c === null) return;
     const repl = this.#repl;
+    c.lastInteractionMs = Date.now();
     this.readOffset += chunk.length;
     repl.stats.replInputBytes += chunk.length;
     this.#raw = this.#rawPos >= this.#raw.length ? chunk : Buffer.concat([this.#raw.subarray(this.#rawPos), chunk]);
     this.#rawPos = 0;
     c.parser.feed(chunk);
+    const keyspace = repl.server.keyspace;
     const limits = { bulkLenMax: Number.MAX_SAFE_INTEGER, unauthenticated: false };
-    let consumed = 0;
+    // The bytes of the commands applied outside MULTI go on to our replicas once per read (a
+    // MULTI's commands go with its EXEC), not once per command.
+    let proxyEnd = this.#rawPos;
     for (;;) {
       const argv = c.parser.next(limits);
       if (argv === null) break;
-      consumed = this.#raw.length - c.parser.pendingBytes;
+      const consumed = this.#raw.length - c.parser.pendingBytes;
       if (argv.length === 0) continue;
+      // REPLCONF GETACK answers with the offset applied so far: it must count the bytes before it.
+      if ((argv[0] as string).length === 8 && (argv[0] as string).toLowerCase() === 'replconf') this.#proxyUpTo(proxyEnd);
       repl.applying = true;
+      keyspace.masterView = true;
       try {
         executeCommand(repl.server, c, argv);
       } finally {
         repl.applying = false;
+        keyspace.masterView = false;
       }
       c.out = '';
+      // The link dropped while applying: the history was reset, nothing goes on.
       if (this.client !== c) return;
-      if (!c.has(ClientFlag.multi)) {
-        repl.proxy(this.#raw.toString('latin1', this.#rawPos, consumed));
-        this.#rawPos = consumed;
-      }
+      if (!c.has(ClientFlag.multi)) proxyEnd = consumed;
     }
+    this.#proxyUpTo(proxyEnd);
     // The applied writes reach our AOF and our replicas in this turn's beforeSleep.
     repl.server.requestBeforeSleep();
     if (c.parser.error !== null) {
       repl.server.log.warning(`Protocol error from MASTER: ${c.parser.error}`);
       this.#drop();
     }
+  }
+
+  /** Our master's applied bytes up to `end` of the read buffer go on to our replicas. */
+  #proxyUpTo(end: number): void {
+    if (end <= this.#rawPos) return;
+    this.#repl.proxy(this.#raw.toString('latin1', this.#rawPos, end));
+    this.#rawPos = end;
+  }
+}
+
+function totalKeys(dbs: readonly { dict: { size: number } }[]): number {
+  let n = 0;
+  for (const db of dbs) n += db.dict.size;
+  return n;
+}
+
+/** The payload becomes the dump file (written to a temp file, then renamed). */
+function storeDump(path: string, data: Buffer): void {
+  const temp = `${path}.temp-repl-${process.pid}`;
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, path);
+  } catch (error: unknown) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // nothing to clean
+    }
+    throw error;
   }
 }

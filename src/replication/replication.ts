@@ -59,12 +59,6 @@ export function newReplId(): string {
   return randomBytes(20).toString('hex');
 }
 
-const registry = new WeakMap<Server, Replication>();
-
-export function replicationOf(server: Server): Replication | undefined {
-  return registry.get(server);
-}
-
 export class Replication {
   readonly server: Server;
   replid = newReplId();
@@ -90,10 +84,11 @@ export class Replication {
   #ackRequested = false;
   #lastPingMs = Date.now();
   #lastCronSec = 0;
+  /** When the last replica left (or a replica or no backlog was last seen): repl-backlog-ttl. */
+  #noReplicasSinceMs = Date.now();
 
   constructor(server: Server) {
     this.server = server;
-    registry.set(server, this);
     setReplInfoSource(server.config, () => this.#replInfo());
     server.addHooks({
       propagate: (dbIndex, argv) => this.feed(dbIndex, argv),
@@ -500,6 +495,24 @@ export class Replication {
     this.#checkWaiters(true);
   }
 
+  /**
+   * repl-backlog-ttl: a master whose last replica left that many seconds ago frees its backlog
+   * and starts a new history (a replica never frees it: it may be promoted).
+   */
+  #expireBacklog(now: number): void {
+    if (this.peers.size > 0 || this.link !== null || this.backlog === null) {
+      this.#noReplicasSinceMs = now;
+      return;
+    }
+    const ttlSec = this.server.config.num('repl-backlog-ttl');
+    if (ttlSec === 0 || Math.floor((now - this.#noReplicasSinceMs) / 1000) <= ttlSec) return;
+    this.#flushTurn();
+    this.#offsetNoBacklog = this.backlog.offset;
+    this.backlog = null;
+    this.#newHistory(false);
+    this.server.log.notice(`Replication backlog freed after ${ttlSec} seconds without connected replicas.`);
+  }
+
   #clientClosed(c: Client): void {
     preHandshake.delete(c);
     if (this.peers.delete(c)) this.fullSync?.peerGone(c);
@@ -521,6 +534,7 @@ export class Replication {
       this.#lastPingMs = now;
       this.#turn += encodeCommand(['PING']);
     }
+    this.#expireBacklog(now);
     const timeoutMs = config.num('repl-timeout') * 1000;
     for (const peer of [...this.peers.values()]) {
       if (peer.state === 'online' && now - peer.ackTimeMs > timeoutMs) this.dropPeer(peer, 'timeout');
@@ -534,6 +548,7 @@ export class Replication {
 /** REPLCONF options seen before a client's SYNC/PSYNC. */
 const preHandshake = new WeakMap<Client, Partial<ReplicaPeer>>();
 
+/** The replication service of `server`; the composition root (src/compose.ts) stores it in server.replication. */
 export function attachReplication(server: Server): Replication {
   return new Replication(server);
 }

@@ -4,6 +4,7 @@
 // functions) is passed in as a LibraryCompiler. Redis equivalent: functions.c.
 
 import { parseLibraryMeta } from './shebang.js';
+import { libraryExists } from '../commands/errors.js';
 
 export interface FunctionInfo<F> {
   readonly name: string;
@@ -83,7 +84,7 @@ export class FunctionRegistry<F> {
     const meta = parseLibraryMeta(code);
     if (!meta.ok) return meta;
     if (!replace && this.#libraries.has(meta.name)) {
-      return { ok: false, error: `ERR Library '${meta.name}' already exists` };
+      return { ok: false, error: libraryExists(meta.name) };
     }
     const created = this.create(code, compile);
     if (!created.ok) return created;

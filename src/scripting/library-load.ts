@@ -16,6 +16,7 @@ import {
 import { errorTable } from './script-call.js';
 import { isValidName, scriptFlagByName } from './shebang.js';
 import type { ScriptVm } from './vm.js';
+import { UNKNOWN_ERROR } from '../commands/errors.js';
 
 function fail(text: string): never {
   throw new LuaThrow(errorTable(text));
@@ -85,7 +86,7 @@ export function libraryCompiler(vm: ScriptVm): LibraryCompiler<LuaFunctionRef> {
       let inner: string;
       if (isTable(error)) {
         const err = tentries(error).find(([k]) => k === 'err')?.[1];
-        inner = typeof err === 'string' ? err : 'ERR unknown error';
+        inner = typeof err === 'string' ? err : UNKNOWN_ERROR;
       } else {
         inner = 'ERR ' + (luaToString(error) ?? 'unknown error');
       }

@@ -11,6 +11,7 @@ import { IGNORE_ERR_STATS, luaToReply, type ReplyContext } from './convert.js';
 import { type LuaValue, fieldTable, isTable, luaToString, tget } from './lua-adapter.js';
 import type { RunningScript } from './scripting.js';
 import type { CallResult, ScriptRun } from './vm.js';
+import { UNKNOWN_ERROR } from '../commands/errors.js';
 
 /** Instructions per slice; a slice of a tight loop takes a few milliseconds. */
 const SLICE_INSTRUCTIONS = 50_000;
@@ -145,7 +146,7 @@ function runErrorText(error: LuaValue, source: string | null, line: number | nul
   let msg: string;
   if (isTable(error)) {
     const err = tget(error, 'err');
-    msg = typeof err === 'string' ? err : 'ERR unknown error';
+    msg = typeof err === 'string' ? err : UNKNOWN_ERROR;
     const tableSource = tget(error, 'source');
     const tableLine = tget(error, 'line');
     if (typeof tableSource === 'string') source = tableSource;

@@ -15,6 +15,7 @@ import type { RunState } from './script-call.js';
 import { ScriptCache, sha1hex, type CachedScript } from './script-cache.js';
 import { ScriptFlag, parseShebang } from './shebang.js';
 import type { ScriptVm } from './vm.js';
+import { libraryExists } from '../commands/errors.js';
 
 /** The script being run: what SCRIPT KILL, FUNCTION STATS and BUSY replies need. */
 export interface RunningScript extends RunState {
@@ -82,7 +83,7 @@ export class Scripting {
       const created = this.functions.create(code, compile);
       if (!created.ok) return created.error;
       if (libs.some((lib) => lib.name === created.lib.name)) {
-        return `ERR Library '${created.lib.name}' already exists`;
+        return libraryExists(created.lib.name);
       }
       libs.push(created.lib);
     }
@@ -128,7 +129,8 @@ export class Scripting {
    * the run (read-only commands and flags, OOM, MISCONF) come first.
    */
   run(caller: Client, target: { name: string; fn: LuaFunctionRef; flags: number; isFunction: boolean },
-    keys: string[], args: string[], options: { readOnly: boolean; command: string[] }): void {
+    options: { keys: string[]; args: string[]; readOnly: boolean; command: string[] }): void {
+    const { keys, args } = options;
     const refusal = this.#prepare(caller, target.flags, options.readOnly, target.isFunction);
     if (refusal !== null) {
       caller.addReplyError(refusal);

@@ -23,6 +23,7 @@ import { parseDouble } from '../util/numbers.js';
 import { ClientFlag, type Client } from './client.js';
 import type { Server } from './server.js';
 import { afterUnblock } from '../observe/calls.js';
+import { TIMEOUT_NEGATIVE } from '../commands/errors.js';
 
 /** What a blocked client waits for: a list key, a sorted-set key or new stream entries. */
 export type BlockedType = 'list' | 'zset' | 'stream';
@@ -301,7 +302,7 @@ export function timeoutOrReply(c: Client, text: string): number | null {
     return null;
   }
   if (ms < 0n || ms >= 2n ** 63n) {
-    c.addReplyError('ERR timeout is negative');
+    c.addReplyError(TIMEOUT_NEGATIVE);
     return null;
   }
   if (ms === 0n) return 0;

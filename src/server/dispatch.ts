@@ -11,6 +11,7 @@ import { ClientFlag, type Client } from './client.js';
 import type { Caller } from './caller.js';
 import type { Server } from './server.js';
 import { afterCall } from '../observe/calls.js';
+import { unknownSubcommand, wrongArity } from '../commands/errors.js';
 
 /** How executeCommand() ended; the reply (if the caller keeps replies) says the rest. */
 export const Outcome = {
@@ -52,6 +53,7 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
   if (!c.replyOff && !c.replySkip && !c.replySkipNext) {
     outcome = executeCommand(server, c, argv);
     // Nothing more to do unless CLIENT REPLY OFF or SKIP just ran (maybe inside EXEC).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the command may have set them (TS keeps the narrowing from before the call)
     if (!c.replyOff && !c.replySkipNext) return;
   } else {
     if (c.replyOff || c.replySkip) c.beginSilence();
@@ -114,24 +116,30 @@ export function executeForReply(server: Server, c: Client, argv: string[]): stri
 function execute(server: Server, c: Client, argv: string[], caller: Caller): Outcome {
   const cmd = findCommand(server, argv);
   if (cmd === undefined) {
-    return reject(server, c, unknownCommandError(caller, argv), undefined, Outcome.unknown);
+    reject(server, c, unknownCommandError(caller, argv), undefined);
+    return Outcome.unknown;
   }
   // A container (CONFIG, CLIENT...) whose subcommand is unknown; COMMAND runs with any word.
   if (cmd.subcommands !== null && argv.length >= 2 &&
     (cmd.handler === null || (cmd.spec.subcommands.size > 0 && cmd.fullName !== 'command'))) {
-    const error = caller.script ? SCRIPT_UNKNOWN : `ERR unknown subcommand ` +
-      `'${truncate(argv[1] as string, 128)}'. Try ${cmd.fullName.toUpperCase()} HELP.`;
-    return reject(server, c, error, undefined, Outcome.unknown);
+    const error = caller.script ? SCRIPT_UNKNOWN
+      : unknownSubcommand(truncate(argv[1] as string, 128), cmd.fullName.toUpperCase());
+    reject(server, c, error, undefined);
+    return Outcome.unknown;
   }
   if (!arityAccepts(cmd.arity, argv.length)) {
-    return reject(server, c, arityError(caller, cmd), cmd, Outcome.arity);
+    reject(server, c, arityError(caller, cmd), cmd);
+    return Outcome.arity;
   }
-  if (cmd.handler === null) return reject(server, c, arityError(caller, cmd), cmd, Outcome.unknown);
+  if (cmd.handler === null) {
+    reject(server, c, arityError(caller, cmd), cmd);
+    return Outcome.unknown;
+  }
   if ((c.flags & ClientFlag.exec) !== 0) {
     call(server, c, cmd, argv);
     return Outcome.ran;
   }
-  const admitted = admit(server, c, cmd, argv, caller);
+  const admitted = admit(server, c, cmd, argv);
   if (admitted !== Outcome.ran) return admitted;
   call(server, c, cmd, argv);
   // Like Redis's processCommand: clients blocked on keys this command (or EXEC) made ready are
@@ -141,37 +149,37 @@ function execute(server: Server, c: Client, argv: string[], caller: Caller): Out
 }
 
 /** The checks a resolved command passes before it runs or is queued; ran = go ahead. */
-function admit(server: Server, c: Client, cmd: Command, argv: string[], caller: Caller): Outcome {
+function admit(server: Server, c: Client, cmd: Command, argv: string[]): Outcome {
+  const caller = c.caller;
   if (caller.script && (cmd.flags & CommandFlag.noscript) !== 0) {
-    return reject(server, c, 'ERR This Redis command is not allowed from script', cmd, Outcome.refused);
+    return reject(server, c, 'ERR This Redis command is not allowed from script', cmd);
   }
   if (caller.checkAcl && (cmd.flags & CommandFlag.noAuth) === 0) {
-    if (!c.authenticated) return reject(server, c, 'NOAUTH Authentication required.', cmd, Outcome.refused);
+    if (!c.authenticated) return reject(server, c, 'NOAUTH Authentication required.', cmd);
     // The command, then its keys and channels (Redis's ACLCheckAllPerm, before queueing).
     if (!aclAllows(server, c, cmd, argv)) return Outcome.refused;
   }
   if (caller.readOnly && (cmd.flags & CommandFlag.write) !== 0) {
-    return reject(server, c, 'ERR Write commands are not allowed from read-only scripts.', cmd,
-      Outcome.refused);
+    return reject(server, c, 'ERR Write commands are not allowed from read-only scripts.', cmd);
   }
   const topName = cmd.parent === null ? cmd.fullName : cmd.parent.fullName;
   const queueing = c.has(ClientFlag.multi) && !MULTI_CONTROL.has(topName);
   if (queueing && (cmd.flags & CommandFlag.noMulti) !== 0) {
-    return reject(server, c, 'ERR Command not allowed inside a transaction', cmd, Outcome.refused);
+    return reject(server, c, 'ERR Command not allowed inside a transaction', cmd);
   }
   if (c.resp === 2 && c.has(ClientFlag.pubsub) && !PUBSUB_ALLOWED.has(topName)) {
     return reject(server, c, `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / ` +
-      `(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, cmd, Outcome.refused);
+      `(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, cmd);
   }
   // As in Redis, state-based refusals (LOADING, MISCONF, OOM) apply before queueing, so a
   // refused command inside MULTI makes EXEC fail with EXECABORT.
   const denied = checkDenied(server, c, cmd, caller);
-  if (denied !== null) return reject(server, c, denied, cmd, Outcome.refused);
+  if (denied !== null) return reject(server, c, denied, cmd);
   // A script running past busy-reply-threshold: clients get -BUSY but for allow-busy commands
   // (SCRIPT KILL, FUNCTION KILL, SHUTDOWN...). The script's own commands run.
   if (caller.kind === 'client' && (cmd.flags & CommandFlag.allowBusy) === 0) {
     const busy = server.scripting?.busyError() ?? null;
-    if (busy !== null) return reject(server, c, busy, cmd, Outcome.refused);
+    if (busy !== null) return reject(server, c, busy, cmd);
   }
   // CLIENT PAUSE: a client's command waits (the client is postponed) until the pause ends.
   const pause = server.pause;
@@ -203,7 +211,7 @@ function aclAllows(server: Server, c: Client, cmd: Command, argv: string[]): boo
     Date.now(),
     server.config.num('acllog-max-len'),
   );
-  reject(server, c, script ? SCRIPT_ACL_DENIED[denied.reason] : denied.error, cmd, Outcome.refused);
+  reject(server, c, script ? SCRIPT_ACL_DENIED[denied.reason] : denied.error, cmd);
   return false;
 }
 
@@ -282,6 +290,7 @@ function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
     c.lastCommand = cmd.fullName;
     afterCall(server, c, cmd, argv, durationNs);
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the handler may set forcePropagate; TypeScript keeps the narrowing from the reset above
   if (caller.propagate && (ks.dirty !== dirtyBefore || c.forcePropagate) &&
     (cmd.flags & (CommandFlag.write | CommandFlag.mayReplicate)) !== 0) {
     // An empty propagateArgv propagates nothing: the handler propagated its effects itself
@@ -314,9 +323,11 @@ function commandTimeMs(monotonicMs: number): number {
   return wallBaseMs;
 }
 
-/** Refuses a command: counts it, replies the error (if the caller keeps replies). */
-function reject(server: Server, c: Client, error: string, cmd: Command | undefined,
-  outcome: Outcome): Outcome {
+/**
+ * Refuses a command: counts it, replies the error (if the caller keeps replies). Returns
+ * Outcome.refused; a caller whose refusal is another outcome (unknown, arity) returns that.
+ */
+function reject(server: Server, c: Client, error: string, cmd: Command | undefined): Outcome {
   const caller = c.caller;
   if (cmd !== undefined && caller.stats) cmd.stats.rejectedCalls++;
   if (c.has(ClientFlag.multi)) c.flags |= ClientFlag.dirtyExec;
@@ -334,7 +345,7 @@ function reject(server: Server, c: Client, error: string, cmd: Command | undefin
   }
   // The refusal's error is this command's, not the next one's (see errorRepliesAtLastCall).
   if (caller.stats) server.stats.errorRepliesAtLastCall = server.stats.errorReplies;
-  return outcome;
+  return Outcome.refused;
 }
 
 /** printf's `%.*s`, as Redis formats these texts: at most `max` chars, none from a NUL on. */
@@ -356,7 +367,7 @@ const SCRIPT_ACL_DENIED = {
 
 function arityError(caller: Caller, cmd: Command): string {
   if (caller.script) return 'ERR Wrong number of args calling Redis command from script';
-  return `ERR wrong number of arguments for '${cmd.fullName}' command`;
+  return wrongArity(cmd.fullName);
 }
 
 /** Redis 7.0's text: the name and the start of the arguments, each quoted, 128 chars max. */

@@ -210,6 +210,7 @@ export class RespParser {
         if (!this.#bulkHeader(buf, limits)) return null;
         // A big argument not yet all here is collected by feed(); it may also be complete
         // already (the rest of the read held it), so look at it now, not after the next read.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- #bulkHeader() may have set it (TS keeps the narrowing from before the call)
         if (this.#bigArg !== null) continue;
       }
       const need = this.#bulkLen + 2;

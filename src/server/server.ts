@@ -16,6 +16,8 @@ import { CommandTable } from '../commands/table.js';
 import type { Config } from '../config/config.js';
 import type { InfoFields } from '../observe/info.js';
 import type { Persistence } from '../persistence/attach.js';
+import type { Replication } from '../replication/replication.js';
+import type { MigrateLinks } from '../commands/migrate.js';
 import { Logger } from '../observe/log.js';
 import { CommandLatencies, LatencyMonitor } from '../observe/latency.js';
 import { ActiveExpire } from '../store/expire.js';
@@ -115,6 +117,13 @@ export class Server {
    * (src/compose.ts); null on a server built without persistence.
    */
   persistence: Persistence | null = null;
+  /**
+   * The master and replica sides of replication (replication/replication.ts), wired by the
+   * composition root; null on a server built without it.
+   */
+  replication: Replication | null = null;
+  /** MIGRATE's cached target connections (commands/migrate.ts), wired by the composition root. */
+  migrateLinks: MigrateLinks | null = null;
   /** Fields other modules add to INFO sections (persistence: the Persistence section). */
   readonly infoProviders = new Map<string, (() => InfoFields)[]>();
   loading = false;
@@ -584,7 +593,7 @@ export class Server {
     if (timeoutSec <= 0) return;
     const now = Date.now();
     for (const c of this.clients.values()) {
-      const exempt = c.has(ClientFlag.pubsub | ClientFlag.blocked | ClientFlag.monitor);
+      const exempt = c.has(ClientFlag.pubsub | ClientFlag.blocked | ClientFlag.monitor | ClientFlag.master | ClientFlag.replica);
       if (!exempt && now - c.lastInteractionMs > timeoutSec * 1000) {
         this.log.verbose('Closing idle client');
         c.socket?.destroy();

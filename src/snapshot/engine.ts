@@ -68,6 +68,11 @@ export interface SnapshotOptions {
   cpuShare?: number;
   /** True when clients were served since the previous call (pacing applies only then). */
   clientsActive?: () => boolean;
+  /**
+   * Emit keys whose expire time has passed too (a replica's full-sync payload: Redis 7.0 sends
+   * them and its replicas keep them until the master's DEL). Default: skipped.
+   */
+  keepExpired?: boolean;
 }
 
 /** A preserved state with an expire. Without one the value itself is stored: no object per
@@ -148,7 +153,7 @@ export class Snapshot {
     this.#engine = engine;
     this.#visitor = visitor;
     this.#options = options;
-    this.#now = keyspace.now;
+    this.#now = options.keepExpired === true ? -Infinity : keyspace.now;
     const started = performance.now();
     this.#cuts = [];
     let total = 0;

@@ -16,6 +16,13 @@ import { assert } from '../assert.js';
 import { Dict } from './dict.js';
 import { type Value, ListValue, ZSetValue } from './value/types.js';
 
+/** One db's contents, detached from it (Keyspace#detachAll). */
+export interface DbContents {
+  dict: Dict<Value>;
+  expires: Map<string, number>;
+  avgTtlMs: number;
+}
+
 export class Database {
   readonly id: number;
   dict = new Dict<Value>();
@@ -80,6 +87,12 @@ export class Keyspace {
   onRead: ((db: Database, key: string) => void) | null = null;
   /** False while loading or on a replica: expired keys are hidden but not deleted. */
   activeExpire = true;
+  /**
+   * True while a replica applies its master's stream: the master decides expiry, so keys
+   * expired by our clock are still there for its commands (Redis: expireIfNeeded returns 0 for
+   * server.master).
+   */
+  masterView = false;
 
   constructor(databaseCount: number) {
     assert(databaseCount >= 1, 'at least one database');
@@ -263,6 +276,29 @@ export class Keyspace {
     return removed;
   }
 
+  /**
+   * Takes every db's contents out, leaving the dbs empty (a replica's repl-diskless-load swapdb
+   * keeps them to put back if the new dataset fails to load).
+   */
+  detachAll(): DbContents[] {
+    const contents = this.dbs.map((db) => ({ dict: db.dict, expires: db.expires, avgTtlMs: db.avgTtlMs }));
+    this.flushAll();
+    return contents;
+  }
+
+  /** Puts back what detachAll() took, replacing what the dbs hold now. */
+  reattachAll(contents: readonly DbContents[]): void {
+    this.flushAll();
+    contents.forEach((c, i) => {
+      const db = this.dbs[i];
+      if (db === undefined) return;
+      db.dict = c.dict;
+      db.expires = c.expires;
+      db.avgTtlMs = c.avgTtlMs;
+      this.dirty += c.dict.size;
+    });
+  }
+
   swapDb(a: Database, b: Database): void {
     for (const h of this.#hooks) h.beforeSwap?.(a, b);
     const dict = a.dict;
@@ -286,7 +322,7 @@ export class Keyspace {
    */
   expireIfNeeded(db: Database, key: string): boolean {
     const when = db.expires.get(key);
-    if (when === undefined || when > this.now) return false;
+    if (when === undefined || when > this.now || this.masterView) return false;
     if (!this.activeExpire) return true;
     this.deleteExpired(db, key);
     return true;

@@ -22,6 +22,7 @@ function fold(code: number, nocase: boolean): number {
   return nocase && code >= 65 && code <= 90 ? code + 32 : code;
 }
 
+// eslint-disable-next-line max-params -- the recursion's state (Redis's stringmatchlen); an object per '*' would allocate at every backtrack
 function matchFrom(
   p: string,
   pi: number,

@@ -19,6 +19,7 @@ function vecswap<T>(a: T[], i: number, j: number, n: number): void {
   for (let k = 0; k < n; k++) swap(a, i + k, j + k);
 }
 
+// eslint-disable-next-line max-params -- BSD qsort's med3, the sort's inner step: an object per call would allocate in the sort loop
 function med3<T>(a: T[], i: number, j: number, k: number, cmp: Compare<T>): number {
   const ai = a[i] as T;
   const aj = a[j] as T;

@@ -137,8 +137,8 @@ for (const kind of KINDS) {
         assert.ok(entries.length >= 5, `the adapter appended to the stream (${entries.length})`);
       } finally {
         client.disconnect();
-        await new Promise((r) => ioA.close(() => r(undefined)));
-        await new Promise((r) => ioB.close(() => r(undefined)));
+        await new Promise((r) => { void ioA.close(() => r(undefined)); });
+        await new Promise((r) => { void ioB.close(() => r(undefined)); });
         redisA.disconnect();
         redisB.disconnect();
       }

@@ -15,6 +15,7 @@ async function exited(server: RunningServer): Promise<{ code: number | null; sig
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     await new Promise<void>((resolve) => child.once('exit', () => resolve()));
     clearTimeout(timer);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the exit awaited above (TS keeps the narrowing from before it)
     if (child.signalCode === 'SIGKILL') return { code: 0, signal: null };
   }
   // The report may still be in the pipe when the process has exited.

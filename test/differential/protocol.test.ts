@@ -49,8 +49,10 @@ async function exchange(port: number, steps: Step[], idleMs = 250, until?: strin
   }
   if (until !== undefined) {
     const deadline = Date.now() + 20_000;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the socket's close handler sets it (TS does not see writes from callbacks)
     while (!closed && !data.endsWith(until) && Date.now() < deadline) await Promise.race([ended, sleep(20)]);
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the socket's close handler sets it (TS does not see writes from callbacks)
   while (until === undefined && !closed && Date.now() - lastActivity < idleMs) {
     await Promise.race([ended, sleep(20)]);
   }

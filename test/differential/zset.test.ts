@@ -675,6 +675,7 @@ function checkRandomReply(
   const members: string[] = [];
   if (nested) {
     for (const item of actual as [string, number][]) {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the cast above is what this checks: the reply comes off the wire
       assert.ok(Array.isArray(item) && item.length === 2, `${label} pair shape`);
       members.push(checkMember(item[0], item[1], label));
     }

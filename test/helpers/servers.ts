@@ -84,21 +84,22 @@ export interface StartOptions {
 
 export async function startRedis(options: StartOptions = {}): Promise<RunningServer> {
   const base = ['--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'];
-  return startProcess('redis', REDIS_SERVER, [], base, options);
+  return startProcess('redis', [REDIS_SERVER], base, options);
 }
 
 export async function startVesta(options: StartOptions = {}): Promise<RunningServer> {
   const base = ['--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'];
-  return startProcess('vesta', process.execPath, ['--enable-source-maps', VESTA_BIN], base, options);
+  return startProcess('vesta', [process.execPath, '--enable-source-maps', VESTA_BIN], base, options);
 }
 
+/** Starts `commandLine` (the program, then its first arguments) with the server directives. */
 async function startProcess(
   kind: 'redis' | 'vesta',
-  command: string,
-  prefix: string[],
+  commandLine: [string, ...string[]],
   base: string[],
   options: StartOptions,
 ): Promise<RunningServer> {
+  const [command, ...prefix] = commandLine;
   const dir = options.dir ?? tempDir(`${kind}-`);
   const port = options.port ?? (await freePort());
   const args = [
@@ -115,8 +116,8 @@ async function startProcess(
   ];
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString('latin1')));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString('latin1')));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString('latin1')));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString('latin1')));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   await waitForPort(port, child, () => output);
   let stopped = false;

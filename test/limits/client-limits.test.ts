@@ -150,6 +150,7 @@ test('normal hard limit: a pipelining client that does not read is disconnected'
       socket.on('error', () => {});
       socket.pause();
       const gets = encodeCommand(['GET', 'big']).repeat(64);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the socket's close handler sets it (TS does not see writes from callbacks)
       for (let i = 0; i < 40 && !closed; i++) {
         socket.write(gets);
         await new Promise((resolve) => setTimeout(resolve, 20));

@@ -86,6 +86,7 @@ async function sampler(server: RunningServer, stop: () => boolean): Promise<Samp
   return samples;
 }
 
+// eslint-disable-next-line max-lines-per-function -- one load scenario whose steps read in the order they happen, each sharing the connections before it
 test('load: 10k connections, 1k pipelining, a slow consumer and a 512 MiB bulk', { timeout: 180_000 }, async () => {
   const limit = openFileLimit();
   // Both ends of every connection live on this machine: the client and server processes each

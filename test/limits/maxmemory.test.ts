@@ -54,7 +54,9 @@ async function startLimited(policy: string, headroomBytes: number, extra: string
   return { vesta, c, maxBytes };
 }
 
-async function fill(c: RespClient, prefix: string, count: number, valueBytes: number, ttl = false): Promise<void> {
+/** Writes `keys.count` keys named `prefix<i>` with `keys.valueBytes`-byte values (with a TTL when `keys.ttl`). */
+async function fill(c: RespClient, prefix: string, keys: { count: number; valueBytes: number; ttl?: boolean }): Promise<void> {
+  const { count, valueBytes, ttl = false } = keys;
   const value = 'v'.repeat(valueBytes);
   for (let i = 0; i < count; i += 500) {
     const batch: (string | number)[][] = [];
@@ -69,7 +71,7 @@ async function fill(c: RespClient, prefix: string, count: number, valueBytes: nu
 test('allkeys-lru: memory held near maxmemory, recently read keys survive, DEL in the AOF', async () => {
   const { vesta, c, maxBytes } = await startLimited('allkeys-lru', 24 * 1024 * 1024, ['--appendonly', 'yes']);
   try {
-    await fill(c, 'hot:', 200, 1000);
+    await fill(c, 'hot:', { count: 200, valueBytes: 1000 });
     const written = 60_000;
     const value = 'v'.repeat(1000);
     for (let i = 0; i < written; i += 500) {
@@ -105,8 +107,8 @@ test('volatile-ttl and volatile-random evict only keys with a TTL; then OOM', as
   for (const policy of ['volatile-ttl', 'volatile-random', 'volatile-lru', 'volatile-lfu']) {
     const { vesta, c } = await startLimited(policy, 16 * 1024 * 1024);
     try {
-      await fill(c, 'keep:', 2000, 1000);
-      await fill(c, 'ttl:', 20_000, 1000, true);
+      await fill(c, 'keep:', { count: 2000, valueBytes: 1000 });
+      await fill(c, 'ttl:', { count: 20_000, valueBytes: 1000, ttl: true });
       assert.ok((await info(c, 'evicted_keys')) > 0, `${policy}: evicted`);
       assert.equal(await c.call('EXISTS', ...Array.from({ length: 2000 }, (_, i) => `keep:${i}`)), ':2000\r\n');
       if (policy === 'volatile-ttl') {
@@ -154,7 +156,7 @@ test('allkeys-random and allkeys-lfu keep memory bounded', async () => {
   for (const policy of ['allkeys-random', 'allkeys-lfu']) {
     const { vesta, c, maxBytes } = await startLimited(policy, 16 * 1024 * 1024);
     try {
-      await fill(c, 'k:', 60_000, 1000);
+      await fill(c, 'k:', { count: 60_000, valueBytes: 1000 });
       assert.ok((await info(c, 'evicted_keys')) > 0, policy);
       const used = await info(c, 'used_memory');
       assert.ok(used < maxBytes * 1.5, `${policy}: used ${used} vs max ${maxBytes}`);

@@ -109,7 +109,7 @@ test('non-loopback peer: DENIED without a password, NOAUTH with one, PONG with p
   assert.deepEqual(replies['vesta'], replies['redis']);
   assert.ok(replies['redis']?.[0]?.startsWith('-DENIED'), 'redis denies the peer');
   assert.equal(replies['redis']?.[1], '-NOAUTH Authentication required.\r\n+OK\r\n+PONG\r\n');
-  assert.equal(replies['redis']?.[2], '+PONG\r\n');
+  assert.equal(replies['redis'][2], '+PONG\r\n');
 });
 
 test('default bind: a server started without --bind is not reachable from another host', async (t) => {

@@ -27,6 +27,7 @@ async function startOnAof(dir: string, aofDir: string): Promise<RunningServer> {
   return startVesta({ dir, keepDir: true, args: ['--appendonly', 'yes', '--appenddirname', aofDir] });
 }
 
+// eslint-disable-next-line max-lines-per-function -- one scenario over the same data directory, its steps read in the order they happen
 test('check-aof, backup and restore with the AOF directory outside dir', async () => {
   const dir = join(work, 'data');
   const aofDir = join(work, 'disk2', 'aof');

@@ -33,6 +33,7 @@ function writeLoad(port: number): { stop: () => Promise<number> } {
   const done = (async () => {
     const c = await RespClient.connect(port);
     let n = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the test clears it to stop the writer (TS does not see writes from other functions)
     while (running) {
       const batch: string[][] = [];
       for (let i = 0; i < 50; i++, n++) {

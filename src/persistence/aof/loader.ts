@@ -96,15 +96,24 @@ export function loadAofFile(server: AofLoadTarget, dir: string, name: string,
     start = rdb.endOffset;
     server.log.notice(`Reading RDB base file on AOF loading...`);
   }
-  const replay = replayCommands(options.replayer, path, data, start, options.manifestName);
+  const file: AofFileImage = { path, data };
+  const replay = replayCommands(options.replayer, file, start, options.manifestName);
   if (replay.tornAt === null) {
     return { commands: replay.commands, keysFromRdb, bytes: data.length };
   }
-  return handleTornTail(server, path, data, replay, keysFromRdb, options);
+  return { commands: replay.commands, keysFromRdb, bytes: handleTornTail(server, file, replay, options) };
 }
 
-function handleTornTail(server: AofLoadTarget, path: string, data: Buffer, replay: ReplayResult,
-  keysFromRdb: number, options: AofFileLoadOptions): AofFileLoadResult {
+/** One AOF file's path and its bytes, read whole. */
+interface AofFileImage {
+  path: string;
+  data: Buffer;
+}
+
+/** A torn last command: refuses or truncates the file as configured; returns the bytes kept. */
+function handleTornTail(server: AofLoadTarget, file: AofFileImage, replay: ReplayResult,
+  options: AofFileLoadOptions): number {
+  const { path, data } = file;
   const validBytes = replay.tornAt ?? data.length;
   const name = path.slice(path.lastIndexOf('/') + 1);
   if (replay.incompleteMulti) {
@@ -135,7 +144,7 @@ function handleTornTail(server: AofLoadTarget, path: string, data: Buffer, repla
       fs.describeFsError(error));
   }
   server.log.warning(loadedAnyway);
-  return { commands: replay.commands, keysFromRdb, bytes: validBytes };
+  return validBytes;
 }
 
 /** Redis's three lines for a torn tail it truncates (aof-load-truncated yes). */
@@ -297,8 +306,9 @@ function describeByte(byte: number | undefined): string {
 }
 
 /** Replays every command of `data` from `start`. Throws AofLoadError on corruption. */
-function replayCommands(replayer: LogReplayer, path: string, data: Buffer, start: number,
+function replayCommands(replayer: LogReplayer, file: AofFileImage, start: number,
   manifest: string): ReplayResult {
+  const { path, data } = file;
   let pos = start;
   let commands = 0;
   let multi: string[][] | null = null;

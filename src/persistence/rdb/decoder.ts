@@ -182,6 +182,7 @@ export class RdbDecoder {
    * what the opcodes before it said. An empty collection becomes a warning, as Redis skips
    * such keys.
    */
+  // eslint-disable-next-line max-params -- once per key of a load: the opcodes' values as read, no object per key (the event is reused for the same reason)
   #keyRecord(
     type: number,
     offset: number,
@@ -319,6 +320,7 @@ function readHeader(reader: RdbReader): number {
  * Reads one value of RDB type `type`. Returns null for an empty collection (Redis skips those
  * keys). `offset` is the type byte's offset, `key` is for messages.
  */
+// eslint-disable-next-line max-params -- once per key of a load; `key` and `offset` only name the key in errors, no object per key
 function loadObject(reader: RdbReader, type: number, key: string, offset: number,
   thresholds: Thresholds): Value | null {
   switch (type) {

@@ -59,6 +59,7 @@ export function listpackPacked(blob: Buffer, baseOffset: number, builder: Packed
     if (entryIsInteger) packable = builder.addText(integerText());
     else packable = builder.addBytes(blob, entryDataStart, entryDataLength);
   });
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the visits above may have cleared it (TS does not see writes from closures)
   return packable ? builder.finish() : null;
 }
 
@@ -172,6 +173,7 @@ function integerEntry(size: number, value: number | bigint): void {
 }
 
 /** A string entry at `p`: `headerBytes` of encoding, then `length` bytes of data. */
+// eslint-disable-next-line max-params -- once per listpack entry of a load: an object per entry would cost what the entry* state avoids
 function stringEntry(p: number, headerBytes: number, length: number, end: number, baseOffset: number): void {
   needEntry(p, headerBytes + length, end, baseOffset);
   entrySize = headerBytes + length;

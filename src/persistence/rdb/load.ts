@@ -149,6 +149,11 @@ class RdbLoader {
   readonly #startMs = performance.now();
   readonly #dirtyBefore: number;
   readonly #activeExpireBefore: boolean;
+  /**
+   * Keys already expired are dropped by a master only: a replica (`replicaof` set) keeps them
+   * until its master's DEL arrives, as Redis 7.0's rdbLoad does (iAmMaster()).
+   */
+  readonly #dropExpired: boolean;
   #db: Database;
   #version = 0;
   #keysLoaded = 0;
@@ -157,8 +162,9 @@ class RdbLoader {
   #lastProgressLogMs = performance.now();
   #done = false;
 
-  private constructor(target: RdbLoadTarget, path: string, data: Buffer, options: RdbLoadOptions,
+  private constructor(target: RdbLoadTarget, file: { path: string; data: Buffer }, options: RdbLoadOptions,
     intoEmpty: boolean) {
+    const { path, data } = file;
     this.#target = target;
     this.#intoEmpty = intoEmpty;
     this.#path = path;
@@ -182,6 +188,7 @@ class RdbLoader {
     this.#db = target.keyspace.db(0);
     this.#dirtyBefore = target.keyspace.dirty;
     this.#activeExpireBefore = target.keyspace.activeExpire;
+    this.#dropExpired = config.str('replicaof') === '';
     target.loading = true;
     target.keyspace.activeExpire = false;
   }
@@ -199,12 +206,12 @@ class RdbLoader {
       if (code === null) throw error;
       throw new RdbLoadError(path, null, fs.describeFsError(error), error);
     }
-    return new RdbLoader(target, path, data, options, intoEmpty);
+    return new RdbLoader(target, { path, data }, options, intoEmpty);
   }
 
   /** A load of bytes already in memory, into an emptied keyspace. */
   static fromBuffer(target: RdbLoadTarget, name: string, data: Buffer): RdbLoader {
-    return new RdbLoader(target, name, data, {}, true);
+    return new RdbLoader(target, { path: name, data }, {}, true);
   }
 
   /** Applies events for up to budgetMs; true when the whole dump has been loaded. */
@@ -296,7 +303,7 @@ class RdbLoader {
   }
 
   #applyKey(key: string, value: RdbEventValue, expireAtMs: number | null, offset: number): void {
-    if (expireAtMs !== null && expireAtMs < (this.#nowMs = Date.now())) {
+    if (expireAtMs !== null && this.#dropExpired && expireAtMs < (this.#nowMs = Date.now())) {
       this.#keysExpired++;
       return;
     }

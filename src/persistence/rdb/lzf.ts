@@ -35,6 +35,7 @@ let hashBase = 1;
  * Returns the number of bytes written, or 0 when the compressed form would not fit (the caller
  * then stores the data uncompressed, as Redis does).
  */
+// eslint-disable-next-line max-params -- liblzf's lzf_compress contract (buffers with bounds, as memcpy), once per value saved
 export function lzfCompress(input: Uint8Array, start: number, end: number, output: Uint8Array,
   outputLimit: number): number {
   assert(start >= 0 && start <= end && end <= input.length, 'lzf input range');
@@ -119,6 +120,7 @@ function writeBackReference(output: Uint8Array, op: number, lengthCode: number,
  * Throws RdbError (VESTA_ERR_RDB_CORRUPT) on any inconsistency; never reads or writes out of
  * bounds and always terminates (every instruction consumes at least one input byte).
  */
+// eslint-disable-next-line max-params -- liblzf's lzf_decompress contract plus the file offset for errors, once per value loaded
 export function lzfDecompress(input: Uint8Array, start: number, end: number, outputLength: number,
   baseOffset: number, into?: Buffer): Buffer {
   assert(start >= 0 && start <= end && end <= input.length, 'lzf input range');

@@ -15,8 +15,10 @@ export class RdbSnapshotWriter implements SnapshotVisitor {
   readonly #encoder: RdbEncoder;
   keysWritten = 0;
 
-  constructor(config: Config, targetDir: string, targetName: string, aofBase: boolean,
+  /** Writes into `target.name` in `target.dir` (through a temp file there). */
+  constructor(config: Config, target: { dir: string; name: string }, aofBase: boolean,
     functionCodes: readonly string[] = []) {
+    const { dir: targetDir, name: targetName } = target;
     // An AOF base honours aof-rewrite-incremental-fsync, a dump rdb-save-incremental-fsync.
     const incrementalFsync = config.bool(aofBase ? 'aof-rewrite-incremental-fsync'
       : 'rdb-save-incremental-fsync');

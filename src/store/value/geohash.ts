@@ -57,7 +57,10 @@ function toUint32(x: number): bigint {
 }
 
 /** The box of `step` containing the point, or null outside the ranges (Redis refuses those). */
-export function geohashEncode(longRange: Range, latRange: Range, longitude: number, latitude: number, step: number): HashBits | null {
+export function geohashEncode(
+  longRange: Range, latRange: Range, point: { longitude: number; latitude: number }, step: number,
+): HashBits | null {
+  const { longitude, latitude } = point;
   if (longitude > 180 || longitude < -180 || latitude > GEO_LAT_MAX || latitude < GEO_LAT_MIN) return null;
   if (latitude < latRange.min || latitude > latRange.max || longitude < longRange.min || longitude > longRange.max) {
     return null;
@@ -68,7 +71,7 @@ export function geohashEncode(longRange: Range, latRange: Range, longitude: numb
 }
 
 export function geohashEncodeWGS84(longitude: number, latitude: number, step = GEO_STEP_MAX): HashBits | null {
-  return geohashEncode(WGS84_LONG, WGS84_LAT, longitude, latitude, step);
+  return geohashEncode(WGS84_LONG, WGS84_LAT, { longitude, latitude }, step);
 }
 
 /** The 52-bit score of a full-precision box (step 26). */
@@ -325,7 +328,7 @@ const GEO_ALPHABET = '0123456789bcdefghjkmnpqrstuvwxyz';
 /** The standard 11-character geohash of a stored score (latitude re-encoded over ±90). */
 export function standardGeohash(score: number): string {
   const [longitude, latitude] = scoreToLongLat(score, [0, 0]);
-  const hash = geohashEncode({ min: -180, max: 180 }, { min: -90, max: 90 }, longitude, latitude, GEO_STEP_MAX);
+  const hash = geohashEncode({ min: -180, max: 180 }, { min: -90, max: 90 }, { longitude, latitude }, GEO_STEP_MAX);
   const bits = hash?.bits ?? 0n;
   let out = '';
   for (let i = 0; i < 11; i++) {
