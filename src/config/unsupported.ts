@@ -38,7 +38,7 @@ export const SUPPORTED_ONLY: ReadonlyMap<string, Supported> = new Map<string, Su
   ['oom-score-adj', { value: 'no', why: 'Vesta does not adjust its OOM-killer score' }],
   ['enable-module-command', { value: 'no', why: 'Vesta cannot load modules' }],
   ['maxmemory-clients', { value: '0', why: 'Vesta has no client eviction (client-output-buffer-limit still applies)' }],
-  ['replica-ignore-disk-write-errors', { value: 'no', why: 'a Vesta replica always stops on a failed disk write' }],
+  ['replica-ignore-disk-write-errors', { value: 'no', why: 'Vesta has no mode that lets a replica go on past a failed disk write' }],
   ['propagation-error-behavior', { value: 'ignore', why: 'a failing replicated or AOF command is always logged and skipped' }],
   ['unixsocket', { value: '', why: 'Vesta listens on TCP only' }],
 ]);
