@@ -320,7 +320,8 @@ function expireGeneric(c: Client, argv: string[], variant: ExpireVariant): void 
   }
   if (whenMs <= ks.now) {
     ks.delete(db, key);
-    c.propagateArgv = ['DEL', key];
+    // Redis logs a deletion by expiry as UNLINK when lazyfree-lazy-expire is on.
+    c.propagateArgv = [c.server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
     notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
   } else {
     ks.setExpire(db, key, whenMs);

@@ -235,7 +235,7 @@ function getexCommand(c: Client, argv: string[]): void {
   if (expireAtMs !== null) {
     if (expireAtMs <= ks.now) {
       ks.delete(c.db, key);
-      c.propagateArgv = ['DEL', key];
+      c.propagateArgv = [c.server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
       notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
     } else {
       ks.setExpire(c.db, key, expireAtMs);

@@ -11,7 +11,7 @@ const NO_TLS = 'VESTA: no TLS: tls-port takes only 0, tls-replication/tls-cluste
 const NO_CLUSTER = 'VESTA: no cluster mode: cluster-enabled takes only no; as in Redis outside cluster mode, other cluster-* are then never read.';
 const NO_DEFRAG = 'VESTA: activedefrag takes only no (the garbage collector compacts memory); as in Redis with it off, active-defrag-* are never read.';
 const NO_AFFINITY = 'VESTA: Vesta sets no CPU affinity: only "" (no affinity, Redis\'s default) is accepted, a CPU list is refused.';
-const GC_FREES = 'VESTA: accepted, no effect: freed values are reclaimed by the garbage collector, never on the main path.';
+const GC_FREES = 'VESTA: the GC frees off the command path either way; lazyfreed_objects stays 0.';
 const NO_SYSLOG = 'VESTA: syslog-enabled takes only no (logs go to stdout or logfile); as in Redis with syslog off, syslog-ident/facility are never read.';
 
 export const NOTES: Readonly<Record<string, string>> = {
@@ -123,8 +123,8 @@ export const NOTES: Readonly<Record<string, string>> = {
   'maxmemory-clients': 'Memory all clients together may use before the largest are disconnected (0: off). VESTA: only 0 is accepted: Vesta has no client eviction (client-output-buffer-limit applies).',
 
   // LAZY FREEING
-  'lazyfree-lazy-eviction': `Free evicted keys in the background. ${GC_FREES}`,
-  'lazyfree-lazy-expire': `Free expired keys in the background. ${GC_FREES}`,
+  'lazyfree-lazy-eviction': `Free evicted keys in the background; logged as UNLINK, not DEL. ${GC_FREES}`,
+  'lazyfree-lazy-expire': `Free expired keys in the background; logged as UNLINK, not DEL. ${GC_FREES}`,
   'lazyfree-lazy-server-del': 'Deletes the server makes itself act like UNLINK. VESTA: only picks UNLINK or DEL for replicas and the AOF; the garbage collector frees either way.',
   'lazyfree-lazy-user-del': `DEL acts like UNLINK. ${GC_FREES}`,
   'lazyfree-lazy-user-flush': `FLUSHALL, FLUSHDB, SCRIPT and FUNCTION FLUSH default to ASYNC. ${GC_FREES}`,

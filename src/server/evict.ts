@@ -211,7 +211,7 @@ export class Evictor {
     const bytes = value === undefined ? 0 : estimateBytes(key, value);
     const server = this.#server;
     server.keyspace.delete(db, key);
-    server.propagate(db.id, ['DEL', key]);
+    server.propagate(db.id, [server.config.bool('lazyfree-lazy-eviction') ? 'UNLINK' : 'DEL', key]);
     server.keyspaceEvents.notify(NOTIFY.evicted, 'evicted', key, db.id);
     this.evictedKeys++;
     return bytes;

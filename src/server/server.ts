@@ -164,7 +164,10 @@ export class Server {
     this.blocking = new Blocking(this);
     // Redis propagates a DEL for every key that expires (lazily or actively), so the AOF (and
     // replicas) delete it at the same point of the command stream.
-    this.keyspace.addHooks({ keyExpired: (db, key) => this.propagate(db.id, ['DEL', key]) });
+    this.keyspace.addHooks({
+      // As Redis's propagateDeletion: UNLINK when lazyfree-lazy-expire is on.
+      keyExpired: (db, key) => this.propagate(db.id, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]),
+    });
     this.keyspaceEvents = new KeyspaceEvents({
       config,
       keyspace: this.keyspace,
