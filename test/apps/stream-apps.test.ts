@@ -9,18 +9,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
+import { SERVER_KINDS, requireRedis, withServer, type RunningServer } from '../helpers/servers.js';
 
-const KINDS = ['redis', 'vesta'] as const;
-
-async function withServer(kind: 'redis' | 'vesta', fn: (server: RunningServer) => Promise<void>): Promise<void> {
-  const server = await (kind === 'redis' ? startRedis() : startVesta());
-  try {
-    await fn(server);
-  } finally {
-    await server.stop();
-  }
-}
+const KINDS = SERVER_KINDS;
 
 function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -172,3 +172,16 @@ export function redisCli(port: number, args: string[], input?: string): string {
   const r = spawnSync(REDIS_CLI, ['-p', String(port), ...args], { input, encoding: 'latin1' });
   return r.stdout;
 }
+
+/** Both kinds, for tests that run the same application code against each. */
+export const SERVER_KINDS = ['redis', 'vesta'] as const;
+
+/** Starts a server of `kind`, runs `fn` with it, and stops it whatever happens. */
+export async function withServer(kind: 'redis' | 'vesta', fn: (server: RunningServer) => Promise<void>): Promise<void> {
+  const server = await (kind === 'redis' ? startRedis() : startVesta());
+  try {
+    await fn(server);
+  } finally {
+    await server.stop();
+  }
+}

@@ -8,18 +8,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
+import { SERVER_KINDS, requireRedis, withServer, type RunningServer } from '../helpers/servers.js';
 
-const KINDS = ['redis', 'vesta'] as const;
-
-async function withServer(kind: 'redis' | 'vesta', fn: (server: RunningServer) => Promise<void>): Promise<void> {
-  const server = await (kind === 'redis' ? startRedis() : startVesta());
-  try {
-    await fn(server);
-  } finally {
-    await server.stop();
-  }
-}
+const KINDS = SERVER_KINDS;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
