@@ -89,3 +89,27 @@ test('an empty FLUSHALL or FLUSHDB is still written to the AOF', async (t) => {
   assert.equal(seen.vesta, seen.redis);
   assert.match(seen.redis, /flushall\r\n\*1\r\n\$8\r\nflushall\r\n\*1\r\n\$7\r\nflushdb/i);
 });
+
+// Operators and scripts grep the log for Redis's exact line after SAVE (and FLUSHALL's save).
+test('SAVE logs "DB saved on disk" exactly as redis-server does', async (t) => {
+  if (!requireRedis(t)) return;
+  const [redis, vesta] = await Promise.all([startRedis(), startVesta()]);
+  try {
+    const lines: string[][] = [];
+    for (const server of [redis, vesta]) {
+      const c = await server.client();
+      assert.equal(await c.call('SAVE'), '+OK\r\n');
+      c.close();
+      const deadline = Date.now() + 5000;
+      while (!server.output().includes('DB saved on disk') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // "pid:M dd Mon yyyy hh:mm:ss.mmm * DB saved on disk": the text after the level mark.
+      lines.push(server.output().split('\n').filter((l) => l.includes('DB saved')).map((l) => l.replace(/^.*? [*#.-] /, '')));
+    }
+    assert.deepEqual(lines[0], ['DB saved on disk']);
+    assert.deepEqual(lines[1], lines[0]);
+  } finally {
+    await Promise.all([redis.stop(), vesta.stop()]);
+  }
+});
