@@ -6,7 +6,8 @@
 // streamRangeHasTombstones, streamPropagateXCLAIM, streamPropagateGroupID).
 
 import type { Client } from '../server/client.js';
-import { type ConsumerGroup, INVALID_ENTRIES_READ, type PendingEntry } from '../store/value/stream-group.js';
+import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
+import { Consumer, type ConsumerGroup, INVALID_ENTRIES_READ, type PendingEntry } from '../store/value/stream-group.js';
 import {
   type StreamId, MAX_ID, ZERO_ID, compareIds, decrId, formatId, incrId, isZeroId, parseId,
 } from '../store/value/stream-id.js';
@@ -161,3 +162,16 @@ export function propagateEffects(c: Client, effects: string[][]): void {
 }
 
 export { MAX_ID, ZERO_ID };
+
+/** The consumer (XREADGROUP, XCLAIM, XAUTOCLAIM), created when missing with an event; its seen-time is now. */
+export function consumerFor(c: Client, group: ConsumerGroup, names: { key: string; consumer: string }): Consumer {
+  const now = c.server.keyspace.now;
+  let consumer = group.consumers.get(names.consumer);
+  if (consumer === undefined) {
+    consumer = new Consumer(names.consumer, now);
+    group.consumers.set(names.consumer, consumer);
+    notifyKeyspaceEvent(c, NOTIFY.stream, 'xgroup-createconsumer', names.key);
+  }
+  consumer.seenTime = now;
+  return consumer;
+}

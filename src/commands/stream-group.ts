@@ -12,7 +12,7 @@ import { eqIgnoreCase } from './args.js';
 import { addCollection, collectionChanged } from './collection-write.js';
 import { NOT_INTEGER, SYNTAX, COUNT_OPTION_NOT_POSITIVE, INVALID_STREAM_ID, noSuchGroup, unknownSubcommandOrArity } from './errors.js';
 import {
-  StreamValue, addReplyEntry, addReplyId, entryFields, intervalIdOrReply, propagateEffects, setIdArgv,
+  StreamValue, addReplyEntry, consumerFor, addReplyId, entryFields, intervalIdOrReply, propagateEffects, setIdArgv,
   strictIdOrReply, streamOrReply, xclaimArgv,
 } from './stream-common.js';
 import type { CommandDef } from './types.js';
@@ -289,19 +289,6 @@ function pendingSummary(c: Client, group: ConsumerGroup): void {
   }
 }
 
-/** The consumer that claims, created on first use (seen-time refreshed). */
-function claimer(c: Client, group: ConsumerGroup, names: { key: string; consumer: string }): Consumer {
-  const now = c.server.keyspace.now;
-  let consumer = group.consumers.get(names.consumer);
-  if (consumer === undefined) {
-    consumer = new Consumer(names.consumer, now);
-    group.consumers.set(names.consumer, consumer);
-    notifyKeyspaceEvent(c, NOTIFY.stream, 'xgroup-createconsumer', names.key);
-  }
-  consumer.seenTime = now;
-  return consumer;
-}
-
 /** Moves a pending entry to `consumer`. */
 function assign(group: ConsumerGroup, p: PendingEntry, consumer: Consumer): void {
   if (p.consumer === consumer) return;
@@ -401,14 +388,14 @@ function xclaimCommand(c: Client, argv: string[]): void {
     }
     let forced = false;
     if (options.force && p === undefined) {
-      consumer ??= claimer(c, group, { key, consumer: argv[3] as string });
+      consumer ??= consumerFor(c, group, { key, consumer: argv[3] as string });
       p = { id, consumer, deliveryTime: now, deliveryCount: 1 };
       group.pel.set(id, p);
       forced = true;
     }
     if (p === undefined) continue;
     if (!forced && minIdle !== 0 && now - p.deliveryTime < minIdle) continue;
-    consumer ??= claimer(c, group, { key, consumer: argv[3] as string });
+    consumer ??= consumerFor(c, group, { key, consumer: argv[3] as string });
     if (forced) consumer.pel.set(id, p);
     else assign(group, p, consumer);
     p.deliveryTime = options.deliveryTime;
@@ -489,7 +476,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
       continue;
     }
     if (minIdle !== 0 && now - p.deliveryTime < minIdle) continue;
-    consumer ??= claimer(c, group, { key, consumer: argv[3] as string });
+    consumer ??= consumerFor(c, group, { key, consumer: argv[3] as string });
     assign(group, p, consumer);
     p.deliveryTime = now;
     if (!justid) p.deliveryCount++;

@@ -15,7 +15,7 @@ import { parseInt64 } from '../util/numbers.js';
 import { eqIgnoreCase } from './args.js';
 import { NOT_INTEGER, SYNTAX, TIMEOUT_NEGATIVE, TIMEOUT_NOT_INTEGER } from './errors.js';
 import {
-  StreamValue, addReplyEntry, addReplyId, entryFields, groupDelivered, propagateEffects, setIdArgv,
+  StreamValue, addReplyEntry, consumerFor, addReplyId, entryFields, groupDelivered, propagateEffects, setIdArgv,
   strictIdOrReply, streamOrReply, xclaimArgv,
 } from './stream-common.js';
 import type { CommandDef } from './types.js';
@@ -205,19 +205,6 @@ function xreadGeneric(c: Client, argv: string[], grouped: boolean): void {
 
 function lastValidId(s: StreamValue): StreamId {
   return s.edge(true)?.id ?? s.lastId;
-}
-
-/** The consumer, created when missing; its seen-time is now. */
-function consumerFor(c: Client, group: ConsumerGroup, names: { key: string; consumer: string }): Consumer {
-  const now = c.server.keyspace.now;
-  let consumer = group.consumers.get(names.consumer);
-  if (consumer === undefined) {
-    consumer = new Consumer(names.consumer, now);
-    group.consumers.set(names.consumer, consumer);
-    notifyKeyspaceEvent(c, NOTIFY.stream, 'xgroup-createconsumer', names.key);
-  }
-  consumer.seenTime = now;
-  return consumer;
 }
 
 function replyNewEntries(c: Client, s: StreamValue, start: StreamId, count: number): void {
