@@ -151,7 +151,7 @@ function aclLogCommand(c: Client, argv: string[]): void {
 }
 
 function aclLoadCommand(c: Client): void {
-  const path = c.server.config.str('aclfile');
+  const path = c.config.str('aclfile');
   if (path === '') {
     c.addReplyError(NO_ACLFILE);
     return;
@@ -166,7 +166,7 @@ function aclLoadCommand(c: Client): void {
 }
 
 function aclSaveCommand(c: Client): void {
-  const path = c.server.config.str('aclfile');
+  const path = c.config.str('aclfile');
   if (path === '') {
     c.addReplyError(NO_ACLFILE);
     return;
@@ -294,17 +294,17 @@ export function logAuthFailure(c: Client, username: string): void {
 }
 
 export const aclCommands: CommandDef[] = [
-  { name: 'acl|setuser', handler: aclSetuserCommand },
-  { name: 'acl|deluser', handler: aclDeluserCommand },
-  { name: 'acl|getuser', handler: aclGetuserCommand },
-  { name: 'acl|list', handler: aclListCommand },
-  { name: 'acl|users', handler: aclUsersCommand },
-  { name: 'acl|whoami', handler: aclWhoamiCommand },
-  { name: 'acl|cat', handler: aclCatCommand },
-  { name: 'acl|log', handler: aclLogCommand },
-  { name: 'acl|load', handler: aclLoadCommand },
-  { name: 'acl|save', handler: aclSaveCommand },
-  { name: 'acl|genpass', handler: aclGenpassCommand },
-  { name: 'acl|dryrun', handler: aclDryrunCommand },
-  { name: 'acl|help', handler: aclHelpCommand },
+  { name: 'acl|setuser', admin: aclSetuserCommand },
+  { name: 'acl|deluser', admin: aclDeluserCommand },
+  { name: 'acl|getuser', admin: aclGetuserCommand },
+  { name: 'acl|list', admin: aclListCommand },
+  { name: 'acl|users', admin: aclUsersCommand },
+  { name: 'acl|whoami', admin: aclWhoamiCommand },
+  { name: 'acl|cat', admin: aclCatCommand },
+  { name: 'acl|log', admin: aclLogCommand },
+  { name: 'acl|load', admin: aclLoadCommand },
+  { name: 'acl|save', admin: aclSaveCommand },
+  { name: 'acl|genpass', admin: aclGenpassCommand },
+  { name: 'acl|dryrun', admin: aclDryrunCommand },
+  { name: 'acl|help', admin: aclHelpCommand },
 ];

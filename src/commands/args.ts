@@ -2,13 +2,13 @@
 // return null, so a handler can `if (x === null) return;`.
 // Redis equivalent: getLongLongFromObjectOrReply and friends in object.c.
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { HashValue, ListValue, SetValue, ZSetValue, type Value } from '../store/value/types.js';
 import { NOT_FLOAT, NOT_INTEGER, WRONGTYPE } from './errors.js';
 import { parseDouble, parseInt64 } from '../util/numbers.js';
 
 /** A 64-bit integer argument as a number (safe range) or bigint; null after replying. */
-export function int64OrReply(c: Client, text: string, error = NOT_INTEGER): number | bigint | null {
+export function int64OrReply(c: CommandContext, text: string, error = NOT_INTEGER): number | bigint | null {
   const v = parseInt64(text);
   if (v === null) c.addReplyError(error);
   return v;
@@ -18,7 +18,7 @@ export function int64OrReply(c: Client, text: string, error = NOT_INTEGER): numb
  * An integer argument that must fit a JS safe integer (counts, indexes, timeouts): values
  * beyond ±2^53 are clamped to the extreme, which keeps range semantics for indexes.
  */
-export function longOrReply(c: Client, text: string, error = NOT_INTEGER): number | null {
+export function longOrReply(c: CommandContext, text: string, error = NOT_INTEGER): number | null {
   const v = parseInt64(text);
   if (v === null) {
     c.addReplyError(error);
@@ -28,7 +28,7 @@ export function longOrReply(c: Client, text: string, error = NOT_INTEGER): numbe
   return v;
 }
 
-export function doubleOrReply(c: Client, text: string, error = NOT_FLOAT): number | null {
+export function doubleOrReply(c: CommandContext, text: string, error = NOT_FLOAT): number | null {
   const v = parseDouble(text);
   if (v === null) c.addReplyError(error);
   return v;
@@ -36,7 +36,7 @@ export function doubleOrReply(c: Client, text: string, error = NOT_FLOAT): numbe
 
 /** Looks up the key's value and checks its type; replies WRONGTYPE and returns null on mismatch. */
 export function checkType<T extends Value>(
-  c: Client,
+  c: CommandContext,
   value: Value | undefined,
   type: 'string' | (abstract new (...args: never[]) => T),
 ): boolean {

@@ -3,7 +3,7 @@
 // Field arithmetic is done in bigint: exact for every width, and BITFIELD is not a hot path.
 // Redis equivalent: bitops.c (bitfieldGeneric, the overflow checks, get/setSignedBitfield).
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { parseInt64 } from '../util/numbers.js';
 import { eqIgnoreCase, int64OrReply } from './args.js';
 import { bitOffsetOrReply, storeBitString, stringForBitWriteOrReply } from './bitmap.js';
@@ -26,7 +26,7 @@ const TYPE_ERROR =
   'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.';
 
 /** `i<bits>` or `u<bits>`; null after replying. */
-function fieldTypeOrReply(c: Client, arg: string): { signed: boolean; bits: number } | null {
+function fieldTypeOrReply(c: CommandContext, arg: string): { signed: boolean; bits: number } | null {
   const sign = arg.charCodeAt(0);
   const bits = parseInt64(arg.slice(1));
   const signed = sign === 105; // 'i'
@@ -39,7 +39,7 @@ function fieldTypeOrReply(c: Client, arg: string): { signed: boolean; bits: numb
 }
 
 /** Parses every operation before any runs, as Redis does; null after replying an error. */
-function parseOps(c: Client, argv: string[]): FieldOp[] | null {
+function parseOps(c: CommandContext, argv: string[]): FieldOp[] | null {
   const ops: FieldOp[] = [];
   let overflow: Overflow = 'WRAP';
   for (let j = 2; j < argv.length; j++) {
@@ -143,13 +143,13 @@ function fieldValue(op: FieldOp, raw: bigint): bigint {
   return op.signed ? BigInt.asIntN(op.bits, raw) : raw;
 }
 
-function bitfieldGeneric(c: Client, argv: string[], readOnlyCommand: boolean): void {
+function bitfieldGeneric(c: CommandContext, argv: string[], readOnlyCommand: boolean): void {
   const ops = parseOps(c, argv);
   if (ops === null) return;
   const key = argv[1] as string;
   const writes = ops.filter((op) => op.kind !== 'GET');
   if (writes.length === 0) {
-    const value = c.server.keyspace.lookupRead(c.db, key);
+    const value = c.keyspace.lookupRead(c.db, key);
     if (value !== undefined && typeof value !== 'string') {
       c.addReplyError(WRONGTYPE);
       return;

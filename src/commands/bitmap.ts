@@ -4,7 +4,7 @@
 // Redis equivalent: bitops.c (setbitCommand, getbitCommand, bitcountCommand, bitposCommand,
 // bitopCommand).
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { STRING_BYTES_MAX } from '../limits.js';
 import { parseInt64 } from '../util/numbers.js';
@@ -24,7 +24,7 @@ for (let i = 1; i < 256; i++) POPCOUNT[i] = (i & 1) + (POPCOUNT[i >> 1] as numbe
  * A bit offset argument: a non-negative integer whose byte lies under proto-max-bulk-len. With
  * `bits` > 0 the `#N` form is accepted and means N * bits (BITFIELD). Null after replying.
  */
-export function bitOffsetOrReply(c: Client, arg: string, bits = 0): number | null {
+export function bitOffsetOrReply(c: CommandContext, arg: string, bits = 0): number | null {
   const hash = bits > 0 && arg.length > 1 && arg.charCodeAt(0) === 35;
   const parsed = parseInt64(hash ? arg.slice(1) : arg);
   if (parsed === null || typeof parsed === 'bigint' || parsed < 0) {
@@ -32,7 +32,7 @@ export function bitOffsetOrReply(c: Client, arg: string, bits = 0): number | nul
     return null;
   }
   const offset = hash ? parsed * bits : parsed;
-  if (!Number.isSafeInteger(offset) || Math.floor(offset / 8) >= c.server.config.num('proto-max-bulk-len')) {
+  if (!Number.isSafeInteger(offset) || Math.floor(offset / 8) >= c.config.num('proto-max-bulk-len')) {
     c.addReplyError(BIT_OFFSET_ERROR);
     return null;
   }
@@ -46,11 +46,11 @@ export function bitOffsetOrReply(c: Client, arg: string, bits = 0): number | nul
  * bits written equal the old ones).
  */
 export function stringForBitWriteOrReply(
-  c: Client,
+  c: CommandContext,
   key: string,
   maxBit: number,
 ): { current: string | undefined; padded: string; grown: boolean } | undefined {
-  const current = c.server.keyspace.lookupWrite(c.db, key);
+  const current = c.keyspace.lookupWrite(c.db, key);
   if (current !== undefined && typeof current !== 'string') {
     c.addReplyError(WRONGTYPE);
     return undefined;
@@ -72,17 +72,17 @@ export function stringForBitWriteOrReply(
  * fields that changed, plus one for a created or grown string) is what counts as dirty.
  */
 export function storeBitString(
-  c: Client,
+  c: CommandContext,
   key: string,
   state: { current: string | undefined; next: string },
   changes: number,
 ): void {
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const { current, next } = state;
   if (current === undefined) ks.add(c.db, key, next);
   else if (next !== current) ks.setKey(c.db, key, next, true);
   if (current === undefined || next !== current) ks.dirty += changes - 1; // add/setKey counted 1
-  c.server.stringEncodings.mark(c.db, key, next, 'raw');
+  c.services.stringEncodings.mark(c.db, key, next, 'raw');
   if (changes > 0) notifyKeyspaceEvent(c, NOTIFY.string, 'setbit', key);
 }
 
@@ -91,7 +91,7 @@ export function withByte(s: string, index: number, byte: number): string {
   return s.slice(0, index) + String.fromCharCode(byte) + s.slice(index + 1);
 }
 
-function setbitCommand(c: Client, argv: string[]): void {
+function setbitCommand(c: CommandContext, argv: string[]): void {
   const key = argv[1] as string;
   const offset = bitOffsetOrReply(c, argv[2] as string);
   if (offset === null) return;
@@ -112,10 +112,10 @@ function setbitCommand(c: Client, argv: string[]): void {
   c.addReplyLongLong(old);
 }
 
-function getbitCommand(c: Client, argv: string[]): void {
+function getbitCommand(c: CommandContext, argv: string[]): void {
   const offset = bitOffsetOrReply(c, argv[2] as string);
   if (offset === null) return;
-  const value = c.server.keyspace.lookupRead(c.db, argv[1] as string);
+  const value = c.keyspace.lookupRead(c.db, argv[1] as string);
   if (value !== undefined && typeof value !== 'string') {
     c.addReplyError(WRONGTYPE);
     return;
@@ -163,7 +163,7 @@ function normaliseRange(length: number, start: number, end: number, isBit: boole
 }
 
 /** BYTE or BIT as the optional unit argument; null after replying a syntax error. */
-function unitOrReply(c: Client, arg: string | undefined): boolean | null {
+function unitOrReply(c: CommandContext, arg: string | undefined): boolean | null {
   if (arg === undefined || eqIgnoreCase(arg, 'BYTE')) return false;
   if (eqIgnoreCase(arg, 'BIT')) return true;
   c.addReplyError(SYNTAX);
@@ -171,15 +171,15 @@ function unitOrReply(c: Client, arg: string | undefined): boolean | null {
 }
 
 /** A start/end index as a number (bigint extremes clamp, keeping Redis's range semantics). */
-function indexOrReply(c: Client, arg: string): number | null {
+function indexOrReply(c: CommandContext, arg: string): number | null {
   const v = int64OrReply(c, arg, NOT_INTEGER);
   if (v === null) return null;
   if (typeof v === 'bigint') return v > 0n ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
   return v;
 }
 
-function bitcountCommand(c: Client, argv: string[]): void {
-  const value = c.server.keyspace.lookupRead(c.db, argv[1] as string);
+function bitcountCommand(c: CommandContext, argv: string[]): void {
+  const value = c.keyspace.lookupRead(c.db, argv[1] as string);
   if (value === undefined) {
     c.addReplyLongLong(0);
     return;
@@ -226,7 +226,7 @@ function findBit(s: string, bit: number, first: number, last: number): number {
   return -1;
 }
 
-function bitposCommand(c: Client, argv: string[]): void {
+function bitposCommand(c: CommandContext, argv: string[]): void {
   const bitArg = int64OrReply(c, argv[2] as string);
   if (bitArg === null) return;
   if (bitArg !== 0 && bitArg !== 1) {
@@ -234,7 +234,7 @@ function bitposCommand(c: Client, argv: string[]): void {
     return;
   }
   const bit = bitArg;
-  const value = c.server.keyspace.lookupRead(c.db, argv[1] as string);
+  const value = c.keyspace.lookupRead(c.db, argv[1] as string);
   if (value === undefined) {
     c.addReplyLongLong(bit === 1 ? -1 : 0);
     return;
@@ -274,7 +274,7 @@ function bitposCommand(c: Client, argv: string[]): void {
 const BITOP_NAMES = ['AND', 'OR', 'XOR', 'NOT'] as const;
 type BitopName = (typeof BITOP_NAMES)[number];
 
-function bitopCommand(c: Client, argv: string[]): void {
+function bitopCommand(c: CommandContext, argv: string[]): void {
   const op = BITOP_NAMES.find((name) => eqIgnoreCase(argv[1] as string, name));
   if (op === undefined) {
     c.addReplyError(SYNTAX);
@@ -285,7 +285,7 @@ function bitopCommand(c: Client, argv: string[]): void {
     c.addReplyError('ERR BITOP NOT must be called with a single source key.');
     return;
   }
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const sources: string[] = [];
   for (const key of sourceKeys) {
     const value = ks.lookupRead(c.db, key);
@@ -303,7 +303,7 @@ function bitopCommand(c: Client, argv: string[]): void {
   } else {
     ks.setKey(c.db, dest, result);
     // BITOP stores a fresh object that Redis never re-encodes: "raw" even when short.
-    c.server.stringEncodings.mark(c.db, dest, result, 'raw');
+    c.services.stringEncodings.mark(c.db, dest, result, 'raw');
     notifyKeyspaceEvent(c, NOTIFY.string, 'set', dest);
   }
   c.addReplyLongLong(result.length);

@@ -6,7 +6,7 @@
 // Redis equivalent: the blocking half of t_list.c and serveClientBlockedOnList in blocked.c.
 
 import { blockingDenied, timeoutOrReply } from '../server/blocking.js';
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { ListValue, ZSetValue, checkType } from './args.js';
 import {
   type ListEnd,
@@ -35,7 +35,7 @@ function popWord(end: ListEnd): string {
 }
 
 /** Replies [key, element] after popping one element from an existing list. */
-function popOneWithKey(c: Client, key: string, list: ListValue, end: ListEnd): void {
+function popOneWithKey(c: CommandContext, key: string, list: ListValue, end: ListEnd): void {
   c.addReplyArrayLen(2);
   c.addReplyBulk(key);
   c.addReplyBulk((end === 'left' ? list.popFront() : list.popBack()) as string);
@@ -43,7 +43,7 @@ function popOneWithKey(c: Client, key: string, list: ListValue, end: ListEnd): v
   listEvent(c, popEventName(end), key, list);
 }
 
-function blockingPopGeneric(c: Client, argv: string[], end: ListEnd): void {
+function blockingPopGeneric(c: CommandContext, argv: string[], end: ListEnd): void {
   blockingPopFirstGeneric(c, argv, {
     type: 'list',
     valueClass: ListValue,
@@ -58,18 +58,18 @@ function blockingPopGeneric(c: Client, argv: string[], end: ListEnd): void {
  * the pop propagates as `command key` (LPOP, ZPOPMIN, ...), in the popping client's db.
  */
 export function blockingPopFirstGeneric<T extends ListValue | ZSetValue>(
-  c: Client,
+  c: CommandContext,
   argv: string[],
   options: {
     type: 'list' | 'zset';
     valueClass: abstract new (...args: never[]) => T;
-    pop: (client: Client, key: string, value: T) => void;
+    pop: (client: CommandContext, key: string, value: T) => void;
     command: string;
   },
 ): void {
   const timeoutAtMs = timeoutOrReply(c, argv[argv.length - 1] as string);
   if (timeoutAtMs === null) return;
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const keys = argv.slice(1, -1);
   for (const key of keys) {
     const value = ks.lookupWrite(c.db, key);
@@ -83,18 +83,18 @@ export function blockingPopFirstGeneric<T extends ListValue | ZSetValue>(
     c.addReplyNullArray();
     return;
   }
-  c.server.blocking.block(c, {
+  c.services.blocking.block(c, {
     keys,
     timeoutAtMs,
     type: options.type,
     serve: (served, key) => {
       options.pop(served, key, ks.lookupWrite(served.db, key) as T);
-      served.server.propagate(served.dbIndex, [options.command, key]);
+      served.services.propagation.propagate(served.dbIndex, [options.command, key]);
     },
   });
 }
 
-function blmoveCommand(c: Client, argv: string[]): void {
+function blmoveCommand(c: CommandContext, argv: string[]): void {
   const from = listEndOrReply(c, argv[3] as string);
   if (from === null) return;
   const to = listEndOrReply(c, argv[4] as string);
@@ -102,18 +102,18 @@ function blmoveCommand(c: Client, argv: string[]): void {
   blmoveGeneric(c, argv, { from, to, timeoutText: argv[5] as string });
 }
 
-function brpoplpushCommand(c: Client, argv: string[]): void {
+function brpoplpushCommand(c: CommandContext, argv: string[]): void {
   blmoveGeneric(c, argv, { from: 'right', to: 'left', timeoutText: argv[3] as string });
 }
 
 function blmoveGeneric(
-  c: Client,
+  c: CommandContext,
   argv: string[],
   options: { from: ListEnd; to: ListEnd; timeoutText: string },
 ): void {
   const timeoutAtMs = timeoutOrReply(c, options.timeoutText);
   if (timeoutAtMs === null) return;
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const sourceKey = argv[1] as string;
   const destinationKey = argv[2] as string;
   const source = ks.lookupWrite(c.db, sourceKey);
@@ -134,7 +134,7 @@ function blmoveGeneric(
     c.addReplyNull();
     return;
   }
-  c.server.blocking.block(c, {
+  c.services.blocking.block(c, {
     keys: [sourceKey],
     timeoutAtMs,
     type: 'list',
@@ -144,12 +144,12 @@ function blmoveGeneric(
       if (!checkType(served, target, ListValue)) return;
       const list = ks.lookupWrite(served.db, key) as ListValue;
       moveAndReply(served, { key, list, end: from }, { key: destinationKey, end: to });
-      served.server.propagate(served.dbIndex, moveArgv(true));
+      served.services.propagation.propagate(served.dbIndex, moveArgv(true));
     },
   });
 }
 
-function blmpopCommand(c: Client, argv: string[]): void {
+function blmpopCommand(c: CommandContext, argv: string[]): void {
   const timeoutAtMs = timeoutOrReply(c, argv[1] as string);
   if (timeoutAtMs === null) return;
   const args = mpopArgsOrReply(c, argv, 2, listEndOrReply);
@@ -159,8 +159,8 @@ function blmpopCommand(c: Client, argv: string[]): void {
     c.addReplyNullArray();
     return;
   }
-  const ks = c.server.keyspace;
-  c.server.blocking.block(c, {
+  const ks = c.keyspace;
+  c.services.blocking.block(c, {
     keys: args.keys,
     timeoutAtMs,
     type: 'list',
@@ -169,7 +169,7 @@ function blmpopCommand(c: Client, argv: string[]): void {
       served.addReplyBulk(key);
       const list = ks.lookupWrite(served.db, key) as ListValue;
       const popped = popRangeAndReply(served, key, list, args);
-      served.server.propagate(served.dbIndex, [popWord(args.end), key, String(popped)]);
+      served.services.propagation.propagate(served.dbIndex, [popWord(args.end), key, String(popped)]);
     },
   });
 }

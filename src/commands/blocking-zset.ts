@@ -7,7 +7,7 @@
 
 import { assert } from '../assert.js';
 import { blockingDenied, timeoutOrReply } from '../server/blocking.js';
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { ZSetValue, checkType, eqIgnoreCase } from './args.js';
 import { SYNTAX } from './errors.js';
 import { zsetEvent } from './zset-common.js';
@@ -37,8 +37,8 @@ function popOne(zset: ZSetValue, end: ZEnd): [string, number] {
 }
 
 /** Announces `count` removals from an existing zset, deleting the key when it is now empty. */
-function zsetPopped(c: Client, key: string, zset: ZSetValue, count: number): void {
-  const ks = c.server.keyspace;
+function zsetPopped(c: CommandContext, key: string, zset: ZSetValue, count: number): void {
+  const ks = c.keyspace;
   if (zset.size === 0) {
     ks.delete(c.db, key);
     if (count > 1) ks.dirty += count - 1;
@@ -48,7 +48,7 @@ function zsetPopped(c: Client, key: string, zset: ZSetValue, count: number): voi
 }
 
 /** BZPOPMIN's reply: [key, member, score]. */
-function popOneWithKey(c: Client, key: string, zset: ZSetValue, end: ZEnd): void {
+function popOneWithKey(c: CommandContext, key: string, zset: ZSetValue, end: ZEnd): void {
   const [member, score] = popOne(zset, end);
   zsetPopped(c, key, zset, 1);
   zsetEvent(c, end === 'min' ? 'zpopmin' : 'zpopmax', key, zset);
@@ -60,7 +60,7 @@ function popOneWithKey(c: Client, key: string, zset: ZSetValue, end: ZEnd): void
 
 /** BZMPOP's reply: [key, [[member, score]...]]; returns how many were popped. */
 function popRangeWithKey(
-  c: Client,
+  c: CommandContext,
   key: string,
   zset: ZSetValue,
   options: { end: ZEnd; count: number },
@@ -81,7 +81,7 @@ function popRangeWithKey(
   return n;
 }
 
-function bzpopGeneric(c: Client, argv: string[], end: ZEnd): void {
+function bzpopGeneric(c: CommandContext, argv: string[], end: ZEnd): void {
   blockingPopFirstGeneric(c, argv, {
     type: 'zset',
     valueClass: ZSetValue,
@@ -90,19 +90,19 @@ function bzpopGeneric(c: Client, argv: string[], end: ZEnd): void {
   });
 }
 
-function zEndOrReply(c: Client, text: string): ZEnd | null {
+function zEndOrReply(c: CommandContext, text: string): ZEnd | null {
   if (eqIgnoreCase(text, 'MIN')) return 'min';
   if (eqIgnoreCase(text, 'MAX')) return 'max';
   c.addReplyError(SYNTAX);
   return null;
 }
 
-function bzmpopCommand(c: Client, argv: string[]): void {
+function bzmpopCommand(c: CommandContext, argv: string[]): void {
   const timeoutAtMs = timeoutOrReply(c, argv[1] as string);
   if (timeoutAtMs === null) return;
   const args = mpopArgsOrReply(c, argv, 2, zEndOrReply);
   if (args === null) return;
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   for (const key of args.keys) {
     const value = ks.lookupWrite(c.db, key);
     if (!checkType(c, value, ZSetValue)) return;
@@ -115,14 +115,14 @@ function bzmpopCommand(c: Client, argv: string[]): void {
     c.addReplyNullArray();
     return;
   }
-  c.server.blocking.block(c, {
+  c.services.blocking.block(c, {
     keys: args.keys,
     timeoutAtMs,
     type: 'zset',
     serve: (served, key) => {
       const zset = ks.lookupWrite(served.db, key) as ZSetValue;
       const popped = popRangeWithKey(served, key, zset, args);
-      served.server.propagate(served.dbIndex, [popWord(args.end), key, String(popped)]);
+      served.services.propagation.propagate(served.dbIndex, [popWord(args.end), key, String(popped)]);
     },
   });
 }

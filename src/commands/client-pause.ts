@@ -56,7 +56,7 @@ function clientNoEvictCommand(c: Client, argv: string[]): void {
 }
 
 export const clientPauseCommands: CommandDef[] = [
-  { name: 'client|pause', handler: clientPauseCommand },
-  { name: 'client|unpause', handler: clientUnpauseCommand },
-  { name: 'client|no-evict', handler: clientNoEvictCommand },
+  { name: 'client|pause', admin: clientPauseCommand },
+  { name: 'client|unpause', admin: clientUnpauseCommand },
+  { name: 'client|no-evict', admin: clientNoEvictCommand },
 ];

@@ -162,8 +162,8 @@ function clientTrackinginfoCommand(c: Client): void {
 }
 
 export const clientTrackingCommands: CommandDef[] = [
-  { name: 'client|tracking', handler: clientTrackingCommand },
-  { name: 'client|caching', handler: clientCachingCommand },
-  { name: 'client|getredir', handler: clientGetredirCommand },
-  { name: 'client|trackinginfo', handler: clientTrackinginfoCommand },
+  { name: 'client|tracking', admin: clientTrackingCommand },
+  { name: 'client|caching', admin: clientCachingCommand },
+  { name: 'client|getredir', admin: clientGetredirCommand },
+  { name: 'client|trackinginfo', admin: clientTrackinginfoCommand },
 ];

@@ -9,7 +9,7 @@ import type { CommandDef } from './types.js';
 import { unknownSubcommandOrArity } from './errors.js';
 
 export const clientUnblockCommands: CommandDef[] = [
-  { name: 'client|unblock', handler: clientUnblockCommand },
+  { name: 'client|unblock', admin: clientUnblockCommand },
 ];
 
 function clientUnblockCommand(c: Client, argv: string[]): void {

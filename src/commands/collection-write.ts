@@ -5,12 +5,12 @@
 // Redis equivalent: the dbAdd / signalModifiedKey / dbDelete / server.dirty += n tails of
 // t_hash.c and t_set.c.
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import type { Value } from '../store/value/types.js';
 
 /** Stores a collection created by this command (not yet in the keyspace). */
-export function addCollection(c: Client, key: string, value: Value, changes: number): void {
-  const ks = c.server.keyspace;
+export function addCollection(c: CommandContext, key: string, value: Value, changes: number): void {
+  const ks = c.keyspace;
   ks.add(c.db, key, value);
   if (changes > 1) ks.modified(c.db, key, changes - 1);
 }
@@ -19,9 +19,9 @@ export function addCollection(c: Client, key: string, value: Value, changes: num
  * Announces `changes` in-place changes to a collection obtained through lookupWrite, deleting
  * the key when the collection is now empty. Nothing happens when nothing changed.
  */
-export function collectionChanged(c: Client, key: string, changes: number, emptied: boolean): void {
+export function collectionChanged(c: CommandContext, key: string, changes: number, emptied: boolean): void {
   if (changes === 0) return;
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   if (!emptied) {
     ks.modified(c.db, key, changes);
     return;

@@ -366,20 +366,20 @@ function clientHelpCommand(c: Client): void {
 }
 
 export const connectionCommands: CommandDef[] = [
-  { name: 'ping', handler: pingCommand },
-  { name: 'echo', handler: echoCommand },
-  { name: 'quit', handler: quitCommand },
-  { name: 'reset', handler: resetCommand },
-  { name: 'auth', handler: authCommand },
-  { name: 'hello', handler: helloCommand },
-  { name: 'client|id', handler: clientIdCommand },
-  { name: 'client|setname', handler: clientSetnameCommand },
-  { name: 'client|getname', handler: clientGetnameCommand },
-  { name: 'client|list', handler: clientListCommand },
-  { name: 'client|info', handler: clientInfoCommand },
-  { name: 'client|kill', handler: clientKillCommand },
-  { name: 'client|reply', handler: clientReplyCommand },
-  { name: 'client|help', handler: clientHelpCommand },
+  { name: 'ping', admin: pingCommand },
+  { name: 'echo', admin: echoCommand },
+  { name: 'quit', admin: quitCommand },
+  { name: 'reset', admin: resetCommand },
+  { name: 'auth', admin: authCommand },
+  { name: 'hello', admin: helloCommand },
+  { name: 'client|id', admin: clientIdCommand },
+  { name: 'client|setname', admin: clientSetnameCommand },
+  { name: 'client|getname', admin: clientGetnameCommand },
+  { name: 'client|list', admin: clientListCommand },
+  { name: 'client|info', admin: clientInfoCommand },
+  { name: 'client|kill', admin: clientKillCommand },
+  { name: 'client|reply', admin: clientReplyCommand },
+  { name: 'client|help', admin: clientHelpCommand },
 ];
 
 export { NOT_INTEGER };

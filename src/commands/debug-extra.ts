@@ -74,18 +74,18 @@ function printReport(c: Client, lines: readonly string[]): void {
 }
 
 export function debugListpack(c: Client, argv: string[]): void {
-  const value = c.server.keyspace.peek(c.db, argv[2] ?? '');
+  const value = c.keyspace.peek(c.db, argv[2] ?? '');
   if (value === undefined) return c.addReplyError(NO_SUCH_KEY);
-  if (objectEncoding(value, c.server.config) !== 'listpack') return c.addReplyError('ERR Not a listpack encoded object.');
+  if (objectEncoding(value, c.config) !== 'listpack') return c.addReplyError('ERR Not a listpack encoded object.');
   const entries = typeof value === 'string' ? 1 : 'size' in value ? value.size : 0;
   printReport(c, [`{listpack (Vesta: a ${typeof value === 'string' ? 'string' : value.constructor.name} of ${String(entries)} entries)}`]);
   c.addReplyStatus('Listpack structure printed on stdout');
 }
 
 export function debugQuicklist(c: Client, argv: string[]): void {
-  const value = c.server.keyspace.peek(c.db, argv[2] ?? '');
+  const value = c.keyspace.peek(c.db, argv[2] ?? '');
   if (value === undefined) return c.addReplyError(NO_SUCH_KEY);
-  if (objectEncoding(value, c.server.config) !== 'quicklist') return c.addReplyError('ERR Not a quicklist encoded object.');
+  if (objectEncoding(value, c.config) !== 'quicklist') return c.addReplyError('ERR Not a quicklist encoded object.');
   const length = typeof value === 'string' ? 0 : 'length' in value ? value.length : 0;
   printReport(c, [`{quicklist (Vesta) count: ${String(length)} packed_threshold: ${String(packedThreshold)}}`]);
   c.addReplyStatus('Quicklist structure printed on stdout');
@@ -102,16 +102,16 @@ function tableStats(title: string, size: number): string {
 export function debugHtstats(c: Client, argv: string[]): void {
   const id = parseInt64(argv[2] ?? '');
   if (id === null) return c.addReplyError(NOT_INTEGER);
-  const db = c.server.keyspace.dbs[Number(id)];
+  const db = c.keyspace.dbs[Number(id)];
   if (id < 0n || db === undefined) return c.addReplyError('ERR Out of range database');
   c.addReplyVerbatim(`[Dictionary HT]\n${tableStats('main hash table', db.dict.size)}` +
     `[Expires HT]\n${tableStats('main hash table', db.expires.size)}`);
 }
 
 export function debugHtstatsKey(c: Client, argv: string[]): void {
-  const value = c.server.keyspace.peek(c.db, argv[2] ?? '');
+  const value = c.keyspace.peek(c.db, argv[2] ?? '');
   if (value === undefined) return c.addReplyError(NO_SUCH_KEY);
-  if (objectEncoding(value, c.server.config) !== 'hashtable' || typeof value === 'string' || !('size' in value)) {
+  if (objectEncoding(value, c.config) !== 'hashtable' || typeof value === 'string' || !('size' in value)) {
     return c.addReplyError('ERR The value stored at the specified key is not represented using an hash table');
   }
   c.addReplyVerbatim(tableStats('main hash table', value.size));

@@ -21,7 +21,7 @@ const DEBUG_REFUSED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
 
 export function debugCommand(c: Client, argv: string[]): void {
-  const gate = c.server.config.str('enable-debug-command');
+  const gate = c.config.str('enable-debug-command');
   if (gate === 'no' || (gate === 'local' && !isLocal(c))) {
     c.addReplyError(DEBUG_REFUSED);
     return;
@@ -177,12 +177,12 @@ function debugObject(c: Client, argv: string[]): void {
     c.addReplyError(SYNTAX);
     return;
   }
-  const value = c.server.keyspace.peek(c.db, argv[2] as string);
+  const value = c.keyspace.peek(c.db, argv[2] as string);
   if (value === undefined) {
     c.addReplyError(NO_SUCH_KEY);
     return;
   }
-  const encoding = objectEncoding(value, c.server.config);
+  const encoding = objectEncoding(value, c.config);
   let extra = '';
   if (value instanceof ListValue) {
     extra = ` ql_nodes:${Math.max(1, Math.ceil(value.length / 128))} ql_avg_node:${value.length.toFixed(2)} ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:0`;
@@ -231,7 +231,7 @@ function debugPopulate(c: Client, argv: string[]): void {
     }
     size = v;
   }
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const db = c.db;
   for (let j = 0; j < count; j++) {
     const key = `${prefix}:${j}`;
@@ -340,7 +340,7 @@ export function datasetDigest(dbs: readonly Database[]): string {
 }
 
 function debugDigest(c: Client): void {
-  c.addReplyStatus(datasetDigest(c.server.keyspace.dbs));
+  c.addReplyStatus(datasetDigest(c.keyspace.dbs));
 }
 
 function debugDigestValue(c: Client, argv: string[]): void {

@@ -3,7 +3,7 @@
 // move between Vesta and Redis with DUMP/RESTORE and MIGRATE. Redis equivalent: cluster.c
 // (dumpCommand, restoreCommand, createDumpPayload, verifyDumpPayload).
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { RDB_VERSION } from '../persistence/rdb/constants.js';
 import { Crc64 } from '../persistence/rdb/crc64.js';
@@ -19,13 +19,13 @@ export const BUSYKEY = 'BUSYKEY Target key name already exists.';
 const BAD_PAYLOAD_HEADER = DUMP_PAYLOAD_INVALID;
 
 /** The DUMP payload of a value, honouring rdbcompression as Redis does. */
-export function dumpPayload(c: Client, value: Value): string {
-  const payload = encodeDumpPayload(value, { compression: c.server.config.bool('rdbcompression') });
+export function dumpPayload(c: CommandContext, value: Value): string {
+  const payload = encodeDumpPayload(value, { compression: c.config.bool('rdbcompression') });
   return latin1Slice(payload, 0, payload.length);
 }
 
-function dumpCommand(c: Client, argv: string[]): void {
-  const value = c.server.keyspace.lookupRead(c.db, argv[1] as string);
+function dumpCommand(c: CommandContext, argv: string[]): void {
+  const value = c.keyspace.lookupRead(c.db, argv[1] as string);
   if (value === undefined) {
     c.addReplyNull();
     return;
@@ -44,14 +44,14 @@ function payloadHeaderValid(payload: Buffer): boolean {
 }
 
 /** A payload's value, or null after replying Redis's error. */
-export function decodePayloadOrReply(c: Client, text: string): Value | null {
+export function decodePayloadOrReply(c: CommandContext, text: string): Value | null {
   const payload = Buffer.from(text, 'latin1');
   if (!payloadHeaderValid(payload)) {
     c.addReplyError(BAD_PAYLOAD_HEADER);
     return null;
   }
   try {
-    const config = c.server.config;
+    const config = c.config;
     return decodeDumpPayload(payload, {
       hashMaxListpackEntries: config.num('hash-max-listpack-entries'),
       hashMaxListpackValue: config.num('hash-max-listpack-value'),
@@ -73,7 +73,7 @@ interface RestoreOptions {
   freq: number | null;
 }
 
-function parseRestoreOptions(c: Client, argv: string[]): RestoreOptions | null {
+function parseRestoreOptions(c: CommandContext, argv: string[]): RestoreOptions | null {
   const o: RestoreOptions = { replace: false, absTtl: false, idleSeconds: null, freq: null };
   for (let j = 4; j < argv.length; j++) {
     const arg = argv[j] as string;
@@ -104,11 +104,11 @@ function parseRestoreOptions(c: Client, argv: string[]): RestoreOptions | null {
   return o;
 }
 
-function restoreCommand(c: Client, argv: string[]): void {
+function restoreCommand(c: CommandContext, argv: string[]): void {
   const o = parseRestoreOptions(c, argv);
   if (o === null) return;
   const key = argv[1] as string;
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   if (!o.replace && ks.lookupWrite(c.db, key) !== undefined) {
     c.addReplyError(BUSYKEY);
     return;
@@ -124,10 +124,10 @@ function restoreCommand(c: Client, argv: string[]): void {
   const deleted = o.replace && ks.delete(c.db, key);
   let ttl = Number(ttlArg);
   if (ttl !== 0 && !o.absTtl) ttl += ks.now;
-  if (ttl !== 0 && ttl <= ks.now && !c.server.loading) {
+  if (ttl !== 0 && ttl <= ks.now && !c.services.isLoading()) {
     // Already expired: nothing is created; a replaced key was deleted, which is what propagates.
     if (deleted) {
-      c.propagateArgv = [c.server.config.bool('lazyfree-lazy-server-del') ? 'UNLINK' : 'DEL', key];
+      c.propagateArgv = [c.config.bool('lazyfree-lazy-server-del') ? 'UNLINK' : 'DEL', key];
       notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
     }
     c.addReplyOk();
@@ -140,7 +140,7 @@ function restoreCommand(c: Client, argv: string[]): void {
     // A relative TTL is propagated as the absolute time it resolved to.
     if (!o.absTtl) c.propagateArgv = ['RESTORE', key, String(ttl), argv[3] as string, ...argv.slice(4), 'ABSTTL'];
   }
-  c.server.evictor.restoreAccess(c.db, key, { idleSeconds: o.idleSeconds, freq: o.freq });
+  c.services.evictor.restoreAccess(c.db, key, { idleSeconds: o.idleSeconds, freq: o.freq });
   notifyKeyspaceEvent(c, NOTIFY.generic, 'restore', key);
   c.addReplyOk();
 }

@@ -52,7 +52,7 @@ function functionLoad(c: Client, argv: string[]): void {
     c.addReplyError(result.error);
     return;
   }
-  c.server.keyspace.dirty++;
+  c.keyspace.dirty++;
   c.addReplyBulk(result.name);
 }
 
@@ -61,7 +61,7 @@ function functionDelete(c: Client, argv: string[]): void {
     c.addReplyError('ERR Library not found');
     return;
   }
-  c.server.keyspace.dirty++;
+  c.keyspace.dirty++;
   c.addReplyOk();
 }
 
@@ -72,7 +72,7 @@ function functionFlush(c: Client, argv: string[]): void {
     return;
   }
   scriptingOf(c).functions.flush();
-  c.server.keyspace.dirty++;
+  c.keyspace.dirty++;
   c.addReplyOk();
 }
 
@@ -127,7 +127,7 @@ function replyLibrary(c: Client, lib: LibraryInfo<LuaFunctionRef>, withCode: boo
 
 function functionDump(c: Client): void {
   const codes = [...scriptingOf(c).functions.libraries.values()].map((lib) => lib.code);
-  c.addReplyBulk(encodeFunctionsDump(codes, rdbEncoderOptions(c.server.config)).toString('latin1'));
+  c.addReplyBulk(encodeFunctionsDump(codes, rdbEncoderOptions(c.config)).toString('latin1'));
 }
 
 function functionRestore(c: Client, argv: string[]): void {
@@ -160,7 +160,7 @@ function functionRestore(c: Client, argv: string[]): void {
     c.addReplyError(error);
     return;
   }
-  c.server.keyspace.dirty++;
+  c.keyspace.dirty++;
   c.addReplyOk();
 }
 
@@ -239,15 +239,15 @@ const FUNCTION_HELP = [
 ];
 
 export const functionCommands: CommandDef[] = [
-  { name: 'fcall', handler: (c, argv) => fcallGeneric(c, argv, false) },
-  { name: 'fcall_ro', handler: (c, argv) => fcallGeneric(c, argv, true) },
-  { name: 'function|load', handler: functionLoad },
-  { name: 'function|delete', handler: functionDelete },
-  { name: 'function|flush', handler: functionFlush },
-  { name: 'function|list', handler: functionList },
-  { name: 'function|dump', handler: functionDump },
-  { name: 'function|restore', handler: functionRestore },
-  { name: 'function|stats', handler: functionStats },
-  { name: 'function|kill', handler: (c) => killRunningOrReply(c, 'function') },
-  { name: 'function|help', handler: (c) => replyHelp(c, FUNCTION_HELP) },
+  { name: 'fcall', admin: (c, argv) => fcallGeneric(c, argv, false) },
+  { name: 'fcall_ro', admin: (c, argv) => fcallGeneric(c, argv, true) },
+  { name: 'function|load', admin: functionLoad },
+  { name: 'function|delete', admin: functionDelete },
+  { name: 'function|flush', admin: functionFlush },
+  { name: 'function|list', admin: functionList },
+  { name: 'function|dump', admin: functionDump },
+  { name: 'function|restore', admin: functionRestore },
+  { name: 'function|stats', admin: functionStats },
+  { name: 'function|kill', admin: (c) => killRunningOrReply(c, 'function') },
+  { name: 'function|help', admin: (c) => replyHelp(c, FUNCTION_HELP) },
 ];

@@ -3,7 +3,7 @@
 // with computed scores and is logged and notified as that ZADD, as Redis does.
 // Redis equivalent: geo.c.
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { ZSetValue } from '../store/value/zset.js';
 import { parseDouble } from '../util/numbers.js';
@@ -32,7 +32,7 @@ import { zsetForReadOrReply, zsetLimits, zsetSettleEncoding } from './zset-commo
 const UNIT_ERROR = 'ERR unsupported unit provided. please use M, KM, FT, MI';
 
 /** Meters per unit, or null after replying. */
-function unitOrReply(c: Client, arg: string): number | null {
+function unitOrReply(c: CommandContext, arg: string): number | null {
   const unit = arg.toLowerCase();
   const factor = unit === 'm' ? 1 : unit === 'km' ? 1000 : unit === 'ft' ? 0.3048 : unit === 'mi' ? 1609.34 : 0;
   if (factor === 0) {
@@ -48,7 +48,7 @@ function fixed6(value: number): string {
 }
 
 /** A longitude,latitude argument pair; null after replying. */
-function longLatOrReply(c: Client, lonArg: string, latArg: string): [number, number] | null {
+function longLatOrReply(c: CommandContext, lonArg: string, latArg: string): [number, number] | null {
   const longitude = parseDouble(lonArg);
   const latitude = longitude === null ? null : parseDouble(latArg);
   if (longitude === null || latitude === null) {
@@ -69,18 +69,18 @@ function humanDouble(value: number): string {
   return text === '-0' ? '0' : text;
 }
 
-function addReplyHumanDouble(c: Client, value: number): void {
+function addReplyHumanDouble(c: CommandContext, value: number): void {
   const text = humanDouble(value);
   if (c.resp === 3) c.addReplyRaw(',' + text + '\r\n');
   else c.addReplyBulk(text);
 }
 
 /** Distances are always bulk strings with four decimals, in both protocols. */
-function addReplyDistance(c: Client, meters: number): void {
+function addReplyDistance(c: CommandContext, meters: number): void {
   c.addReplyBulk(meters.toFixed(4));
 }
 
-function geoaddCommand(c: Client, argv: string[]): void {
+function geoaddCommand(c: CommandContext, argv: string[]): void {
   let first = 2;
   let nx = false;
   let xx = false;
@@ -106,7 +106,7 @@ function geoaddCommand(c: Client, argv: string[]): void {
   zaddGeneric(c, zadd, false);
 }
 
-function geodistCommand(c: Client, argv: string[]): void {
+function geodistCommand(c: CommandContext, argv: string[]): void {
   let factor = 1;
   if (argv.length === 5) {
     const unit = unitOrReply(c, argv[4] as string);
@@ -129,7 +129,7 @@ function geodistCommand(c: Client, argv: string[]): void {
   addReplyDistance(c, geoDistance(lon1, lat1, lon2, lat2) / factor);
 }
 
-function geohashCommand(c: Client, argv: string[]): void {
+function geohashCommand(c: CommandContext, argv: string[]): void {
   const zset = zsetForReadOrReply(c, argv[1] as string);
   if (zset === undefined) return;
   c.addReplyArrayLen(argv.length - 2);
@@ -140,7 +140,7 @@ function geohashCommand(c: Client, argv: string[]): void {
   }
 }
 
-function geoposCommand(c: Client, argv: string[]): void {
+function geoposCommand(c: CommandContext, argv: string[]): void {
   const zset = zsetForReadOrReply(c, argv[1] as string);
   if (zset === undefined) return;
   c.addReplyArrayLen(argv.length - 2);
@@ -226,7 +226,7 @@ function membersInShape(zset: ZSetValue, shape: Shape, radiusMeters: number, lim
 }
 
 /** Radius (or a box side) and unit: the value in the unit and meters per unit; null after replying. */
-function distanceOrReply(c: Client, valueArg: string, unitArg: string, what: string): [number, number] | null {
+function distanceOrReply(c: CommandContext, valueArg: string, unitArg: string, what: string): [number, number] | null {
   const value = parseDouble(valueArg);
   if (value === null) {
     c.addReplyError(`ERR need numeric ${what}`);
@@ -240,7 +240,7 @@ function distanceOrReply(c: Client, valueArg: string, unitArg: string, what: str
   return factor === null ? null : [value, factor];
 }
 
-function boxOrReply(c: Client, argv: string[], at: number): [number, number, number] | null {
+function boxOrReply(c: CommandContext, argv: string[], at: number): [number, number, number] | null {
   const width = parseDouble(argv[at] as string);
   if (width === null) {
     c.addReplyError('ERR need numeric width');
@@ -259,7 +259,7 @@ function boxOrReply(c: Client, argv: string[], at: number): [number, number, num
   return factor === null ? null : [width, height, factor];
 }
 
-function memberPointOrReply(c: Client, zset: ZSetValue, member: string): [number, number] | null {
+function memberPointOrReply(c: CommandContext, zset: ZSetValue, member: string): [number, number] | null {
   const score = zset.score(member);
   if (score === undefined) {
     c.addReplyError('ERR could not decode requested zset member');
@@ -269,7 +269,7 @@ function memberPointOrReply(c: Client, zset: ZSetValue, member: string): [number
 }
 
 /** The fixed leading arguments of each form: the centre and radius, or nothing (GEOSEARCH). */
-function leadingArgsOrReply(c: Client, argv: string[], kind: number, zset: ZSetValue | null): SearchRequest | null {
+function leadingArgsOrReply(c: CommandContext, argv: string[], kind: number, zset: ZSetValue | null): SearchRequest | null {
   const options: SearchOptions = {
     withDist: false, withHash: false, withCoord: false, sort: 'none', count: 0, any: false, store: null, storeDist: false,
   };
@@ -304,7 +304,7 @@ interface SearchVariant {
 }
 
 /** Parses the options after the leading arguments, exactly in Redis's order of checks. */
-function parseSearch(c: Client, argv: string[], variant: SearchVariant, zset: ZSetValue | null): SearchRequest | null {
+function parseSearch(c: CommandContext, argv: string[], variant: SearchVariant, zset: ZSetValue | null): SearchRequest | null {
   const { kind, noStore } = variant;
   const request = leadingArgsOrReply(c, argv, kind, zset);
   if (request === null) return null;
@@ -365,7 +365,7 @@ function parseSearch(c: Client, argv: string[], variant: SearchVariant, zset: ZS
 }
 
 function checkSearch(
-  c: Client,
+  c: CommandContext,
   argv: string[],
   request: SearchRequest,
   parsed: { kind: number; fromMember: boolean; fromLonLat: boolean },
@@ -393,7 +393,7 @@ function checkSearch(
   return request;
 }
 
-function georadiusGeneric(c: Client, argv: string[], kind: number, noStore = false): void {
+function georadiusGeneric(c: CommandContext, argv: string[], kind: number, noStore = false): void {
   const zset = zsetForReadOrReply(c, argv[kind === KIND_SEARCHSTORE ? 2 : 1] as string);
   if (zset === undefined) return;
   const request = parseSearch(c, argv, { kind, noStore }, zset);
@@ -441,11 +441,11 @@ function sortFound(found: Found[], sort: 'asc' | 'desc', returning: number): voi
   else pqsort(found, cmp, 0, returning - 1);
 }
 
-function deleteStoreKey(c: Client, key: string): void {
-  if (c.server.keyspace.delete(c.db, key)) notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
+function deleteStoreKey(c: CommandContext, key: string): void {
+  if (c.keyspace.delete(c.db, key)) notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
 }
 
-function replySearch(c: Client, found: Found[], o: SearchOptions): void {
+function replySearch(c: CommandContext, found: Found[], o: SearchOptions): void {
   const extra = (o.withDist ? 1 : 0) + (o.withHash ? 1 : 0) + (o.withCoord ? 1 : 0);
   c.addReplyArrayLen(found.length);
   for (const f of found) {
@@ -461,7 +461,7 @@ function replySearch(c: Client, found: Found[], o: SearchOptions): void {
   }
 }
 
-function storeSearch(c: Client, found: Found[], target: { key: string; storeDist: boolean; event: string }): void {
+function storeSearch(c: CommandContext, found: Found[], target: { key: string; storeDist: boolean; event: string }): void {
   if (found.length === 0) {
     deleteStoreKey(c, target.key);
     c.addReplyLongLong(0);
@@ -471,7 +471,7 @@ function storeSearch(c: Client, found: Found[], target: { key: string; storeDist
   zset.skiplist = true;
   for (const f of found) zset.add(f.member, target.storeDist ? f.dist : f.score);
   zsetSettleEncoding(zset, zsetLimits(c));
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   ks.setKey(c.db, target.key, zset);
   ks.dirty += found.length - 1;
   notifyKeyspaceEvent(c, NOTIFY.zset, target.event, target.key);

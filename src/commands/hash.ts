@@ -6,7 +6,7 @@
 // Never touches the keyspace maps directly: every write goes through lookupWrite/add/delete.
 // Redis equivalent: t_hash.c.
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import type { Config } from '../config/config.js';
 import { HashValue } from '../store/value/types.js';
 import {
@@ -61,7 +61,7 @@ export const hashCommands: CommandDef[] = [
 
 // ------------------------------------------------------------------------------ writes
 
-function hsetGeneric(c: Client, argv: string[], legacy: boolean): void {
+function hsetGeneric(c: CommandContext, argv: string[], legacy: boolean): void {
   if (argv.length % 2 === 1) {
     c.addReplyError(wrongArity(legacy ? 'hmset' : 'hset'));
     return;
@@ -70,7 +70,7 @@ function hsetGeneric(c: Client, argv: string[], legacy: boolean): void {
   const target = hashWriteOrCreate(c, key);
   if (target === null) return;
   const hash = target.hash;
-  const limits = hashLimits(c.server.config);
+  const limits = hashLimits(c.config);
   convertForArguments(hash, argv, 2, limits);
   let added = 0;
   for (let i = 2; i < argv.length; i += 2) {
@@ -84,7 +84,7 @@ function hsetGeneric(c: Client, argv: string[], legacy: boolean): void {
   else c.addReplyLongLong(added);
 }
 
-function hsetnxCommand(c: Client, argv: string[]): void {
+function hsetnxCommand(c: CommandContext, argv: string[]): void {
   const key = argv[1] as string;
   const field = argv[2] as string;
   const target = hashWriteOrCreate(c, key);
@@ -94,7 +94,7 @@ function hsetnxCommand(c: Client, argv: string[]): void {
     c.addReplyLongLong(0);
     return;
   }
-  const limits = hashLimits(c.server.config);
+  const limits = hashLimits(c.config);
   convertForArguments(hash, argv, 2, limits);
   hashSet(hash, field, argv[3] as string, limits);
   if (target.created) addCollection(c, key, hash, 1);
@@ -103,9 +103,9 @@ function hsetnxCommand(c: Client, argv: string[]): void {
   c.addReplyLongLong(1);
 }
 
-function hdelCommand(c: Client, argv: string[]): void {
+function hdelCommand(c: CommandContext, argv: string[]): void {
   const key = argv[1] as string;
-  const hash = c.server.keyspace.lookupWrite(c.db, key);
+  const hash = c.keyspace.lookupWrite(c.db, key);
   if (hash === undefined) {
     c.addReplyLongLong(0);
     return;
@@ -126,7 +126,7 @@ function hdelCommand(c: Client, argv: string[]): void {
   c.addReplyLongLong(deleted);
 }
 
-function hincrbyCommand(c: Client, argv: string[]): void {
+function hincrbyCommand(c: CommandContext, argv: string[]): void {
   const increment = int64OrReply(c, argv[3] as string);
   if (increment === null) return;
   const key = argv[1] as string;
@@ -148,7 +148,7 @@ function hincrbyCommand(c: Client, argv: string[]): void {
     c.addReplyError(OVERFLOW);
     return;
   }
-  hashSet(target.hash, field, String(sum), hashLimits(c.server.config));
+  hashSet(target.hash, field, String(sum), hashLimits(c.config));
   if (target.created) addCollection(c, key, target.hash, 1);
   else collectionChanged(c, key, 1, false);
   notifyKeyspaceEvent(c, NOTIFY.hash, 'hincrby', key);
@@ -156,7 +156,7 @@ function hincrbyCommand(c: Client, argv: string[]): void {
 }
 
 /** Long double arithmetic as INCRBYFLOAT; propagated as HSET of the result (deterministic). */
-function hincrbyfloatCommand(c: Client, argv: string[]): void {
+function hincrbyfloatCommand(c: CommandContext, argv: string[]): void {
   const increment = parseLongDouble(argv[3] as string);
   if (increment === null) {
     c.addReplyError(NOT_FLOAT);
@@ -182,7 +182,7 @@ function hincrbyfloatCommand(c: Client, argv: string[]): void {
     return;
   }
   const text = formatLongDouble(sum);
-  hashSet(target.hash, field, text, hashLimits(c.server.config));
+  hashSet(target.hash, field, text, hashLimits(c.config));
   if (target.created) addCollection(c, key, target.hash, 1);
   else collectionChanged(c, key, 1, false);
   c.propagateArgv = ['HSET', key, field, text];
@@ -192,20 +192,20 @@ function hincrbyfloatCommand(c: Client, argv: string[]): void {
 
 // ------------------------------------------------------------------------------ reads
 
-function hgetCommand(c: Client, argv: string[]): void {
+function hgetCommand(c: CommandContext, argv: string[]): void {
   const hash = hashReadOrReply(c, argv[1] as string);
   if (hash === null) return;
   c.addReplyBulkOrNull(hash?.get(argv[2] as string));
 }
 
-function hmgetCommand(c: Client, argv: string[]): void {
+function hmgetCommand(c: CommandContext, argv: string[]): void {
   const hash = hashReadOrReply(c, argv[1] as string);
   if (hash === null) return;
   c.addReplyArrayLen(argv.length - 2);
   for (let i = 2; i < argv.length; i++) c.addReplyBulkOrNull(hash?.get(argv[i] as string));
 }
 
-function hgetallGeneric(c: Client, argv: string[], fields: boolean, values: boolean): void {
+function hgetallGeneric(c: CommandContext, argv: string[], fields: boolean, values: boolean): void {
   const hash = hashReadOrReply(c, argv[1] as string);
   if (hash === null) return;
   const size = hash?.size ?? 0;
@@ -220,19 +220,19 @@ function hgetallGeneric(c: Client, argv: string[], fields: boolean, values: bool
   c.addReplyRaw(out);
 }
 
-function hexistsCommand(c: Client, argv: string[]): void {
+function hexistsCommand(c: CommandContext, argv: string[]): void {
   const hash = hashReadOrReply(c, argv[1] as string);
   if (hash === null) return;
   c.addReplyLongLong(hash?.has(argv[2] as string) === true ? 1 : 0);
 }
 
-function hlenCommand(c: Client, argv: string[]): void {
+function hlenCommand(c: CommandContext, argv: string[]): void {
   const hash = hashReadOrReply(c, argv[1] as string);
   if (hash === null) return;
   c.addReplyLongLong(hash?.size ?? 0);
 }
 
-function hstrlenCommand(c: Client, argv: string[]): void {
+function hstrlenCommand(c: CommandContext, argv: string[]): void {
   const hash = hashReadOrReply(c, argv[1] as string);
   if (hash === null) return;
   c.addReplyLongLong(hash?.get(argv[2] as string)?.length ?? 0);
@@ -245,7 +245,7 @@ function hstrlenCommand(c: Client, argv: string[]): void {
  * WITHVALUES halves its range (the reply has two entries per pick). In RESP3 each pick with
  * values is a [field, value] pair.
  */
-function hrandfieldCommand(c: Client, argv: string[]): void {
+function hrandfieldCommand(c: CommandContext, argv: string[]): void {
   if (argv.length === 2) {
     const hash = hashReadOrReply(c, argv[1] as string);
     if (hash === null) return;
@@ -285,7 +285,7 @@ function pickFields(hash: HashValue, count: bigint): string[] {
   return randomDistinctMembers(hash, Number(count));
 }
 
-function replyRandomFields(c: Client, hash: HashValue, picks: string[], withValues: boolean): void {
+function replyRandomFields(c: CommandContext, hash: HashValue, picks: string[], withValues: boolean): void {
   const pairs = withValues && c.resp === 3;
   c.addReplyArrayLen(withValues && !pairs ? picks.length * 2 : picks.length);
   let out = '';
@@ -307,7 +307,7 @@ function replyRandomFields(c: Client, hash: HashValue, picks: string[], withValu
  * cursor 0 whatever the cursor, as Redis does; a hashtable one is iterated with server-side
  * cursors. The cursor is parsed before the key is looked up, the options after.
  */
-function hscanCommand(c: Client, argv: string[]): void {
+function hscanCommand(c: CommandContext, argv: string[]): void {
   const cursor = parseCursorOrReply(c, argv[2] as string);
   if (cursor === null) return;
   const hash = hashReadOrReply(c, argv[1] as string);
@@ -325,7 +325,7 @@ function hscanCommand(c: Client, argv: string[]): void {
   };
   let next = '0';
   if (hash.hashtable) {
-    next = scanStep(c.server, cursor, { target: hash, makeIterator: () => hash.entries(), count: options.count }, visit);
+    next = scanStep(c.services.scanCursors, cursor, { target: hash, makeIterator: () => hash.entries(), count: options.count }, visit);
   } else {
     for (const entry of hash) visit(entry);
   }
@@ -354,8 +354,8 @@ function hashLimits(config: Config): HashLimits {
 }
 
 /** The hash for reading: undefined when missing, null after replying WRONGTYPE. */
-function hashReadOrReply(c: Client, key: string): HashValue | undefined | null {
-  const value = c.server.keyspace.lookupRead(c.db, key);
+function hashReadOrReply(c: CommandContext, key: string): HashValue | undefined | null {
+  const value = c.keyspace.lookupRead(c.db, key);
   if (value === undefined || value instanceof HashValue) return value;
   c.addReplyError(WRONGTYPE);
   return null;
@@ -365,8 +365,8 @@ function hashReadOrReply(c: Client, key: string): HashValue | undefined | null {
  * The hash for writing, or a new empty one (`created`: the caller adds it to the keyspace
  * once filled); null after replying WRONGTYPE.
  */
-function hashWriteOrCreate(c: Client, key: string): { hash: HashValue; created: boolean } | null {
-  const value = c.server.keyspace.lookupWrite(c.db, key);
+function hashWriteOrCreate(c: CommandContext, key: string): { hash: HashValue; created: boolean } | null {
+  const value = c.keyspace.lookupWrite(c.db, key);
   if (value === undefined) return { hash: new HashValue(), created: true };
   if (value instanceof HashValue) return { hash: value, created: false };
   c.addReplyError(WRONGTYPE);

@@ -2,7 +2,7 @@
 // Redis's exact format (store/value/hyperloglog.ts), so dumps, AOFs, DUMP payloads and replicas
 // carry it between Vesta and Redis unchanged. Redis equivalent: hyperloglog.c (the commands).
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { latin1Slice } from '../util/latin1.js';
 import {
@@ -52,7 +52,7 @@ function hllBytes(value: string): Buffer {
 }
 
 /** The HLL string at key, null when absent, undefined after replying (wrong type). */
-function hllStringOrReply(c: Client, value: unknown): string | null | undefined {
+function hllStringOrReply(c: CommandContext, value: unknown): string | null | undefined {
   if (value === undefined) return null;
   if (typeof value !== 'string') {
     c.addReplyError(WRONGTYPE);
@@ -66,34 +66,34 @@ function hllStringOrReply(c: Client, value: unknown): string | null | undefined 
 }
 
 /** The HLL at key as a Buffer, null when absent, undefined after replying (wrong type). */
-function hllOrReply(c: Client, value: unknown): Buffer | null | undefined {
+function hllOrReply(c: CommandContext, value: unknown): Buffer | null | undefined {
   const s = hllStringOrReply(c, value);
   return typeof s === 'string' ? hllBytes(s) : s;
 }
 
 /** Stores an HLL's new bytes; HLLs are changed in place in Redis, so their encoding is raw. */
-function storeHll(c: Client, key: string, existed: boolean, hll: Buffer): void {
-  const ks = c.server.keyspace;
+function storeHll(c: CommandContext, key: string, existed: boolean, hll: Buffer): void {
+  const ks = c.keyspace;
   const value = latin1Slice(hll, 0, hll.length);
   if (existed) ks.setKey(c.db, key, value, true);
   else ks.add(c.db, key, value);
-  c.server.stringEncodings.mark(c.db, key, value, 'raw');
+  c.services.stringEncodings.mark(c.db, key, value, 'raw');
   lastHllString = value;
   lastHllBytes = hll;
 }
 
-function sparseMaxBytes(c: Client): number {
-  return c.server.config.num('hll-sparse-max-bytes');
+function sparseMaxBytes(c: CommandContext): number {
+  return c.config.num('hll-sparse-max-bytes');
 }
 
-function pfaddCommand(c: Client, argv: string[]): void {
+function pfaddCommand(c: CommandContext, argv: string[]): void {
   const key = argv[1] as string;
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const current = ks.lookupWrite(c.db, key);
   const currentHll = hllStringOrReply(c, current);
   if (currentHll === undefined) return;
   if (currentHll !== null && denseAddsNothing(currentHll, argv, 2)) {
-    c.server.stringEncodings.mark(c.db, key, currentHll, 'raw'); // Redis unshares it all the same
+    c.services.stringEncodings.mark(c.db, key, currentHll, 'raw'); // Redis unshares it all the same
     c.addReplyLongLong(0);
     return;
   }
@@ -120,13 +120,13 @@ function pfaddCommand(c: Client, argv: string[]): void {
     ks.dirty += updated - 1; // storeHll counted one change
     notifyKeyspaceEvent(c, NOTIFY.string, 'pfadd', key);
   } else if (typeof current === 'string') {
-    c.server.stringEncodings.mark(c.db, key, current, 'raw'); // Redis unshares it all the same
+    c.services.stringEncodings.mark(c.db, key, current, 'raw'); // Redis unshares it all the same
   }
   c.addReplyLongLong(updated > 0 ? 1 : 0);
 }
 
-function pfcountCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function pfcountCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   if (argv.length > 2) {
     const max = new Uint8Array(HLL_REGISTERS);
     for (let j = 1; j < argv.length; j++) {
@@ -166,8 +166,8 @@ function pfcountCommand(c: Client, argv: string[]): void {
   c.addReplyLongLong(count);
 }
 
-function pfmergeCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function pfmergeCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   const max = new Uint8Array(HLL_REGISTERS);
   let useDense = false;
   for (let j = 1; j < argv.length; j++) {
@@ -203,10 +203,10 @@ function pfmergeCommand(c: Client, argv: string[]): void {
   c.addReplyOk();
 }
 
-function pfdebugCommand(c: Client, argv: string[]): void {
+function pfdebugCommand(c: CommandContext, argv: string[]): void {
   const sub = argv[1] as string;
   const key = argv[2] as string;
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   let hll = hllOrReplyMissing(c, ks.lookupWrite(c.db, key));
   if (hll === undefined) return;
   switch (sub.toLowerCase()) {
@@ -243,7 +243,7 @@ function pfdebugCommand(c: Client, argv: string[]): void {
 }
 
 /** PFDEBUG's lookup: a missing key is an error rather than an empty HLL. */
-function hllOrReplyMissing(c: Client, value: unknown): Buffer | undefined {
+function hllOrReplyMissing(c: CommandContext, value: unknown): Buffer | undefined {
   if (value === undefined) {
     c.addReplyError('ERR The specified key does not exist');
     return undefined;
@@ -255,7 +255,7 @@ function hllOrReplyMissing(c: Client, value: unknown): Buffer | undefined {
  * PFSELFTEST: checks the register encoding (every register set and read back in the dense
  * form, through sparse-to-dense conversion) and the estimator's error on known cardinalities.
  */
-function pfselftestCommand(c: Client): void {
+function pfselftestCommand(c: CommandContext): void {
   const error = hllSelfTest();
   if (error === null) c.addReplyOk();
   else c.addReplyError(`ERR TESTFAILED ${error}`);

@@ -1,7 +1,7 @@
 // Key-level commands: existence, deletion, renaming, copying, expiry, scanning, databases.
 // Redis equivalent: db.c and expire.c (the command halves).
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import type { Database } from '../store/keyspace.js';
 import { cloneValue, typeName, HashValue, ListValue, SetValue, type Value } from '../store/value/types.js';
 import { globMatch } from '../util/glob.js';
@@ -13,8 +13,8 @@ import type { CommandDef } from './types.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { objectEncoding } from './encoding.js';
 
-function delCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function delCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   const db = c.db;
   let deleted = 0;
   for (let i = 1; i < argv.length; i++) {
@@ -28,15 +28,15 @@ function delCommand(c: Client, argv: string[]): void {
   c.addReplyLongLong(deleted);
 }
 
-function existsCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function existsCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   let count = 0;
   for (let i = 1; i < argv.length; i++) if (ks.lookupRead(c.db, argv[i] as string) !== undefined) count++;
   c.addReplyLongLong(count);
 }
 
-function touchCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function touchCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   let count = 0;
   for (let i = 1; i < argv.length; i++) {
     if (ks.peek(c.db, argv[i] as string) !== undefined) count++;
@@ -45,15 +45,15 @@ function touchCommand(c: Client, argv: string[]): void {
   c.addReplyLongLong(count);
 }
 
-function typeCommand(c: Client, argv: string[]): void {
-  const value = c.server.keyspace.peek(c.db, argv[1] as string);
+function typeCommand(c: CommandContext, argv: string[]): void {
+  const value = c.keyspace.peek(c.db, argv[1] as string);
   if (value === undefined) notifyKeyspaceEvent(c, NOTIFY.keyMiss, 'keymiss', argv[1] as string);
   c.addReplyStatus(value === undefined ? 'none' : typeName(value));
 }
 
-function keysCommand(c: Client, argv: string[]): void {
+function keysCommand(c: CommandContext, argv: string[]): void {
   const pattern = argv[1] as string;
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const db = c.db;
   const now = ks.now;
   const out: string[] = [];
@@ -66,18 +66,18 @@ function keysCommand(c: Client, argv: string[]): void {
   c.addReplyBulks(out);
 }
 
-function scanCommand(c: Client, argv: string[]): void {
+function scanCommand(c: CommandContext, argv: string[]): void {
   const cursor = parseCursorOrReply(c, argv[1] as string);
   if (cursor === null) return;
   const options = parseScanOptionsOrReply(c, argv, 2, true);
   if (options === null) return;
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const db = c.db;
   const found: string[] = [];
   const type = options.type?.toLowerCase() ?? null;
   // Bounded by the slots in use when the scan began: keys added later may or may not be seen.
   const iterate = (): Iterator<[string, Value]> => db.dict.entries(true);
-  const next = scanStep(c.server, cursor, { target: db.dict, makeIterator: iterate, count: options.count }, (entry) => {
+  const next = scanStep(c.services.scanCursors, cursor, { target: db.dict, makeIterator: iterate, count: options.count }, (entry) => {
     const [key, value] = entry;
     if (!matches(options.pattern, key)) return;
     if (type !== null && typeName(value) !== type) return;
@@ -94,13 +94,13 @@ export function randomKey(db: Database): string | undefined {
   return db.dict.randomKey();
 }
 
-function randomkeyCommand(c: Client): void {
-  const ks = c.server.keyspace;
+function randomkeyCommand(c: CommandContext): void {
+  const ks = c.keyspace;
   const db = c.db;
   // A master deletes the expired keys it draws, so the loop ends. A replica only hides them:
   // when every key has an expire they may all be expired by its clock, and after 100 draws it
   // answers the last one drawn, as Redis's dbRandomKey does on a replica.
-  const replica = c.server.config.str('replicaof') !== '';
+  const replica = c.config.str('replicaof') !== '';
   const allVolatile = db.dict.size === db.expires.size;
   for (let tries = 1; tries <= 1_000_000; tries++) {
     const key = randomKey(db);
@@ -113,8 +113,8 @@ function randomkeyCommand(c: Client): void {
   c.addReplyNull();
 }
 
-function renameGeneric(c: Client, argv: string[], nx: boolean): void {
-  const ks = c.server.keyspace;
+function renameGeneric(c: CommandContext, argv: string[], nx: boolean): void {
+  const ks = c.keyspace;
   const db = c.db;
   const source = argv[1] as string;
   const target = argv[2] as string;
@@ -136,24 +136,24 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
     }
     ks.delete(db, target);
   }
-  const forced = typeof value === 'string' ? c.server.stringEncodings.forced(db, source, value) : null;
+  const forced = typeof value === 'string' ? c.services.stringEncodings.forced(db, source, value) : null;
   ks.delete(db, source);
   ks.add(db, target, value);
   if (expire !== undefined) ks.setExpire(db, target, expire);
-  if (typeof value === 'string') c.server.stringEncodings.carry(forced, db, target, value);
+  if (typeof value === 'string') c.services.stringEncodings.carry(forced, db, target, value);
   notifyKeyspaceEvent(c, NOTIFY.generic, 'rename_from', source);
   notifyKeyspaceEvent(c, NOTIFY.generic, 'rename_to', target);
   if (nx) c.addReplyLongLong(1);
   else c.addReplyOk();
 }
 
-function dbIndexOrReply(c: Client, text: string, error = DB_INDEX): Database | null {
+function dbIndexOrReply(c: CommandContext, text: string, error = DB_INDEX): Database | null {
   const index = parseInt64(text);
   if (index === null) {
     c.addReplyError(NOT_INTEGER);
     return null;
   }
-  const dbs = c.server.keyspace.dbs;
+  const dbs = c.keyspace.dbs;
   if (typeof index === 'bigint' || index < 0 || index >= dbs.length) {
     c.addReplyError(error);
     return null;
@@ -161,8 +161,8 @@ function dbIndexOrReply(c: Client, text: string, error = DB_INDEX): Database | n
   return dbs[index] as Database;
 }
 
-function copyCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function copyCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   let target = c.db;
   let replace = false;
   for (let i = 3; i < argv.length; i++) {
@@ -196,16 +196,16 @@ function copyCommand(c: Client, argv: string[]): void {
     }
     ks.delete(target, destination);
   }
-  const forced = typeof value === 'string' ? c.server.stringEncodings.forced(c.db, source, value) : null;
+  const forced = typeof value === 'string' ? c.services.stringEncodings.forced(c.db, source, value) : null;
   ks.add(target, destination, cloneValue(value));
   if (expire !== undefined) ks.setExpire(target, destination, expire);
-  if (typeof value === 'string') c.server.stringEncodings.carry(forced, target, destination, value);
-  c.server.keyspaceEvents.notify(NOTIFY.generic, 'copy_to', destination, target.id);
+  if (typeof value === 'string') c.services.stringEncodings.carry(forced, target, destination, value);
+  c.services.keyspaceEvents.notify(NOTIFY.generic, 'copy_to', destination, target.id);
   c.addReplyLongLong(1);
 }
 
-function moveCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function moveCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   const target = dbIndexOrReply(c, argv[2] as string);
   if (target === null) return;
   if (target === c.db) {
@@ -219,13 +219,13 @@ function moveCommand(c: Client, argv: string[]): void {
     return;
   }
   const expire = ks.getExpire(c.db, key);
-  const forced = typeof value === 'string' ? c.server.stringEncodings.forced(c.db, key, value) : null;
+  const forced = typeof value === 'string' ? c.services.stringEncodings.forced(c.db, key, value) : null;
   ks.delete(c.db, key);
   ks.add(target, key, value);
   if (expire !== undefined) ks.setExpire(target, key, expire);
-  if (typeof value === 'string') c.server.stringEncodings.carry(forced, target, key, value);
+  if (typeof value === 'string') c.services.stringEncodings.carry(forced, target, key, value);
   notifyKeyspaceEvent(c, NOTIFY.generic, 'move_from', key);
-  c.server.keyspaceEvents.notify(NOTIFY.generic, 'move_to', key, target.id);
+  c.services.keyspaceEvents.notify(NOTIFY.generic, 'move_to', key, target.id);
   c.addReplyLongLong(1);
 }
 
@@ -236,7 +236,7 @@ const EXPIRE_XX = 2;
 const EXPIRE_GT = 4;
 const EXPIRE_LT = 8;
 
-function parseExpireFlagsOrReply(c: Client, argv: string[]): number | null {
+function parseExpireFlagsOrReply(c: CommandContext, argv: string[]): number | null {
   let flags = 0;
   for (let i = 3; i < argv.length; i++) {
     const opt = (argv[i] as string).toUpperCase();
@@ -271,9 +271,9 @@ interface ExpireVariant {
   name: string;
 }
 
-function expireGeneric(c: Client, argv: string[], variant: ExpireVariant): void {
+function expireGeneric(c: CommandContext, argv: string[], variant: ExpireVariant): void {
   const { relative, unitSeconds, name } = variant;
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const db = c.db;
   const key = argv[1] as string;
   // Redis 7.0 checks the NX/XX/GT/LT options before it parses the time.
@@ -321,7 +321,7 @@ function expireGeneric(c: Client, argv: string[], variant: ExpireVariant): void 
   if (whenMs <= ks.now) {
     ks.delete(db, key);
     // Redis logs a deletion by expiry as UNLINK when lazyfree-lazy-expire is on.
-    c.propagateArgv = [c.server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
+    c.propagateArgv = [c.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
     notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
   } else {
     ks.setExpire(db, key, whenMs);
@@ -331,8 +331,8 @@ function expireGeneric(c: Client, argv: string[], variant: ExpireVariant): void 
   c.addReplyLongLong(1);
 }
 
-function ttlGeneric(c: Client, argv: string[], ms: boolean, absolute: boolean): void {
-  const ks = c.server.keyspace;
+function ttlGeneric(c: CommandContext, argv: string[], ms: boolean, absolute: boolean): void {
+  const ks = c.keyspace;
   const key = argv[1] as string;
   if (ks.lookupRead(c.db, key) === undefined) {
     c.addReplyLongLong(-2);
@@ -351,8 +351,8 @@ function ttlGeneric(c: Client, argv: string[], ms: boolean, absolute: boolean): 
   c.addReplyLongLong(ms ? remaining : Math.floor((remaining + 500) / 1000));
 }
 
-function persistCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function persistCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   const key = argv[1] as string;
   if (ks.lookupWrite(c.db, key) === undefined) {
     c.addReplyLongLong(0);
@@ -365,13 +365,13 @@ function persistCommand(c: Client, argv: string[]): void {
 
 // ------------------------------------------------------------------------ databases
 
-function selectCommand(c: Client, argv: string[]): void {
+function selectCommand(c: CommandContext, argv: string[]): void {
   const index = parseInt64(argv[1] as string);
   if (index === null) {
     c.addReplyError(NOT_INTEGER);
     return;
   }
-  if (typeof index === 'bigint' || index < 0 || index >= c.server.keyspace.dbs.length) {
+  if (typeof index === 'bigint' || index < 0 || index >= c.keyspace.dbs.length) {
     c.addReplyError(DB_INDEX);
     return;
   }
@@ -379,8 +379,8 @@ function selectCommand(c: Client, argv: string[]): void {
   c.addReplyOk();
 }
 
-function swapdbCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function swapdbCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   const a = parseInt64(argv[1] as string);
   if (a === null) {
     c.addReplyError('ERR invalid first DB index');
@@ -401,11 +401,11 @@ function swapdbCommand(c: Client, argv: string[]): void {
   c.addReplyOk();
 }
 
-function dbsizeCommand(c: Client): void {
+function dbsizeCommand(c: CommandContext): void {
   c.addReplyLongLong(c.db.dict.size);
 }
 
-function flushOptionOk(c: Client, argv: string[]): boolean {
+function flushOptionOk(c: CommandContext, argv: string[]): boolean {
   if (argv.length === 1) return true;
   const opt = (argv[1] as string).toUpperCase();
   if (argv.length === 2 && (opt === 'ASYNC' || opt === 'SYNC')) return true;
@@ -413,46 +413,46 @@ function flushOptionOk(c: Client, argv: string[]): boolean {
   return false;
 }
 
-function flushdbCommand(c: Client, argv: string[]): void {
+function flushdbCommand(c: CommandContext, argv: string[]): void {
   if (!flushOptionOk(c, argv)) return;
   // dirty grows by the keys removed (none: unchanged), and the command is logged regardless.
-  c.server.keyspace.flushDb(c.db);
+  c.keyspace.flushDb(c.db);
   c.forcePropagate = true;
-  c.server.tracking.flushed();
+  c.services.tracking.flushed();
   c.addReplyOk();
 }
 
-function flushallCommand(c: Client, argv: string[]): void {
+function flushallCommand(c: CommandContext, argv: string[]): void {
   if (!flushOptionOk(c, argv)) return;
-  c.server.keyspace.flushAll();
+  c.keyspace.flushAll();
   c.forcePropagate = true;
-  c.server.tracking.flushed();
-  c.server.afterFlushAll();
+  c.services.tracking.flushed();
+  c.services.afterFlushAll();
   c.addReplyOk();
 }
 
 // ------------------------------------------------------------------------ OBJECT
 
-function objectEncodingCommand(c: Client, argv: string[]): void {
-  const value = c.server.keyspace.peek(c.db, argv[2] as string);
+function objectEncodingCommand(c: CommandContext, argv: string[]): void {
+  const value = c.keyspace.peek(c.db, argv[2] as string);
   if (value === undefined) {
     c.addReplyNull();
     return;
   }
   const key = argv[2] as string;
-  const ks = c.server.keyspace;
-  const forced = typeof value === 'string' ? c.server.stringEncodings.forced(c.db, key, value) : null;
-  c.addReplyBulk(forced ?? objectEncoding(value, c.server.config));
+  const ks = c.keyspace;
+  const forced = typeof value === 'string' ? c.services.stringEncodings.forced(c.db, key, value) : null;
+  c.addReplyBulk(forced ?? objectEncoding(value, c.config));
 }
 
-function objectRefcountCommand(c: Client, argv: string[]): void {
-  const value = c.server.keyspace.peek(c.db, argv[2] as string);
+function objectRefcountCommand(c: CommandContext, argv: string[]): void {
+  const value = c.keyspace.peek(c.db, argv[2] as string);
   if (value === undefined) {
     c.addReplyNull();
     return;
   }
   // Redis shares the integers 0..9999 (refcount INT_MAX) unless an LRU/LFU policy is set.
-  const policy = c.server.config.str('maxmemory-policy');
+  const policy = c.config.str('maxmemory-policy');
   const shared =
     typeof value === 'string' &&
     !policy.includes('lru') &&
@@ -461,13 +461,13 @@ function objectRefcountCommand(c: Client, argv: string[]): void {
   c.addReplyLongLong(shared ? 2147483647 : 1);
 }
 
-function objectIdletimeCommand(c: Client, argv: string[]): void {
-  const value = c.server.keyspace.peek(c.db, argv[2] as string);
+function objectIdletimeCommand(c: CommandContext, argv: string[]): void {
+  const value = c.keyspace.peek(c.db, argv[2] as string);
   if (value === undefined) {
     c.addReplyNull();
     return;
   }
-  if (c.server.config.str('maxmemory-policy').includes('lfu')) {
+  if (c.config.str('maxmemory-policy').includes('lfu')) {
     c.addReplyError(
       'ERR An LRU maxmemory policy is not selected, no access time is tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
     );
@@ -477,13 +477,13 @@ function objectIdletimeCommand(c: Client, argv: string[]): void {
   c.addReplyLongLong(0);
 }
 
-function objectFreqCommand(c: Client, argv: string[]): void {
-  const value = c.server.keyspace.peek(c.db, argv[2] as string);
+function objectFreqCommand(c: CommandContext, argv: string[]): void {
+  const value = c.keyspace.peek(c.db, argv[2] as string);
   if (value === undefined) {
     c.addReplyNull();
     return;
   }
-  if (!c.server.config.str('maxmemory-policy').includes('lfu')) {
+  if (!c.config.str('maxmemory-policy').includes('lfu')) {
     c.addReplyError(
       'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
     );
@@ -492,7 +492,7 @@ function objectFreqCommand(c: Client, argv: string[]): void {
   c.addReplyLongLong(0);
 }
 
-function objectHelpCommand(c: Client): void {
+function objectHelpCommand(c: CommandContext): void {
   const lines = [
     'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
     'ENCODING <key>',

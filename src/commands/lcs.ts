@@ -5,7 +5,7 @@
 // string and ranges returned are Redis's.
 // Redis equivalent: t_string.c (lcsCommand).
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { eqIgnoreCase, int64OrReply } from './args.js';
 import { SYNTAX } from './errors.js';
 import type { CommandDef } from './types.js';
@@ -17,7 +17,7 @@ interface LcsOptions {
   minMatchLen: number;
 }
 
-function parseLcsOptions(c: Client, argv: string[]): LcsOptions | null {
+function parseLcsOptions(c: CommandContext, argv: string[]): LcsOptions | null {
   const options: LcsOptions = { idx: false, len: false, withMatchLen: false, minMatchLen: 0 };
   for (let j = 3; j < argv.length; j++) {
     const opt = argv[j] as string;
@@ -102,8 +102,8 @@ function walkBack(a: string, b: string, table: Uint32Array): { text: string; mat
   return { text: Buffer.from(chars.reverse()).toString('latin1'), matches };
 }
 
-function lcsCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function lcsCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   const valueA = ks.lookupRead(c.db, argv[1] as string);
   const valueB = ks.lookupRead(c.db, argv[2] as string);
   if ((valueA !== undefined && typeof valueA !== 'string') || (valueB !== undefined && typeof valueB !== 'string')) {
@@ -115,7 +115,7 @@ function lcsCommand(c: Client, argv: string[]): void {
   const a = valueA ?? '';
   const b = valueB ?? '';
   const cells = (a.length + 1) * (b.length + 1);
-  if (cells * 4 > c.server.config.num('proto-max-bulk-len')) {
+  if (cells * 4 > c.config.num('proto-max-bulk-len')) {
     c.addReplyError('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len');
     return;
   }

@@ -4,7 +4,7 @@
 // forms live in blocking-list.ts and share the pop/move helpers exported here.
 // Redis equivalent: t_list.c (the non-blocking half). OBJECT ENCODING is always "quicklist".
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { ListValue, checkType, eqIgnoreCase, int64OrReply, longOrReply } from './args.js';
 import { INDEX_OUT_OF_RANGE, MUST_BE_POSITIVE, NO_SUCH_KEY, SYNTAX, wrongArity, COUNT_NOT_POSITIVE, NUMKEYS_NOT_POSITIVE } from './errors.js';
 import type { CommandDef } from './types.js';
@@ -35,7 +35,7 @@ export const listCommands: CommandDef[] = [
 // ------------------------------------------------------------------ shared helpers
 
 /** LEFT / RIGHT (any case), or null after replying a syntax error. */
-export function listEndOrReply(c: Client, text: string): ListEnd | null {
+export function listEndOrReply(c: CommandContext, text: string): ListEnd | null {
   if (eqIgnoreCase(text, 'LEFT')) return 'left';
   if (eqIgnoreCase(text, 'RIGHT')) return 'right';
   c.addReplyError(SYNTAX);
@@ -52,7 +52,7 @@ function push(list: ListValue, end: ListEnd, value: string): void {
 }
 
 /** The keyspace events of a change to `key`'s list: `event`, then `del` if it emptied the list. */
-export function listEvent(c: Client, event: string, key: string, list: ListValue): void {
+export function listEvent(c: CommandContext, event: string, key: string, list: ListValue): void {
   notifyKeyspaceEvent(c, NOTIFY.list, event, key);
   if (list.length === 0) notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
 }
@@ -65,8 +65,8 @@ export function popEventName(end: ListEnd): string {
  * After popping `count` elements from an existing list: announces the change, or deletes the
  * key when the list is now empty (Redis never keeps an empty list).
  */
-export function listPopped(c: Client, key: string, list: ListValue, count: number): void {
-  const ks = c.server.keyspace;
+export function listPopped(c: CommandContext, key: string, list: ListValue, count: number): void {
+  const ks = c.keyspace;
   if (list.length === 0) {
     ks.delete(c.db, key);
     if (count > 1) ks.dirty += count - 1;
@@ -77,7 +77,7 @@ export function listPopped(c: Client, key: string, list: ListValue, count: numbe
 
 /** Pops up to `count` elements from `key` (an existing list) and replies them as an array. */
 export function popRangeAndReply(
-  c: Client,
+  c: CommandContext,
   key: string,
   list: ListValue,
   options: { end: ListEnd; count: number },
@@ -96,11 +96,11 @@ export function popRangeAndReply(
  * whose type the caller has checked, and replies it. Returns the element.
  */
 export function moveAndReply(
-  c: Client,
+  c: CommandContext,
   source: { key: string; list: ListValue; end: ListEnd },
   destination: { key: string; end: ListEnd },
 ): string {
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const value = pop(source.list, source.end);
   const target = ks.lookupWrite(c.db, destination.key);
   if (target === undefined) {
@@ -125,8 +125,8 @@ export function moveAndReply(
 
 // ------------------------------------------------------------------ push and pop
 
-function pushGeneric(c: Client, argv: string[], end: ListEnd, onlyIfExists: boolean): void {
-  const ks = c.server.keyspace;
+function pushGeneric(c: CommandContext, argv: string[], end: ListEnd, onlyIfExists: boolean): void {
+  const ks = c.keyspace;
   const key = argv[1] as string;
   const value = ks.lookupWrite(c.db, key);
   if (!checkType(c, value, ListValue)) return;
@@ -151,7 +151,7 @@ function pushGeneric(c: Client, argv: string[], end: ListEnd, onlyIfExists: bool
   c.addReplyLongLong(list.length);
 }
 
-function popGeneric(c: Client, argv: string[], end: ListEnd): void {
+function popGeneric(c: CommandContext, argv: string[], end: ListEnd): void {
   if (argv.length > 3) {
     c.addReplyError(wrongArity(argv[0]?.toLowerCase() ?? ''));
     return;
@@ -167,7 +167,7 @@ function popGeneric(c: Client, argv: string[], end: ListEnd): void {
     }
     count = typeof parsed === 'bigint' ? Number.MAX_SAFE_INTEGER : parsed;
   }
-  const value = c.server.keyspace.lookupWrite(c.db, key);
+  const value = c.keyspace.lookupWrite(c.db, key);
   if (value === undefined) {
     if (count >= 0) c.addReplyNullArray();
     else c.addReplyNull();
@@ -191,19 +191,19 @@ function popGeneric(c: Client, argv: string[], end: ListEnd): void {
 // ------------------------------------------------------------------ reads
 
 /** The list at `key` for reading: undefined when missing, null after a WRONGTYPE reply. */
-function readList(c: Client, key: string): ListValue | undefined | null {
-  const value = c.server.keyspace.lookupRead(c.db, key);
+function readList(c: CommandContext, key: string): ListValue | undefined | null {
+  const value = c.keyspace.lookupRead(c.db, key);
   if (!checkType(c, value, ListValue)) return null;
   return value as ListValue | undefined;
 }
 
-function llenCommand(c: Client, argv: string[]): void {
+function llenCommand(c: CommandContext, argv: string[]): void {
   const list = readList(c, argv[1] as string);
   if (list === null) return;
   c.addReplyLongLong(list?.length ?? 0);
 }
 
-function lrangeCommand(c: Client, argv: string[]): void {
+function lrangeCommand(c: CommandContext, argv: string[]): void {
   const start = longOrReply(c, argv[2] as string);
   if (start === null) return;
   const stop = longOrReply(c, argv[3] as string);
@@ -227,7 +227,7 @@ function lrangeCommand(c: Client, argv: string[]): void {
   for (let i = first; i <= last; i++) c.addReplyBulk(list.at(i) as string);
 }
 
-function lindexCommand(c: Client, argv: string[]): void {
+function lindexCommand(c: CommandContext, argv: string[]): void {
   const list = readList(c, argv[1] as string);
   if (list === null) return;
   if (list === undefined) {
@@ -239,7 +239,7 @@ function lindexCommand(c: Client, argv: string[]): void {
   c.addReplyBulkOrNull(list.at(index < 0 ? list.length + index : index));
 }
 
-function lposCommand(c: Client, argv: string[]): void {
+function lposCommand(c: CommandContext, argv: string[]): void {
   const options = lposOptionsOrReply(c, argv);
   if (options === null) return;
   const list = readList(c, argv[1] as string);
@@ -285,7 +285,7 @@ const RANK_ZERO =
   "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... " +
   'or use negative to start from the end of the list';
 
-function lposOptionsOrReply(c: Client, argv: string[]): LposOptions | null {
+function lposOptionsOrReply(c: CommandContext, argv: string[]): LposOptions | null {
   const options: LposOptions = { rank: 1, count: null, maxlen: 0 };
   for (let i = 3; i < argv.length; i += 2) {
     const name = argv[i] as string;
@@ -321,7 +321,7 @@ function lposOptionsOrReply(c: Client, argv: string[]): LposOptions | null {
 }
 
 /** A count in [0, LLONG_MAX]; both parse errors and negatives reply `error`. */
-function nonNegativeOrReply(c: Client, text: string, error: string): number | null {
+function nonNegativeOrReply(c: CommandContext, text: string, error: string): number | null {
   const value = int64OrReply(c, text, error);
   if (value === null) return null;
   if (value < 0) {
@@ -334,13 +334,13 @@ function nonNegativeOrReply(c: Client, text: string, error: string): number | nu
 // ------------------------------------------------------------------ in-place writes
 
 /** The list at `key` for writing: undefined when missing, null after a WRONGTYPE reply. */
-function writeList(c: Client, key: string): ListValue | undefined | null {
-  const value = c.server.keyspace.lookupWrite(c.db, key);
+function writeList(c: CommandContext, key: string): ListValue | undefined | null {
+  const value = c.keyspace.lookupWrite(c.db, key);
   if (!checkType(c, value, ListValue)) return null;
   return value as ListValue | undefined;
 }
 
-function lsetCommand(c: Client, argv: string[]): void {
+function lsetCommand(c: CommandContext, argv: string[]): void {
   const key = argv[1] as string;
   const list = writeList(c, key);
   if (list === null) return;
@@ -356,12 +356,12 @@ function lsetCommand(c: Client, argv: string[]): void {
     return;
   }
   list.set(position, argv[3] as string);
-  c.server.keyspace.modified(c.db, key);
+  c.keyspace.modified(c.db, key);
   notifyKeyspaceEvent(c, NOTIFY.list, 'lset', key);
   c.addReplyOk();
 }
 
-function linsertCommand(c: Client, argv: string[]): void {
+function linsertCommand(c: CommandContext, argv: string[]): void {
   const where = argv[2] as string;
   let after: boolean;
   if (eqIgnoreCase(where, 'AFTER')) after = true;
@@ -390,12 +390,12 @@ function linsertCommand(c: Client, argv: string[]): void {
     return;
   }
   list.insertAt(after ? index + 1 : index, argv[4] as string);
-  c.server.keyspace.modified(c.db, key);
+  c.keyspace.modified(c.db, key);
   notifyKeyspaceEvent(c, NOTIFY.list, 'linsert', key);
   c.addReplyLongLong(list.length);
 }
 
-function lremCommand(c: Client, argv: string[]): void {
+function lremCommand(c: CommandContext, argv: string[]): void {
   const count = longOrReply(c, argv[2] as string);
   if (count === null) return;
   const key = argv[1] as string;
@@ -425,7 +425,7 @@ function lremCommand(c: Client, argv: string[]): void {
   c.addReplyLongLong(removed);
 }
 
-function ltrimCommand(c: Client, argv: string[]): void {
+function ltrimCommand(c: CommandContext, argv: string[]): void {
   const start = longOrReply(c, argv[2] as string);
   if (start === null) return;
   const stop = longOrReply(c, argv[3] as string);
@@ -454,7 +454,7 @@ function ltrimCommand(c: Client, argv: string[]): void {
   for (let i = 0; i < removeFront; i++) list.popFront();
   for (let i = 0; i < removeBack; i++) list.popBack();
   // Redis signals the key even when nothing was trimmed (WATCH sees LTRIM as a write).
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   if (list.length === 0) {
     ks.delete(c.db, key);
     if (length > 1) ks.dirty += length - 1;
@@ -467,7 +467,7 @@ function ltrimCommand(c: Client, argv: string[]): void {
 
 // ------------------------------------------------------------------ moves and multi-pops
 
-function lmoveCommand(c: Client, argv: string[]): void {
+function lmoveCommand(c: CommandContext, argv: string[]): void {
   const from = listEndOrReply(c, argv[3] as string);
   if (from === null) return;
   const to = listEndOrReply(c, argv[4] as string);
@@ -476,7 +476,7 @@ function lmoveCommand(c: Client, argv: string[]): void {
 }
 
 /** LMOVE / RPOPLPUSH once the ends are known; null reply when the source is empty. */
-export function lmoveGeneric(c: Client, argv: string[], from: ListEnd, to: ListEnd): void {
+export function lmoveGeneric(c: CommandContext, argv: string[], from: ListEnd, to: ListEnd): void {
   const sourceKey = argv[1] as string;
   const destinationKey = argv[2] as string;
   const source = writeList(c, sourceKey);
@@ -485,7 +485,7 @@ export function lmoveGeneric(c: Client, argv: string[], from: ListEnd, to: ListE
     c.addReplyNull();
     return;
   }
-  const target = c.server.keyspace.lookupWrite(c.db, destinationKey);
+  const target = c.keyspace.lookupWrite(c.db, destinationKey);
   if (!checkType(c, target, ListValue)) return;
   moveAndReply(c, { key: sourceKey, list: source, end: from }, { key: destinationKey, end: to });
 }
@@ -501,10 +501,10 @@ export interface MpopArgs {
  * ZMPOP-style callers pass their own end words). Replies Redis 7.0's errors and returns null.
  */
 export function mpopArgsOrReply<End>(
-  c: Client,
+  c: CommandContext,
   argv: string[],
   numkeysIndex: number,
-  endOrReply: (c: Client, text: string) => End | null,
+  endOrReply: (c: CommandContext, text: string) => End | null,
 ): { keys: string[]; end: End; count: number } | null {
   const numkeys = int64OrReply(c, argv[numkeysIndex] as string, NUMKEYS);
   if (numkeys === null) return null;
@@ -540,7 +540,7 @@ export function mpopArgsOrReply<End>(
 
 const NUMKEYS = NUMKEYS_NOT_POSITIVE;
 
-function lmpopCommand(c: Client, argv: string[]): void {
+function lmpopCommand(c: CommandContext, argv: string[]): void {
   const args = mpopArgsOrReply(c, argv, 1, listEndOrReply);
   if (args === null) return;
   if (!lmpopFirstNonEmpty(c, args)) c.addReplyNullArray();
@@ -551,7 +551,7 @@ function lmpopCommand(c: Client, argv: string[]): void {
  * as LPOP/RPOP key count. False when every key is missing (nothing replied); WRONGTYPE on the
  * first existing non-list key counts as handled.
  */
-export function lmpopFirstNonEmpty(c: Client, args: MpopArgs): boolean {
+export function lmpopFirstNonEmpty(c: CommandContext, args: MpopArgs): boolean {
   for (const key of args.keys) {
     const list = writeList(c, key);
     if (list === null) return true;

@@ -107,7 +107,7 @@ function memoryUsageCommand(c: Client, argv: string[]): void {
     }
   }
   const key = argv[2] as string;
-  const value = c.server.keyspace.peek(c.db, key);
+  const value = c.keyspace.peek(c.db, key);
   if (value === undefined) {
     c.addReplyNull();
     return;
@@ -234,11 +234,11 @@ function lolwutCommand(c: Client, argv: string[]): void {
 }
 
 export const memoryCommands: CommandDef[] = [
-  { name: 'memory|help', handler: memoryHelpCommand },
-  { name: 'memory|usage', handler: memoryUsageCommand },
-  { name: 'memory|stats', handler: memoryStatsCommand },
-  { name: 'memory|doctor', handler: memoryDoctorCommand },
-  { name: 'memory|malloc-stats', handler: memoryMallocStatsCommand },
-  { name: 'memory|purge', handler: memoryPurgeCommand },
-  { name: 'lolwut', handler: lolwutCommand },
+  { name: 'memory|help', admin: memoryHelpCommand },
+  { name: 'memory|usage', admin: memoryUsageCommand },
+  { name: 'memory|stats', admin: memoryStatsCommand },
+  { name: 'memory|doctor', admin: memoryDoctorCommand },
+  { name: 'memory|malloc-stats', admin: memoryMallocStatsCommand },
+  { name: 'memory|purge', admin: memoryPurgeCommand },
+  { name: 'lolwut', admin: lolwutCommand },
 ];

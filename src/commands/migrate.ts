@@ -82,7 +82,7 @@ function migrateCommand(c: Client, argv: string[]): void {
     c.addReplyError('ERR MIGRATE is not supported inside MULTI/EXEC or scripts by Vesta');
     return;
   }
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const outgoing: Outgoing[] = [];
   let text = '';
   for (const key of request.keys) {
@@ -346,4 +346,4 @@ function replyAndResume(c: Client, error: string | null): void {
   c.server.processInputBuffer(c);
 }
 
-export const migrateCommands: CommandDef[] = [{ name: 'migrate', handler: migrateCommand }];
+export const migrateCommands: CommandDef[] = [{ name: 'migrate', admin: migrateCommand }];

@@ -187,12 +187,12 @@ function age(seconds: number): string {
 }
 
 export const observeCommands: CommandDef[] = [
-  { name: 'latency|latest', handler: latencyLatestCommand },
-  { name: 'latency|history', handler: latencyHistoryCommand },
-  { name: 'latency|reset', handler: latencyResetCommand },
-  { name: 'latency|doctor', handler: latencyDoctorCommand },
-  { name: 'latency|graph', handler: latencyGraphCommand },
-  { name: 'latency|histogram', handler: latencyHistogramCommand },
-  { name: 'latency|help', handler: latencyHelpCommand },
-  { name: 'monitor', handler: monitorCommand },
+  { name: 'latency|latest', admin: latencyLatestCommand },
+  { name: 'latency|history', admin: latencyHistoryCommand },
+  { name: 'latency|reset', admin: latencyResetCommand },
+  { name: 'latency|doctor', admin: latencyDoctorCommand },
+  { name: 'latency|graph', admin: latencyGraphCommand },
+  { name: 'latency|histogram', admin: latencyHistogramCommand },
+  { name: 'latency|help', admin: latencyHelpCommand },
+  { name: 'monitor', admin: monitorCommand },
 ];

@@ -118,8 +118,8 @@ export function debugLoadAofCommand(c: Client): void {
 }
 
 export const persistenceCommands: CommandDef[] = [
-  { name: 'bgrewriteaof', handler: bgrewriteaofCommand },
-  { name: 'save', handler: saveCommand },
-  { name: 'bgsave', handler: bgsaveCommand },
-  { name: 'lastsave', handler: lastsaveCommand },
+  { name: 'bgrewriteaof', admin: bgrewriteaofCommand },
+  { name: 'save', admin: saveCommand },
+  { name: 'bgsave', admin: bgsaveCommand },
+  { name: 'lastsave', admin: lastsaveCommand },
 ];

@@ -4,8 +4,9 @@
 // buffers at once and flushed in the same event-loop turn; nothing here touches the keyspace.
 // Redis equivalent: pubsub.c.
 
-import { ClientFlag, type Client } from '../server/client.js';
-import type { Server } from '../server/server.js';
+import { ClientFlag } from '../server/client.js';
+import type { CommandContext } from './context.js';
+import type { CommandServices } from './context.js';
 import { globMatch } from '../util/glob.js';
 import type { CommandDef } from './types.js';
 import { unknownSubcommandOrArity } from './errors.js';
@@ -16,13 +17,13 @@ import { unknownSubcommandOrArity } from './errors.js';
  * channel's messages in (it appends subscribers to a list).
  */
 export class PubSubRegistry {
-  readonly channels = new Map<string, Set<Client>>();
-  readonly patterns = new Map<string, Set<Client>>();
-  readonly shardChannels = new Map<string, Set<Client>>();
+  readonly channels = new Map<string, Set<CommandContext>>();
+  readonly patterns = new Map<string, Set<CommandContext>>();
+  readonly shardChannels = new Map<string, Set<CommandContext>>();
   /** Each client's shard channels; Client has no field for them, and few clients use them. */
-  readonly clientShards = new WeakMap<Client, Set<string>>();
+  readonly clientShards = new WeakMap<CommandContext, Set<string>>();
 
-  shardsOf(c: Client): Set<string> {
+  shardsOf(c: CommandContext): Set<string> {
     let shards = this.clientShards.get(c);
     if (shards === undefined) {
       shards = new Set();
@@ -32,7 +33,7 @@ export class PubSubRegistry {
   }
 
   /** Drops every subscription of a client without replying (disconnect, RESET). */
-  dropClient(c: Client): void {
+  dropClient(c: CommandContext): void {
     for (const channel of c.channels) removeSubscriber(this.channels, channel, c);
     for (const pattern of c.patterns) removeSubscriber(this.patterns, pattern, c);
     const shards = this.clientShards.get(c);
@@ -46,7 +47,7 @@ export class PubSubRegistry {
   }
 }
 
-function addSubscriber(map: Map<string, Set<Client>>, name: string, c: Client): void {
+function addSubscriber(map: Map<string, Set<CommandContext>>, name: string, c: CommandContext): void {
   let clients = map.get(name);
   if (clients === undefined) {
     clients = new Set();
@@ -55,7 +56,7 @@ function addSubscriber(map: Map<string, Set<Client>>, name: string, c: Client): 
   clients.add(c);
 }
 
-function removeSubscriber(map: Map<string, Set<Client>>, name: string, c: Client): void {
+function removeSubscriber(map: Map<string, Set<CommandContext>>, name: string, c: CommandContext): void {
   const clients = map.get(name);
   if (clients === undefined) return;
   clients.delete(c);
@@ -69,7 +70,7 @@ function removeSubscriber(map: Map<string, Set<Client>>, name: string, c: Client
  *   *3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n      (RESP3: >3 ...)
  * A null channel is the reply to an unsubscribe-all when nothing was subscribed.
  */
-function addReplySubscription(c: Client, kind: string, name: string | null, count: number): void {
+function addReplySubscription(c: CommandContext, kind: string, name: string | null, count: number): void {
   const push = c.pushStart(); // kept under CLIENT REPLY OFF, as in Redis
   c.addReplyPushLen(3);
   c.addReplyBulk(kind);
@@ -78,20 +79,20 @@ function addReplySubscription(c: Client, kind: string, name: string | null, coun
   c.pushEnd(push);
 }
 
-function shardCount(registry: PubSubRegistry, c: Client): number {
+function shardCount(registry: PubSubRegistry, c: CommandContext): number {
   return registry.clientShards.get(c)?.size ?? 0;
 }
 
 /** Redis clears the pub/sub flag only when no subscription of any kind is left. */
-function updatePubsubFlag(registry: PubSubRegistry, c: Client): void {
+function updatePubsubFlag(registry: PubSubRegistry, c: CommandContext): void {
   if (c.subscriptionCount + shardCount(registry, c) === 0) c.flags &= ~ClientFlag.pubsub;
   else c.flags |= ClientFlag.pubsub;
 }
 
 // ------------------------------------------------------------------ (un)subscribing
 
-function subscribeCommand(c: Client, argv: string[]): void {
-  const registry = c.server.pubsub;
+function subscribeCommand(c: CommandContext, argv: string[]): void {
+  const registry = c.services.pubsub;
   for (let i = 1; i < argv.length; i++) {
     const channel = argv[i] as string;
     if (!c.channels.has(channel)) {
@@ -103,8 +104,8 @@ function subscribeCommand(c: Client, argv: string[]): void {
   }
 }
 
-function psubscribeCommand(c: Client, argv: string[]): void {
-  const registry = c.server.pubsub;
+function psubscribeCommand(c: CommandContext, argv: string[]): void {
+  const registry = c.services.pubsub;
   for (let i = 1; i < argv.length; i++) {
     const pattern = argv[i] as string;
     if (!c.patterns.has(pattern)) {
@@ -116,8 +117,8 @@ function psubscribeCommand(c: Client, argv: string[]): void {
   }
 }
 
-function ssubscribeCommand(c: Client, argv: string[]): void {
-  const registry = c.server.pubsub;
+function ssubscribeCommand(c: CommandContext, argv: string[]): void {
+  const registry = c.services.pubsub;
   const shards = registry.shardsOf(c);
   for (let i = 1; i < argv.length; i++) {
     const channel = argv[i] as string;
@@ -130,8 +131,8 @@ function ssubscribeCommand(c: Client, argv: string[]): void {
   }
 }
 
-function unsubscribeCommand(c: Client, argv: string[]): void {
-  const registry = c.server.pubsub;
+function unsubscribeCommand(c: CommandContext, argv: string[]): void {
+  const registry = c.services.pubsub;
   const names = argv.length > 1 ? argv.slice(1) : [...c.channels];
   if (names.length === 0) addReplySubscription(c, 'unsubscribe', null, c.subscriptionCount);
   for (const channel of names) {
@@ -141,8 +142,8 @@ function unsubscribeCommand(c: Client, argv: string[]): void {
   updatePubsubFlag(registry, c);
 }
 
-function punsubscribeCommand(c: Client, argv: string[]): void {
-  const registry = c.server.pubsub;
+function punsubscribeCommand(c: CommandContext, argv: string[]): void {
+  const registry = c.services.pubsub;
   const names = argv.length > 1 ? argv.slice(1) : [...c.patterns];
   if (names.length === 0) addReplySubscription(c, 'punsubscribe', null, c.subscriptionCount);
   for (const pattern of names) {
@@ -152,8 +153,8 @@ function punsubscribeCommand(c: Client, argv: string[]): void {
   updatePubsubFlag(registry, c);
 }
 
-function sunsubscribeCommand(c: Client, argv: string[]): void {
-  const registry = c.server.pubsub;
+function sunsubscribeCommand(c: CommandContext, argv: string[]): void {
+  const registry = c.services.pubsub;
   const shards = registry.shardsOf(c);
   const names = argv.length > 1 ? argv.slice(1) : [...shards];
   if (names.length === 0) addReplySubscription(c, 'sunsubscribe', null, shards.size);
@@ -167,12 +168,12 @@ function sunsubscribeCommand(c: Client, argv: string[]): void {
 // ------------------------------------------------------------------ publishing
 
 /** Appends a message to a subscriber's output and makes sure it is written this turn. */
-function deliver(server: Server, target: Client, parts: readonly string[]): void {
+function deliver(services: CommandServices, target: CommandContext, parts: readonly string[]): void {
   const push = target.pushStart(); // kept under CLIENT REPLY OFF, as in Redis
   target.addReplyPushLen(parts.length);
   for (const part of parts) target.addReplyBulk(part);
   target.pushEnd(push);
-  server.queueFlush(target);
+  services.queueFlush(target);
 }
 
 /**
@@ -180,42 +181,42 @@ function deliver(server: Server, target: Client, parts: readonly string[]): void
  * (once per matching pattern, as Redis does). Returns the number of deliveries. Exported for
  * keyspace notifications.
  */
-export function publishMessage(server: Server, channel: string, message: string): number {
-  const registry = server.pubsub;
+export function publishMessage(services: CommandServices, channel: string, message: string): number {
+  const registry = services.pubsub;
   let receivers = 0;
   const subscribers = registry.channels.get(channel);
   if (subscribers !== undefined) {
-    for (const target of subscribers) deliver(server, target, ['message', channel, message]);
+    for (const target of subscribers) deliver(services, target, ['message', channel, message]);
     receivers += subscribers.size;
   }
   for (const [pattern, clients] of registry.patterns) {
     if (!globMatch(pattern, channel)) continue;
-    for (const target of clients) deliver(server, target, ['pmessage', pattern, channel, message]);
+    for (const target of clients) deliver(services, target, ['pmessage', pattern, channel, message]);
     receivers += clients.size;
   }
   return receivers;
 }
 
-function publishCommand(c: Client, argv: string[]): void {
-  c.addReplyLongLong(publishMessage(c.server, argv[1] as string, argv[2] as string));
+function publishCommand(c: CommandContext, argv: string[]): void {
+  c.addReplyLongLong(publishMessage(c.services, argv[1] as string, argv[2] as string));
 }
 
-function spublishCommand(c: Client, argv: string[]): void {
-  const registry = c.server.pubsub;
+function spublishCommand(c: CommandContext, argv: string[]): void {
+  const registry = c.services.pubsub;
   const channel = argv[1] as string;
   const subscribers = registry.shardChannels.get(channel);
   if (subscribers === undefined) {
     c.addReplyLongLong(0);
     return;
   }
-  for (const target of subscribers) deliver(c.server, target, ['smessage', channel, argv[2] as string]);
+  for (const target of subscribers) deliver(c.services, target, ['smessage', channel, argv[2] as string]);
   c.addReplyLongLong(subscribers.size);
 }
 
 // ------------------------------------------------------------------ PUBSUB introspection
 
 /** Active channel names matching an optional pattern; Redis sends them in hash order. */
-function replyChannelNames(c: Client, map: Map<string, Set<Client>> | undefined, pattern?: string): void {
+function replyChannelNames(c: CommandContext, map: Map<string, Set<CommandContext>> | undefined, pattern?: string): void {
   const names: string[] = [];
   if (map !== undefined) {
     for (const name of map.keys()) if (pattern === undefined || globMatch(pattern, name)) names.push(name);
@@ -223,7 +224,7 @@ function replyChannelNames(c: Client, map: Map<string, Set<Client>> | undefined,
   c.addReplyBulks(names);
 }
 
-function replyNumsub(c: Client, map: Map<string, Set<Client>> | undefined, argv: string[]): void {
+function replyNumsub(c: CommandContext, map: Map<string, Set<CommandContext>> | undefined, argv: string[]): void {
   c.addReplyArrayLen((argv.length - 2) * 2);
   for (let i = 2; i < argv.length; i++) {
     const channel = argv[i] as string;
@@ -237,35 +238,35 @@ function subcommandSyntax(sub: string): string {
   return unknownSubcommandOrArity(sub.slice(0, 128), 'PUBSUB');
 }
 
-function pubsubChannelsCommand(c: Client, argv: string[]): void {
+function pubsubChannelsCommand(c: CommandContext, argv: string[]): void {
   if (argv.length > 3) {
     c.addReplyError(subcommandSyntax(argv[1] as string));
     return;
   }
-  replyChannelNames(c, c.server.pubsub.channels, argv[2]);
+  replyChannelNames(c, c.services.pubsub.channels, argv[2]);
 }
 
-function pubsubShardchannelsCommand(c: Client, argv: string[]): void {
+function pubsubShardchannelsCommand(c: CommandContext, argv: string[]): void {
   if (argv.length > 3) {
     c.addReplyError(subcommandSyntax(argv[1] as string));
     return;
   }
-  replyChannelNames(c, c.server.pubsub.shardChannels, argv[2]);
+  replyChannelNames(c, c.services.pubsub.shardChannels, argv[2]);
 }
 
-function pubsubNumsubCommand(c: Client, argv: string[]): void {
-  replyNumsub(c, c.server.pubsub.channels, argv);
+function pubsubNumsubCommand(c: CommandContext, argv: string[]): void {
+  replyNumsub(c, c.services.pubsub.channels, argv);
 }
 
-function pubsubShardnumsubCommand(c: Client, argv: string[]): void {
-  replyNumsub(c, c.server.pubsub.shardChannels, argv);
+function pubsubShardnumsubCommand(c: CommandContext, argv: string[]): void {
+  replyNumsub(c, c.services.pubsub.shardChannels, argv);
 }
 
-function pubsubNumpatCommand(c: Client): void {
-  c.addReplyLongLong(c.server.pubsub.patterns.size);
+function pubsubNumpatCommand(c: CommandContext): void {
+  c.addReplyLongLong(c.services.pubsub.patterns.size);
 }
 
-function pubsubHelpCommand(c: Client): void {
+function pubsubHelpCommand(c: CommandContext): void {
   const lines = [
     'PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
     'CHANNELS [<pattern>]',

@@ -7,7 +7,7 @@
 // hrandfieldWithCountCommand / srandmemberWithCountCommand / spopWithCountCommand.
 
 import { assert } from '../assert.js';
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { int64OrReply } from './args.js';
 import { RANDOM_COUNT_OUT_OF_RANGE } from './errors.js';
 
@@ -95,7 +95,7 @@ export function randomDistinctMembers(collection: Keyed, count: number): string[
 const LONG_MAX = 9223372036854775807n;
 
 /** A count in [-LONG_MAX, LONG_MAX], as Redis's getRangeLongFromObjectOrReply checks it. */
-export function randomCountOrReply(c: Client, text: string): bigint | null {
+export function randomCountOrReply(c: CommandContext, text: string): bigint | null {
   const parsed = int64OrReply(c, text);
   if (parsed === null) return null;
   const count = BigInt(parsed);

@@ -143,11 +143,11 @@ function waitCommand(c: Client, argv: string[]): void {
 }
 
 export const replicationCommands: CommandDef[] = [
-  { name: 'replicaof', handler: replicaofCommand },
-  { name: 'slaveof', handler: replicaofCommand },
-  { name: 'role', handler: roleCommand },
-  { name: 'replconf', handler: replconfCommand },
-  { name: 'psync', handler: psyncCommand },
-  { name: 'sync', handler: syncCommand },
-  { name: 'wait', handler: waitCommand },
+  { name: 'replicaof', admin: replicaofCommand },
+  { name: 'slaveof', admin: replicaofCommand },
+  { name: 'role', admin: roleCommand },
+  { name: 'replconf', admin: replconfCommand },
+  { name: 'psync', admin: psyncCommand },
+  { name: 'sync', admin: syncCommand },
+  { name: 'wait', admin: waitCommand },
 ];

@@ -9,8 +9,7 @@
 
 import { SCAN_CURSORS_MAX } from '../limits.js';
 import { Dict } from '../store/dict.js';
-import type { Client } from '../server/client.js';
-import type { Server } from '../server/server.js';
+import type { CommandContext } from './context.js';
 import { globMatch } from '../util/glob.js';
 import { parseInt64 } from '../util/numbers.js';
 import { SYNTAX, NOT_INTEGER } from './errors.js';
@@ -47,7 +46,7 @@ const ULONG_MAX = 18446744073709551615n;
  * sign, decimal digits (none is 0), magnitude at most 2^64-1, a negative value wrapping modulo
  * 2^64. Returns its canonical decimal text; replies "invalid cursor" and returns null otherwise.
  */
-export function parseCursorOrReply(c: Client, text: string): string | null {
+export function parseCursorOrReply(c: CommandContext, text: string): string | null {
   const digits = text.length > 0 && (text[0] === '+' || text[0] === '-') ? text.slice(1) : text;
   const valid = CURSOR_RE.test(text) && (digits.length > 0 || text.length === 0);
   const magnitude = valid && digits.length > 0 ? BigInt(digits) : 0n;
@@ -61,7 +60,7 @@ export function parseCursorOrReply(c: Client, text: string): string | null {
 
 /** Parses COUNT / MATCH (/ TYPE when allowed) starting at argv[start]. */
 export function parseScanOptionsOrReply(
-  c: Client,
+  c: CommandContext,
   argv: string[],
   start: number,
   allowType: boolean,
@@ -109,13 +108,13 @@ export interface ScanWalk<T> {
  * `walk.count` entries. Returns the next cursor ("0" when the iteration is complete).
  */
 export function scanStep<T>(
-  server: Server,
+  cursors: CursorTable,
   cursor: string,
   walk: ScanWalk<T>,
   visit: (entry: T) => void,
 ): string {
   const { target, makeIterator, count } = walk;
-  const t = server.scanCursors;
+  const t = cursors;
   let state: Cursor | undefined;
   if (cursor === '0') {
     // A keyspace Dict's walk is bounded by its slots already (new keys may take free slots

@@ -150,14 +150,14 @@ export function replyHelp(c: Client, lines: readonly string[]): void {
 }
 
 export const scriptingCommands: CommandDef[] = [
-  { name: 'eval', handler: (c, argv) => evalGeneric(c, argv, false, false) },
-  { name: 'evalsha', handler: (c, argv) => evalGeneric(c, argv, true, false) },
-  { name: 'eval_ro', handler: (c, argv) => evalGeneric(c, argv, false, true) },
-  { name: 'evalsha_ro', handler: (c, argv) => evalGeneric(c, argv, true, true) },
-  { name: 'script|load', handler: scriptLoad },
-  { name: 'script|exists', handler: scriptExists },
-  { name: 'script|flush', handler: scriptFlush },
-  { name: 'script|kill', handler: (c) => killRunningOrReply(c, 'script') },
-  { name: 'script|debug', handler: scriptDebug },
-  { name: 'script|help', handler: (c) => replyHelp(c, SCRIPT_HELP) },
+  { name: 'eval', admin: (c, argv) => evalGeneric(c, argv, false, false) },
+  { name: 'evalsha', admin: (c, argv) => evalGeneric(c, argv, true, false) },
+  { name: 'eval_ro', admin: (c, argv) => evalGeneric(c, argv, false, true) },
+  { name: 'evalsha_ro', admin: (c, argv) => evalGeneric(c, argv, true, true) },
+  { name: 'script|load', admin: scriptLoad },
+  { name: 'script|exists', admin: scriptExists },
+  { name: 'script|flush', admin: scriptFlush },
+  { name: 'script|kill', admin: (c) => killRunningOrReply(c, 'script') },
+  { name: 'script|debug', admin: scriptDebug },
+  { name: 'script|help', admin: (c) => replyHelp(c, SCRIPT_HELP) },
 ];

@@ -27,7 +27,7 @@ function timeCommand(c: Client): void {
 // ------------------------------------------------------------------------ CONFIG
 
 function configGetCommand(c: Client, argv: string[]): void {
-  const pairs = c.server.config.configGet(argv.slice(2));
+  const pairs = c.config.configGet(argv.slice(2));
   c.addReplyMapLen(pairs.length);
   for (const [name, value] of pairs) {
     c.addReplyBulk(name);
@@ -42,7 +42,7 @@ function configSetCommand(c: Client, argv: string[]): void {
   }
   const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i] as string, argv[i + 1] as string]);
-  const error = c.server.config.configSet(pairs, { clientIsLocal: isLocal(c) });
+  const error = c.config.configSet(pairs, { clientIsLocal: isLocal(c) });
   if (error !== null) c.addReplyError(error);
   else c.addReplyOk();
 }
@@ -53,7 +53,7 @@ function configResetstatCommand(c: Client): void {
 }
 
 function configRewriteCommand(c: Client): void {
-  const config = c.server.config;
+  const config = c.config;
   if (config.configFile === null) {
     c.addReplyError('ERR The server is running without a config file');
     return;
@@ -342,27 +342,27 @@ function slowlogHelpCommand(c: Client): void {
 }
 
 export const serverCommands: CommandDef[] = [
-  { name: 'info', handler: infoCommand },
-  { name: 'time', handler: timeCommand },
-  { name: 'config|get', handler: configGetCommand },
-  { name: 'config|set', handler: configSetCommand },
-  { name: 'config|resetstat', handler: configResetstatCommand },
-  { name: 'config|rewrite', handler: configRewriteCommand },
-  { name: 'config|help', handler: configHelpCommand },
-  { name: 'command', handler: commandCommand },
-  { name: 'command|count', handler: commandCountCommand },
-  { name: 'command|info', handler: commandInfoCommand },
-  { name: 'command|docs', handler: commandDocsCommand },
-  { name: 'command|list', handler: commandListCommand },
-  { name: 'command|getkeys', handler: commandGetkeysCommand },
-  { name: 'command|getkeysandflags', handler: commandGetkeysandflagsCommand },
-  { name: 'command|help', handler: commandHelpCommand },
-  { name: 'shutdown', handler: shutdownCommand },
-  { name: 'slowlog|get', handler: slowlogGetCommand },
-  { name: 'slowlog|len', handler: slowlogLenCommand },
-  { name: 'slowlog|reset', handler: slowlogResetCommand },
-  { name: 'slowlog|help', handler: slowlogHelpCommand },
-  { name: 'debug', handler: debugCommand },
+  { name: 'info', admin: infoCommand },
+  { name: 'time', admin: timeCommand },
+  { name: 'config|get', admin: configGetCommand },
+  { name: 'config|set', admin: configSetCommand },
+  { name: 'config|resetstat', admin: configResetstatCommand },
+  { name: 'config|rewrite', admin: configRewriteCommand },
+  { name: 'config|help', admin: configHelpCommand },
+  { name: 'command', admin: commandCommand },
+  { name: 'command|count', admin: commandCountCommand },
+  { name: 'command|info', admin: commandInfoCommand },
+  { name: 'command|docs', admin: commandDocsCommand },
+  { name: 'command|list', admin: commandListCommand },
+  { name: 'command|getkeys', admin: commandGetkeysCommand },
+  { name: 'command|getkeysandflags', admin: commandGetkeysandflagsCommand },
+  { name: 'command|help', admin: commandHelpCommand },
+  { name: 'shutdown', admin: shutdownCommand },
+  { name: 'slowlog|get', admin: slowlogGetCommand },
+  { name: 'slowlog|len', admin: slowlogLenCommand },
+  { name: 'slowlog|reset', admin: slowlogResetCommand },
+  { name: 'slowlog|help', admin: slowlogHelpCommand },
+  { name: 'debug', admin: debugCommand },
 ];
 
 export { CommandFlag, NOT_INTEGER };

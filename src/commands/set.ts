@@ -6,7 +6,7 @@
 // Never touches the keyspace maps directly: every write goes through lookupWrite/add/setKey/delete.
 // Redis equivalent: t_set.c.
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { SetValue } from '../store/value/types.js';
 import { parseInt64 } from '../util/numbers.js';
 import { eqIgnoreCase } from './args.js';
@@ -57,9 +57,9 @@ export const setCommands: CommandDef[] = [
 
 // ------------------------------------------------------------------------------ writes
 
-function saddCommand(c: Client, argv: string[]): void {
+function saddCommand(c: CommandContext, argv: string[]): void {
   const key = argv[1] as string;
-  const value = c.server.keyspace.lookupWrite(c.db, key);
+  const value = c.keyspace.lookupWrite(c.db, key);
   if (value !== undefined && !(value instanceof SetValue)) {
     c.addReplyError(WRONGTYPE);
     return;
@@ -74,7 +74,7 @@ function saddCommand(c: Client, argv: string[]): void {
   c.addReplyLongLong(added);
 }
 
-function sremCommand(c: Client, argv: string[]): void {
+function sremCommand(c: CommandContext, argv: string[]): void {
   const key = argv[1] as string;
   const set = setWriteOrReply(c, key);
   if (set === null) return;
@@ -95,8 +95,8 @@ function sremCommand(c: Client, argv: string[]): void {
  * SMOVE source destination member. A missing source answers 0 before any type check; the
  * same key as source and destination only answers membership.
  */
-function smoveCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function smoveCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   const sourceKey = argv[1] as string;
   const targetKey = argv[2] as string;
   const member = argv[3] as string;
@@ -129,20 +129,20 @@ function smoveCommand(c: Client, argv: string[]): void {
 }
 
 /** The events of a removal from `key`'s set: `event`, then `del` if the set is now empty. */
-function setEvent(c: Client, event: string, key: string, set: SetValue): void {
+function setEvent(c: CommandContext, event: string, key: string, set: SetValue): void {
   notifyKeyspaceEvent(c, NOTIFY.set, event, key);
   if (set.size === 0) notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
 }
 
 // ------------------------------------------------------------------------------ reads
 
-function sismemberCommand(c: Client, argv: string[]): void {
+function sismemberCommand(c: CommandContext, argv: string[]): void {
   const set = setReadOrReply(c, argv[1] as string);
   if (set === null) return;
   c.addReplyLongLong(set?.has(argv[2] as string) === true ? 1 : 0);
 }
 
-function smismemberCommand(c: Client, argv: string[]): void {
+function smismemberCommand(c: CommandContext, argv: string[]): void {
   const set = setReadOrReply(c, argv[1] as string);
   if (set === null) return;
   c.addReplyArrayLen(argv.length - 2);
@@ -151,7 +151,7 @@ function smismemberCommand(c: Client, argv: string[]): void {
   }
 }
 
-function scardCommand(c: Client, argv: string[]): void {
+function scardCommand(c: CommandContext, argv: string[]): void {
   const set = setReadOrReply(c, argv[1] as string);
   if (set === null) return;
   c.addReplyLongLong(set?.size ?? 0);
@@ -164,7 +164,7 @@ function scardCommand(c: Client, argv: string[]): void {
  * whole set was popped (Redis 7.0 sends the SREMs in batches of 1024; one SREM has the same
  * effect on replay).
  */
-function spopCommand(c: Client, argv: string[]): void {
+function spopCommand(c: CommandContext, argv: string[]): void {
   if (argv.length > 3) {
     c.addReplyError(SYNTAX);
     return;
@@ -191,7 +191,7 @@ function spopCommand(c: Client, argv: string[]): void {
 /** How much larger the popped part must be than what stays before the set is rebuilt. */
 const SPOP_MOVE_STRATEGY_MUL = 5;
 
-function spopWithCount(c: Client, argv: string[]): void {
+function spopWithCount(c: CommandContext, argv: string[]): void {
   const parsed = parseInt64(argv[2] as string);
   if (parsed === null || parsed < 0) {
     c.addReplyError(MUST_BE_POSITIVE);
@@ -206,7 +206,7 @@ function spopWithCount(c: Client, argv: string[]): void {
   }
   if (parsed >= set.size) {
     replyMembers(c, membersInOrder(set), 'set');
-    c.server.keyspace.delete(c.db, key);
+    c.keyspace.delete(c.db, key);
     notifyKeyspaceEvent(c, NOTIFY.set, 'spop', key);
     notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
     c.propagateArgv = ['DEL', key];
@@ -235,7 +235,7 @@ function spopWithCount(c: Client, argv: string[]): void {
 
 // ------------------------------------------------------------------------------ SRANDMEMBER
 
-function srandmemberCommand(c: Client, argv: string[]): void {
+function srandmemberCommand(c: CommandContext, argv: string[]): void {
   if (argv.length > 3) {
     c.addReplyError(SYNTAX);
     return;
@@ -270,7 +270,7 @@ function srandmemberCommand(c: Client, argv: string[]): void {
  * missing one; any missing key makes the result empty. The smallest set is walked in its own
  * order (sorted for an intset) and each member checked against the others.
  */
-function sinterGeneric(c: Client, keys: string[], target: string | null): void {
+function sinterGeneric(c: CommandContext, keys: string[], target: string | null): void {
   const sets = lookupSetsOrReply(c, keys);
   if (sets === null) return;
   const members = sets.includes(undefined) ? [] : intersect(sets as SetValue[], 0);
@@ -281,7 +281,7 @@ function sinterGeneric(c: Client, keys: string[], target: string | null): void {
   replyMembers(c, members, 'set');
 }
 
-function sintercardCommand(c: Client, argv: string[]): void {
+function sintercardCommand(c: CommandContext, argv: string[]): void {
   const numkeys = parseInt64(argv[1] as string);
   if (numkeys === null || numkeys < 1) {
     c.addReplyError(NUMKEYS_NOT_POSITIVE);
@@ -337,7 +337,7 @@ function intersect(sets: SetValue[], limit: number): string[] {
  * set that starts as an intset), so its encoding and its reply order follow from its members.
  */
 function sunionDiffGeneric(
-  c: Client,
+  c: CommandContext,
   keys: string[],
   target: string | null,
   operation: 'union' | 'diff',
@@ -365,8 +365,8 @@ function sunionDiffGeneric(
 }
 
 /** The *STORE tail: the result replaces the target (dropping its TTL), or deletes it if empty. */
-function storeResult(c: Client, target: string, members: string[], event: string): void {
-  const ks = c.server.keyspace;
+function storeResult(c: CommandContext, target: string, members: string[], event: string): void {
+  const ks = c.keyspace;
   if (members.length === 0) {
     if (ks.delete(c.db, target)) notifyKeyspaceEvent(c, NOTIFY.generic, 'del', target);
     c.addReplyLongLong(0);
@@ -381,8 +381,8 @@ function storeResult(c: Client, target: string, members: string[], event: string
 }
 
 /** Looks up every key as a set: undefined for a missing key, null after replying WRONGTYPE. */
-function lookupSetsOrReply(c: Client, keys: string[]): (SetValue | undefined)[] | null {
-  const ks = c.server.keyspace;
+function lookupSetsOrReply(c: CommandContext, keys: string[]): (SetValue | undefined)[] | null {
+  const ks = c.keyspace;
   const sets: (SetValue | undefined)[] = [];
   for (const key of keys) {
     const value = ks.lookupRead(c.db, key);
@@ -398,7 +398,7 @@ function lookupSetsOrReply(c: Client, keys: string[]): (SetValue | undefined)[] 
 // ------------------------------------------------------------------------------ SSCAN
 
 /** SSCAN key cursor [MATCH pattern] [COUNT count]; an intset is returned whole and sorted. */
-function sscanCommand(c: Client, argv: string[]): void {
+function sscanCommand(c: CommandContext, argv: string[]): void {
   const cursor = parseCursorOrReply(c, argv[2] as string);
   if (cursor === null) return;
   const set = setReadOrReply(c, argv[1] as string);
@@ -415,7 +415,7 @@ function sscanCommand(c: Client, argv: string[]): void {
   };
   let next = '0';
   if (set.hashtable) {
-    next = scanStep(c.server, cursor, { target: set, makeIterator: () => set.values(), count: options.count }, visit);
+    next = scanStep(c.services.scanCursors, cursor, { target: set, makeIterator: () => set.values(), count: options.count }, visit);
   } else {
     for (const member of membersInOrder(set)) visit(member);
   }
@@ -426,21 +426,21 @@ function sscanCommand(c: Client, argv: string[]): void {
 
 // ------------------------------------------------------------------------------ helpers
 
-function intsetEntriesMax(c: Client): number {
-  return c.server.config.num('set-max-intset-entries');
+function intsetEntriesMax(c: CommandContext): number {
+  return c.config.num('set-max-intset-entries');
 }
 
 /** The set for reading: undefined when missing, null after replying WRONGTYPE. */
-function setReadOrReply(c: Client, key: string): SetValue | undefined | null {
-  const value = c.server.keyspace.lookupRead(c.db, key);
+function setReadOrReply(c: CommandContext, key: string): SetValue | undefined | null {
+  const value = c.keyspace.lookupRead(c.db, key);
   if (value === undefined || value instanceof SetValue) return value;
   c.addReplyError(WRONGTYPE);
   return null;
 }
 
 /** The set for writing in place: undefined when missing, null after replying WRONGTYPE. */
-function setWriteOrReply(c: Client, key: string): SetValue | undefined | null {
-  const value = c.server.keyspace.lookupWrite(c.db, key);
+function setWriteOrReply(c: CommandContext, key: string): SetValue | undefined | null {
+  const value = c.keyspace.lookupWrite(c.db, key);
   if (value === undefined || value instanceof SetValue) return value;
   c.addReplyError(WRONGTYPE);
   return null;
@@ -482,7 +482,7 @@ function compareIntegers(a: string, b: string): number {
   return bx < by ? -1 : bx > by ? 1 : 0;
 }
 
-function replyMembers(c: Client, members: string[], shape: 'set' | 'array'): void {
+function replyMembers(c: CommandContext, members: string[], shape: 'set' | 'array'): void {
   if (shape === 'set') c.addReplySetLen(members.length);
   else c.addReplyArrayLen(members.length);
   let out = '';

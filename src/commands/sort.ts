@@ -4,7 +4,7 @@
 // numeric ties break by the element's bytes, ALPHA compares as strcmp (to the first NUL) unless
 // storing, a BY with LIMIT uses Redis's partial quicksort. Redis equivalent: sort.c.
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { HashValue, ListValue, SetValue, ZSetValue } from '../store/value/types.js';
 import { pqsort } from '../util/pqsort.js';
@@ -24,11 +24,11 @@ interface SortOptions {
   store: string | null;
 }
 
-function userHasAllKeys(c: Client): boolean {
-  return c.server.acl.users.get(c.user)?.allKeys ?? false;
+function userHasAllKeys(c: CommandContext): boolean {
+  return c.services.acl.users.get(c.user)?.allKeys ?? false;
 }
 
-function parseSortOptions(c: Client, argv: string[], readOnly: boolean): SortOptions | null {
+function parseSortOptions(c: CommandContext, argv: string[], readOnly: boolean): SortOptions | null {
   const o: SortOptions = {
     desc: false, alpha: false, limitStart: 0, limitCount: -1, by: null, dontSort: false, gets: [], store: null,
   };
@@ -74,7 +74,7 @@ function parseSortOptions(c: Client, argv: string[], readOnly: boolean): SortOpt
  * is replaced by the element, and `->field` after it reads a hash field. Null when the key is
  * missing or of the wrong type, or the pattern has no `*`.
  */
-function lookupByPattern(c: Client, pattern: string, element: string): string | null {
+function lookupByPattern(c: CommandContext, pattern: string, element: string): string | null {
   if (pattern === '#') return element;
   const star = pattern.indexOf('*');
   if (star < 0) return null;
@@ -82,7 +82,7 @@ function lookupByPattern(c: Client, pattern: string, element: string): string | 
   const field = arrow >= 0 && arrow + 2 < pattern.length ? pattern.slice(arrow + 2) : null;
   const keyEnd = field === null ? pattern.length : arrow;
   const key = pattern.slice(0, star) + element + pattern.slice(star + 1, keyEnd);
-  const value = c.server.keyspace.lookupRead(c.db, key);
+  const value = c.keyspace.lookupRead(c.db, key);
   if (value === undefined) return null;
   if (field !== null) return value instanceof HashValue ? (value.get(field) ?? null) : null;
   return typeof value === 'string' ? value : null;
@@ -141,10 +141,10 @@ function loadElements(value: ListValue | SetValue | ZSetValue | null, o: SortOpt
   return slice;
 }
 
-function sortGeneric(c: Client, argv: string[], readOnly: boolean): void {
+function sortGeneric(c: CommandContext, argv: string[], readOnly: boolean): void {
   const o = parseSortOptions(c, argv, readOnly);
   if (o === null) return;
-  const value = c.server.keyspace.lookupRead(c.db, argv[1] as string) ?? null;
+  const value = c.keyspace.lookupRead(c.db, argv[1] as string) ?? null;
   if (value !== null && !(value instanceof ListValue || value instanceof SetValue || value instanceof ZSetValue)) {
     c.addReplyError(WRONGTYPE);
     return;
@@ -182,7 +182,7 @@ function sortGeneric(c: Client, argv: string[], readOnly: boolean): void {
 }
 
 /** Fills scores (or ALPHA compare values); false when a score is not a double. */
-function scoreItems(c: Client, items: Item[], o: SortOptions): boolean {
+function scoreItems(c: CommandContext, items: Item[], o: SortOptions): boolean {
   let ok = true;
   for (const item of items) {
     const by = o.by === null ? item.element : lookupByPattern(c, o.by, item.element);
@@ -198,7 +198,7 @@ function scoreItems(c: Client, items: Item[], o: SortOptions): boolean {
   return ok;
 }
 
-function replySorted(c: Client, items: Item[], o: SortOptions): void {
+function replySorted(c: CommandContext, items: Item[], o: SortOptions): void {
   c.addReplyArrayLen(o.gets.length > 0 ? o.gets.length * items.length : items.length);
   for (const item of items) {
     if (o.gets.length === 0) c.addReplyBulk(item.element);
@@ -206,13 +206,13 @@ function replySorted(c: Client, items: Item[], o: SortOptions): void {
   }
 }
 
-function storeSorted(c: Client, items: Item[], o: SortOptions): void {
+function storeSorted(c: CommandContext, items: Item[], o: SortOptions): void {
   const out: string[] = [];
   for (const item of items) {
     if (o.gets.length === 0) out.push(item.element);
     for (const pattern of o.gets) out.push(lookupByPattern(c, pattern, item.element) ?? '');
   }
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const key = o.store as string;
   if (out.length > 0) {
     ks.setKey(c.db, key, ListValue.from(out));

@@ -5,7 +5,7 @@
 // streamReplyWithRange's entry emission, streamEstimateDistanceFromFirstEverEntry,
 // streamRangeHasTombstones, streamPropagateXCLAIM, streamPropagateGroupID).
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { Consumer, type ConsumerGroup, INVALID_ENTRIES_READ, type PendingEntry } from '../store/value/stream-group.js';
 import {
@@ -20,7 +20,7 @@ export { StreamValue };
 export const INVALID_ID = INVALID_STREAM_ID;
 
 /** A strict ID (no `-`/`+`), seq defaulting to missingSeq; null after replying. */
-export function strictIdOrReply(c: Client, text: string, missingSeq = 0n): StreamId | null {
+export function strictIdOrReply(c: CommandContext, text: string, missingSeq = 0n): StreamId | null {
   const parsed = parseId(text, { missingSeq, strict: true });
   if (parsed === null) {
     c.addReplyError(INVALID_ID);
@@ -30,7 +30,7 @@ export function strictIdOrReply(c: Client, text: string, missingSeq = 0n): Strea
 }
 
 /** An ID where `-` and `+` mean the extremes. */
-export function idOrReply(c: Client, text: string, missingSeq = 0n): StreamId | null {
+export function idOrReply(c: CommandContext, text: string, missingSeq = 0n): StreamId | null {
   const parsed = parseId(text, { missingSeq, strict: false });
   if (parsed === null) {
     c.addReplyError(INVALID_ID);
@@ -40,7 +40,7 @@ export function idOrReply(c: Client, text: string, missingSeq = 0n): StreamId | 
 }
 
 /** A range bound: `(id` is exclusive (strict), otherwise as idOrReply. */
-export function intervalIdOrReply(c: Client, text: string, end: boolean): StreamId | null {
+export function intervalIdOrReply(c: CommandContext, text: string, end: boolean): StreamId | null {
   const missingSeq = end ? MAX_ID.seq : 0n;
   if (text.length > 1 && text[0] === '(') {
     const id = strictIdOrReply(c, text.slice(1), missingSeq);
@@ -53,7 +53,7 @@ export function intervalIdOrReply(c: Client, text: string, end: boolean): Stream
 }
 
 /** The stream at key (undefined when missing); false after a WRONGTYPE reply. */
-export function streamOrReply(c: Client, value: Value | undefined): StreamValue | undefined | false {
+export function streamOrReply(c: CommandContext, value: Value | undefined): StreamValue | undefined | false {
   if (value === undefined) return undefined;
   if (!(value instanceof StreamValue)) {
     c.addReplyError(WRONGTYPE);
@@ -62,17 +62,17 @@ export function streamOrReply(c: Client, value: Value | undefined): StreamValue 
   return value;
 }
 
-export function nodeLimits(c: Client): NodeLimits {
-  const config = c.server.config;
+export function nodeLimits(c: CommandContext): NodeLimits {
+  const config = c.config;
   return { maxBytes: config.num('stream-node-max-bytes'), maxEntries: config.num('stream-node-max-entries') };
 }
 
-export function addReplyId(c: Client, id: StreamId): void {
+export function addReplyId(c: CommandContext, id: StreamId): void {
   c.addReplyBulk(formatId(id));
 }
 
 /** One entry: [id, [field, value, ...]]. */
-export function addReplyEntry(c: Client, id: StreamId, fields: string[]): void {
+export function addReplyEntry(c: CommandContext, id: StreamId, fields: string[]): void {
   c.addReplyArrayLen(2);
   addReplyId(c, id);
   c.addReplyArrayLen(fields.length);
@@ -81,7 +81,7 @@ export function addReplyEntry(c: Client, id: StreamId, fields: string[]): void {
 
 /** Replies live entries in [start, end] (at most count, 0 = all); returns how many. */
 export function addReplyRange(
-  c: Client,
+  c: CommandContext,
   s: StreamValue,
   range: { start: StreamId; end: StreamId; reverse: boolean; count: number },
 ): number {
@@ -152,20 +152,20 @@ export function setIdArgv(key: string, groupName: string, g: ConsumerGroup): str
  * Propagates several commands as the effects of this one (wrapped in MULTI/EXEC when more than
  * one, as Redis 7.0 does) and keeps call() from propagating the command itself.
  */
-export function propagateEffects(c: Client, effects: string[][]): void {
+export function propagateEffects(c: CommandContext, effects: string[][]): void {
   c.propagateArgv = [];
   if (effects.length === 0 || !c.caller.propagate) return;
-  const server = c.server;
-  if (effects.length > 1) server.beginPropagationBlock();
-  for (const argv of effects) server.propagate(c.dbIndex, argv);
-  if (effects.length > 1) server.endPropagationBlock();
+  const propagation = c.services.propagation;
+  if (effects.length > 1) propagation.beginBlock();
+  for (const argv of effects) propagation.propagate(c.dbIndex, argv);
+  if (effects.length > 1) propagation.endBlock();
 }
 
 export { MAX_ID, ZERO_ID };
 
 /** The consumer (XREADGROUP, XCLAIM, XAUTOCLAIM), created when missing with an event; its seen-time is now. */
-export function consumerFor(c: Client, group: ConsumerGroup, names: { key: string; consumer: string }): Consumer {
-  const now = c.server.keyspace.now;
+export function consumerFor(c: CommandContext, group: ConsumerGroup, names: { key: string; consumer: string }): Consumer {
+  const now = c.keyspace.now;
   let consumer = group.consumers.get(names.consumer);
   if (consumer === undefined) {
     consumer = new Consumer(names.consumer, now);

@@ -3,7 +3,7 @@
 // and XAUTOCLAIM log their effects as XCLAIM ... FORCE JUSTID LASTID / XGROUP SETID).
 // Redis equivalent: xgroupCommand, xpendingCommand, xclaimCommand, xautoclaimCommand in t_stream.c.
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { Consumer, ConsumerGroup, INVALID_ENTRIES_READ, type PendingEntry } from '../store/value/stream-group.js';
 import { type StreamId, compareIds, parseId } from '../store/value/stream-id.js';
@@ -31,12 +31,12 @@ export const streamGroupCommands: CommandDef[] = [
 
 type Sub = 'create' | 'setid' | 'destroy' | 'createconsumer' | 'delconsumer';
 
-function subcommandSyntax(c: Client, argv: string[]): void {
+function subcommandSyntax(c: CommandContext, argv: string[]): void {
   c.addReplyError(unknownSubcommandOrArity((argv[1] as string).slice(0, 128), 'XGROUP'));
 }
 
 /** CREATE/SETID options after the ID: MKSTREAM (CREATE), ENTRIESREAD n. */
-function groupOptionsOrReply(c: Client, argv: string[], sub: Sub): { mkstream: boolean; entriesRead: bigint } | null {
+function groupOptionsOrReply(c: CommandContext, argv: string[], sub: Sub): { mkstream: boolean; entriesRead: bigint } | null {
   const out = { mkstream: false, entriesRead: INVALID_ENTRIES_READ };
   if (sub !== 'create' && sub !== 'setid') return out;
   for (let i = 5; i < argv.length; i++) {
@@ -62,10 +62,10 @@ function groupOptionsOrReply(c: Client, argv: string[], sub: Sub): { mkstream: b
   return out;
 }
 
-function xgroupGeneric(c: Client, argv: string[], sub: Sub): void {
+function xgroupGeneric(c: CommandContext, argv: string[], sub: Sub): void {
   const options = groupOptionsOrReply(c, argv, sub);
   if (options === null) return;
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const key = argv[2] as string;
   const groupName = argv[3] as string;
   const s = streamOrReply(c, ks.lookupWrite(c.db, key));
@@ -128,7 +128,7 @@ function xgroupGeneric(c: Client, argv: string[], sub: Sub): void {
 }
 
 /** XGROUP SETID's ID: `$` is the stream's last ID. Null when it replied an error. */
-function setidTargetOrReply(c: Client, text: string, stream: StreamValue): StreamId | null {
+function setidTargetOrReply(c: CommandContext, text: string, stream: StreamValue): StreamId | null {
   if (text === '$') return stream.lastId;
   const parsed = parseId(text, { missingSeq: 0n, strict: false });
   if (parsed === null) {
@@ -138,7 +138,7 @@ function setidTargetOrReply(c: Client, text: string, stream: StreamValue): Strea
   return parsed.id;
 }
 
-function xgroupCreate(c: Client, argv: string[], existing: StreamValue | undefined, entriesRead: bigint): void {
+function xgroupCreate(c: CommandContext, argv: string[], existing: StreamValue | undefined, entriesRead: bigint): void {
   let id: StreamId | null;
   if (argv[4] === '$') id = existing?.lastId ?? { ms: 0n, seq: 0n };
   else {
@@ -159,7 +159,7 @@ function xgroupCreate(c: Client, argv: string[], existing: StreamValue | undefin
   notifyKeyspaceEvent(c, NOTIFY.stream, 'xgroup-create', key);
 }
 
-function xgroupHelpCommand(c: Client): void {
+function xgroupHelpCommand(c: CommandContext): void {
   const lines = [
     'XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
     'CREATE <key> <groupname> <id|$> [option]',
@@ -184,8 +184,8 @@ function xgroupHelpCommand(c: Client): void {
 }
 
 /** The stream and group for XPENDING/XCLAIM/XAUTOCLAIM; null after replying. */
-function groupOrReply(c: Client, key: string, groupName: string, write: boolean): { s: StreamValue; group: ConsumerGroup } | null {
-  const ks = c.server.keyspace;
+function groupOrReply(c: CommandContext, key: string, groupName: string, write: boolean): { s: StreamValue; group: ConsumerGroup } | null {
+  const ks = c.keyspace;
   const s = streamOrReply(c, write ? ks.lookupWrite(c.db, key) : ks.lookupRead(c.db, key));
   if (s === false) return null;
   const group = s?.groups.get(groupName);
@@ -196,7 +196,7 @@ function groupOrReply(c: Client, key: string, groupName: string, write: boolean)
   return { s, group };
 }
 
-function xpendingCommand(c: Client, argv: string[]): void {
+function xpendingCommand(c: CommandContext, argv: string[]): void {
   const argc = argv.length;
   if (argc !== 3 && (argc < 6 || argc > 9)) {
     c.addReplyError(SYNTAX);
@@ -250,7 +250,7 @@ function xpendingCommand(c: Client, argv: string[]): void {
     }
     pel = consumer.pel;
   }
-  const now = c.server.keyspace.now;
+  const now = c.keyspace.now;
   const at = c.deferLen();
   let n = 0;
   for (const p of pel.from(start)) {
@@ -267,7 +267,7 @@ function xpendingCommand(c: Client, argv: string[]): void {
   c.setDeferredArrayLen(at, n);
 }
 
-function pendingSummary(c: Client, group: ConsumerGroup): void {
+function pendingSummary(c: CommandContext, group: ConsumerGroup): void {
   c.addReplyArrayLen(4);
   c.addReplyLongLong(group.pel.size);
   const first = group.pel.first();
@@ -310,8 +310,8 @@ interface ClaimOptions {
   lastId: StreamId;
 }
 
-function claimOptionsOrReply(c: Client, argv: string[], from: number): ClaimOptions | null {
-  const now = c.server.keyspace.now;
+function claimOptionsOrReply(c: CommandContext, argv: string[], from: number): ClaimOptions | null {
+  const now = c.keyspace.now;
   const out: ClaimOptions = { force: false, justid: false, deliveryTime: -1, retryCount: -1, lastId: { ms: 0n, seq: 0n } };
   for (let j = from; j < argv.length; j++) {
     const more = argv.length - 1 - j;
@@ -344,7 +344,7 @@ function claimOptionsOrReply(c: Client, argv: string[], from: number): ClaimOpti
   return out;
 }
 
-function xclaimCommand(c: Client, argv: string[]): void {
+function xclaimCommand(c: CommandContext, argv: string[]): void {
   const key = argv[1] as string;
   const groupName = argv[2] as string;
   const found = groupOrReply(c, key, groupName, true);
@@ -365,7 +365,7 @@ function xclaimCommand(c: Client, argv: string[]): void {
   }
   const options = claimOptionsOrReply(c, argv, j);
   if (options === null) return;
-  const now = c.server.keyspace.now;
+  const now = c.keyspace.now;
   let propagateLastId = false;
   if (compareIds(options.lastId, group.lastId) > 0) {
     group.lastId = options.lastId;
@@ -409,12 +409,12 @@ function xclaimCommand(c: Client, argv: string[]): void {
   }
   if (propagateLastId) effects.push(setIdArgv(key, groupName, group));
   c.setDeferredArrayLen(at, n);
-  if (effects.length !== 0) c.server.keyspace.modified(c.db, key, effects.length);
+  if (effects.length !== 0) c.keyspace.modified(c.db, key, effects.length);
   propagateEffects(c, effects);
 }
 
 /** XAUTOCLAIM's COUNT and JUSTID; null when it replied an error. */
-function autoclaimOptionsOrReply(c: Client, argv: string[]): { count: number; justid: boolean } | null {
+function autoclaimOptionsOrReply(c: CommandContext, argv: string[]): { count: number; justid: boolean } | null {
   const options = { count: 100, justid: false };
   for (let j = 6; j < argv.length; j++) {
     const opt = argv[j] as string;
@@ -435,7 +435,7 @@ function autoclaimOptionsOrReply(c: Client, argv: string[]): { count: number; ju
   return options;
 }
 
-function xautoclaimCommand(c: Client, argv: string[]): void {
+function xautoclaimCommand(c: CommandContext, argv: string[]): void {
   const idleArg = parseInt64(argv[4] as string);
   if (idleArg === null) {
     c.addReplyError('ERR Invalid min-idle-time argument for XAUTOCLAIM');
@@ -453,7 +453,7 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
   const found = groupOrReply(c, key, groupName, true);
   if (found === null) return;
   const { s, group } = found;
-  const now = c.server.keyspace.now;
+  const now = c.keyspace.now;
   let attempts = count * 10;
   let consumer: Consumer | null = null;
   const effects: string[][] = [];
@@ -491,6 +491,6 @@ function xautoclaimCommand(c: Client, argv: string[]): void {
   c.setDeferredLen(endAt, `$${cursor.length}\r\n${cursor}\r\n`);
   c.addReplyArrayLen(deleted.length);
   for (const id of deleted) addReplyId(c, id);
-  if (effects.length !== 0) c.server.keyspace.modified(c.db, key, effects.length);
+  if (effects.length !== 0) c.keyspace.modified(c.db, key, effects.length);
   propagateEffects(c, effects);
 }

@@ -3,7 +3,7 @@
 // radix tree over the nodes' master IDs (a compressed trie of 16-byte big-endian keys).
 // Redis equivalent: xinfoCommand and xinfoReplyWithStreamInfo in t_stream.c.
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { type ConsumerGroup, INVALID_ENTRIES_READ } from '../store/value/stream-group.js';
 import { idKey } from '../store/value/stream-id.js';
 import { parseInt64 } from '../util/numbers.js';
@@ -19,12 +19,12 @@ export const streamInfoCommands: CommandDef[] = [
   { name: 'xinfo|help', handler: xinfoHelpCommand },
 ];
 
-function syntax(c: Client, argv: string[]): void {
+function syntax(c: CommandContext, argv: string[]): void {
   c.addReplyError(unknownSubcommandOrArity((argv[1] as string).slice(0, 128), 'XINFO'));
 }
 
-function streamOrNoKey(c: Client, key: string): StreamValue | null {
-  const value = c.server.keyspace.lookupRead(c.db, key);
+function streamOrNoKey(c: CommandContext, key: string): StreamValue | null {
+  const value = c.keyspace.lookupRead(c.db, key);
   if (value === undefined) {
     c.addReplyError(NO_SUCH_KEY);
     return null;
@@ -33,7 +33,7 @@ function streamOrNoKey(c: Client, key: string): StreamValue | null {
   return s === false || s === undefined ? null : s;
 }
 
-function xinfoHelpCommand(c: Client): void {
+function xinfoHelpCommand(c: CommandContext): void {
   const lines = [
     'XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
     'CONSUMERS <key> <groupname>',
@@ -49,7 +49,7 @@ function xinfoHelpCommand(c: Client): void {
   for (const line of lines) c.addReplyStatus(line);
 }
 
-function xinfoConsumersCommand(c: Client, argv: string[]): void {
+function xinfoConsumersCommand(c: CommandContext, argv: string[]): void {
   const s = streamOrNoKey(c, argv[2] as string);
   if (s === null) return;
   if (argv.length !== 4) {
@@ -61,7 +61,7 @@ function xinfoConsumersCommand(c: Client, argv: string[]): void {
     c.addReplyError(noSuchGroup(argv[3] as string, argv[2] as string));
     return;
   }
-  const now = c.server.keyspace.now;
+  const now = c.keyspace.now;
   const consumers = group.sortedConsumers();
   c.addReplyArrayLen(consumers.length);
   for (const x of consumers) {
@@ -75,20 +75,20 @@ function xinfoConsumersCommand(c: Client, argv: string[]): void {
   }
 }
 
-function addReplyEntriesRead(c: Client, g: ConsumerGroup): void {
+function addReplyEntriesRead(c: CommandContext, g: ConsumerGroup): void {
   c.addReplyBulk('entries-read');
   if (g.entriesRead === INVALID_ENTRIES_READ) c.addReplyNull();
   else c.addReplyLongLong(g.entriesRead);
 }
 
-function addReplyLag(c: Client, s: StreamValue, g: ConsumerGroup): void {
+function addReplyLag(c: CommandContext, s: StreamValue, g: ConsumerGroup): void {
   c.addReplyBulk('lag');
   const lag = groupLag(s, g);
   if (lag === null) c.addReplyNull();
   else c.addReplyLongLong(lag);
 }
 
-function xinfoGroupsCommand(c: Client, argv: string[]): void {
+function xinfoGroupsCommand(c: CommandContext, argv: string[]): void {
   const s = streamOrNoKey(c, argv[2] as string);
   if (s === null) return;
   if (argv.length !== 3) {
@@ -112,7 +112,7 @@ function xinfoGroupsCommand(c: Client, argv: string[]): void {
   }
 }
 
-function xinfoStreamCommand(c: Client, argv: string[]): void {
+function xinfoStreamCommand(c: CommandContext, argv: string[]): void {
   const s = streamOrNoKey(c, argv[2] as string);
   if (s === null) return;
   const optc = argv.length - 3;
@@ -171,7 +171,7 @@ function xinfoStreamCommand(c: Client, argv: string[]): void {
   for (const [name, g] of groups) replyFullGroup(c, s, { name, g, count });
 }
 
-function replyFullGroup(c: Client, s: StreamValue, options: { name: string; g: ConsumerGroup; count: number }): void {
+function replyFullGroup(c: CommandContext, s: StreamValue, options: { name: string; g: ConsumerGroup; count: number }): void {
   const { g, count } = options;
   c.addReplyMapLen(7);
   c.addReplyBulk('name');

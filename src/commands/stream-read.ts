@@ -7,7 +7,7 @@
 // serveClientsBlockedOnStreamKey in blocked.c.
 
 import { blockingDenied } from '../server/blocking.js';
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { Consumer, type ConsumerGroup, type PendingEntry } from '../store/value/stream-group.js';
 import { type StreamId, MAX_ID, compareIds, incrId } from '../store/value/stream-id.js';
@@ -40,7 +40,7 @@ interface ReadArgs {
   noack: boolean;
 }
 
-function parseReadArgsOrReply(c: Client, argv: string[], grouped: boolean): ReadArgs | null {
+function parseReadArgsOrReply(c: CommandContext, argv: string[], grouped: boolean): ReadArgs | null {
   const args: ReadArgs = { timeoutAtMs: -1, count: 0, keys: [], idTexts: [], group: null, consumer: '', noack: false };
   let streamsAt = 0;
   for (let i = 1; i < argv.length; i++) {
@@ -108,8 +108,8 @@ function parseReadArgsOrReply(c: Client, argv: string[], grouped: boolean): Read
 }
 
 /** Per key: the ID to read above (MAX_ID for `>`) and the group, or null after replying. */
-function resolveIdsOrReply(c: Client, args: ReadArgs): { ids: StreamId[]; groups: (ConsumerGroup | null)[] } | null {
-  const ks = c.server.keyspace;
+function resolveIdsOrReply(c: CommandContext, args: ReadArgs): { ids: StreamId[]; groups: (ConsumerGroup | null)[] } | null {
+  const ks = c.keyspace;
   const ids: StreamId[] = [];
   const groups: (ConsumerGroup | null)[] = [];
   for (let i = 0; i < args.keys.length; i++) {
@@ -149,12 +149,12 @@ function resolveIdsOrReply(c: Client, args: ReadArgs): { ids: StreamId[]; groups
   return { ids, groups };
 }
 
-function xreadGeneric(c: Client, argv: string[], grouped: boolean): void {
+function xreadGeneric(c: CommandContext, argv: string[], grouped: boolean): void {
   const args = parseReadArgsOrReply(c, argv, grouped);
   if (args === null) return;
   const resolved = resolveIdsOrReply(c, args);
   if (resolved === null) return;
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const at = c.deferLen();
   let served = 0;
   const effects: string[][] = [];
@@ -207,7 +207,7 @@ function lastValidId(s: StreamValue): StreamId {
   return s.edge(true)?.id ?? s.lastId;
 }
 
-function replyNewEntries(c: Client, s: StreamValue, start: StreamId, count: number): void {
+function replyNewEntries(c: CommandContext, s: StreamValue, start: StreamId, count: number): void {
   const at = c.deferLen();
   let n = 0;
   s.scan(start, MAX_ID, false, (e) => {
@@ -230,9 +230,9 @@ interface GroupRead {
 }
 
 /** `>`: entries above the group's last ID, into the PELs unless NOACK. */
-function replyGroupEntries(c: Client, s: StreamValue, start: StreamId, read: GroupRead): void {
+function replyGroupEntries(c: CommandContext, s: StreamValue, start: StreamId, read: GroupRead): void {
   const { group, consumer, effects } = read;
-  const now = c.server.keyspace.now;
+  const now = c.keyspace.now;
   const at = c.deferLen();
   let n = 0;
   let advanced = false;
@@ -266,8 +266,8 @@ function replyGroupEntries(c: Client, s: StreamValue, start: StreamId, read: Gro
 }
 
 /** An explicit ID: the consumer's pending entries from `start`; deleted entries as [id, nil]. */
-function replyHistory(c: Client, s: StreamValue, start: StreamId, read: GroupRead): void {
-  const now = c.server.keyspace.now;
+function replyHistory(c: CommandContext, s: StreamValue, start: StreamId, read: GroupRead): void {
+  const now = c.keyspace.now;
   const at = c.deferLen();
   let n = 0;
   for (const p of read.consumer.pel.from(start)) {
@@ -288,8 +288,8 @@ function replyHistory(c: Client, s: StreamValue, start: StreamId, read: GroupRea
   c.setDeferredArrayLen(at, n);
 }
 
-function blockForStreams(c: Client, args: ReadArgs, ids: StreamId[]): void {
-  const ks = c.server.keyspace;
+function blockForStreams(c: CommandContext, args: ReadArgs, ids: StreamId[]): void {
+  const ks = c.keyspace;
   const waitIds = new Map<string, StreamId>();
   args.keys.forEach((k, i) => {
     if (!waitIds.has(k)) waitIds.set(k, ids[i] as StreamId);
@@ -297,7 +297,7 @@ function blockForStreams(c: Client, args: ReadArgs, ids: StreamId[]): void {
   const count = args.count !== 0 ? args.count : BLOCKED_DEFAULT_COUNT;
   // What ready() found for serve() to do.
   let pending: 'serve' | 'deleted' | 'nogroup' = 'serve';
-  c.server.blocking.block(c, {
+  c.services.blocking.block(c, {
     keys: args.keys,
     timeoutAtMs: args.timeoutAtMs,
     type: 'stream',
@@ -333,8 +333,8 @@ function blockForStreams(c: Client, args: ReadArgs, ids: StreamId[]): void {
   });
 }
 
-function serveBlocked(c: Client, key: string, args: ReadArgs, options: { gt: StreamId; count: number }): void {
-  const ks = c.server.keyspace;
+function serveBlocked(c: CommandContext, key: string, args: ReadArgs, options: { gt: StreamId; count: number }): void {
+  const ks = c.keyspace;
   const s = ks.peek(c.db, key) as StreamValue;
   if (c.resp === 2) {
     c.addReplyArrayLen(1);
@@ -351,14 +351,14 @@ function serveBlocked(c: Client, key: string, args: ReadArgs, options: { gt: Str
   const read = { key, groupName: args.group, group, consumer, count: options.count, noack: args.noack, effects };
   replyGroupEntries(c, s, incrId(group.lastId) ?? MAX_ID, read);
   ks.modified(c.db, key, 1);
-  if (effects.length > 1) c.server.beginPropagationBlock();
-  for (const e of effects) c.server.propagate(c.dbIndex, e);
-  if (effects.length > 1) c.server.endPropagationBlock();
+  if (effects.length > 1) c.services.propagation.beginBlock();
+  for (const e of effects) c.services.propagation.propagate(c.dbIndex, e);
+  if (effects.length > 1) c.services.propagation.endBlock();
 }
 
-function xackCommand(c: Client, argv: string[]): void {
+function xackCommand(c: CommandContext, argv: string[]): void {
   const key = argv[1] as string;
-  const s = streamOrReply(c, c.server.keyspace.lookupWrite(c.db, key));
+  const s = streamOrReply(c, c.keyspace.lookupWrite(c.db, key));
   if (s === false) return;
   const group = s?.groups.get(argv[2] as string);
   if (s === undefined || group === undefined) {
@@ -379,6 +379,6 @@ function xackCommand(c: Client, argv: string[]): void {
     p.consumer.pel.delete(id);
     acked++;
   }
-  if (acked !== 0) c.server.keyspace.modified(c.db, key, acked);
+  if (acked !== 0) c.keyspace.modified(c.db, key, acked);
   c.addReplyLongLong(acked);
 }

@@ -5,7 +5,7 @@
 // Redis equivalent: t_stream.c (xaddCommand, xrangeGenericCommand, xlenCommand, xdelCommand,
 // xtrimCommand, xsetidCommand, streamParseAddOrTrimArgsOrReply).
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { type StreamId, U64_MAX, compareIds, formatId, incrId, isZeroId, parseId } from '../store/value/stream-id.js';
 import type { TrimOptions } from '../store/value/stream.js';
@@ -41,7 +41,7 @@ interface AddTrimArgs {
 }
 
 /** A 64-bit integer argument as a JS number (clamped past 2^53); null after replying. */
-function integerOrReply(c: Client, text: string): number | null {
+function integerOrReply(c: CommandContext, text: string): number | null {
   const v = parseInt64(text);
   if (v === null) {
     c.addReplyError(NOT_INTEGER);
@@ -51,7 +51,7 @@ function integerOrReply(c: Client, text: string): number | null {
 }
 
 /** streamParseAddOrTrimArgsOrReply: the options of XADD (until the ID) or XTRIM. */
-function addOrTrimArgsOrReply(c: Client, argv: string[], xadd: boolean): AddTrimArgs | null {
+function addOrTrimArgsOrReply(c: CommandContext, argv: string[], xadd: boolean): AddTrimArgs | null {
   const out: AddTrimArgs = { trim: null, trimArgIndex: 0, noMkstream: false, id: null, seqGiven: true, idIndex: argv.length };
   let limit = 0;
   let limitGiven = false;
@@ -122,7 +122,7 @@ function addOrTrimArgsOrReply(c: Client, argv: string[], xadd: boolean): AddTrim
  * The checks after the options: LIMIT needs a strategy (and `~`), XTRIM needs a strategy; sets
  * the trim's effective LIMIT (`limit` is the given one, or null). False when it replied an error.
  */
-function trimLimitOrReply(c: Client, out: AddTrimArgs, xadd: boolean, limit: number | null): boolean {
+function trimLimitOrReply(c: CommandContext, out: AddTrimArgs, xadd: boolean, limit: number | null): boolean {
   if (limit !== null && limit !== 0 && out.trim === null) {
     c.addReplyError('ERR syntax error, LIMIT cannot be used without specifying a trimming strategy');
     return false;
@@ -132,7 +132,7 @@ function trimLimitOrReply(c: Client, out: AddTrimArgs, xadd: boolean, limit: num
     return false;
   }
   if (out.trim !== null) {
-    if (c.socket === null) out.trim.limit = 0; // AOF loading obeys the logged form exactly
+    if (c.internal) out.trim.limit = 0; // AOF loading obeys the logged form exactly
     else if (limit !== null) {
       if (!out.trim.approx) {
         c.addReplyError('ERR syntax error, LIMIT cannot be used without the special ~ option');
@@ -140,7 +140,7 @@ function trimLimitOrReply(c: Client, out: AddTrimArgs, xadd: boolean, limit: num
       }
       out.trim.limit = limit;
     } else if (out.trim.approx) {
-      const entries = c.server.config.num('stream-node-max-entries');
+      const entries = c.config.num('stream-node-max-entries');
       let defaultLimit = 100 * entries;
       if (defaultLimit <= 0 || defaultLimit > 10000) defaultLimit = 10000;
       out.trim.limit = defaultLimit;
@@ -158,7 +158,7 @@ function rewriteApproxTrim(argv: string[], args: AddTrimArgs, s: StreamValue): s
   return out;
 }
 
-function xaddCommand(c: Client, argv: string[]): void {
+function xaddCommand(c: CommandContext, argv: string[]): void {
   const args = addOrTrimArgsOrReply(c, argv, true);
   if (args === null) return;
   const fieldPos = args.idIndex + 1;
@@ -171,7 +171,7 @@ function xaddCommand(c: Client, argv: string[]): void {
     c.addReplyError('ERR The ID specified in XADD must be greater than 0-0');
     return;
   }
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const key = argv[1] as string;
   const existing = streamOrReply(c, ks.lookupWrite(c.db, key));
   if (existing === false) return;
@@ -226,7 +226,7 @@ function nextId(s: StreamValue, args: AddTrimArgs, nowMs: number): StreamId | nu
   return compareIds(args.id, last) > 0 ? args.id : null;
 }
 
-function xrangeGeneric(c: Client, argv: string[], reverse: boolean): void {
+function xrangeGeneric(c: CommandContext, argv: string[], reverse: boolean): void {
   const start = intervalIdOrReply(c, argv[reverse ? 3 : 2] as string, false);
   if (start === null) return;
   const end = intervalIdOrReply(c, argv[reverse ? 2 : 3] as string, true);
@@ -243,7 +243,7 @@ function xrangeGeneric(c: Client, argv: string[], reverse: boolean): void {
       return;
     }
   }
-  const s = streamOrReply(c, c.server.keyspace.lookupRead(c.db, argv[1] as string));
+  const s = streamOrReply(c, c.keyspace.lookupRead(c.db, argv[1] as string));
   if (s === false) return;
   if (s === undefined) {
     c.addReplyArrayLen(0);
@@ -256,15 +256,15 @@ function xrangeGeneric(c: Client, argv: string[], reverse: boolean): void {
   addReplyRange(c, s, { start, end, reverse, count: count === -1 ? 0 : count });
 }
 
-function xlenCommand(c: Client, argv: string[]): void {
-  const s = streamOrReply(c, c.server.keyspace.lookupRead(c.db, argv[1] as string));
+function xlenCommand(c: CommandContext, argv: string[]): void {
+  const s = streamOrReply(c, c.keyspace.lookupRead(c.db, argv[1] as string));
   if (s === false) return;
   c.addReplyLongLong(s === undefined ? 0 : s.length);
 }
 
-function xdelCommand(c: Client, argv: string[]): void {
+function xdelCommand(c: CommandContext, argv: string[]): void {
   const key = argv[1] as string;
-  const s = streamOrReply(c, c.server.keyspace.lookupWrite(c.db, key));
+  const s = streamOrReply(c, c.keyspace.lookupWrite(c.db, key));
   if (s === false) return;
   if (s === undefined) {
     c.addReplyLongLong(0);
@@ -293,11 +293,11 @@ function xdelCommand(c: Client, argv: string[]): void {
   c.addReplyLongLong(deleted);
 }
 
-function xtrimCommand(c: Client, argv: string[]): void {
+function xtrimCommand(c: CommandContext, argv: string[]): void {
   const args = addOrTrimArgsOrReply(c, argv, false);
   if (args === null) return;
   const key = argv[1] as string;
-  const s = streamOrReply(c, c.server.keyspace.lookupWrite(c.db, key));
+  const s = streamOrReply(c, c.keyspace.lookupWrite(c.db, key));
   if (s === false) return;
   if (s === undefined) {
     c.addReplyLongLong(0);
@@ -313,7 +313,7 @@ function xtrimCommand(c: Client, argv: string[]): void {
   c.addReplyLongLong(deleted);
 }
 
-function xsetidCommand(c: Client, argv: string[]): void {
+function xsetidCommand(c: CommandContext, argv: string[]): void {
   const id = strictIdOrReply(c, argv[2] as string);
   if (id === null) return;
   let entriesAdded = -1n;
@@ -346,7 +346,7 @@ function xsetidCommand(c: Client, argv: string[]): void {
     }
   }
   const key = argv[1] as string;
-  const value = c.server.keyspace.lookupWrite(c.db, key);
+  const value = c.keyspace.lookupWrite(c.db, key);
   if (value === undefined) {
     c.addReplyError(NO_SUCH_KEY);
     return;

@@ -1,7 +1,7 @@
 // String commands. Values are latin1 strings; integers are 64-bit as in Redis (number in the
 // safe range, bigint beyond it). Redis equivalent: t_string.c.
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { formatLongDouble, addLongDouble, parseLongDouble } from '../util/long-double.js';
 import { INT64_MAX, INT64_MIN, parseInt64 } from '../util/numbers.js';
 import { STRING_BYTES_MAX } from '../limits.js';
@@ -23,8 +23,8 @@ import type { CommandDef } from './types.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 
 /** The string at key, null when absent, or undefined after replying WRONGTYPE. */
-function getStringOrReply(c: Client, key: string): string | null | undefined {
-  const value = c.server.keyspace.lookupRead(c.db, key);
+function getStringOrReply(c: CommandContext, key: string): string | null | undefined {
+  const value = c.keyspace.lookupRead(c.db, key);
   if (value === undefined) return null;
   if (typeof value !== 'string') {
     c.addReplyError(WRONGTYPE);
@@ -33,7 +33,7 @@ function getStringOrReply(c: Client, key: string): string | null | undefined {
   return value;
 }
 
-function getCommand(c: Client, argv: string[]): void {
+function getCommand(c: CommandContext, argv: string[]): void {
   const value = getStringOrReply(c, argv[1] as string);
   if (value === undefined) return;
   c.addReplyBulkOrNull(value);
@@ -61,7 +61,7 @@ interface ExpireSpec {
  * Parses SET's options from argv[3..]. Returns null after replying "syntax error" for
  * conflicting or unknown options. GETEX shares the expire options (with PERSIST).
  */
-function parseSetOptions(c: Client, argv: string[], start: number, getex: boolean): ExpireSpec | null {
+function parseSetOptions(c: CommandContext, argv: string[], start: number, getex: boolean): ExpireSpec | null {
   let flags = 0;
   let expireArg: string | null = null;
   for (let i = start; i < argv.length; i++) {
@@ -102,7 +102,7 @@ function parseSetOptions(c: Client, argv: string[], start: number, getex: boolea
  * non-integer, non-positive or overflowing value, with `command` named in the error.
  */
 export function expireAtMsOrReply(
-  c: Client,
+  c: CommandContext,
   flags: number,
   arg: string,
   command: string,
@@ -123,7 +123,7 @@ export function expireAtMsOrReply(
     return null;
   }
   let ms = unitSeconds ? value * 1000n : value;
-  if ((flags & (SET_EX | SET_PX)) !== 0) ms += BigInt(c.server.keyspace.now);
+  if ((flags & (SET_EX | SET_PX)) !== 0) ms += BigInt(c.keyspace.now);
   if (ms > INT64_MAX) {
     c.addReplyError(invalidExpire(command));
     return null;
@@ -132,7 +132,7 @@ export function expireAtMsOrReply(
   return Number(ms);
 }
 
-function setCommand(c: Client, argv: string[]): void {
+function setCommand(c: CommandContext, argv: string[]): void {
   const spec = parseSetOptions(c, argv, 3, false);
   if (spec === null) return;
   let expireAtMs: number | null = null;
@@ -148,8 +148,8 @@ function setCommand(c: Client, argv: string[]): void {
  * 'expireAtMs' an absolute time or null. Replies OK / null, or the old value with SET_GET.
  */
 // eslint-disable-next-line max-params -- SET's hot path (Redis's setGenericCommand); positional arguments spare an object per SET
-function setGeneric(c: Client, key: string, value: string, flags: number, expireAtMs: number | null): void {
-  const ks = c.server.keyspace;
+function setGeneric(c: CommandContext, key: string, value: string, flags: number, expireAtMs: number | null): void {
+  const ks = c.keyspace;
   const db = c.db;
   let old: string | null = null;
   if ((flags & SET_GET) !== 0) {
@@ -168,7 +168,7 @@ function setGeneric(c: Client, key: string, value: string, flags: number, expire
     return;
   }
   ks.setKey(db, key, value, (flags & SET_KEEPTTL) !== 0);
-  c.server.stringEncodings.unmark(db, key);
+  c.services.stringEncodings.unmark(db, key);
   if (expireAtMs !== null) {
     ks.setExpire(db, key, expireAtMs);
     ks.dirty--; // SET with an expire counts as one change, as in Redis
@@ -180,42 +180,42 @@ function setGeneric(c: Client, key: string, value: string, flags: number, expire
   else c.addReplyOk();
 }
 
-function setnxCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function setnxCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   const key = argv[1] as string;
   if (ks.peek(c.db, key) !== undefined) {
     c.addReplyLongLong(0);
     return;
   }
   ks.setKey(c.db, key, argv[2] as string);
-  c.server.stringEncodings.unmark(c.db, key);
+  c.services.stringEncodings.unmark(c.db, key);
   notifyKeyspaceEvent(c, NOTIFY.string, 'set', key);
   c.addReplyLongLong(1);
 }
 
-function setexGeneric(c: Client, argv: string[], flag: number, name: string): void {
+function setexGeneric(c: CommandContext, argv: string[], flag: number, name: string): void {
   const expireAtMs = expireAtMsOrReply(c, flag, argv[2] as string, name);
   if (expireAtMs === null) return;
   setGeneric(c, argv[1] as string, argv[3] as string, 0, expireAtMs);
 }
 
-function getsetCommand(c: Client, argv: string[]): void {
+function getsetCommand(c: CommandContext, argv: string[]): void {
   setGeneric(c, argv[1] as string, argv[2] as string, SET_GET, null);
   if (c.propagateArgv === null) c.propagateArgv = ['SET', argv[1] as string, argv[2] as string];
 }
 
-function getdelCommand(c: Client, argv: string[]): void {
+function getdelCommand(c: CommandContext, argv: string[]): void {
   const key = argv[1] as string;
   const value = getStringOrReply(c, key);
   if (value === undefined) return;
   if (value !== null) {
-    c.server.keyspace.delete(c.db, key);
+    c.keyspace.delete(c.db, key);
     notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
   }
   c.addReplyBulkOrNull(value);
 }
 
-function getexCommand(c: Client, argv: string[]): void {
+function getexCommand(c: CommandContext, argv: string[]): void {
   const key = argv[1] as string;
   const spec = parseSetOptions(c, argv, 2, true);
   if (spec === null) return;
@@ -231,11 +231,11 @@ function getexCommand(c: Client, argv: string[]): void {
     expireAtMs = expireAtMsOrReply(c, spec.flags, spec.expireArg, 'getex');
     if (expireAtMs === null) return;
   }
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   if (expireAtMs !== null) {
     if (expireAtMs <= ks.now) {
       ks.delete(c.db, key);
-      c.propagateArgv = [c.server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
+      c.propagateArgv = [c.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
       notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
     } else {
       ks.setExpire(c.db, key, expireAtMs);
@@ -249,8 +249,8 @@ function getexCommand(c: Client, argv: string[]): void {
   c.addReplyBulk(value);
 }
 
-function mgetCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function mgetCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   const db = c.db;
   c.addReplyArrayLen(argv.length - 1);
   for (let i = 1; i < argv.length; i++) {
@@ -259,12 +259,12 @@ function mgetCommand(c: Client, argv: string[]): void {
   }
 }
 
-function msetGeneric(c: Client, argv: string[], nx: boolean): void {
+function msetGeneric(c: CommandContext, argv: string[], nx: boolean): void {
   if (argv.length % 2 === 0) {
     c.addReplyError(wrongArity(nx ? 'msetnx' : 'mset'));
     return;
   }
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   const db = c.db;
   if (nx) {
     for (let i = 1; i < argv.length; i += 2) {
@@ -276,7 +276,7 @@ function msetGeneric(c: Client, argv: string[], nx: boolean): void {
   }
   for (let i = 1; i < argv.length; i += 2) {
     ks.setKey(db, argv[i] as string, argv[i + 1] as string);
-    c.server.stringEncodings.unmark(db, argv[i] as string);
+    c.services.stringEncodings.unmark(db, argv[i] as string);
     notifyKeyspaceEvent(c, NOTIFY.string, 'set', argv[i] as string);
   }
   if (nx) c.addReplyLongLong(1);
@@ -286,8 +286,8 @@ function msetGeneric(c: Client, argv: string[], nx: boolean): void {
 // ------------------------------------------------------------------------ numbers
 
 /** INCR/DECR/INCRBY/DECRBY: adds `delta` with 64-bit overflow checks. */
-function incrDecr(c: Client, key: string, delta: number | bigint): void {
-  const ks = c.server.keyspace;
+function incrDecr(c: CommandContext, key: string, delta: number | bigint): void {
+  const ks = c.keyspace;
   const db = c.db;
   const current = ks.lookupWrite(db, key);
   let base: number | bigint = 0;
@@ -319,26 +319,26 @@ function incrDecr(c: Client, key: string, delta: number | bigint): void {
   const text = String(result);
   if (current === undefined) ks.add(db, key, text);
   else ks.setKey(db, key, text, true);
-  c.server.stringEncodings.unmark(db, key);
+  c.services.stringEncodings.unmark(db, key);
   notifyKeyspaceEvent(c, NOTIFY.string, 'incrby', key);
   c.addReplyLongLong(result);
 }
 
-function incrCommand(c: Client, argv: string[]): void {
+function incrCommand(c: CommandContext, argv: string[]): void {
   incrDecr(c, argv[1] as string, 1);
 }
 
-function decrCommand(c: Client, argv: string[]): void {
+function decrCommand(c: CommandContext, argv: string[]): void {
   incrDecr(c, argv[1] as string, -1);
 }
 
-function incrbyCommand(c: Client, argv: string[]): void {
+function incrbyCommand(c: CommandContext, argv: string[]): void {
   const delta = int64OrReply(c, argv[2] as string);
   if (delta === null) return;
   incrDecr(c, argv[1] as string, delta);
 }
 
-function decrbyCommand(c: Client, argv: string[]): void {
+function decrbyCommand(c: CommandContext, argv: string[]): void {
   const delta = int64OrReply(c, argv[2] as string);
   if (delta === null) return;
   if (typeof delta === 'bigint' && delta === INT64_MIN) {
@@ -348,8 +348,8 @@ function decrbyCommand(c: Client, argv: string[]): void {
   incrDecr(c, argv[1] as string, typeof delta === 'bigint' ? -delta : -delta);
 }
 
-function incrbyfloatCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function incrbyfloatCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   const db = c.db;
   const key = argv[1] as string;
   const current = ks.lookupWrite(db, key);
@@ -372,7 +372,7 @@ function incrbyfloatCommand(c: Client, argv: string[]): void {
   if (current === undefined) ks.add(db, key, text);
   else ks.setKey(db, key, text, true);
   // A fresh string object, never re-encoded as an integer.
-  c.server.stringEncodings.mark(db, key, text, text.length <= 44 ? 'embstr' : 'raw');
+  c.services.stringEncodings.mark(db, key, text, text.length <= 44 ? 'embstr' : 'raw');
   c.propagateArgv = ['SET', key, text, 'KEEPTTL'];
   notifyKeyspaceEvent(c, NOTIFY.string, 'incrbyfloat', key);
   c.addReplyBulk(text);
@@ -397,8 +397,8 @@ function flattenAppended(value: string): string {
   return value;
 }
 
-function appendCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function appendCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   const db = c.db;
   const key = argv[1] as string;
   const current = ks.lookupWrite(db, key);
@@ -413,25 +413,25 @@ function appendCommand(c: Client, argv: string[]): void {
     return;
   }
   const total = current.length + (argv[2] as string).length;
-  if (total > c.server.config.num('proto-max-bulk-len') || total > STRING_BYTES_MAX) {
+  if (total > c.config.num('proto-max-bulk-len') || total > STRING_BYTES_MAX) {
     c.addReplyError(STRING_TOO_LONG);
     return;
   }
   const appended = flattenAppended(current + (argv[2] as string));
   ks.setKey(db, key, appended, true);
   // APPEND to an existing key changes the object in place: Redis leaves it raw.
-  c.server.stringEncodings.mark(db, key, appended, 'raw');
+  c.services.stringEncodings.mark(db, key, appended, 'raw');
   notifyKeyspaceEvent(c, NOTIFY.string, 'append', key);
   c.addReplyLongLong(total);
 }
 
-function strlenCommand(c: Client, argv: string[]): void {
+function strlenCommand(c: CommandContext, argv: string[]): void {
   const value = getStringOrReply(c, argv[1] as string);
   if (value === undefined) return;
   c.addReplyLongLong(value === null ? 0 : value.length);
 }
 
-function getrangeCommand(c: Client, argv: string[]): void {
+function getrangeCommand(c: CommandContext, argv: string[]): void {
   const start = longOrReply(c, argv[2] as string);
   if (start === null) return;
   const end = longOrReply(c, argv[3] as string);
@@ -460,8 +460,8 @@ function getrangeCommand(c: Client, argv: string[]): void {
   c.addReplyBulk(value.slice(from, to + 1));
 }
 
-function setrangeCommand(c: Client, argv: string[]): void {
-  const ks = c.server.keyspace;
+function setrangeCommand(c: CommandContext, argv: string[]): void {
+  const ks = c.keyspace;
   const db = c.db;
   const key = argv[1] as string;
   const patch = argv[3] as string;
@@ -482,7 +482,7 @@ function setrangeCommand(c: Client, argv: string[]): void {
     return;
   }
   const total = offset + patch.length;
-  if (total > c.server.config.num('proto-max-bulk-len') || total > STRING_BYTES_MAX) {
+  if (total > c.config.num('proto-max-bulk-len') || total > STRING_BYTES_MAX) {
     c.addReplyError(STRING_TOO_LONG);
     return;
   }
@@ -490,7 +490,7 @@ function setrangeCommand(c: Client, argv: string[]): void {
   const next = padded.slice(0, offset) + patch + padded.slice(offset + patch.length);
   if (current === undefined) ks.add(db, key, next);
   else ks.setKey(db, key, next, true);
-  c.server.stringEncodings.mark(db, key, next, 'raw');
+  c.services.stringEncodings.mark(db, key, next, 'raw');
   notifyKeyspaceEvent(c, NOTIFY.string, 'setrange', key);
   c.addReplyLongLong(next.length);
 }

@@ -5,7 +5,7 @@
 
 import { assert } from '../assert.js';
 import { type CommandSpec, getCommandSpec } from './spec.js';
-import type { CommandDef, Handler } from './types.js';
+import type { AnyHandler, CommandDef } from './types.js';
 import type { LatencyHistogram } from '../observe/latency.js';
 
 export const CommandFlag = {
@@ -61,7 +61,7 @@ export interface Command {
   readonly arity: number;
   readonly flags: number;
   readonly spec: CommandSpec;
-  readonly handler: Handler | null;
+  readonly handler: AnyHandler | null;
   readonly subcommands: Map<string, Command> | null;
   readonly parent: Command | null;
   readonly stats: CommandStats;
@@ -73,10 +73,10 @@ export class CommandTable {
   readonly #upperCase = new Map<string, Command>();
 
   constructor(defs: readonly CommandDef[]) {
-    const byName = new Map<string, Handler>();
+    const byName = new Map<string, AnyHandler>();
     for (const def of defs) {
       assert(!byName.has(def.name), 'command registered twice');
-      byName.set(def.name, def.handler);
+      byName.set(def.name, 'handler' in def ? def.handler : def.admin);
     }
     for (const [name, handler] of byName) {
       const bar = name.indexOf('|');
@@ -132,7 +132,7 @@ export function arityAccepts(arity: number, argc: number): boolean {
   return arity > 0 ? argc === arity : argc >= -arity;
 }
 
-function makeCommand(spec: CommandSpec, handler: Handler | null, parent: Command | null): Command {
+function makeCommand(spec: CommandSpec, handler: AnyHandler | null, parent: Command | null): Command {
   let flags = 0;
   for (const f of spec.flags) flags |= FLAG_NAMES[f] ?? 0;
   return {

@@ -110,9 +110,9 @@ function unwatchCommand(c: Client): void {
 }
 
 export const transactionCommands: CommandDef[] = [
-  { name: 'multi', handler: multiCommand },
-  { name: 'exec', handler: execCommand },
-  { name: 'discard', handler: discardCommand },
-  { name: 'watch', handler: watchCommand },
-  { name: 'unwatch', handler: unwatchCommand },
+  { name: 'multi', admin: multiCommand },
+  { name: 'exec', admin: execCommand },
+  { name: 'discard', admin: discardCommand },
+  { name: 'watch', admin: watchCommand },
+  { name: 'unwatch', admin: unwatchCommand },
 ];

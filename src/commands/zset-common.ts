@@ -3,7 +3,7 @@
 // arithmetic over ranges, and the reply shapes of scored lists. Never touches the keyspace
 // except through lookups. Redis equivalent: the helpers at the top of t_zset.c.
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import {
   type LexRange,
@@ -46,8 +46,8 @@ export const LONG_MAX = 9223372036854775807n;
 // ------------------------------------------------------------------------ lookups
 
 /** The sorted set at key for reading: null when absent, undefined after replying WRONGTYPE. */
-export function zsetForReadOrReply(c: Client, key: string): ZSetValue | null | undefined {
-  const value = c.server.keyspace.lookupRead(c.db, key);
+export function zsetForReadOrReply(c: CommandContext, key: string): ZSetValue | null | undefined {
+  const value = c.keyspace.lookupRead(c.db, key);
   if (value === undefined) return null;
   if (!(value instanceof ZSetValue)) {
     c.addReplyError(WRONGTYPE);
@@ -61,8 +61,8 @@ export function zsetForReadOrReply(c: Client, key: string): ZSetValue | null | u
  * replying WRONGTYPE. Counts no hit or miss (Redis's lookupKeyWrite does not); the caller
  * calls keyspace.lookupWrite() right before it mutates the value.
  */
-export function zsetForWriteOrReply(c: Client, key: string): ZSetValue | null | undefined {
-  const value = c.server.keyspace.peek(c.db, key);
+export function zsetForWriteOrReply(c: CommandContext, key: string): ZSetValue | null | undefined {
+  const value = c.keyspace.peek(c.db, key);
   if (value === undefined) return null;
   if (!(value instanceof ZSetValue)) {
     c.addReplyError(WRONGTYPE);
@@ -72,21 +72,21 @@ export function zsetForWriteOrReply(c: Client, key: string): ZSetValue | null | 
 }
 
 /** The events of a removal from `key`'s zset: `event`, then `del` if the set is now empty. */
-export function zsetEvent(c: Client, event: string, key: string, zset: ZSetValue): void {
+export function zsetEvent(c: CommandContext, event: string, key: string, zset: ZSetValue): void {
   notifyKeyspaceEvent(c, NOTIFY.zset, event, key);
   if (zset.size === 0) notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
 }
 
 /** The *STORE forms' events: `event` for a stored result, `del` when an empty one deleted it. */
-export function zsetStoreEvent(c: Client, event: string, key: string, deleted: boolean): void {
+export function zsetStoreEvent(c: CommandContext, event: string, key: string, deleted: boolean): void {
   if (deleted) notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
   else notifyKeyspaceEvent(c, NOTIFY.zset, event, key);
 }
 
 /** Announces `changes` to a sorted set changed in place, deleting the key when emptied. */
-export function zsetChanged(c: Client, key: string, zset: ZSetValue, changes: number): void {
+export function zsetChanged(c: CommandContext, key: string, zset: ZSetValue, changes: number): void {
   if (changes === 0) return;
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   if (zset.size === 0) ks.delete(c.db, key);
   else ks.modified(c.db, key, changes);
 }
@@ -99,8 +99,8 @@ export interface ZsetLimits {
   valueBytes: number;
 }
 
-export function zsetLimits(c: Client): ZsetLimits {
-  const config = c.server.config;
+export function zsetLimits(c: CommandContext): ZsetLimits {
+  const config = c.config;
   return {
     entries: config.num('zset-max-listpack-entries'),
     valueBytes: config.num('zset-max-listpack-value'),
@@ -146,7 +146,7 @@ export function zsetSettleEncoding(zset: ZSetValue, limits: ZsetLimits): void {
 
 // ------------------------------------------------------------------------ ranges
 
-export function doubleArgOrReply(c: Client, text: string, error = NOT_FLOAT): number | null {
+export function doubleArgOrReply(c: CommandContext, text: string, error = NOT_FLOAT): number | null {
   const value = parseStrictDouble(text);
   if (value === null) c.addReplyError(error);
   return value;
@@ -313,7 +313,7 @@ function spanOf(zset: ZSetValue, first: ZNode | null, last: ZNode | null): RankS
  * [member, score] pairs in RESP3 (the shape of ZRANGE, ZUNION and ZRANDMEMBER WITHSCORES).
  */
 export function replyScoredList(
-  c: Client,
+  c: CommandContext,
   nodes: readonly ScoredMember[],
   withScores: boolean,
 ): void {

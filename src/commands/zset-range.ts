@@ -3,7 +3,7 @@
 // fixed. Every range is found with one skip-list descent and walked along level 0, so a call
 // costs O(log n + m) whatever the offset. Redis equivalent: zrangeGenericCommand in t_zset.c.
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { ZSetValue, lexGteMin, lexLteMax, type LexRange, type ZNode } from '../store/value/zset.js';
 import { eqIgnoreCase, longOrReply } from './args.js';
 import { SYNTAX } from './errors.js';
@@ -61,7 +61,7 @@ function rangeHandler(
   store: boolean,
   type: RangeType,
   direction: Direction,
-): (c: Client, argv: string[]) => void {
+): (c: CommandContext, argv: string[]) => void {
   const call: RangeCall = { keyIndex, store, type, direction };
   return (c, argv) => zrangeGeneric(c, argv, call);
 }
@@ -70,7 +70,7 @@ function rangeHandler(
  * Parses the options, then the range (errors in that order, before the key is looked up, as
  * Redis does), then replies with or stores the members in range.
  */
-function zrangeGeneric(c: Client, argv: string[], call: RangeCall): void {
+function zrangeGeneric(c: CommandContext, argv: string[], call: RangeCall): void {
   const options = parseRangeOptionsOrReply(c, argv, call);
   if (options === null) return;
   const key = argv[call.keyIndex] as string;
@@ -87,7 +87,7 @@ function zrangeGeneric(c: Client, argv: string[], call: RangeCall): void {
   else replyScoredList(c, nodes, options.withScores);
 }
 
-function parseRangeOptionsOrReply(c: Client, argv: string[], call: RangeCall): RangeOptions | null {
+function parseRangeOptionsOrReply(c: CommandContext, argv: string[], call: RangeCall): RangeOptions | null {
   let type = call.type;
   let direction = call.direction;
   let withScores = false;
@@ -132,7 +132,7 @@ function parseRangeOptionsOrReply(c: Client, argv: string[], call: RangeCall): R
 
 /** Parses min and max for the range type; returns what selects the members from a set. */
 function rangeSelectorOrReply(
-  c: Client,
+  c: CommandContext,
   options: RangeOptions,
   minText: string,
   maxText: string,
@@ -239,12 +239,12 @@ function collectRanks(
  * it up front); otherwise the set converts as members are added.
  */
 function storeRange(
-  c: Client,
+  c: CommandContext,
   destination: string,
   nodes: readonly ZNode[],
   byRank: boolean,
 ): void {
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   if (nodes.length === 0) {
     if (ks.delete(c.db, destination)) zsetStoreEvent(c, 'zrangestore', destination, true);
     return c.addReplyLongLong(0);

@@ -3,7 +3,7 @@
 // combined in Redis's order (smallest first for union and intersection), so floating-point sums
 // round exactly as Redis's do. Redis equivalent: zunionInterDiffGenericCommand in t_zset.c.
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { SetValue } from '../store/value/set.js';
 import { ZSetValue } from '../store/value/zset.js';
 import { eqIgnoreCase, longOrReply } from './args.js';
@@ -67,7 +67,7 @@ function opCommand(name: string, op: SetOp, store: boolean): CommandDef {
   return { name, handler: (c, argv) => zsetOpGeneric(c, argv, call) };
 }
 
-function zsetOpGeneric(c: Client, argv: string[], call: OpCall): void {
+function zsetOpGeneric(c: CommandContext, argv: string[], call: OpCall): void {
   const numkeysIndex = call.store ? 2 : 1;
   const numkeys = longOrReply(c, argv[numkeysIndex] as string);
   if (numkeys === null) return;
@@ -94,8 +94,8 @@ function zsetOpGeneric(c: Client, argv: string[], call: OpCall): void {
 }
 
 /** Looks the inputs up; replies WRONGTYPE at the first that is neither a zset nor a set. */
-function sourcesOrReply(c: Client, keys: readonly string[], call: OpCall): Source[] | null {
-  const ks = c.server.keyspace;
+function sourcesOrReply(c: CommandContext, keys: readonly string[], call: OpCall): Source[] | null {
+  const ks = c.keyspace;
   const sources: Source[] = [];
   for (const key of keys) {
     // The STORE forms too read their inputs as reads (Redis 7.0 counts a miss and sends keymiss).
@@ -111,7 +111,7 @@ function sourcesOrReply(c: Client, keys: readonly string[], call: OpCall): Sourc
 
 /** The options after the keys: `argv` is the command's arguments from there on. */
 function parseOpOptionsOrReply(
-  c: Client,
+  c: CommandContext,
   argv: string[],
   sources: Source[],
   call: OpCall,
@@ -276,8 +276,8 @@ function difference(sources: readonly Source[]): ZSetValue {
 }
 
 /** The STORE forms: the destination is replaced, or deleted when the result is empty. */
-function storeResult(c: Client, destination: string, result: ZSetValue, event: string): void {
-  const ks = c.server.keyspace;
+function storeResult(c: CommandContext, destination: string, result: ZSetValue, event: string): void {
+  const ks = c.keyspace;
   if (result.size === 0) {
     if (ks.delete(c.db, destination)) zsetStoreEvent(c, event, destination, true);
     return c.addReplyLongLong(0);

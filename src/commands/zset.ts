@@ -3,7 +3,7 @@
 // blocking pops in blocking-zset.ts reuse zsetPopGeneric). Exact Redis 7.0 reply shapes in
 // RESP2 and RESP3. Redis equivalent: t_zset.c.
 
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { ZSetValue, type ZNode } from '../store/value/zset.js';
 import { longOrReply } from './args.js';
 import { MUST_BE_POSITIVE, NOT_INTEGER, SYNTAX } from './errors.js';
@@ -57,16 +57,16 @@ interface ZaddFlags {
 /** What zsetAdd did to one member: Redis's ZADD_OUT_* flags, plus the NaN failure. */
 type ZaddOutcome = 'added' | 'updated' | 'unchanged' | 'nop' | 'nan';
 
-function zaddCommand(c: Client, argv: string[]): void {
+function zaddCommand(c: CommandContext, argv: string[]): void {
   zaddGeneric(c, argv, false);
 }
 
 /** ZINCRBY is ZADD INCR: options are parsed the same way, so "ZINCRBY k nx m" is a syntax error. */
-function zincrbyCommand(c: Client, argv: string[]): void {
+function zincrbyCommand(c: CommandContext, argv: string[]): void {
   zaddGeneric(c, argv, true);
 }
 
-export function zaddGeneric(c: Client, argv: string[], incr: boolean): void {
+export function zaddGeneric(c: CommandContext, argv: string[], incr: boolean): void {
   const flags: ZaddFlags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr };
   let scoreIndex = 2;
   for (; scoreIndex < argv.length; scoreIndex++) {
@@ -90,7 +90,7 @@ export function zaddGeneric(c: Client, argv: string[], incr: boolean): void {
   if (existing === undefined) return;
   if (existing === null && flags.xx) return zaddReply(c, flags, { added: 0, updated: 0, lastScore: null });
   const rules = { flags, limits: zsetLimits(c) };
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   if (existing !== null) ks.lookupWrite(c.db, key);
   const zset = existing ?? new ZSetValue();
   let added = 0;
@@ -163,7 +163,7 @@ function zaddOne(
 
 /** Adds a new zset to the keyspace, or records `changes` to an existing one. */
 function zaddFinish(
-  c: Client,
+  c: CommandContext,
   key: string,
   zset: ZSetValue,
   result: { created: boolean; changes: number },
@@ -171,13 +171,13 @@ function zaddFinish(
   const { created, changes } = result;
   if (!created) return zsetChanged(c, key, zset, changes);
   if (zset.size === 0) return;
-  const ks = c.server.keyspace;
+  const ks = c.keyspace;
   ks.add(c.db, key, zset);
   if (changes > 1) ks.modified(c.db, key, changes - 1);
 }
 
 function zaddReply(
-  c: Client,
+  c: CommandContext,
   flags: ZaddFlags,
   counts: { added: number; updated: number; lastScore: number | null },
 ): void {
@@ -189,12 +189,12 @@ function zaddReply(
 
 // ------------------------------------------------------------------------ simple reads
 
-function zremCommand(c: Client, argv: string[]): void {
+function zremCommand(c: CommandContext, argv: string[]): void {
   const key = argv[1] as string;
   const zset = zsetForWriteOrReply(c, key);
   if (zset === undefined) return;
   if (zset === null) return c.addReplyLongLong(0);
-  c.server.keyspace.lookupWrite(c.db, key);
+  c.keyspace.lookupWrite(c.db, key);
   let removed = 0;
   for (let i = 2; i < argv.length; i++) {
     if (zset.remove(argv[i] as string)) removed++;
@@ -205,13 +205,13 @@ function zremCommand(c: Client, argv: string[]): void {
   c.addReplyLongLong(removed);
 }
 
-function zcardCommand(c: Client, argv: string[]): void {
+function zcardCommand(c: CommandContext, argv: string[]): void {
   const zset = zsetForReadOrReply(c, argv[1] as string);
   if (zset === undefined) return;
   c.addReplyLongLong(zset === null ? 0 : zset.size);
 }
 
-function zcountCommand(c: Client, argv: string[]): void {
+function zcountCommand(c: CommandContext, argv: string[]): void {
   const range = parseScoreRange(argv[2] as string, argv[3] as string);
   if (range === null) return c.addReplyError(SCORE_RANGE_NOT_FLOAT);
   const zset = zsetForReadOrReply(c, argv[1] as string);
@@ -219,7 +219,7 @@ function zcountCommand(c: Client, argv: string[]): void {
   c.addReplyLongLong(spanLength(zset === null ? null : scoreRangeRanks(zset, range)));
 }
 
-function zlexcountCommand(c: Client, argv: string[]): void {
+function zlexcountCommand(c: CommandContext, argv: string[]): void {
   const range = parseLexRange(argv[2] as string, argv[3] as string);
   if (range === null) return c.addReplyError(LEX_RANGE_INVALID);
   const zset = zsetForReadOrReply(c, argv[1] as string);
@@ -231,7 +231,7 @@ function spanLength(span: RankSpan | null): number {
   return span === null ? 0 : span.last - span.first + 1;
 }
 
-function zscoreCommand(c: Client, argv: string[]): void {
+function zscoreCommand(c: CommandContext, argv: string[]): void {
   const zset = zsetForReadOrReply(c, argv[1] as string);
   if (zset === undefined) return;
   const score = zset?.score(argv[2] as string);
@@ -239,7 +239,7 @@ function zscoreCommand(c: Client, argv: string[]): void {
   else c.addReplyDouble(score);
 }
 
-function zmscoreCommand(c: Client, argv: string[]): void {
+function zmscoreCommand(c: CommandContext, argv: string[]): void {
   const zset = zsetForReadOrReply(c, argv[1] as string);
   if (zset === undefined) return;
   c.addReplyArrayLen(argv.length - 2);
@@ -250,7 +250,7 @@ function zmscoreCommand(c: Client, argv: string[]): void {
   }
 }
 
-function zrankGeneric(c: Client, argv: string[], reverse: boolean): void {
+function zrankGeneric(c: CommandContext, argv: string[], reverse: boolean): void {
   const zset = zsetForReadOrReply(c, argv[1] as string);
   if (zset === undefined) return;
   const rank = zset?.rank(argv[2] as string);
@@ -260,7 +260,7 @@ function zrankGeneric(c: Client, argv: string[], reverse: boolean): void {
 
 // ------------------------------------------------------------------------ ZREMRANGEBY*
 
-function zremrangebyrankCommand(c: Client, argv: string[]): void {
+function zremrangebyrankCommand(c: CommandContext, argv: string[]): void {
   const start = longOrReply(c, argv[2] as string);
   if (start === null) return;
   const end = longOrReply(c, argv[3] as string);
@@ -268,20 +268,20 @@ function zremrangebyrankCommand(c: Client, argv: string[]): void {
   zremrangeGeneric(c, argv[1] as string, (zset) => rankSpan(zset.size, start, end), 'zremrangebyrank');
 }
 
-function zremrangebyscoreCommand(c: Client, argv: string[]): void {
+function zremrangebyscoreCommand(c: CommandContext, argv: string[]): void {
   const range = parseScoreRange(argv[2] as string, argv[3] as string);
   if (range === null) return c.addReplyError(SCORE_RANGE_NOT_FLOAT);
   zremrangeGeneric(c, argv[1] as string, (zset) => scoreRangeRanks(zset, range), 'zremrangebyscore');
 }
 
-function zremrangebylexCommand(c: Client, argv: string[]): void {
+function zremrangebylexCommand(c: CommandContext, argv: string[]): void {
   const range = parseLexRange(argv[2] as string, argv[3] as string);
   if (range === null) return c.addReplyError(LEX_RANGE_INVALID);
   zremrangeGeneric(c, argv[1] as string, (zset) => lexRangeRanks(zset, range), 'zremrangebylex');
 }
 
 function zremrangeGeneric(
-  c: Client,
+  c: CommandContext,
   key: string,
   span: (zset: ZSetValue) => RankSpan | null,
   event: string,
@@ -290,7 +290,7 @@ function zremrangeGeneric(
   if (zset === undefined) return;
   const ranks = zset === null ? null : span(zset);
   if (zset === null || ranks === null) return c.addReplyLongLong(0);
-  c.server.keyspace.lookupWrite(c.db, key);
+  c.keyspace.lookupWrite(c.db, key);
   const removed = zset.deleteRangeByRank(ranks.first, ranks.last).length;
   zsetChanged(c, key, zset, removed);
   if (removed !== 0) zsetEvent(c, event, key, zset);
@@ -299,15 +299,15 @@ function zremrangeGeneric(
 
 // ------------------------------------------------------------------------ pops
 
-function zpopminCommand(c: Client, argv: string[]): void {
+function zpopminCommand(c: CommandContext, argv: string[]): void {
   zpopMinMax(c, argv, false);
 }
 
-function zpopmaxCommand(c: Client, argv: string[]): void {
+function zpopmaxCommand(c: CommandContext, argv: string[]): void {
   zpopMinMax(c, argv, true);
 }
 
-function zpopMinMax(c: Client, argv: string[], max: boolean): void {
+function zpopMinMax(c: CommandContext, argv: string[], max: boolean): void {
   if (argv.length > 3) return c.addReplyError(SYNTAX);
   let count = -1;
   if (argv.length === 3) {
@@ -342,7 +342,7 @@ export interface ZsetPopOptions {
  * or null when nothing was popped. Redis equivalent: genericZpopCommand.
  */
 export function zsetPopGeneric(
-  c: Client,
+  c: CommandContext,
   keys: readonly string[],
   max: boolean,
   options: ZsetPopOptions,
@@ -369,7 +369,7 @@ export function zsetPopGeneric(
   const want = options.count === -1 ? 1 : options.count;
   const popCount = Math.min(want, zset.size);
   zpopReplyHeader(c, key, popCount, options);
-  c.server.keyspace.lookupWrite(c.db, key);
+  c.keyspace.lookupWrite(c.db, key);
   const popped = max
     ? zset.deleteRangeByRank(zset.size - popCount, zset.size - 1).reverse()
     : zset.deleteRangeByRank(0, popCount - 1);
@@ -383,7 +383,7 @@ export function zsetPopGeneric(
   return key;
 }
 
-function zpopReplyHeader(c: Client, key: string, popCount: number, options: ZsetPopOptions): void {
+function zpopReplyHeader(c: CommandContext, key: string, popCount: number, options: ZsetPopOptions): void {
   if (!options.emitKey) {
     c.addReplyArrayLen(options.nested ? popCount : popCount * 2);
     return;
@@ -399,7 +399,7 @@ function zpopReplyHeader(c: Client, key: string, popCount: number, options: Zset
 }
 
 /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]; replicated as ZPOPMIN/ZPOPMAX key count. */
-function zmpopCommand(c: Client, argv: string[]): void {
+function zmpopCommand(c: CommandContext, argv: string[]): void {
   const parsed = zmpopArgsOrReply(c, argv, 1);
   if (parsed === null) return;
   const popped = zsetPopGeneric(c, parsed.keys, parsed.max, {
@@ -426,7 +426,7 @@ export interface ZmpopArgs {
  * 2); null after replying the error Redis gives. Redis equivalent: zmpopGenericCommand.
  */
 export function zmpopArgsOrReply(
-  c: Client,
+  c: CommandContext,
   argv: string[],
   numkeysIndex: number,
 ): ZmpopArgs | null {
@@ -464,7 +464,7 @@ export function zmpopArgsOrReply(
 
 // ------------------------------------------------------------------------ ZRANDMEMBER
 
-function zrandmemberCommand(c: Client, argv: string[]): void {
+function zrandmemberCommand(c: CommandContext, argv: string[]): void {
   if (argv.length >= 3) {
     const parsed = parseInt64(argv[2] as string);
     if (parsed === null) return c.addReplyError(NOT_INTEGER);
@@ -483,7 +483,7 @@ function zrandmemberCommand(c: Client, argv: string[]): void {
   c.addReplyBulk((zset.nodeAtRank(randomIndex(zset.size)) as ZNode).member);
 }
 
-function zrandmemberWithCount(c: Client, key: string, count: number, withScores: boolean): void {
+function zrandmemberWithCount(c: CommandContext, key: string, count: number, withScores: boolean): void {
   const zset = zsetForReadOrReply(c, key);
   if (zset === undefined) return;
   if (zset === null || count === 0) return c.addReplyArrayLen(0);
@@ -536,7 +536,7 @@ function distinctRanks(size: number, count: number, ordered: boolean): number[] 
  * A listpack-encoded set is returned whole with cursor 0 (COUNT is a hint Redis ignores there);
  * a skiplist one is walked through the shared cursor table over its dict.
  */
-function zscanCommand(c: Client, argv: string[]): void {
+function zscanCommand(c: CommandContext, argv: string[]): void {
   const cursor = parseCursorOrReply(c, argv[2] as string);
   if (cursor === null) return;
   const zset = zsetForReadOrReply(c, argv[1] as string);
@@ -557,7 +557,7 @@ function zscanCommand(c: Client, argv: string[]): void {
     for (const entry of zset) visit(entry);
   } else {
     const makeIterator = (): Iterator<[string, number]> => zset.scanEntries();
-    next = scanStep(c.server, cursor, { target: zset, makeIterator, count: options.count }, visit);
+    next = scanStep(c.services.scanCursors, cursor, { target: zset, makeIterator, count: options.count }, visit);
   }
   c.addReplyArrayLen(2);
   c.addReplyBulk(next);

@@ -22,6 +22,7 @@ import type { Database, KeyspaceHooks } from '../store/keyspace.js';
 import { parseDouble } from '../util/numbers.js';
 import { ClientFlag, type Client } from './client.js';
 import type { Server } from './server.js';
+import type { CommandContext } from '../commands/context.js';
 import { afterUnblock } from '../observe/calls.js';
 import { TIMEOUT_NEGATIVE } from '../commands/errors.js';
 
@@ -295,7 +296,7 @@ export class Blocking implements KeyspaceHooks {
  * values of 2^63 ms or more wrap negative and report "timeout is negative"; smaller huge values
  * block (for practical purposes) forever.
  */
-export function timeoutOrReply(c: Client, text: string): number | null {
+export function timeoutOrReply(c: CommandContext, text: string): number | null {
   const ms = timeoutMs(text);
   if (ms === null) {
     c.addReplyError('ERR timeout is not a float or out of range');
@@ -361,6 +362,6 @@ function floorDiv(digits: bigint, exponent: number, ceiled: bigint): bigint {
  * True when a blocking command must not block and behaves like its non-blocking form instead:
  * inside MULTI/EXEC (Redis's CLIENT_DENY_BLOCKING) and for internal clients (AOF loading).
  */
-export function blockingDenied(c: Client): boolean {
-  return c.has(ClientFlag.multi) || c.socket === null;
+export function blockingDenied(c: CommandContext): boolean {
+  return c.has(ClientFlag.multi) || c.internal;
 }

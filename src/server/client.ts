@@ -4,7 +4,10 @@
 
 import type { Socket } from 'node:net';
 import type { Command } from '../commands/table.js';
-import type { Database } from '../store/keyspace.js';
+import type { Database, Keyspace } from '../store/keyspace.js';
+import type { Config } from '../config/config.js';
+import type { CommandContext, CommandServices } from '../commands/context.js';
+import { assert } from '../assert.js';
 import { RespParser } from './resp-parser.js';
 import { ReplyBuffer } from './reply.js';
 import type { Server } from './server.js';
@@ -31,9 +34,19 @@ export const ClientFlag = {
   master: 1024,
 } as const;
 
-export class Client extends ReplyBuffer {
+/**
+ * A connection, or an internal caller's client. Command handlers see it as a CommandContext
+ * (commands/context.ts); only the server's own modules and admin commands use `server`.
+ */
+export class Client extends ReplyBuffer implements CommandContext {
   readonly id: number;
   readonly server: Server;
+  /** The server's keyspace, config and command services, copied here once (read per command). */
+  readonly keyspace: Keyspace;
+  readonly config: Config;
+  readonly services: CommandServices;
+  /** No socket: the AOF loader, a script, a master link (Server#createInternalClient). */
+  readonly internal: boolean;
   readonly socket: Socket | null;
   readonly parser = new RespParser();
   readonly createdAtMs: number;
@@ -83,7 +96,11 @@ export class Client extends ReplyBuffer {
     super();
     this.id = options.id;
     this.server = options.server;
+    this.keyspace = options.server.keyspace;
+    this.config = options.server.config;
+    this.services = options.server.services;
     this.socket = options.socket;
+    this.internal = options.socket === null;
     this.createdAtMs = options.nowMs;
     this.lastInteractionMs = options.nowMs;
     this.authenticated = options.authenticated;
@@ -94,7 +111,7 @@ export class Client extends ReplyBuffer {
 
   /** The selected database. */
   get db(): Database {
-    return this.server.keyspace.db(this.dbIndex);
+    return this.keyspace.db(this.dbIndex);
   }
 
   // CLIENT REPLY (Redis's CLIENT_REPLY_OFF / _SKIP / _SKIP_NEXT flags). Replies written while a
@@ -154,6 +171,15 @@ export class Client extends ReplyBuffer {
   get subscriptionCount(): number {
     return this.channels.size + this.patterns.size;
   }
+}
+
+/**
+ * The Client behind a command's context, for the services that keep clients (blocking,
+ * pub/sub delivery). Client is CommandContext's one implementation; this checks it.
+ */
+export function asClient(c: CommandContext): Client {
+  assert(c instanceof Client, 'a command context that is not a client');
+  return c;
 }
 
 /** The client is on the loopback interface (internal clients count as local). */

@@ -4,14 +4,14 @@
 //
 // The API for command handlers is one call after the change is made:
 //   notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key)          // in the client's selected db
-//   c.server.keyspaceEvents.notify(NOTIFY.generic, 'move_to', key, dbId)   // any other db
+//   c.services.keyspaceEvents.notify(NOTIFY.generic, 'move_to', key, dbId)   // any other db
 // With notifications off both cost one integer test: no string is built, nothing is looked up.
 // Store-level events (expired, evicted, new, keymiss) are raised here from Keyspace hooks and
 // the evictor, so handlers never signal them.
 
 import type { Config } from '../config/config.js';
 import type { Database, Keyspace } from '../store/keyspace.js';
-import type { Client } from './client.js';
+import type { CommandContext } from '../commands/context.js';
 
 /** Event classes, as Redis's NOTIFY_* bits; the config letter of each is in CLASS_LETTERS. */
 export const NOTIFY = {
@@ -92,8 +92,8 @@ export class KeyspaceEvents {
 }
 
 /** Publishes `event` for `key` in the client's selected db, if its class is enabled. */
-export function notifyKeyspaceEvent(c: Client, type: number, event: string, key: string): void {
-  const events = c.server.keyspaceEvents;
+export function notifyKeyspaceEvent(c: CommandContext, type: number, event: string, key: string): void {
+  const events = c.services.keyspaceEvents;
   if ((events.flags & type) === 0) return;
   events.notify(type, event, key, c.dbIndex);
 }

@@ -23,7 +23,8 @@ import { CommandLatencies, LatencyMonitor } from '../observe/latency.js';
 import { ActiveExpire } from '../store/expire.js';
 import { Keyspace } from '../store/keyspace.js';
 import { STRING_BYTES_MAX, ACTIVE_EXPIRE_CYCLE_BUDGET_FRACTION } from '../limits.js';
-import { ClientFlag, Client } from './client.js';
+import { ClientFlag, Client, asClient } from './client.js';
+import type { CommandServices } from '../commands/context.js';
 import { executeCommand, findCommand, processCommand, syncCommandClock } from './dispatch.js';
 import type { Caller } from './caller.js';
 import { Watches } from './watch.js';
@@ -135,6 +136,8 @@ export class Server {
   readonly totalSystemMemory = totalmem();
   /** The one stream writes leave call() by (server/propagation.ts): AOF and replication. */
   readonly propagation = new PropagationStream();
+  /** What data commands may use of this server (commands/context.ts); built once, below. */
+  readonly services: CommandServices;
   #hooks: ServerHooks[] = [];
   /** Config read per client read, as cells (Config#numCell), and the parser limits reused. */
   readonly #protoMaxBulkLen: { readonly value: number };
@@ -171,7 +174,7 @@ export class Server {
     this.keyspaceEvents = new KeyspaceEvents({
       config,
       keyspace: this.keyspace,
-      publish: (channel, message) => publishMessage(this, channel, message),
+      publish: (channel, message) => publishMessage(this.services, channel, message),
     });
     this.tracking = new Tracking(this);
     this.pause = new ClientPause(this, { execute: executeCommand, find: findCommand });
@@ -182,6 +185,7 @@ export class Server {
     this.#listeners = new Listeners(config, log);
     this.#replies = new ReplyWriter({ stats: this.stats, outputLimits: this.outputLimits, log,
       beforeSleepGate: () => this.#beforeSleepGate() });
+    this.services = this.#commandServices();
     this.latency.thresholdMs = config.num('latency-monitor-threshold');
     this.latencyTracking = config.bool('latency-tracking');
     config.onApply('slowlog-log-slower-than', (v) => {
@@ -196,6 +200,26 @@ export class Server {
     this.stopped = new Promise((resolve) => {
       this.#resolveStopped = resolve;
     });
+  }
+
+  /** The services data commands reach through their context: fields, wired once. */
+  #commandServices(): CommandServices {
+    const blocking = this.blocking;
+    return {
+      log: this.log,
+      stringEncodings: this.stringEncodings,
+      pubsub: this.pubsub,
+      scanCursors: this.scanCursors,
+      keyspaceEvents: this.keyspaceEvents,
+      propagation: this.propagation,
+      tracking: this.tracking,
+      acl: this.acl,
+      evictor: this.evictor,
+      blocking: { block: (c, request) => blocking.block(asClient(c), request) },
+      queueFlush: (c) => this.queueFlush(asClient(c)),
+      afterFlushAll: () => this.afterFlushAll(),
+      isLoading: () => this.loading,
+    };
   }
 
   /** requirepass, acl-pubsub-default, then `user` lines or the aclfile (never both, as Redis). */
