@@ -230,6 +230,47 @@ test('commands are looked up and arity-checked in one place (server/dispatch.ts 
   assert.deepEqual(bad, []);
 });
 
+/**
+ * The files of src/commands/ whose handlers manage the server itself (INFO, CONFIG, CLIENT,
+ * DEBUG, SHUTDOWN, ACL, replication, persistence, MULTI/EXEC, scripts, MIGRATE...): they register
+ * `admin` handlers, which get the Client and its `server`. Every other command gets a
+ * CommandContext (src/commands/context.ts) and reaches the server only through its services.
+ */
+const ADMIN_COMMAND_FILES = new Set([
+  'acl.ts', 'client-info.ts', 'client-pause.ts', 'client-tracking.ts', 'client-unblock.ts',
+  'connection.ts', 'debug.ts', 'debug-extra.ts', 'function.ts', 'memory.ts', 'migrate.ts',
+  'observe.ts', 'persistence.ts', 'replication.ts', 'scripting.ts', 'server.ts', 'transaction.ts',
+].map((name) => `src/commands/${name}`));
+
+/** Where a non-admin file of src/commands/ reaches past its context to the server. */
+function serverReaches(path: string, text: string): string[] {
+  if (!path.startsWith('src/commands/') || ADMIN_COMMAND_FILES.has(path)) return [];
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  const bad: string[] = [];
+  if (/\.server\b/.test(code)) bad.push(`${path}: .server`);
+  // types.ts defines AdminHandler on the Client; nothing else names Client, Server or asClient.
+  const imports = /\bimport\b[^;]*\b(Server|Client|asClient)\b[^;]*from '\.\.\/server\/(server|client)\.js'/;
+  if (path !== 'src/commands/types.ts' && imports.test(code)) bad.push(`${path}: imports Client or Server`);
+  if (/import\(['"]\.\.\/server\/(server|client)\.js['"]\)/.test(code)) bad.push(`${path}: imports Client or Server`);
+  if (/\bname:\s*['"][^'"]*['"],\s*admin\s*:/.test(code)) bad.push(`${path}: registers an admin handler`);
+  return bad;
+}
+
+test('the server-reach check catches .server, a Client import and an admin handler in a data file', () => {
+  assert.deepEqual(serverReaches('src/commands/string.ts', 'const ks = c.server.keyspace;'), ['src/commands/string.ts: .server']);
+  assert.deepEqual(serverReaches('src/commands/hash.ts', "import { ClientFlag, type Client } from '../server/client.js';"),
+    ['src/commands/hash.ts: imports Client or Server']);
+  assert.deepEqual(serverReaches('src/commands/set.ts', "  { name: 'sadd', admin: saddCommand },"),
+    ['src/commands/set.ts: registers an admin handler']);
+  assert.deepEqual(serverReaches('src/commands/set.ts', "// c.server is not here\nimport { ClientFlag } from '../server/client.js';"), []);
+  assert.deepEqual(serverReaches('src/commands/server.ts', 'c.server.resetStats();'), []);
+});
+
+test('data commands reach the server only through their context and its services (issue 18)', () => {
+  const bad = sources.flatMap((s) => serverReaches(s.path, s.text));
+  assert.deepEqual(bad, []);
+});
+
 test('every implemented command is exercised by some test file', () => {
   const tests = [...walk(join(ROOT, 'test')), ...walk(join(ROOT, 'src'))]
     .filter((p) => p.endsWith('.test.ts') || p.includes('/test/'))
