@@ -271,6 +271,16 @@ test('data commands reach the server only through their context and its services
   assert.deepEqual(bad, []);
 });
 
+/** State kept about one server (or its config) out of sight instead of as a field (issue 18). */
+function sideTables(text: string): boolean {
+  return /WeakMap<\s*(Server|Config)\b/.test(text);
+}
+
+test('no WeakMap side tables keyed by a server or its config: services are fields', () => {
+  assert.equal(sideTables('const sources = new WeakMap<Config, () => ReplInfo | null>();'), true);
+  assert.deepEqual(sources.filter((s) => s.path.startsWith('src/') && sideTables(s.text)).map((s) => s.path), []);
+});
+
 test('every implemented command is exercised by some test file', () => {
   const tests = [...walk(join(ROOT, 'test')), ...walk(join(ROOT, 'src'))]
     .filter((p) => p.endsWith('.test.ts') || p.includes('/test/'))

@@ -20,6 +20,7 @@ import type { BlockedType } from '../server/blocking.js';
 import type { PubSubRegistry } from './pubsub.js';
 import type { CursorTable } from './scan.js';
 import type { StringEncodings } from './string-encoding.js';
+import type { HashLimitCells } from './hash.js';
 
 /**
  * The calling client as a command sees it: replies (ReplyBuffer: `addReply*`, `resp`), the
@@ -81,6 +82,8 @@ export interface CommandServices {
   readonly stringEncodings: StringEncodings;
   /** Channel and pattern subscriptions (commands/pubsub.ts). */
   readonly pubsub: PubSubRegistry;
+  /** The hash encoding limits, as live config cells (commands/hash.ts). */
+  readonly hashLimits: HashLimitCells;
   /** SCAN-family cursors (commands/scan.ts). */
   readonly scanCursors: CursorTable;
   /** Keyspace notifications (server/notify.ts). */

@@ -70,7 +70,7 @@ function hsetGeneric(c: CommandContext, argv: string[], legacy: boolean): void {
   const target = hashWriteOrCreate(c, key);
   if (target === null) return;
   const hash = target.hash;
-  const limits = hashLimits(c.config);
+  const limits = hashLimits(c);
   convertForArguments(hash, argv, 2, limits);
   let added = 0;
   for (let i = 2; i < argv.length; i += 2) {
@@ -94,7 +94,7 @@ function hsetnxCommand(c: CommandContext, argv: string[]): void {
     c.addReplyLongLong(0);
     return;
   }
-  const limits = hashLimits(c.config);
+  const limits = hashLimits(c);
   convertForArguments(hash, argv, 2, limits);
   hashSet(hash, field, argv[3] as string, limits);
   if (target.created) addCollection(c, key, hash, 1);
@@ -148,7 +148,7 @@ function hincrbyCommand(c: CommandContext, argv: string[]): void {
     c.addReplyError(OVERFLOW);
     return;
   }
-  hashSet(target.hash, field, String(sum), hashLimits(c.config));
+  hashSet(target.hash, field, String(sum), hashLimits(c));
   if (target.created) addCollection(c, key, target.hash, 1);
   else collectionChanged(c, key, 1, false);
   notifyKeyspaceEvent(c, NOTIFY.hash, 'hincrby', key);
@@ -182,7 +182,7 @@ function hincrbyfloatCommand(c: CommandContext, argv: string[]): void {
     return;
   }
   const text = formatLongDouble(sum);
-  hashSet(target.hash, field, text, hashLimits(c.config));
+  hashSet(target.hash, field, text, hashLimits(c));
   if (target.created) addCollection(c, key, target.hash, 1);
   else collectionChanged(c, key, 1, false);
   c.propagateArgv = ['HSET', key, field, text];
@@ -341,15 +341,19 @@ interface HashLimits {
   valueBytesMax: number;
 }
 
-/** The limits as live config cells, per Config (one server's), made on first use. */
-const limitCells = new WeakMap<Config, { entries: { readonly value: number }; value: { readonly value: number } }>();
+/** hash-max-listpack-entries/-value as live config cells: one server's (CommandServices#hashLimits). */
+export interface HashLimitCells {
+  readonly entries: { readonly value: number };
+  readonly value: { readonly value: number };
+}
 
-function hashLimits(config: Config): HashLimits {
-  let cells = limitCells.get(config);
-  if (cells === undefined) {
-    cells = { entries: config.numCell('hash-max-listpack-entries'), value: config.numCell('hash-max-listpack-value') };
-    limitCells.set(config, cells);
-  }
+/** Made once per server, by the Server's constructor. */
+export function hashLimitCells(config: Config): HashLimitCells {
+  return { entries: config.numCell('hash-max-listpack-entries'), value: config.numCell('hash-max-listpack-value') };
+}
+
+function hashLimits(c: CommandContext): HashLimits {
+  const cells = c.services.hashLimits;
   return { entriesMax: cells.entries.value, valueBytesMax: cells.value.value };
 }
 

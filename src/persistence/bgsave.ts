@@ -93,8 +93,8 @@ export class BackgroundJobs {
     rdb.saves++;
     let writer: RdbSnapshotWriter;
     try {
-      writer = new RdbSnapshotWriter(config, { dir: config.str('dir'), name: config.str('dbfilename') }, false,
-        server.functionCodes());
+      writer = new RdbSnapshotWriter(config, { dir: config.str('dir'), name: config.str('dbfilename') },
+        { aofBase: false, functionCodes: server.functionCodes(), replInfo: server.replInfo });
     } catch (error: unknown) {
       const message = error instanceof Error ? error.message : String(error);
       server.log.warning(`Can't save in background: ${message}`);

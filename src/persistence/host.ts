@@ -9,6 +9,7 @@ import type { Config } from '../config/config.js';
 import type { InfoFields } from '../observe/info.js';
 import type { Logger } from '../observe/log.js';
 import type { Keyspace } from '../store/keyspace.js';
+import type { DumpReplInfo } from './rdb/repl-info.js';
 
 /** Event-loop work persistence plugs into the server (a subset of the server's hooks). */
 export interface PersistenceHooks {
@@ -37,6 +38,8 @@ export interface PersistenceHost {
   readonly config: Config;
   readonly log: Logger;
   readonly keyspace: Keyspace;
+  /** The replication fields of dumps: what saves record, what the last load found. */
+  readonly replInfo: DumpReplInfo;
   /** True while the dataset loads: clients get -LOADING, cron skips saves. */
   loading: boolean;
   /** LATENCY events (aof-write, rdb-slice...). */

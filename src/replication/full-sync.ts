@@ -15,7 +15,7 @@ import type { Config } from '../config/config.js';
 import { snapshotOptions, type BackgroundJobs } from '../persistence/bgsave.js';
 import { RdbEncoder, type RdbSink } from '../persistence/rdb/encoder.js';
 import { rdbAuxInfo, rdbEncoderOptions } from '../persistence/rdb/save.js';
-import { writeReplAux } from '../persistence/rdb/repl-info.js';
+import type { DumpReplInfo } from '../persistence/rdb/repl-info.js';
 import { RdbSnapshotWriter } from '../persistence/rdb/snapshot-writer.js';
 import type { Snapshot, SnapshotVisitor } from '../snapshot/engine.js';
 import type { Value } from '../store/value/types.js';
@@ -66,11 +66,12 @@ export class FullSync {
       const mark = randomBytes(20).toString('hex');
       for (const peer of peers) peer.c.socket?.write(`$EOF:${mark}\r\n`, 'latin1');
       const sockets = (): Socket[] => this.#sockets();
-      visitor = new SocketVisitor(server.config, sockets, mark);
+      visitor = new SocketVisitor(server.config, { sockets, mark, replInfo: server.replInfo });
       send = () => Promise.resolve();
       server.log.notice(`Starting BGSAVE for SYNC with target: replicas sockets (${peers.length} replicas)`);
     } else {
-      const writer = new RdbSnapshotWriter(config, { dir: config.str('dir'), name: config.str('dbfilename') }, false);
+      const writer = new RdbSnapshotWriter(config, { dir: config.str('dir'), name: config.str('dbfilename') },
+        { aofBase: false, replInfo: server.replInfo });
       visitor = writer;
       send = () => this.#sendFile(join(config.str('dir'), config.str('dbfilename')));
       server.log.notice('Starting BGSAVE for SYNC with target: disk');
@@ -126,13 +127,13 @@ class SocketVisitor implements SnapshotVisitor, RdbSink {
   readonly #sockets: () => Socket[];
   readonly #mark: string;
 
-  constructor(config: Config, sockets: () => Socket[], mark: string) {
-    this.#sockets = sockets;
-    this.#mark = mark;
+  constructor(config: Config, options: { sockets: () => Socket[]; mark: string; replInfo: DumpReplInfo }) {
+    this.#sockets = options.sockets;
+    this.#mark = options.mark;
     this.#encoder = new RdbEncoder(this, rdbEncoderOptions(config));
     this.#encoder.writeHeader();
     this.#encoder.writeDefaultAux(rdbAuxInfo(false));
-    writeReplAux(config, (name, value) => this.#encoder.writeAux(name, value));
+    options.replInfo.writeAux((name, value) => this.#encoder.writeAux(name, value));
   }
 
   write(chunk: Buffer): void {

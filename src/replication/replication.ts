@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { ClientFlag, type Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
 import { encodeCommand } from '../persistence/aof/writer.js';
-import { setReplInfoSource, loadedReplInfo, forgetLoadedReplInfo } from '../persistence/rdb/repl-info.js';
 import { Backlog } from './backlog.js';
 import { FullSync } from './full-sync.js';
 import { MasterLink } from './master-link.js';
@@ -89,7 +88,7 @@ export class Replication {
 
   constructor(server: Server) {
     this.server = server;
-    setReplInfoSource(server.config, () => this.#replInfo());
+    server.replInfo.source = () => this.#replInfo();
     server.addHooks({
       propagate: (dbIndex, argv) => this.feed(dbIndex, argv),
       propagateTarget: 2,
@@ -417,8 +416,7 @@ export class Replication {
 
   /** What to PSYNC with: our history (a loaded dump's, at start-up). */
   #cachedHistory(): { replid: string; offset: number; streamDb: number } {
-    const loaded = loadedReplInfo(this.server.config);
-    forgetLoadedReplInfo(this.server.config);
+    const loaded = this.server.replInfo.takeLoaded();
     if (loaded !== undefined && loaded.replId !== '' && loaded.offset >= 0 && this.backlog === null) {
       this.replid = loaded.replId;
       this.#offsetNoBacklog = loaded.offset;

@@ -16,6 +16,7 @@ import { CommandTable } from '../commands/table.js';
 import type { Config } from '../config/config.js';
 import type { InfoFields } from '../observe/info.js';
 import type { Persistence } from '../persistence/attach.js';
+import { DumpReplInfo } from '../persistence/rdb/repl-info.js';
 import type { Replication } from '../replication/replication.js';
 import type { MigrateLinks } from '../commands/migrate.js';
 import { Logger } from '../observe/log.js';
@@ -35,6 +36,7 @@ import { OutputLimits } from './output-limits.js';
 import { PubSubRegistry } from '../commands/pubsub.js';
 import { newCursorTable } from '../commands/scan.js';
 import { StringEncodings } from '../commands/string-encoding.js';
+import { hashLimitCells } from '../commands/hash.js';
 import { readIntoSharedBuffer } from './read-buffer.js';
 import type { ServerHooks } from './hooks.js';
 import { Listeners, PROTECTED_MODE_DENIED, protectedModeDenies } from './listeners.js';
@@ -118,6 +120,8 @@ export class Server {
    * (src/compose.ts); null on a server built without persistence.
    */
   persistence: Persistence | null = null;
+  /** The replication fields of dumps (persistence/rdb/repl-info.ts): replication sets the source. */
+  readonly replInfo = new DumpReplInfo();
   /**
    * The master and replica sides of replication (replication/replication.ts), wired by the
    * composition root; null on a server built without it.
@@ -210,6 +214,7 @@ export class Server {
       stringEncodings: this.stringEncodings,
       pubsub: this.pubsub,
       scanCursors: this.scanCursors,
+      hashLimits: hashLimitCells(this.config),
       keyspaceEvents: this.keyspaceEvents,
       propagation: this.propagation,
       tracking: this.tracking,

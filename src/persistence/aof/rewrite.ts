@@ -38,7 +38,7 @@ export interface BaseVisitor extends SnapshotVisitor {
 export function createBaseVisitor(config: Config, dir: string, name: string,
   functionCodes: readonly string[] = []): BaseVisitor {
   if (config.bool('aof-use-rdb-preamble')) {
-    const rdb = new RdbSnapshotWriter(config, { dir, name }, true, functionCodes);
+    const rdb = new RdbSnapshotWriter(config, { dir, name }, { aofBase: true, functionCodes });
     return Object.assign(rdb, { bytes: () => rdb.writer.bytesWritten });
   }
   return new AofCommandVisitor(config, dir, name, functionCodes);

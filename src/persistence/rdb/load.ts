@@ -15,7 +15,7 @@ import { RdbDecoder, type RdbEvent } from './decoder.js';
 import { describeKey, RdbError } from './errors.js';
 import { delayMicroseconds } from './save.js';
 import { RDB_KEY_BYTES_MIN } from './constants.js';
-import { recordLoadedReplInfo } from './repl-info.js';
+import type { DumpReplInfo } from './repl-info.js';
 
 /** A dump that could not be loaded. `offset` is null when the file could not even be read. */
 export class RdbLoadError extends Error {
@@ -62,6 +62,8 @@ export interface RdbLoadTarget {
   keyspace: Keyspace;
   log: Logger;
   loading: boolean;
+  /** Where the dump's replication fields are recorded (the server's; absent: dropped). */
+  readonly replInfo?: DumpReplInfo;
   /** Installs one function library from the file (replacing a same-named one); error or null. */
   loadFunctionLibrary?(code: string): string | null;
 }
@@ -335,11 +337,11 @@ class RdbLoader {
       const ageSec = Math.max(0, Math.floor(Date.now() / 1000) - Number.parseInt(value, 10));
       log.notice(`RDB age ${Number.isFinite(ageSec) ? ageSec : 0} seconds`);
     } else if (key === 'repl-id') {
-      recordLoadedReplInfo(this.#target.config, { replId: value });
+      this.#target.replInfo?.recordLoaded({ replId: value });
     } else if (key === 'repl-offset') {
-      recordLoadedReplInfo(this.#target.config, { offset: Number.parseInt(value, 10) });
+      this.#target.replInfo?.recordLoaded({ offset: Number.parseInt(value, 10) });
     } else if (key === 'repl-stream-db') {
-      recordLoadedReplInfo(this.#target.config, { streamDb: Number.parseInt(value, 10) });
+      this.#target.replInfo?.recordLoaded({ streamDb: Number.parseInt(value, 10) });
     } else if (key === 'used-mem') {
       const bytes = Number.parseInt(value, 10);
       if (Number.isFinite(bytes)) {

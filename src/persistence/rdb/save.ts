@@ -20,7 +20,7 @@ import type { Config } from '../../config/config.js';
 import type { Keyspace } from '../../store/keyspace.js';
 import * as fs from '../../platform/fs.js';
 import { RdbEncoder, type RdbAuxInfo, type RdbEncoderOptions, type RdbSink } from './encoder.js';
-import { writeReplAux } from './repl-info.js';
+import type { DumpReplInfo } from './repl-info.js';
 
 /** rdb-save-incremental-fsync: fsync every this many bytes so the kernel never holds much. */
 const INCREMENTAL_FSYNC_BYTES = 4 * 1024 * 1024;
@@ -222,6 +222,8 @@ export interface RdbSaveStats {
 export interface RdbSaveSource {
   config: Config;
   keyspace: Keyspace;
+  /** The replication fields to record (the server's; absent: none). */
+  readonly replInfo?: DumpReplInfo;
   /** The function libraries' code, saved before the keys. */
   functionCodes?(): string[];
 }
@@ -240,7 +242,7 @@ export function rdbSaveSync(server: RdbSaveSource, aofBase = false): RdbSaveStat
     const encoder = new RdbEncoder(writer, rdbEncoderOptions(config));
     encoder.writeHeader();
     encoder.writeDefaultAux(rdbAuxInfo(aofBase));
-    if (!aofBase) writeReplAux(config, (name, value) => encoder.writeAux(name, value));
+    if (!aofBase) server.replInfo?.writeAux((name, value) => encoder.writeAux(name, value));
     for (const code of server.functionCodes?.() ?? []) encoder.writeFunction(code);
     const keysSaved = writeDatabases(encoder, server.keyspace, config.num('rdb-key-save-delay'));
     encoder.writeEof();

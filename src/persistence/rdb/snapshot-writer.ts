@@ -7,7 +7,7 @@ import type { Config } from '../../config/config.js';
 import type { SnapshotVisitor } from '../../snapshot/engine.js';
 import type { Value } from '../../store/value/types.js';
 import { RdbEncoder } from './encoder.js';
-import { writeReplAux } from './repl-info.js';
+import type { DumpReplInfo } from './repl-info.js';
 import { RdbFileWriter, rdbAuxInfo, rdbEncoderOptions } from './save.js';
 
 export class RdbSnapshotWriter implements SnapshotVisitor {
@@ -16,9 +16,10 @@ export class RdbSnapshotWriter implements SnapshotVisitor {
   keysWritten = 0;
 
   /** Writes into `target.name` in `target.dir` (through a temp file there). */
-  constructor(config: Config, target: { dir: string; name: string }, aofBase: boolean,
-    functionCodes: readonly string[] = []) {
+  constructor(config: Config, target: { dir: string; name: string },
+    options: { aofBase: boolean; functionCodes?: readonly string[]; replInfo?: DumpReplInfo }) {
     const { dir: targetDir, name: targetName } = target;
+    const { aofBase, functionCodes = [] } = options;
     // An AOF base honours aof-rewrite-incremental-fsync, a dump rdb-save-incremental-fsync.
     const incrementalFsync = config.bool(aofBase ? 'aof-rewrite-incremental-fsync'
       : 'rdb-save-incremental-fsync');
@@ -26,7 +27,7 @@ export class RdbSnapshotWriter implements SnapshotVisitor {
     this.#encoder = new RdbEncoder(this.writer, rdbEncoderOptions(config));
     this.#encoder.writeHeader();
     this.#encoder.writeDefaultAux(rdbAuxInfo(aofBase));
-    if (!aofBase) writeReplAux(config, (name, value) => this.#encoder.writeAux(name, value));
+    if (!aofBase) options.replInfo?.writeAux((name, value) => this.#encoder.writeAux(name, value));
     for (const code of functionCodes) this.#encoder.writeFunction(code);
   }
 
