@@ -2,7 +2,9 @@
 // MIGRATE's link cache; the scripting engine next) as explicit fields, so no module keeps
 // state about a server on the side. The only file that knows both the server and the layers
 // below it that must not know the server (persistence/ gets a PersistenceHost and a command
-// replayer built here on the executor). Redis equivalent: initServer() in server.c.
+// replayer built here on the executor). The Server's constructor wires the services it owns,
+// and the narrow set data commands see (Server#services, commands/context.ts).
+// Redis equivalent: initServer() in server.c.
 
 import type { Config } from './config/config.js';
 import type { Logger } from './observe/log.js';
