@@ -238,7 +238,7 @@ test('commands are looked up and arity-checked in one place (server/dispatch.ts 
  */
 const ADMIN_COMMAND_FILES = new Set([
   'acl.ts', 'client-info.ts', 'client-pause.ts', 'client-tracking.ts', 'client-unblock.ts',
-  'connection.ts', 'debug.ts', 'debug-extra.ts', 'function.ts', 'memory.ts', 'migrate.ts',
+  'connection.ts', 'debug.ts', 'function.ts', 'memory.ts', 'migrate.ts',
   'observe.ts', 'persistence.ts', 'replication.ts', 'scripting.ts', 'server.ts', 'transaction.ts',
 ].map((name) => `src/commands/${name}`));
 

@@ -5,7 +5,7 @@
 // Redis equivalent: debugCommand in debug.c.
 
 import { parseMemory } from '../config/value.js';
-import type { Client } from '../server/client.js';
+import type { CommandContext } from './context.js';
 import { globMatch } from '../util/glob.js';
 import { parseInt64 } from '../util/numbers.js';
 import { objectEncoding } from './encoding.js';
@@ -14,7 +14,7 @@ import { NOT_INTEGER, NO_SUCH_KEY } from './errors.js';
 const PROTOCOL_TYPES = 'string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false';
 
 /** DEBUG PROTOCOL <type>: the same test values Redis sends, in RESP2 and RESP3. */
-export function debugProtocol(c: Client, argv: string[]): void {
+export function debugProtocol(c: CommandContext, argv: string[]): void {
   const type = (argv[2] ?? '').toLowerCase();
   const resp3 = c.resp === 3;
   switch (type) {
@@ -58,7 +58,7 @@ export function debugProtocol(c: Client, argv: string[]): void {
 /** The plain-node threshold DEBUG QUICKLIST-PACKED-THRESHOLD sets (Redis's default is 1 GB). */
 let packedThreshold = 1024 ** 3;
 
-export function debugQuicklistPackedThreshold(c: Client, argv: string[]): void {
+export function debugQuicklistPackedThreshold(c: CommandContext, argv: string[]): void {
   const bytes = parseMemory(argv[2] ?? '');
   if (bytes === null || bytes > 4n * 1024n ** 3n) {
     c.addReplyError('ERR argument must be a memory value bigger than 1 and smaller than 4gb');
@@ -69,11 +69,11 @@ export function debugQuicklistPackedThreshold(c: Client, argv: string[]): void {
 }
 
 /** Writes a structure report where Redis prints it (stdout: the log without a prefix). */
-function printReport(c: Client, lines: readonly string[]): void {
-  c.server.log.raw(`${lines.join('\n')}\n`);
+function printReport(c: CommandContext, lines: readonly string[]): void {
+  c.services.log.raw(`${lines.join('\n')}\n`);
 }
 
-export function debugListpack(c: Client, argv: string[]): void {
+export function debugListpack(c: CommandContext, argv: string[]): void {
   const value = c.keyspace.peek(c.db, argv[2] ?? '');
   if (value === undefined) return c.addReplyError(NO_SUCH_KEY);
   if (objectEncoding(value, c.config) !== 'listpack') return c.addReplyError('ERR Not a listpack encoded object.');
@@ -82,7 +82,7 @@ export function debugListpack(c: Client, argv: string[]): void {
   c.addReplyStatus('Listpack structure printed on stdout');
 }
 
-export function debugQuicklist(c: Client, argv: string[]): void {
+export function debugQuicklist(c: CommandContext, argv: string[]): void {
   const value = c.keyspace.peek(c.db, argv[2] ?? '');
   if (value === undefined) return c.addReplyError(NO_SUCH_KEY);
   if (objectEncoding(value, c.config) !== 'quicklist') return c.addReplyError('ERR Not a quicklist encoded object.');
@@ -99,7 +99,7 @@ function tableStats(title: string, size: number): string {
   return `Hash table 0 stats (${title}):\n table size: ${String(table)}\n number of elements: ${String(size)}\n`;
 }
 
-export function debugHtstats(c: Client, argv: string[]): void {
+export function debugHtstats(c: CommandContext, argv: string[]): void {
   const id = parseInt64(argv[2] ?? '');
   if (id === null) return c.addReplyError(NOT_INTEGER);
   const db = c.keyspace.dbs[Number(id)];
@@ -108,7 +108,7 @@ export function debugHtstats(c: Client, argv: string[]): void {
     `[Expires HT]\n${tableStats('main hash table', db.expires.size)}`);
 }
 
-export function debugHtstatsKey(c: Client, argv: string[]): void {
+export function debugHtstatsKey(c: CommandContext, argv: string[]): void {
   const value = c.keyspace.peek(c.db, argv[2] ?? '');
   if (value === undefined) return c.addReplyError(NO_SUCH_KEY);
   if (objectEncoding(value, c.config) !== 'hashtable' || typeof value === 'string' || !('size' in value)) {
@@ -118,7 +118,7 @@ export function debugHtstatsKey(c: Client, argv: string[]): void {
 }
 
 /** DEBUG STRINGMATCH-TEST: random patterns and strings through the glob matcher; must not hang or throw. */
-export function debugStringmatchTest(c: Client): void {
+export function debugStringmatchTest(c: CommandContext): void {
   const alphabet = 'ab*?[]^-\\';
   const pick = (n: number): string => {
     let s = '';
@@ -129,11 +129,11 @@ export function debugStringmatchTest(c: Client): void {
   c.addReplyStatus('Apparently Redis did not crash: test passed');
 }
 
-export function debugError(c: Client, argv: string[]): void {
+export function debugError(c: CommandContext, argv: string[]): void {
   c.addReplyError(argv[2] ?? '');
 }
 
-export function debugLog(c: Client, argv: string[]): void {
-  c.server.log.warning(`DEBUG LOG: ${argv[2] ?? ''}`);
+export function debugLog(c: CommandContext, argv: string[]): void {
+  c.services.log.warning(`DEBUG LOG: ${argv[2] ?? ''}`);
   c.addReplyOk();
 }
