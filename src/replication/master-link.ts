@@ -251,25 +251,34 @@ export class MasterLink {
     if (eofMark !== null && eofMark.length !== EOF_MARK_BYTES) throw new Error('Bad EOF mark from MASTER');
     const size = eofMark === null ? Number(header.slice(1)) : 0;
     this.transferSize = size;
-    // The payload is gathered as a list of chunks (no copy per read); only the bytes around the
-    // end are searched for the EOF mark, which may be followed by the stream's first bytes.
+    // The payload is gathered as a list of chunks (no copy per read). Each chunk is searched
+    // for the EOF mark in place (the mark may be followed by the stream's first bytes), and the
+    // few bytes around each chunk boundary for a mark split across two reads.
     const chunks: Buffer[] = [this.#buf];
-    let total = this.#buf.length;
-    let tail = '';
+    const mark = eofMark === null ? null : Buffer.from(eofMark, 'latin1');
+    let tail: Buffer = Buffer.alloc(0);
     this.#buf = Buffer.alloc(0);
     this.#chunks = chunks;
     let endAt = -1;
-    total = 0;
+    let total = 0;
     const check = (chunk: Buffer): void => {
+      const before = total;
       total += chunk.length;
-      if (eofMark === null) {
+      if (mark === null) {
         if (total >= size) endAt = size;
         return;
       }
-      const window = tail + chunk.toString('latin1');
-      const at = window.indexOf(eofMark);
-      if (at >= 0) endAt = total - window.length + at;
-      tail = window.slice(-EOF_MARK_BYTES);
+      if (endAt >= 0) return;
+      // A mark across the boundary: the previous chunk's last bytes and this one's first.
+      const seam = Buffer.concat([tail, chunk.subarray(0, EOF_MARK_BYTES - 1)]);
+      const across = seam.indexOf(mark);
+      if (across >= 0) {
+        endAt = before - tail.length + across;
+        return;
+      }
+      const at = chunk.indexOf(mark);
+      if (at >= 0) endAt = before + at;
+      else tail = Buffer.concat([tail, chunk.subarray(-(EOF_MARK_BYTES - 1))]).subarray(-(EOF_MARK_BYTES - 1));
     };
     check(chunks[0] as Buffer);
     this.#onChunk = check;
