@@ -318,7 +318,11 @@ function expireGeneric(c: Client, argv: string[], variant: ExpireVariant): void 
       return;
     }
   }
-  if (whenMs <= ks.now) {
+  // A time in the past deletes the key, but not while loading (the AOF's later commands were
+  // logged against a keyspace holding it) nor on a replica (its master decides): there the
+  // expire is set and the key expires as usual (Redis's checkAlreadyExpired).
+  const server = c.server;
+  if (whenMs <= ks.now && !server.loading && (server.replication?.link ?? null) === null) {
     ks.delete(db, key);
     // Redis logs a deletion by expiry as UNLINK when lazyfree-lazy-expire is on.
     c.propagateArgv = [c.server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
