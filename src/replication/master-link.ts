@@ -156,9 +156,20 @@ export class MasterLink {
     if (announcedIp !== '') await this.#command(['REPLCONF', 'ip-address', announcedIp]);
     await this.#command(['REPLCONF', 'capa', 'eof', 'capa', 'psync2']);
     const history = this.#history;
-    const psync = history.offset >= 0 && history.replid !== ''
-      ? ['PSYNC', history.replid, String(history.offset + 1)] : ['PSYNC', '?', '-1'];
-    const reply = await this.#command(psync);
+    const cached = history.offset >= 0 && history.replid !== '';
+    const psync = cached ? ['PSYNC', history.replid, String(history.offset + 1)] : ['PSYNC', '?', '-1'];
+    server.log.notice(cached ? `Trying a partial resynchronization (request ${history.replid}:${history.offset + 1}).`
+      : 'Partial resynchronization not possible (no cached master)');
+    // A FAILOVER in progress: the PSYNC asks our new master (our replica until now) to take over.
+    const failover = this.#repl.failover;
+    const failingOver = failover.inProgress;
+    const reply = await this.#command(failingOver ? [...psync, 'FAILOVER'] : psync);
+    if (failingOver) {
+      const accepted = reply.startsWith('+CONTINUE') || reply.startsWith('+FULLRESYNC');
+      // Refused: we are a master again (this link is closed).
+      failover.psyncAnswered(accepted);
+      if (!accepted) return;
+    }
     if (reply.startsWith('+CONTINUE')) {
       const id = reply.slice('+CONTINUE'.length).trim();
       if (id !== '') this.#repl.switchHistory(id);
