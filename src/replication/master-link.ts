@@ -163,7 +163,14 @@ export class MasterLink {
     // A FAILOVER in progress: the PSYNC asks our new master (our replica until now) to take over.
     const failover = this.#repl.failover;
     const failingOver = failover.inProgress;
-    const reply = await this.#command(failingOver ? [...psync, 'FAILOVER'] : psync);
+    let reply: string;
+    try {
+      reply = await this.#command(failingOver ? [...psync, 'FAILOVER'] : psync);
+    } catch (error: unknown) {
+      // No reply at all is a refusal too (Redis: PSYNC_TRY_LATER aborts the failover).
+      if (failingOver) failover.psyncAnswered(false);
+      throw error;
+    }
     if (failingOver) {
       const accepted = reply.startsWith('+CONTINUE') || reply.startsWith('+FULLRESYNC');
       // Refused: we are a master again (this link is closed).
