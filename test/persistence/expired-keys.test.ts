@@ -173,11 +173,39 @@ test('loading a dump: a master drops expired keys, a replica keeps them; an AOF 
     } finally {
       await s.stop();
     }
+    seen.push(`aof commands expired_keys: ${await loadAofCommands(start)}`);
     results.push(seen);
   }
   assert.deepEqual(results[1], results[0]);
-  assert.deepEqual(results[0], ['master: :2\r\n', 'replica: :4\r\n', 'aof preamble expired_keys: 3']);
+  assert.deepEqual(results[0], ['master: :2\r\n', 'replica: :4\r\n', 'aof preamble expired_keys: 3',
+    'aof commands expired_keys: 1']);
 });
+
+/**
+ * An AOF whose commands set an expire in the past: loading keeps the key (no DEL while
+ * loading, Redis's checkAlreadyExpired), then the active cycle expires it (expired_keys).
+ */
+async function loadAofCommands(start: Start): Promise<string> {
+  const dir = tempDir('expired-aof-cmd-');
+  const aofDir = join(dir, 'appendonlydir');
+  mkdirSync(aofDir);
+  const resp = (args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
+  writeFileSync(join(aofDir, 'appendonly.aof.1.base.aof'),
+    resp(['SELECT', '0']) + resp(['SET', 'gone', 'v']) + resp(['PEXPIREAT', 'gone', '1000']) + resp(['SET', 'live', 'v']));
+  writeFileSync(join(aofDir, 'appendonly.aof.1.incr.aof'), '');
+  writeFileSync(join(aofDir, 'appendonly.aof.manifest'),
+    'file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+  const s = await start({ dir, args: ['--appendonly', 'yes'] });
+  try {
+    const c = await s.client();
+    await until('active expiry', async () => (await c.call('DBSIZE')) === ':1\r\n');
+    const expired = await info(c, 'stats', 'expired_keys');
+    c.close();
+    return expired;
+  } finally {
+    await s.stop();
+  }
+}
 
 test('the full-sync payload carries keys past their expire time; the replica keeps them', async (t) => {
   if (!requireRedis(t)) return;
