@@ -29,8 +29,11 @@ export async function pair(masterKind: Kind, replicaKind: Kind): Promise<Pair> {
   const r = await replica.client();
   await m.pipeline([['SET', 'k1', 'v1'], ['HSET', 'h', 'f', '1'], ['SELECT', 3], ['RPUSH', 'l', 'a', 'b'], ['SELECT', 0]]);
   await caughtUp(m, r);
-  await until('the replica to acknowledge', async () => (await info(m, 'replication', 'slave0')).includes(
-    `offset=${await info(m, 'replication', 'master_repl_offset')},`));
+  // Online on the master's side too (FAILOVER TO refuses a replica that is not), and acknowledged.
+  await until('the replica to be online and acknowledge', async () => {
+    const line = await info(m, 'replication', 'slave0');
+    return line.includes('state=online,') && line.includes(`offset=${await info(m, 'replication', 'master_repl_offset')},`);
+  });
   return {
     master, replica, m, r,
     stop: async () => {
