@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { parseReply } from '../helpers/resp-client.js';
 import { requireRedis } from '../helpers/servers.js';
 import { caughtUp, digest, info, until } from './helpers.js';
-import { failoverState, freeze, logged, pair, type Kind } from './failover-helpers.js';
+import { failoverState, freeze, logged, pair, start, type Kind } from './failover-helpers.js';
 
 const MIXES: [Kind, Kind][] = [['vesta', 'redis'], ['redis', 'vesta'], ['vesta', 'vesta']];
 
@@ -120,6 +120,33 @@ for (const kind of ['redis', 'vesta'] as const) {
       await caughtUp(p.m, p.r);
       assert.equal(await p.r.call('GET', 'again'), '$1\r\n1\r\n');
     } finally {
+      await p.stop();
+    }
+  });
+}
+
+for (const kind of ['redis', 'vesta'] as const) {
+  test(`${kind}: the old master's other replicas go on replicating from it, chained`, async (t) => {
+    if (!requireRedis(t)) return;
+    const p = await pair(kind, kind);
+    const other = await start('redis', ['--replicaof', '127.0.0.1', String(p.master.port)]);
+    const o = await other.client();
+    try {
+      await caughtUp(p.m, o);
+      await until('both replicas online', async () => (await info(p.m, 'replication', 'slave1')).includes('state=online,'));
+      assert.equal(await p.m.call('FAILOVER', 'TO', '127.0.0.1', p.replica.port), '+OK\r\n');
+      await until('the failover to end', async () => (await failoverState(p.m)) === 'no-failover');
+      assert.equal(await p.r.call('SET', 'through', 'chain'), '+OK\r\n');
+      await caughtUp(p.r, p.m);
+      await caughtUp(p.m, o);
+      assert.equal(await o.call('GET', 'through'), '$5\r\nchain\r\n');
+      assert.equal(await info(o, 'replication', 'master_port'), String(p.master.port));
+      assert.equal(await info(o, 'replication', 'master_replid'), await info(p.r, 'replication', 'master_replid'));
+      assert.equal(await info(o, 'stats', 'sync_full'), '0');
+      assert.equal(await info(p.m, 'stats', 'sync_full'), '2', 'no full sync after the two first ones');
+    } finally {
+      o.close();
+      await other.stop();
       await p.stop();
     }
   });
