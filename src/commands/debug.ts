@@ -187,7 +187,7 @@ function debugObject(c: Client, argv: string[]): void {
   let extra = '';
   if (value instanceof ListValue) {
     // The node layout of a list built by pushes (the lazy-free model); fill as quicklist clamps it.
-    const fill = Math.max(-5, Math.min(c.server.config.num('list-max-listpack-size'), 32767));
+    const fill = Math.max(-5, Math.min(c.server.keyspace.lazyfree.fillOf(value), 32767));
     const nodes = quicklistNodes(value, fill);
     extra = ` ql_nodes:${nodes} ql_avg_node:${ratioFixed2(value.length, Math.max(1, nodes))} ql_listpack_max:${fill} ql_compressed:0 ql_uncompressed_size:0`;
   }

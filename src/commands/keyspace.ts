@@ -208,7 +208,10 @@ function copyCommand(c: Client, argv: string[]): void {
     ks.delete(target, destination);
   }
   const forced = typeof value === 'string' ? c.server.stringEncodings.forced(c.db, source, value) : null;
-  ks.add(target, destination, cloneValue(value));
+  const copy = cloneValue(value);
+  // A copied list keeps its quicklist fill (see LazyFree.listFills).
+  if (value instanceof ListValue && copy instanceof ListValue) ks.lazyfree.listFills.set(copy, ks.lazyfree.fillOf(value));
+  ks.add(target, destination, copy);
   if (expire !== undefined) ks.setExpire(target, destination, expire);
   if (typeof value === 'string') c.server.stringEncodings.carry(forced, target, destination, value);
   c.server.keyspaceEvents.notify(NOTIFY.generic, 'copy_to', destination, target.id);

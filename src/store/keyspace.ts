@@ -226,6 +226,20 @@ export class Keyspace {
   }
 
   /**
+   * setKey where the old value is still in use by the caller (Redis: SORT ... STORE into the
+   * key it sorts holds a reference to it), so it is never freed lazily.
+   */
+  setKeyHeld(db: Database, key: string, value: Value): void {
+    const lazy = this.lazyServerDel;
+    this.lazyServerDel = false;
+    try {
+      this.setKey(db, key, value);
+    } finally {
+      this.lazyServerDel = lazy;
+    }
+  }
+
+  /**
    * Loading into fresh, empty databases only (start-up, DEBUG LOADAOF after its flush): sets a
    * key and its expire straight in the maps, without the hooks, keyReady or the dirty counter.
    * Nothing can observe these maps yet (no snapshot's cut holds them, no command has written

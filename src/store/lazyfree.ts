@@ -20,6 +20,9 @@ import { HashValue, ListValue, SetValue, StreamValue, type Value } from './value
 /** Redis's LAZYFREE_THRESHOLD: a value is freed in the background above this effort. */
 export const LAZYFREE_THRESHOLD = 64;
 
+/** quicklistCreate's fill, for a list made without list-max-listpack-size (SORT ... STORE). */
+export const QUICKLIST_DEFAULT_FILL = -2;
+
 /** quicklist.c optimization_level: node byte caps for list-max-listpack-size -1 .. -5. */
 const FILL_BYTE_LEVELS = [4096, 8192, 16384, 32768, 65536];
 /** quicklist.c SIZE_SAFETY_LIMIT: the byte cap of a node while the fill is an entry count. */
@@ -101,6 +104,12 @@ export class LazyFree {
   freed = 0;
   /** list-max-listpack-size, which a list's effort (its quicklist node count) depends on. */
   listFill = -2;
+  /**
+   * Lists whose quicklist fill is not list-max-listpack-size: Redis sets a list's fill when it
+   * creates it, and SORT ... STORE creates its list with quicklist's default (-2); COPY keeps
+   * the fill of what it copies.
+   */
+  readonly listFills = new WeakMap<ListValue, number>();
   #jobs: Job[] = [];
   #scheduled = false;
 
@@ -109,9 +118,16 @@ export class LazyFree {
    * one object, when its effort exceeds the threshold; true when it went there.
    */
   freeValue(value: Value): boolean {
-    if (typeof value === 'string' || freeEffort(value, this.listFill) <= LAZYFREE_THRESHOLD) return false;
+    if (typeof value === 'string') return false;
+    const fill = value instanceof ListValue ? this.fillOf(value) : this.listFill;
+    if (freeEffort(value, fill) <= LAZYFREE_THRESHOLD) return false;
     this.defer(value, 1);
     return true;
+  }
+
+  /** The quicklist fill `list` was created with. */
+  fillOf(list: ListValue): number {
+    return this.listFills.get(list) ?? this.listFill;
   }
 
   /** Hands `payload`, which counts as `count` objects, to the background. */
