@@ -193,7 +193,9 @@ export class Tracking {
       else this.#send(c, state, null);
     }
     const table = this.#table;
-    if (async && table.size !== 0 && radixTreeNodes([...table.keys()].sort()) > LAZYFREE_THRESHOLD) {
+    // Every key ends on a node of its own: past 64 keys there are past 64 nodes, uncounted.
+    if (async && table.size !== 0 &&
+      (table.size > LAZYFREE_THRESHOLD || radixTreeNodes([...table.keys()].sort()) > LAZYFREE_THRESHOLD)) {
       this.#server.keyspace.lazyfree.defer(table, table.size);
     }
     this.#table = new Map();
