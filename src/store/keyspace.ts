@@ -17,7 +17,6 @@ import { Dict } from './dict.js';
 import { LazyFree } from './lazyfree.js';
 import { type Value, ListValue, ZSetValue } from './value/types.js';
 
-/** One db's contents, detached from it (Keyspace#detachAll). */
 /**
  * How a deletion frees the value it drops: on the spot, in the background (when big enough,
  * see lazyfree.ts), or as lazyfree-lazy-server-del says. Redis's dbSyncDelete, dbAsyncDelete
@@ -25,6 +24,7 @@ import { type Value, ListValue, ZSetValue } from './value/types.js';
  */
 export type FreeMode = 'sync' | 'async' | 'server';
 
+/** One db's contents, detached from it (Keyspace#detachAll). */
 export interface DbContents {
   dict: Dict<Value>;
   expires: Map<string, number>;
