@@ -220,7 +220,7 @@ function storeSorted(c: Client, items: Item[], o: SortOptions, source: string): 
     // Redis makes this list with quicklist's default fill, whatever list-max-listpack-size says.
     ks.lazyfree.listFills.set(list, QUICKLIST_DEFAULT_FILL);
     // Sorting a key into itself: Redis still holds the old value, so it is not freed lazily.
-    if (key === source) ks.setKeyHeld(c.db, key, list);
+    if (key === source) ks.setKeySync(c.db, key, list);
     else ks.setKey(c.db, key, list);
     ks.dirty += out.length - 1;
     notifyKeyspaceEvent(c, NOTIFY.list, 'sortstore', key);

@@ -226,10 +226,11 @@ export class Keyspace {
   }
 
   /**
-   * setKey where the old value is still in use by the caller (Redis: SORT ... STORE into the
-   * key it sorts holds a reference to it), so it is never freed lazily.
+   * setKey whose overwritten value is never freed lazily, whatever lazyfree-lazy-server-del
+   * says: Redis's SORT ... STORE into the key it sorts still holds the old value, and an RDB
+   * load that replaces a duplicate key deletes it with dbSyncDelete.
    */
-  setKeyHeld(db: Database, key: string, value: Value): void {
+  setKeySync(db: Database, key: string, value: Value): void {
     const lazy = this.lazyServerDel;
     this.lazyServerDel = false;
     try {
