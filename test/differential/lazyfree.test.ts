@@ -292,3 +292,26 @@ test('CONFIG RESETSTAT zeroes lazyfreed_objects', async (t) => {
   assert.equal(r, 0);
   assert.equal(v, 0);
 });
+
+test('DEBUG OBJECT reports the quicklist node layout redis-server has', async (t) => {
+  if (!requireRedis(t)) return;
+  const pair = p();
+  await reset(pair);
+  const layout = async (client: RespClient): Promise<string> => {
+    const reply = await client.call('DEBUG', 'OBJECT', 'l');
+    return /ql_nodes:\d+ ql_avg_node:\S+ ql_listpack_max:\S+/.exec(reply)?.[0] ?? reply;
+  };
+  const builds: [string, Command[]][] = [
+    ['-2, 100-byte elements', [['CONFIG', 'SET', 'list-max-listpack-size', '-2'], ['RPUSH', 'l', ...range(1000, 'x'.repeat(97))]]],
+    ['-3, integers and strings', [['CONFIG', 'SET', 'list-max-listpack-size', '-3'],
+      ['RPUSH', 'l', ...range(3000).map((_, i) => (i % 3 === 0 ? 'z'.repeat(i % 300) : String(i * 7919 - 10000)))]]],
+    ['7 per node, at the head', [['CONFIG', 'SET', 'list-max-listpack-size', '7'], ['LPUSH', 'l', ...range(789)]]],
+    ['a SORT ... STORE list', [['CONFIG', 'SET', 'list-max-listpack-size', '1'], ['RPUSH', 'src', ...range(50)],
+      ['SORT', 'src', 'STORE', 'l']]],
+  ];
+  for (const [label, commands] of builds) {
+    await same(pair, [['DEL', 'l'], ...commands], label);
+    const [r, v] = await Promise.all([layout(pair.redisClient), layout(pair.vestaClient)]);
+    assert.equal(v, r, `${label}: DEBUG OBJECT's quicklist fields`);
+  }
+});
