@@ -346,13 +346,16 @@ export class MasterLink {
     const mode = config.str('repl-diskless-load');
     const diskless = dump === null;
     dump?.commit(data.length);
+    // replica-lazy-flush: the old dataset (and a failed load's partial one) is freed in the
+    // background; swapdb always discards in the background, as Redis 7.0 does.
+    const lazyFlush = config.bool('replica-lazy-flush');
     let backup = null;
     if (mode === 'swapdb') {
       server.log.notice('MASTER <-> REPLICA sync: Backing up the old dataset (repl-diskless-load swapdb)');
       backup = server.keyspace.detachAll();
     } else {
       server.log.notice('MASTER <-> REPLICA sync: Flushing old data');
-      server.keyspace.flushAll();
+      server.keyspace.flushAll(lazyFlush);
     }
     server.log.notice(`MASTER <-> REPLICA sync: Loading DB in memory${diskless ? ' (diskless)' : ''}`);
     let result;
@@ -362,14 +365,15 @@ export class MasterLink {
       server.log.warning('Failed trying to load the MASTER synchronization DB from socket');
       if (backup !== null) {
         server.log.notice('MASTER <-> REPLICA sync: Restoring the old dataset (repl-diskless-load swapdb)');
-        server.keyspace.reattachAll(backup);
+        server.keyspace.reattachAll(backup, true);
       } else {
-        server.keyspace.flushAll();
+        server.keyspace.flushAll(lazyFlush);
       }
       throw error;
     } finally {
       server.keyspace.activeExpire = false;
     }
+    if (backup !== null) server.keyspace.lazyfree.defer(backup, totalKeys(backup));
     server.log.notice(`MASTER <-> REPLICA sync: Finished with success (${result.keysLoaded} keys)`);
     // The AOF must describe the new dataset: rewrite it from the loaded keys (Redis restarts
     // appendonly after a full sync for the same reason).
