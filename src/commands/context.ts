@@ -104,4 +104,6 @@ export interface CommandServices {
   afterFlushAll(): void;
   /** True while the dataset loads (RESTORE keeps already-expired keys then). */
   isLoading(): boolean;
+  /** True on a replica with a master link (an EXPIRE in the past does not delete there). */
+  isReplica(): boolean;
 }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { isLocal, type Client } from '../server/client.js';
 import type { Database } from '../store/keyspace.js';
+import { quicklistNodes } from '../store/lazyfree.js';
 import { HashValue, ListValue, SetValue, StreamValue, ZSetValue, type Value } from '../store/value/types.js';
 import { formatDouble, parseInt64 } from '../util/numbers.js';
 import { parseDouble } from '../util/numbers.js';
@@ -185,11 +186,27 @@ function debugObject(c: Client, argv: string[]): void {
   const encoding = objectEncoding(value, c.config);
   let extra = '';
   if (value instanceof ListValue) {
-    extra = ` ql_nodes:${Math.max(1, Math.ceil(value.length / 128))} ql_avg_node:${value.length.toFixed(2)} ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:0`;
+    // The node layout of a list built by pushes (the lazy-free model); fill as quicklist clamps it.
+    const fill = Math.max(-5, Math.min(c.keyspace.lazyfree.fillOf(value), 32767));
+    const nodes = quicklistNodes(value, fill);
+    extra = ` ql_nodes:${nodes} ql_avg_node:${ratioFixed2(value.length, Math.max(1, nodes))} ql_listpack_max:${fill} ql_compressed:0 ql_uncompressed_size:0`;
   }
   c.addReplyStatus(
     `Value at:0x0 refcount:1 encoding:${encoding} serializedlength:${serializedLength(value)} lru:0 lru_seconds_idle:0${extra}`,
   );
+}
+
+/**
+ * num/den with 2 decimals as C's %.2f prints the double: an exact tie (a double in eighths
+ * ending in 5 thousandths) rounds to even, where toFixed rounds up; the rest agree.
+ */
+function ratioFixed2(num: number, den: number): string {
+  const x = num / den;
+  const hundredths = x * 100;
+  if (Number.isInteger(x * 8) && hundredths % 1 === 0.5 && Math.floor(hundredths) % 2 === 0) {
+    return (Math.floor(hundredths) / 100).toFixed(2);
+  }
+  return x.toFixed(2);
 }
 
 function serializedLength(value: Value): number {

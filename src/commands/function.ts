@@ -12,7 +12,8 @@ import type { LuaFunctionRef } from '../scripting/lua-adapter.js';
 import { scriptFlagNames } from '../scripting/shebang.js';
 import { eqIgnoreCase } from './args.js';
 import { BUSY_EVAL } from '../scripting/script-run.js';
-import { killRunningOrReply, numKeysOrReply, replyHelp, scriptingOf } from './scripting.js';
+import { LAZYFREE_THRESHOLD } from '../store/lazyfree.js';
+import { flushIsAsync, killRunningOrReply, numKeysOrReply, replyHelp, scriptingOf } from './scripting.js';
 import type { CommandDef } from './types.js';
 import { DUMP_PAYLOAD_INVALID, unknownSubcommandOrArity } from './errors.js';
 
@@ -71,7 +72,13 @@ function functionFlush(c: Client, argv: string[]): void {
     c.addReplyError('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
     return;
   }
-  scriptingOf(c).functions.flush();
+  const functions = scriptingOf(c).functions;
+  const count = functions.functions.size;
+  // Redis frees the functions in the background when there are more than the threshold.
+  if (flushIsAsync(c, argv) && count > LAZYFREE_THRESHOLD) {
+    c.keyspace.lazyfree.defer([functions.libraries, functions.functions], count);
+  }
+  functions.flush();
   c.keyspace.dirty++;
   c.addReplyOk();
 }

@@ -13,19 +13,29 @@ import type { CommandDef } from './types.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { objectEncoding } from './encoding.js';
 
-function delCommand(c: CommandContext, argv: string[]): void {
+/** DEL (lazy when lazyfree-lazy-user-del is on) and UNLINK (always lazy). */
+function delGeneric(c: CommandContext, argv: string[], lazy: boolean): void {
   const ks = c.keyspace;
   const db = c.db;
+  const free = lazy ? 'async' : 'sync';
   let deleted = 0;
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i] as string;
     if (db.expires.size !== 0) ks.expireIfNeeded(db, key);
-    if (ks.delete(db, key)) {
+    if (ks.delete(db, key, free)) {
       deleted++;
       notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
     }
   }
   c.addReplyLongLong(deleted);
+}
+
+function delCommand(c: CommandContext, argv: string[]): void {
+  delGeneric(c, argv, c.config.bool('lazyfree-lazy-user-del'));
+}
+
+function unlinkCommand(c: CommandContext, argv: string[]): void {
+  delGeneric(c, argv, true);
 }
 
 function existsCommand(c: CommandContext, argv: string[]): void {
@@ -137,7 +147,8 @@ function renameGeneric(c: CommandContext, argv: string[], nx: boolean): void {
     ks.delete(db, target);
   }
   const forced = typeof value === 'string' ? c.services.stringEncodings.forced(db, source, value) : null;
-  ks.delete(db, source);
+  // The value lives on under the target: nothing to free (Redis holds a reference across it).
+  ks.delete(db, source, 'sync');
   ks.add(db, target, value);
   if (expire !== undefined) ks.setExpire(db, target, expire);
   if (typeof value === 'string') c.services.stringEncodings.carry(forced, db, target, value);
@@ -197,7 +208,10 @@ function copyCommand(c: CommandContext, argv: string[]): void {
     ks.delete(target, destination);
   }
   const forced = typeof value === 'string' ? c.services.stringEncodings.forced(c.db, source, value) : null;
-  ks.add(target, destination, cloneValue(value));
+  const copy = cloneValue(value);
+  // A copied list keeps its quicklist fill (see LazyFree.listFills).
+  if (value instanceof ListValue && copy instanceof ListValue) ks.lazyfree.listFills.set(copy, ks.lazyfree.fillOf(value));
+  ks.add(target, destination, copy);
   if (expire !== undefined) ks.setExpire(target, destination, expire);
   if (typeof value === 'string') c.services.stringEncodings.carry(forced, target, destination, value);
   c.services.keyspaceEvents.notify(NOTIFY.generic, 'copy_to', destination, target.id);
@@ -220,7 +234,8 @@ function moveCommand(c: CommandContext, argv: string[]): void {
   }
   const expire = ks.getExpire(c.db, key);
   const forced = typeof value === 'string' ? c.services.stringEncodings.forced(c.db, key, value) : null;
-  ks.delete(c.db, key);
+  // The value lives on in the target db: nothing to free (Redis holds a reference across it).
+  ks.delete(c.db, key, 'sync');
   ks.add(target, key, value);
   if (expire !== undefined) ks.setExpire(target, key, expire);
   if (typeof value === 'string') c.services.stringEncodings.carry(forced, target, key, value);
@@ -318,8 +333,11 @@ function expireGeneric(c: CommandContext, argv: string[], variant: ExpireVariant
       return;
     }
   }
-  if (whenMs <= ks.now) {
-    ks.delete(db, key);
+  // A time in the past deletes the key, but not while loading (the AOF's later commands were
+  // logged against a keyspace holding it) nor on a replica (its master decides): there the
+  // expire is set and the key expires as usual (Redis's checkAlreadyExpired).
+  if (whenMs <= ks.now && !c.services.isLoading() && !c.services.isReplica()) {
+    ks.delete(db, key, ks.lazyExpire ? 'async' : 'sync');
     // Redis logs a deletion by expiry as UNLINK when lazyfree-lazy-expire is on.
     c.propagateArgv = [c.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
     notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
@@ -405,28 +423,34 @@ function dbsizeCommand(c: CommandContext): void {
   c.addReplyLongLong(c.db.dict.size);
 }
 
-function flushOptionOk(c: CommandContext, argv: string[]): boolean {
-  if (argv.length === 1) return true;
+/**
+ * The flush mode of FLUSHALL/FLUSHDB [ASYNC|SYNC]: true for async (no flag: as
+ * lazyfree-lazy-user-flush says), null after a syntax error reply.
+ */
+function flushAsyncOrReply(c: CommandContext, argv: string[]): boolean | null {
+  if (argv.length === 1) return c.config.bool('lazyfree-lazy-user-flush');
   const opt = (argv[1] as string).toUpperCase();
-  if (argv.length === 2 && (opt === 'ASYNC' || opt === 'SYNC')) return true;
+  if (argv.length === 2 && (opt === 'ASYNC' || opt === 'SYNC')) return opt === 'ASYNC';
   c.addReplyError(SYNTAX);
-  return false;
+  return null;
 }
 
 function flushdbCommand(c: CommandContext, argv: string[]): void {
-  if (!flushOptionOk(c, argv)) return;
+  const async = flushAsyncOrReply(c, argv);
+  if (async === null) return;
   // dirty grows by the keys removed (none: unchanged), and the command is logged regardless.
-  c.keyspace.flushDb(c.db);
+  c.keyspace.flushDb(c.db, async);
   c.forcePropagate = true;
-  c.services.tracking.flushed();
+  c.services.tracking.flushed(async);
   c.addReplyOk();
 }
 
 function flushallCommand(c: CommandContext, argv: string[]): void {
-  if (!flushOptionOk(c, argv)) return;
-  c.keyspace.flushAll();
+  const async = flushAsyncOrReply(c, argv);
+  if (async === null) return;
+  c.keyspace.flushAll(async);
   c.forcePropagate = true;
-  c.services.tracking.flushed();
+  c.services.tracking.flushed(async);
   c.services.afterFlushAll();
   c.addReplyOk();
 }
@@ -516,7 +540,7 @@ function objectHelpCommand(c: CommandContext): void {
 
 export const keyspaceCommands: CommandDef[] = [
   { name: 'del', handler: delCommand },
-  { name: 'unlink', handler: delCommand },
+  { name: 'unlink', handler: unlinkCommand },
   { name: 'exists', handler: existsCommand },
   { name: 'touch', handler: touchCommand },
   { name: 'type', handler: typeCommand },

@@ -84,8 +84,17 @@ function scriptFlush(c: Client, argv: string[]): void {
     c.addReplyError('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
     return;
   }
-  scriptingOf(c).flushScripts();
+  scriptingOf(c).flushScripts(flushIsAsync(c, argv));
   c.addReplyOk();
+}
+
+/**
+ * SCRIPT FLUSH / FUNCTION FLUSH [ASYNC|SYNC] (the argument already checked): async when told,
+ * or without an argument when lazyfree-lazy-user-flush is on.
+ */
+export function flushIsAsync(c: Client, argv: string[]): boolean {
+  if (argv.length === 3) return eqIgnoreCase(argv[2] as string, 'ASYNC');
+  return c.config.bool('lazyfree-lazy-user-flush');
 }
 
 /**

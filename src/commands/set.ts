@@ -8,6 +8,7 @@
 
 import type { CommandContext } from './context.js';
 import { SetValue } from '../store/value/types.js';
+import { LAZYFREE_THRESHOLD } from '../store/lazyfree.js';
 import { parseInt64 } from '../util/numbers.js';
 import { eqIgnoreCase } from './args.js';
 import { addCollection, collectionChanged } from './collection-write.js';
@@ -205,8 +206,15 @@ function spopWithCount(c: CommandContext, argv: string[]): void {
     return;
   }
   if (parsed >= set.size) {
-    replyMembers(c, membersInOrder(set), 'set');
-    c.keyspace.delete(c.db, key);
+    const members = membersInOrder(set);
+    replyMembers(c, members, 'set');
+    // Redis replies through SUNION's code, whose result set (a copy built from an intset up)
+    // is freed as a server deletion, and then deletes the set itself.
+    const ks = c.keyspace;
+    if (ks.lazyServerDel && set.size > LAZYFREE_THRESHOLD && (set.size > intsetEntriesMax(c) || !allIntegers(set))) {
+      ks.lazyfree.defer(members, 1);
+    }
+    ks.delete(c.db, key);
     notifyKeyspaceEvent(c, NOTIFY.set, 'spop', key);
     notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
     c.propagateArgv = ['DEL', key];
@@ -225,6 +233,9 @@ function spopWithCount(c: CommandContext, argv: string[]): void {
     popped = [];
     for (const member of membersInOrder(set)) if (!kept.has(member)) popped.push(member);
     for (const member of popped) set.delete(member);
+    // The old set, holding what is popped, is overwritten by the new one (a server deletion).
+    const ks = c.keyspace;
+    if (ks.lazyServerDel && set.hashtable && popped.length > LAZYFREE_THRESHOLD) ks.lazyfree.defer(popped, 1);
     set.hashtable = set.size > intsetEntriesMax(c) || !allIntegers(set);
   }
   collectionChanged(c, key, count, false);
@@ -362,6 +373,8 @@ function sunionDiffGeneric(
     return;
   }
   replyMembers(c, membersInOrder(result), 'set');
+  // Redis frees the result set as a server deletion.
+  if (c.keyspace.lazyServerDel) c.keyspace.lazyfree.freeValue(result);
 }
 
 /** The *STORE tail: the result replaces the target (dropping its TTL), or deletes it if empty. */

@@ -7,6 +7,7 @@
 import type { CommandContext } from './context.js';
 import { NOTIFY, notifyKeyspaceEvent } from '../server/notify.js';
 import { HashValue, ListValue, SetValue, ZSetValue } from '../store/value/types.js';
+import { QUICKLIST_DEFAULT_FILL } from '../store/lazyfree.js';
 import { pqsort } from '../util/pqsort.js';
 import { parseSortDouble } from '../util/strtod.js';
 import { eqIgnoreCase, int64OrReply } from './args.js';
@@ -178,7 +179,7 @@ function sortGeneric(c: CommandContext, argv: string[], readOnly: boolean): void
   }
   const chosen = range.end >= range.start ? items.slice(range.start, range.end + 1) : [];
   if (o.store === null) replySorted(c, chosen, o);
-  else storeSorted(c, chosen, o);
+  else storeSorted(c, chosen, o, argv[1] as string);
 }
 
 /** Fills scores (or ALPHA compare values); false when a score is not a double. */
@@ -206,7 +207,7 @@ function replySorted(c: CommandContext, items: Item[], o: SortOptions): void {
   }
 }
 
-function storeSorted(c: CommandContext, items: Item[], o: SortOptions): void {
+function storeSorted(c: CommandContext, items: Item[], o: SortOptions, source: string): void {
   const out: string[] = [];
   for (const item of items) {
     if (o.gets.length === 0) out.push(item.element);
@@ -215,7 +216,12 @@ function storeSorted(c: CommandContext, items: Item[], o: SortOptions): void {
   const ks = c.keyspace;
   const key = o.store as string;
   if (out.length > 0) {
-    ks.setKey(c.db, key, ListValue.from(out));
+    const list = ListValue.from(out);
+    // Redis makes this list with quicklist's default fill, whatever list-max-listpack-size says.
+    ks.lazyfree.listFills.set(list, QUICKLIST_DEFAULT_FILL);
+    // Sorting a key into itself: Redis still holds the old value, so it is not freed lazily.
+    if (key === source) ks.setKeySync(c.db, key, list);
+    else ks.setKey(c.db, key, list);
     ks.dirty += out.length - 1;
     notifyKeyspaceEvent(c, NOTIFY.list, 'sortstore', key);
   } else if (ks.delete(c.db, key)) {

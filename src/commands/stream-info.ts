@@ -5,7 +5,6 @@
 
 import type { CommandContext } from './context.js';
 import { type ConsumerGroup, INVALID_ENTRIES_READ } from '../store/value/stream-group.js';
-import { idKey } from '../store/value/stream-id.js';
 import { parseInt64 } from '../util/numbers.js';
 import { eqIgnoreCase } from './args.js';
 import { NOT_INTEGER, NO_SUCH_KEY, noSuchGroup, unknownSubcommandOrArity } from './errors.js';
@@ -143,7 +142,7 @@ function xinfoStreamCommand(c: CommandContext, argv: string[]): void {
   c.addReplyBulk('radix-tree-keys');
   c.addReplyLongLong(s.nodeCount);
   c.addReplyBulk('radix-tree-nodes');
-  c.addReplyLongLong(radixTreeNodes(s));
+  c.addReplyLongLong(s.radixTreeNodes());
   c.addReplyBulk('last-generated-id');
   addReplyId(c, s.lastId);
   c.addReplyBulk('max-deleted-entry-id');
@@ -220,37 +219,3 @@ function replyFullGroup(c: CommandContext, s: StreamValue, options: { name: stri
     c.setDeferredArrayLen(at, n);
   }
 }
-
-/**
- * Nodes of a radix tree holding the nodes' master IDs as 16-byte keys, maximally compressed:
- * a run of chars shared by every key below is one node, a branch is one node, a key end is one.
- */
-function radixTreeNodes(s: StreamValue): number {
-  const keys = s.nodes().map((n) => idKey({ ms: n.ms, seq: n.seq }));
-  if (keys.length === 0) return 1;
-  return countNodes(keys, 0, keys.length, 0);
-}
-
-function countNodes(keys: string[], from: number, to: number, depth: number): number {
-  const first = keys[from] as string;
-  if (depth === first.length) return 1;
-  const last = keys[to - 1] as string;
-  if (first.charCodeAt(depth) === last.charCodeAt(depth)) {
-    // Sorted keys: the common prefix of the range is the common prefix of its ends.
-    let d = depth;
-    while (d < first.length && first.charCodeAt(d) === last.charCodeAt(d)) d++;
-    return 1 + countNodes(keys, from, to, d);
-  }
-  let total = 1;
-  let i = from;
-  while (i < to) {
-    const ch = (keys[i] as string).charCodeAt(depth);
-    let j = i + 1;
-    while (j < to && (keys[j] as string).charCodeAt(depth) === ch) j++;
-    total += countNodes(keys, i, j, depth + 1);
-    i = j;
-  }
-  return total;
-}
-
-

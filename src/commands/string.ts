@@ -209,7 +209,7 @@ function getdelCommand(c: CommandContext, argv: string[]): void {
   const value = getStringOrReply(c, key);
   if (value === undefined) return;
   if (value !== null) {
-    c.keyspace.delete(c.db, key);
+    c.keyspace.delete(c.db, key, 'sync');
     notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
   }
   c.addReplyBulkOrNull(value);
@@ -234,7 +234,7 @@ function getexCommand(c: CommandContext, argv: string[]): void {
   const ks = c.keyspace;
   if (expireAtMs !== null) {
     if (expireAtMs <= ks.now) {
-      ks.delete(c.db, key);
+      ks.delete(c.db, key, ks.lazyExpire ? 'async' : 'sync');
       c.propagateArgv = [c.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
       notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);
     } else {

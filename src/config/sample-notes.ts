@@ -11,7 +11,7 @@ const NO_TLS = 'VESTA: no TLS: tls-port takes only 0, tls-replication/tls-cluste
 const NO_CLUSTER = 'VESTA: no cluster mode: cluster-enabled takes only no; as in Redis outside cluster mode, other cluster-* are then never read.';
 const NO_DEFRAG = 'VESTA: activedefrag takes only no (the garbage collector compacts memory); as in Redis with it off, active-defrag-* are never read.';
 const NO_AFFINITY = 'VESTA: Vesta sets no CPU affinity: only "" (no affinity, Redis\'s default) is accepted, a CPU list is refused.';
-const GC_FREES = 'VESTA: the GC frees off the command path either way; lazyfreed_objects stays 0.';
+const LAZY_FREES = 'Only values of free effort > 64 (list nodes, hashtable/skiplist elements, stream nodes) go; INFO lazyfreed_objects counts them.';
 const NO_SYSLOG = 'VESTA: syslog-enabled takes only no (logs go to stdout or logfile); as in Redis with syslog off, syslog-ident/facility are never read.';
 
 export const NOTES: Readonly<Record<string, string>> = {
@@ -103,7 +103,7 @@ export const NOTES: Readonly<Record<string, string>> = {
   'min-replicas-max-lag': 'Seconds of lag under which a replica counts for min-replicas-to-write.',
   'replica-ignore-disk-write-errors': 'Let a replica go on when it cannot write its AOF or RDB. VESTA: only no is accepted.',
   'replica-ignore-maxmemory': 'A replica does not evict on its own (it follows the master): no OOM and no eviction while a replica; no applies maxmemory on the replica too.',
-  'replica-lazy-flush': 'Free the old dataset in the background after a full sync. ' + GC_FREES,
+  'replica-lazy-flush': 'Free the old dataset in the background after a full sync (repl-diskless-load swapdb always does); counted in lazyfreed_objects as its keys, as in Redis.',
   'propagation-error-behavior': 'What a replica or AOF load does when a replicated command fails. VESTA: only ignore (Redis\'s default: the error is logged and skipped) is accepted; panic and panic-on-replicas are refused.',
 
   // SECURITY
@@ -123,11 +123,11 @@ export const NOTES: Readonly<Record<string, string>> = {
   'maxmemory-clients': 'Memory all clients together may use before the largest are disconnected (0: off). VESTA: only 0 is accepted: Vesta has no client eviction (client-output-buffer-limit applies).',
 
   // LAZY FREEING
-  'lazyfree-lazy-eviction': `Free evicted keys in the background; logged as UNLINK, not DEL. ${GC_FREES}`,
-  'lazyfree-lazy-expire': `Free expired keys in the background; logged as UNLINK, not DEL. ${GC_FREES}`,
-  'lazyfree-lazy-server-del': 'Deletes the server makes itself act like UNLINK. VESTA: only picks UNLINK or DEL for replicas and the AOF; the garbage collector frees either way.',
-  'lazyfree-lazy-user-del': `DEL acts like UNLINK. ${GC_FREES}`,
-  'lazyfree-lazy-user-flush': `FLUSHALL, FLUSHDB, SCRIPT and FUNCTION FLUSH default to ASYNC. ${GC_FREES}`,
+  'lazyfree-lazy-eviction': `Free evicted keys in the background; logged as UNLINK, not DEL. ${LAZY_FREES}`,
+  'lazyfree-lazy-expire': `Free expired keys in the background; logged as UNLINK, not DEL. ${LAZY_FREES}`,
+  'lazyfree-lazy-server-del': 'Overwrites and deletions the server makes itself (SET/RENAME over a key, *STORE, RESTORE REPLACE...) act like UNLINK: big values are freed in the background.',
+  'lazyfree-lazy-user-del': `DEL acts like UNLINK. ${LAZY_FREES}`,
+  'lazyfree-lazy-user-flush': 'FLUSHALL, FLUSHDB, SCRIPT and FUNCTION FLUSH default to ASYNC; lazyfreed_objects counts a flushed db\'s keys, and over 64 scripts or functions.',
 
   // THREADED I/O
   'io-threads': 'Threads for client socket I/O. VESTA: only 1 is accepted: one event loop does all I/O.',

@@ -225,8 +225,8 @@ function memorySection(server: Server): InfoFields {
     ['mem_aof_buffer', 0],
     ['mem_allocator', 'v8'],
     ['active_defrag_running', 0],
-    ['lazyfree_pending_objects', 0],
-    ['lazyfreed_objects', 0],
+    ['lazyfree_pending_objects', server.keyspace.lazyfree.pending],
+    ['lazyfreed_objects', server.keyspace.lazyfree.freed],
   ];
 }
 

@@ -76,7 +76,7 @@ export class FullSync {
       send = () => this.#sendFile(join(config.str('dir'), config.str('dbfilename')));
       server.log.notice('Starting BGSAVE for SYNC with target: disk');
     }
-    this.#snapshot = jobs.engine.start(visitor, { ...snapshotOptions(server), keepExpired: true });
+    this.#snapshot = jobs.engine.start(visitor, snapshotOptions(server));
     jobs.claim('rdb', this.#snapshot);
     this.#snapshot.done.then(send).then(
       () => this.#finish(null),

@@ -156,9 +156,27 @@ export class MasterLink {
     if (announcedIp !== '') await this.#command(['REPLCONF', 'ip-address', announcedIp]);
     await this.#command(['REPLCONF', 'capa', 'eof', 'capa', 'psync2']);
     const history = this.#history;
-    const psync = history.offset >= 0 && history.replid !== ''
-      ? ['PSYNC', history.replid, String(history.offset + 1)] : ['PSYNC', '?', '-1'];
-    const reply = await this.#command(psync);
+    const cached = history.offset >= 0 && history.replid !== '';
+    const psync = cached ? ['PSYNC', history.replid, String(history.offset + 1)] : ['PSYNC', '?', '-1'];
+    server.log.notice(cached ? `Trying a partial resynchronization (request ${history.replid}:${history.offset + 1}).`
+      : 'Partial resynchronization not possible (no cached master)');
+    // A FAILOVER in progress: the PSYNC asks our new master (our replica until now) to take over.
+    const failover = this.#repl.failover;
+    const failingOver = failover.inProgress;
+    let reply: string;
+    try {
+      reply = await this.#command(failingOver ? [...psync, 'FAILOVER'] : psync);
+    } catch (error: unknown) {
+      // No reply at all is a refusal too (Redis: PSYNC_TRY_LATER aborts the failover).
+      if (failingOver) failover.psyncAnswered(false);
+      throw error;
+    }
+    if (failingOver) {
+      const accepted = reply.startsWith('+CONTINUE') || reply.startsWith('+FULLRESYNC');
+      // Refused: we are a master again (this link is closed).
+      failover.psyncAnswered(accepted);
+      if (!accepted) return;
+    }
     if (reply.startsWith('+CONTINUE')) {
       const id = reply.slice('+CONTINUE'.length).trim();
       if (id !== '') this.#repl.switchHistory(id);
@@ -328,13 +346,16 @@ export class MasterLink {
     const mode = config.str('repl-diskless-load');
     const diskless = dump === null;
     dump?.commit(data.length);
+    // replica-lazy-flush: the old dataset (and a failed load's partial one) is freed in the
+    // background; swapdb always discards in the background, as Redis 7.0 does.
+    const lazyFlush = config.bool('replica-lazy-flush');
     let backup = null;
     if (mode === 'swapdb') {
       server.log.notice('MASTER <-> REPLICA sync: Backing up the old dataset (repl-diskless-load swapdb)');
       backup = server.keyspace.detachAll();
     } else {
       server.log.notice('MASTER <-> REPLICA sync: Flushing old data');
-      server.keyspace.flushAll();
+      server.keyspace.flushAll(lazyFlush);
     }
     server.log.notice(`MASTER <-> REPLICA sync: Loading DB in memory${diskless ? ' (diskless)' : ''}`);
     let result;
@@ -344,14 +365,15 @@ export class MasterLink {
       server.log.warning('Failed trying to load the MASTER synchronization DB from socket');
       if (backup !== null) {
         server.log.notice('MASTER <-> REPLICA sync: Restoring the old dataset (repl-diskless-load swapdb)');
-        server.keyspace.reattachAll(backup);
+        server.keyspace.reattachAll(backup, true);
       } else {
-        server.keyspace.flushAll();
+        server.keyspace.flushAll(lazyFlush);
       }
       throw error;
     } finally {
       server.keyspace.activeExpire = false;
     }
+    if (backup !== null) server.keyspace.lazyfree.defer(backup, totalKeys(backup));
     server.log.notice(`MASTER <-> REPLICA sync: Finished with success (${result.keysLoaded} keys)`);
     // The AOF must describe the new dataset: rewrite it from the loaded keys (Redis restarts
     // appendonly after a full sync for the same reason).

@@ -13,6 +13,7 @@ import { encodeCommand } from '../persistence/aof/writer.js';
 import { Backlog } from './backlog.js';
 import { FullSync } from './full-sync.js';
 import { MasterLink } from './master-link.js';
+import { Failover } from './failover.js';
 import { afterUnblock } from '../observe/calls.js';
 
 export type PeerState = 'wait_bgsave' | 'send_bulk' | 'online';
@@ -79,6 +80,8 @@ export class Replication {
   /** True while our master's stream is being applied (its writes bypass READONLY and are proxied). */
   applying = false;
   fullSync: FullSync | null = null;
+  /** FAILOVER's state (failover.ts). */
+  readonly failover: Failover = new Failover(this);
   #waiters: Waiter[] = [];
   #ackRequested = false;
   #lastPingMs = Date.now();
@@ -95,9 +98,14 @@ export class Replication {
       propagateActive: () => this.link === null && this.backlog !== null,
       beforeSleep: () => {
         this.#flushTurn();
+        // Acks that arrived may let a FAILOVER go on (not where they arrive: it drops peers).
+        this.failover.update();
         return null;
       },
-      cron: () => this.#cron(),
+      cron: () => {
+        this.failover.update();
+        this.#cron();
+      },
       writeDeniedReason: () => this.#writeDeniedReason(),
       staleDeniedReason: () => {
         const link = this.link;
@@ -155,7 +163,8 @@ export class Replication {
   }
 
   #flushTurn(): void {
-    if (this.#ackRequested) {
+    // No GETACK while clients are paused (it would move the offset): it goes after the pause.
+    if (this.#ackRequested && this.server.pause.type === 0) {
       this.#ackRequested = false;
       if (this.link === null && this.backlog !== null) this.#turn += encodeCommand(['REPLCONF', 'GETACK', '*']);
     }
@@ -213,9 +222,30 @@ export class Replication {
 
   // ------------------------------------------------------------------ master side: PSYNC
 
-  /** PSYNC replid offset / SYNC from a replica. */
-  sync(c: Client, replid: string, offsetText: string, oldSync: boolean): void {
+  /**
+   * PSYNC replid offset / SYNC from a replica. `failoverFrom` (PSYNC ... FAILOVER, with the
+   * client's CLIENT LIST line) comes from our master handing its role to us: we promote
+   * ourselves if its history is ours, then answer its PSYNC as any other.
+   */
+  sync(c: Client, request: { replid: string; offset: string; oldSync: boolean; failoverFrom?: string }): void {
+    const { replid, offset: offsetText, oldSync } = request;
     if (this.peers.has(c)) return;
+    if (request.failoverFrom !== undefined) {
+      this.server.log.warning(`Failover request received for replid ${replid}.`);
+      if (this.link === null) {
+        c.addReplyError("ERR PSYNC FAILOVER can't be sent to a master.");
+        return;
+      }
+      if (replid.toLowerCase() !== this.replid) {
+        c.addReplyError('ERR PSYNC FAILOVER replid must match my replid.');
+        return;
+      }
+      this.promote(`MASTER MODE enabled (failover request from '${request.failoverFrom}')`);
+    }
+    if (this.failover.state !== 'no-failover') {
+      c.addReplyError("NOMASTERLINK Can't SYNC while failing over");
+      return;
+    }
     if (this.link !== null && this.link.state !== 'connected') {
       c.addReplyError("NOMASTERLINK Can't SYNC while not connected with my master");
       return;
@@ -294,6 +324,7 @@ export class Replication {
     if (offset > peer.ackOffset) peer.ackOffset = offset;
     peer.ackTimeMs = Date.now();
     if (this.#waiters.length > 0) this.#checkWaiters(false);
+    if (this.failover.state === 'waiting-for-sync') this.server.requestBeforeSleep();
     return true;
   }
 
@@ -400,11 +431,14 @@ export class Replication {
 
   /** REPLICAOF host port: follow a master (PSYNC with our own history first). */
   replicaOf(host: string, port: number): void {
+    if (this.link === null) {
+      this.server.log.notice('Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.');
+    }
     this.link?.close();
     this.#flushTurn();
     this.disconnectPeers();
     this.#failWaiters();
-    this.server.keyspace.activeExpire = false;
+    this.server.pause.setActiveExpire(false);
     this.server.evictor.isReplica = true;
     const cached = this.#cachedHistory();
     this.link = new MasterLink(this, host, port, cached);
@@ -426,18 +460,22 @@ export class Replication {
     return { replid: this.replid, offset: this.offset, streamDb: Math.max(0, this.selectedDb) };
   }
 
-  /** REPLICAOF NO ONE: we become a master with a new history, keeping the old one as replid2. */
-  promote(): void {
+  /**
+   * REPLICAOF NO ONE, PSYNC ... FAILOVER, an aborted FAILOVER: we become a master with a new
+   * history, keeping the old one as replid2; `message` is logged after (null: nothing).
+   */
+  promote(message: string | null): void {
     if (this.link === null) return;
     this.link.close();
     this.link = null;
     this.#newHistory(true);
     this.selectedDb = -1;
-    this.server.keyspace.activeExpire = true;
+    this.server.pause.setActiveExpire(true);
     this.server.evictor.isReplica = false;
     this.server.config.setFromArgs('replicaof', ['no', 'one']);
     this.disconnectPeers();
-    this.server.log.notice('MASTER MODE enabled (user request from REPLICAOF NO ONE)');
+    this.#noReplicasSinceMs = Date.now();
+    if (message !== null) this.server.log.notice(message);
   }
 
   /**
@@ -478,6 +516,9 @@ export class Replication {
       this.secondOffset = -1;
     }
     this.replid = newReplId();
+    if (keepOld) {
+      this.server.log.warning(`Setting secondary replication ID to ${this.replid2}, valid up to offset: ${this.secondOffset}. New replication ID is ${this.replid}`);
+    }
   }
 
   #replInfo(): { streamDb: number; replId: string; offset: number } | null {
@@ -528,7 +569,9 @@ export class Replication {
     const config = this.server.config;
     this.link?.cron(now);
     FullSync.maybeStart(this);
-    if (this.link === null && this.peers.size > 0 && now - this.#lastPingMs >= config.num('repl-ping-replica-period') * 1000) {
+    // A FAILOVER with a TIMEOUT keeps the offset still while it waits: no PING (as Redis).
+    const quiet = this.failover.hasTimeout && this.server.pause.type !== 0;
+    if (this.link === null && this.peers.size > 0 && !quiet && now - this.#lastPingMs >= config.num('repl-ping-replica-period') * 1000) {
       this.#lastPingMs = now;
       this.#turn += encodeCommand(['PING']);
     }

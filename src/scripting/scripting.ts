@@ -16,6 +16,7 @@ import { ScriptCache, sha1hex, type CachedScript } from './script-cache.js';
 import { ScriptFlag, parseShebang } from './shebang.js';
 import type { ScriptVm } from './vm.js';
 import { libraryExists } from '../commands/errors.js';
+import { LAZYFREE_THRESHOLD } from '../store/lazyfree.js';
 
 /** The script being run: what SCRIPT KILL, FUNCTION STATS and BUSY replies need. */
 export interface RunningScript extends RunState {
@@ -104,8 +105,13 @@ export class Scripting {
     return script;
   }
 
-  /** SCRIPT FLUSH: drops the cache and, as Redis, the whole Lua VM (functions keep theirs). */
-  flushScripts(): void {
+  /**
+   * SCRIPT FLUSH: drops the cache and, as Redis, the whole Lua VM (functions keep theirs).
+   * `async` frees a cache of more scripts than the lazy-free threshold in the background.
+   */
+  flushScripts(async = false): void {
+    const count = this.cache.size;
+    if (async && count > LAZYFREE_THRESHOLD) this.server.keyspace.lazyfree.defer(this.#evalVm, count);
     this.cache.flush();
     this.#evalVm = null;
   }

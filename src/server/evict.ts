@@ -210,8 +210,9 @@ export class Evictor {
     const value = db.dict.get(key);
     const bytes = value === undefined ? 0 : estimateBytes(key, value);
     const server = this.#server;
-    server.keyspace.delete(db, key);
-    server.propagate(db.id, [server.config.bool('lazyfree-lazy-eviction') ? 'UNLINK' : 'DEL', key]);
+    const lazy = server.config.bool('lazyfree-lazy-eviction');
+    server.keyspace.delete(db, key, lazy ? 'async' : 'sync');
+    server.propagate(db.id, [lazy ? 'UNLINK' : 'DEL', key]);
     server.keyspaceEvents.notify(NOTIFY.evicted, 'evicted', key, db.id);
     this.evictedKeys++;
     return bytes;

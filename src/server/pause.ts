@@ -1,4 +1,4 @@
-// CLIENT PAUSE / CLIENT UNPAUSE: while paused, commands that would be refused wait (Redis
+// CLIENT PAUSE / CLIENT UNPAUSE (and FAILOVER's pause of writes): while paused, commands that would be refused wait (Redis
 // "postpones" the client: it counts as blocked and its later pipelined commands wait behind
 // it) and run in arrival order when the pause ends, by timeout or CLIENT UNPAUSE. ALL holds
 // every command, WRITE holds commands flagged write or may-replicate (EVAL, PUBLISH...) and an
@@ -26,12 +26,20 @@ function maybeReplicates(flags: number, name: string): boolean {
 
 export const PauseType = { none: 0, write: 1, all: 2 } as const;
 
+/**
+ * Who asked for a pause: CLIENT PAUSE, or a FAILOVER in progress (Redis's pause purposes). Each
+ * has its own type and end; the pause in force is the strictest type and the latest end, and
+ * CLIENT UNPAUSE ends only the client's.
+ */
+export type PausePurpose = 'client' | 'failover';
+
 export class ClientPause {
   /** PauseType of the pause in force; none costs dispatch one integer test. */
   type: number = PauseType.none;
   endMs = 0;
   readonly #server: Server;
   #timer: NodeJS.Timeout | null = null;
+  readonly #purposes = new Map<PausePurpose, { type: number; endMs: number }>();
   /** Postponed clients with the command each will run first, in arrival order. */
   #postponed: { c: Client; argv: string[] }[] = [];
   /** Keyspace.activeExpire before the pause (false while loading or on a replica). */
@@ -60,36 +68,74 @@ export class ClientPause {
     });
   }
 
-  /** Pauses until `endMs` (unix ms); a pause in force keeps the later end and the stricter type. */
-  pause(endMs: number, type: number): void {
-    if (this.type === PauseType.none) {
-      this.#expireBefore = this.#server.keyspace.activeExpire;
-      this.#server.keyspace.activeExpire = false;
-      this.type = type;
-      this.endMs = endMs;
-    } else {
-      this.type = Math.max(this.type, type);
-      this.endMs = Math.max(this.endMs, endMs);
-    }
-    this.#clearTimer();
-    this.#arm();
+  /**
+   * Pauses until `endMs` (unix ms; Infinity: until unpaused); a pause of the same purpose in
+   * force keeps the later end and the stricter type.
+   */
+  pause(endMs: number, type: number, purpose: PausePurpose = 'client'): void {
+    const current = this.#purposes.get(purpose);
+    if (current === undefined) this.#purposes.set(purpose, { type, endMs });
+    else this.#purposes.set(purpose, { type: Math.max(current.type, type), endMs: Math.max(current.endMs, endMs) });
+    this.#update();
   }
 
-  /** A timer for the end (re-armed when the end is beyond what one timer can wait). */
-  #arm(): void {
-    const delay = Math.max(0, this.endMs - Date.now());
+  /**
+   * Sets Keyspace.activeExpire (replication turns it off on a replica): while paused, it is
+   * what expiry goes back to when the pause ends.
+   */
+  setActiveExpire(value: boolean): void {
+    if (this.type === PauseType.none) this.#server.keyspace.activeExpire = value;
+    else this.#expireBefore = value;
+  }
+
+  /** Ends the pause of `purpose` (CLIENT UNPAUSE: the client's; the end of a FAILOVER: its own). */
+  unpause(purpose: PausePurpose = 'client'): void {
+    if (this.#purposes.delete(purpose)) this.#update();
+  }
+
+  /**
+   * Recomputes the pause in force from the purposes' and arms a timer for the next end. When
+   * it ends, or gets less strict, the postponed commands run again (and may wait again).
+   */
+  #update(): void {
+    this.#clearTimer();
+    const before = this.type;
+    let type: number = PauseType.none;
+    let endMs = 0;
+    let nextEndMs = Infinity;
+    for (const p of this.#purposes.values()) {
+      type = Math.max(type, p.type);
+      endMs = Math.max(endMs, p.endMs);
+      nextEndMs = Math.min(nextEndMs, p.endMs);
+    }
+    if (before === PauseType.none && type !== PauseType.none) {
+      this.#expireBefore = this.#server.keyspace.activeExpire;
+      this.#server.keyspace.activeExpire = false;
+    } else if (before !== PauseType.none && type === PauseType.none) {
+      this.#server.keyspace.activeExpire = this.#expireBefore;
+    }
+    this.type = type;
+    this.endMs = endMs;
+    if (nextEndMs !== Infinity) this.#arm(nextEndMs);
+    if (type < before) this.#release();
+  }
+
+  /** A timer for the next end (re-armed when it is beyond what one timer can wait). */
+  #arm(endMs: number): void {
+    const delay = Math.max(0, endMs - Date.now());
     this.#timer = setTimeout(() => {
-      if (Date.now() >= this.endMs) this.unpause();
-      else this.#arm();
+      const now = Date.now();
+      if (now < endMs) {
+        this.#arm(endMs);
+        return;
+      }
+      for (const [purpose, p] of this.#purposes) if (p.endMs <= now) this.#purposes.delete(purpose);
+      this.#update();
     }, Math.min(delay, MAX_TIMER_MS));
   }
 
-  /** Ends the pause and runs the postponed commands, each client's pipeline in turn. */
-  unpause(): void {
-    if (this.type === PauseType.none) return;
-    this.#clearTimer();
-    this.type = PauseType.none;
-    this.#server.keyspace.activeExpire = this.#expireBefore;
+  /** Runs the postponed commands, each client's pipeline in turn. */
+  #release(): void {
     const postponed = this.#postponed;
     this.#postponed = [];
     for (const { c } of postponed) c.flags &= ~ClientFlag.blocked;

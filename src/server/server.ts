@@ -201,6 +201,7 @@ export class Server {
     config.onApply('latency-tracking', (v) => {
       this.latencyTracking = v === true;
     });
+    this.#applyLazyfreeConfig();
     this.stopped = new Promise((resolve) => {
       this.#resolveStopped = resolve;
     });
@@ -224,6 +225,7 @@ export class Server {
       queueFlush: (c) => this.queueFlush(asClient(c)),
       afterFlushAll: () => this.afterFlushAll(),
       isLoading: () => this.loading,
+      isReplica: () => (this.replication?.link ?? null) !== null,
     };
   }
 
@@ -507,8 +509,27 @@ export class Server {
     c.user = 'default';
   }
 
+  /** The keyspace's lazy-freeing policy follows the lazyfree directives (and the list fill). */
+  #applyLazyfreeConfig(): void {
+    const ks = this.keyspace;
+    const config = this.config;
+    ks.lazyServerDel = config.bool('lazyfree-lazy-server-del');
+    ks.lazyExpire = config.bool('lazyfree-lazy-expire');
+    ks.lazyfree.listFill = config.num('list-max-listpack-size');
+    config.onApply('lazyfree-lazy-server-del', (v) => {
+      ks.lazyServerDel = v === true;
+    });
+    config.onApply('lazyfree-lazy-expire', (v) => {
+      ks.lazyExpire = v === true;
+    });
+    config.onApply('list-max-listpack-size', (v) => {
+      ks.lazyfree.listFill = Number(v);
+    });
+  }
+
   resetStats(): void {
     resetServerStats(this.stats);
+    this.keyspace.lazyfree.resetStats();
     this.forkStats.latestForkUsec = 0;
     this.forkStats.totalForks = 0;
     this.activeExpire.resetStats();

@@ -13,6 +13,8 @@ import { CommandFlag, type Command } from '../commands/table.js';
 import { ClientFlag, type Client } from './client.js';
 import { keyArguments } from './acl.js';
 import type { Server } from './server.js';
+import { LAZYFREE_THRESHOLD } from '../store/lazyfree.js';
+import { radixTreeNodes } from '../util/radix-nodes.js';
 
 export interface TrackingState {
   bcast: boolean;
@@ -42,7 +44,7 @@ export class Tracking {
   readonly #server: Server;
   readonly #states = new Map<Client, TrackingState>();
   /** key -> ids of the clients that may cache it. */
-  readonly #table = new Map<string, Set<number>>();
+  #table = new Map<string, Set<number>>();
   #items = 0;
   readonly #prefixes = new Map<string, PrefixEntry>();
   /** The client whose command is running; its own invalidations wait for its reply. */
@@ -180,13 +182,23 @@ export class Tracking {
     }
   }
 
-  /** FLUSHALL / FLUSHDB: a null invalidation to every tracking client, and an empty table. */
-  flushed(): void {
+  /**
+   * FLUSHALL / FLUSHDB: a null invalidation to every tracking client, and an empty table. An
+   * async flush frees the old table in the background when its radix tree (Redis keeps the
+   * keys in one) has more nodes than the lazy-free threshold, counted as its keys.
+   */
+  flushed(async = false): void {
     for (const [c, state] of this.#states) {
       if (c === this.#current) this.#pending.push(null);
       else this.#send(c, state, null);
     }
-    this.#table.clear();
+    const table = this.#table;
+    // Every key ends on a node of its own: past 64 keys there are past 64 nodes, uncounted.
+    if (async && table.size !== 0 &&
+      (table.size > LAZYFREE_THRESHOLD || radixTreeNodes([...table.keys()].sort()) > LAZYFREE_THRESHOLD)) {
+      this.#server.keyspace.lazyfree.defer(table, table.size);
+    }
+    this.#table = new Map();
     this.#items = 0;
   }
 

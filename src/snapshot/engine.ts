@@ -28,6 +28,9 @@
 //      the engine finds a db's state by the identity of the dict, not by db index. A dict that
 //      was flushed away is never written again, so nothing there needs preserving, and no
 //      flush or swap ever copies the dataset.
+// Keys whose expire time has passed but that are not deleted yet are emitted like any other,
+// with their expire: Redis's rdbSave and AOF rewrite write them too, and the loader decides
+// (a master drops them from a dump, a replica and an AOF base keep them).
 // Memory overhead: what writes during the cut preserved, only for keys the scanner has not
 // reached yet, released as it passes them. Nothing here grows with the dataset.
 
@@ -68,11 +71,6 @@ export interface SnapshotOptions {
   cpuShare?: number;
   /** True when clients were served since the previous call (pacing applies only then). */
   clientsActive?: () => boolean;
-  /**
-   * Emit keys whose expire time has passed too (a replica's full-sync payload: Redis 7.0 sends
-   * them and its replicas keep them until the master's DEL). Default: skipped.
-   */
-  keepExpired?: boolean;
 }
 
 /** A preserved state with an expire. Without one the value itself is stored: no object per
@@ -139,7 +137,6 @@ export class Snapshot {
   readonly #visitor: SnapshotVisitor;
   readonly #options: SnapshotOptions;
   readonly #cuts: DbCut[];
-  readonly #now: number;
   #cutIndex = 0;
   /** Pacing: when the current stretch of client activity began, and scan time spent in it. */
   #pacedSinceMs = -1;
@@ -153,7 +150,6 @@ export class Snapshot {
     this.#engine = engine;
     this.#visitor = visitor;
     this.#options = options;
-    this.#now = options.keepExpired === true ? -Infinity : keyspace.now;
     const started = performance.now();
     this.#cuts = [];
     let total = 0;
@@ -274,7 +270,6 @@ export class Snapshot {
     const value = cut.dict.valueAt(slot) as Value;
     const expireAtMs = cut.expires.size === 0 ? undefined : cut.expires.get(key);
     this.stats.keysDone++;
-    if (expireAtMs !== undefined && expireAtMs <= this.#now) return; // already expired at T
     this.#visitor.key(cut.dbIndex, key, value, expireAtMs ?? null);
   }
 
@@ -285,7 +280,6 @@ export class Snapshot {
     cut.preserved.delete(key);
     this.stats.preservedBytes -= key.length + estimateBytes(value);
     this.stats.keysDone++;
-    if (expireAtMs !== undefined && expireAtMs <= this.#now) return; // already expired at T
     this.#visitor.key(cut.dbIndex, key, value, expireAtMs ?? null);
   }
 

@@ -14,7 +14,15 @@
 
 import { assert } from '../assert.js';
 import { Dict } from './dict.js';
+import { LazyFree } from './lazyfree.js';
 import { type Value, ListValue, ZSetValue } from './value/types.js';
+
+/**
+ * How a deletion frees the value it drops: on the spot, in the background (when big enough,
+ * see lazyfree.ts), or as lazyfree-lazy-server-del says. Redis's dbSyncDelete, dbAsyncDelete
+ * and dbDelete.
+ */
+export type FreeMode = 'sync' | 'async' | 'server';
 
 /** One db's contents, detached from it (Keyspace#detachAll). */
 export interface DbContents {
@@ -73,6 +81,15 @@ export class Keyspace {
    */
   now = Date.now();
   readonly stats: KeyspaceStats = { hits: 0, misses: 0, expiredKeys: 0 };
+  /** The background freeing of dropped values and emptied dbs, with its counters. */
+  readonly lazyfree = new LazyFree();
+  /**
+   * lazyfree-lazy-server-del: the deletions the server makes itself (an overwrite by SET,
+   * RENAME, a *STORE, RESTORE REPLACE...) free in the background, as delete(..., 'server').
+   */
+  lazyServerDel = false;
+  /** lazyfree-lazy-expire: keys deleted because they expired free in the background. */
+  lazyExpire = false;
   #hooks: KeyspaceHooks[] = [];
   /**
    * The per-write hooks as bound functions, rebuilt when hooks change: calling them costs no
@@ -195,13 +212,31 @@ export class Keyspace {
    */
   setKey(db: Database, key: string, value: Value, keepTtl = false): void {
     this.#beforeWrite(db, key);
+    // The value overwritten is freed as a server deletion (Redis's dbOverwrite).
+    const old = this.lazyServerDel ? db.dict.get(key) : undefined;
     const existed = !db.dict.set(key, value);
+    if (old !== undefined && old !== value) this.lazyfree.freeValue(old);
     if (!keepTtl && db.expires.size !== 0) db.expires.delete(key);
     this.dirty++;
     if (!existed) this.#fire(this.#keyAddedFns, db, key);
     this.#keyModified(db, key);
     if (!existed && (value instanceof ListValue || value instanceof ZSetValue)) {
       this.#keyReady(db, key);
+    }
+  }
+
+  /**
+   * setKey whose overwritten value is never freed lazily, whatever lazyfree-lazy-server-del
+   * says: Redis's SORT ... STORE into the key it sorts still holds the old value, and an RDB
+   * load that replaces a duplicate key deletes it with dbSyncDelete.
+   */
+  setKeySync(db: Database, key: string, value: Value): void {
+    const lazy = this.lazyServerDel;
+    this.lazyServerDel = false;
+    try {
+      this.setKey(db, key, value);
+    } finally {
+      this.lazyServerDel = lazy;
     }
   }
 
@@ -224,11 +259,17 @@ export class Keyspace {
     db.dict.reserve(count);
   }
 
-  /** Deletes a key; true when it existed. Counts one change. */
-  delete(db: Database, key: string): boolean {
-    if (!db.dict.has(key)) return false;
+  /**
+   * Deletes a key; true when it existed. Counts one change. `free` says how its value is freed
+   * (the default, 'server', is Redis's dbDelete; the value must not live on elsewhere, as after
+   * RENAME or MOVE, which delete with 'sync').
+   */
+  delete(db: Database, key: string, free: FreeMode = 'server'): boolean {
+    const value = db.dict.get(key);
+    if (value === undefined) return false;
     this.#beforeWrite(db, key);
     db.dict.delete(key);
+    if (free === 'async' || (free === 'server' && this.lazyServerDel)) this.lazyfree.freeValue(value);
     if (db.expires.size !== 0) db.expires.delete(key);
     this.dirty++;
     this.#keyModified(db, key);
@@ -258,10 +299,14 @@ export class Keyspace {
     return db.expires.size === 0 ? undefined : db.expires.get(key);
   }
 
-  /** Empties one db by replacing its maps, so a running snapshot keeps the old ones. */
-  flushDb(db: Database): number {
+  /**
+   * Empties one db by replacing its maps, so a running snapshot keeps the old ones. `async`
+   * (FLUSHDB ASYNC) hands the old maps to the background, counted as their keys.
+   */
+  flushDb(db: Database, async = false): number {
     const removed = db.dict.size;
     for (const h of this.#hooks) h.beforeFlush?.(db);
+    if (async) this.lazyfree.defer([db.dict, db.expires], removed);
     db.dict = new Dict();
     db.expires = new Map();
     db.avgTtlMs = 0;
@@ -270,9 +315,9 @@ export class Keyspace {
     return removed;
   }
 
-  flushAll(): number {
+  flushAll(async = false): number {
     let removed = 0;
-    for (const db of this.dbs) removed += this.flushDb(db);
+    for (const db of this.dbs) removed += this.flushDb(db, async);
     return removed;
   }
 
@@ -286,9 +331,12 @@ export class Keyspace {
     return contents;
   }
 
-  /** Puts back what detachAll() took, replacing what the dbs hold now. */
-  reattachAll(contents: readonly DbContents[]): void {
-    this.flushAll();
+  /**
+   * Puts back what detachAll() took, replacing what the dbs hold now (which are freed in the
+   * background when `async`).
+   */
+  reattachAll(contents: readonly DbContents[], async = false): void {
+    this.flushAll(async);
     contents.forEach((c, i) => {
       const db = this.dbs[i];
       if (db === undefined) return;
@@ -331,6 +379,10 @@ export class Keyspace {
   /** Deletes an expired key through the write path and announces it (AOF DEL). */
   deleteExpired(db: Database, key: string): void {
     this.#beforeWrite(db, key);
+    if (this.lazyExpire) {
+      const value = db.dict.get(key);
+      if (value !== undefined) this.lazyfree.freeValue(value);
+    }
     db.dict.delete(key);
     db.expires.delete(key);
     this.stats.expiredKeys++;

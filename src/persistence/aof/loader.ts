@@ -182,7 +182,6 @@ function loadRdbImage(server: AofLoadTarget, path: string, data: Buffer): { keys
   let db = keyspace.db(0);
   let version = 0;
   let keys = 0;
-  const nowMs = Date.now();
   try {
     for (let event = decoder.next(); event !== null; event = decoder.next()) {
       switch (event.kind) {
@@ -201,8 +200,9 @@ function loadRdbImage(server: AofLoadTarget, path: string, data: Buffer): { keys
         }
         case 'key':
           // The base is the first file loaded, into an empty keyspace (start-up, or DEBUG
-          // LOADAOF right after its flush), so keys skip the write hooks (see loadKey).
-          if (event.expireAtMs !== null && event.expireAtMs < nowMs) break;
+          // LOADAOF right after its flush), so keys skip the write hooks (see loadKey). Keys
+          // past their expire time are kept, as Redis loads an AOF preamble: the commands
+          // after it were logged against that exact keyspace; they expire afterwards.
           keyspace.loadKey(db, event.key, event.value, event.expireAtMs);
           keys++;
           break;

@@ -126,10 +126,10 @@ export class AofCommandVisitor implements BaseVisitor {
 
 /**
  * Feeds every live key of the keyspace to `visitor` synchronously (start-up, when the dataset
- * cannot change meanwhile), then ends it. Keys already expired are skipped.
+ * cannot change meanwhile), then ends it. Keys past their expire time are written too, as
+ * Redis's rewrite does (loading the base keeps them; they expire afterwards).
  */
 export async function writeBaseNow(keyspace: Keyspace, visitor: BaseVisitor): Promise<void> {
-  const nowMs = Date.now();
   try {
     for (const db of keyspace.dbs) {
       if (db.dict.size === 0) continue;
@@ -137,7 +137,6 @@ export async function writeBaseNow(keyspace: Keyspace, visitor: BaseVisitor): Pr
       const expires = db.expires;
       db.dict.forEach((value, key) => {
         const expireAtMs = expires.size === 0 ? null : (expires.get(key) ?? null);
-        if (expireAtMs !== null && expireAtMs <= nowMs) return;
         visitor.key(db.id, key, value, expireAtMs);
       });
     }

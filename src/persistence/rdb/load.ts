@@ -318,7 +318,7 @@ class RdbLoader {
       added = keyspace.loadKey(db, key, value, expireAtMs);
     } else {
       added = !db.dict.has(key);
-      keyspace.setKey(db, key, value);
+      keyspace.setKeySync(db, key, value);
       if (expireAtMs !== null) keyspace.setExpire(db, key, expireAtMs);
     }
     if (!added && !this.#allowDuplicates) {

@@ -229,8 +229,8 @@ export interface RdbSaveSource {
 }
 
 /**
- * SAVE: writes every database to dir/dbfilename and makes it durable. Keys already expired
- * are skipped. Throws RdbSaveError (after cleaning up the temp file) on any file error; the
+ * SAVE: writes every database to dir/dbfilename and makes it durable, keys past their expire
+ * time included (as Redis). Throws RdbSaveError (after cleaning up the temp file) on any file error; the
  * previous dump is then untouched. Blocks the event loop for the whole save, as SAVE does.
  * rdb-key-save-delay adds a busy delay per key (tests use it to make saves slow).
  */
@@ -273,24 +273,19 @@ export function rdbAuxInfo(aofBase: boolean): RdbAuxInfo {
 }
 
 /**
- * SELECTDB, RESIZEDB and every live key of each non-empty database. RESIZEDB counts exactly
- * the keys written (expired ones excluded). Returns the number of keys written.
+ * SELECTDB, RESIZEDB and every key of each non-empty database, keys past their expire time
+ * but not deleted yet included (Redis writes them; a master loading the dump drops them).
+ * Returns the number of keys written.
  */
 function writeDatabases(encoder: RdbEncoder, keyspace: Keyspace, keyDelayUs: number): number {
-  const nowMs = Date.now();
   let keysSaved = 0;
   for (const db of keyspace.dbs) {
     if (db.dict.size === 0) continue;
-    let expiredCount = 0;
-    for (const whenMs of db.expires.values()) if (whenMs <= nowMs) expiredCount++;
-    const keyCount = db.dict.size - expiredCount;
-    if (keyCount === 0) continue;
     encoder.writeSelectDb(db.id);
-    encoder.writeResizeDb(keyCount, db.expires.size - expiredCount);
+    encoder.writeResizeDb(db.dict.size, db.expires.size);
     const expires = db.expires;
     db.dict.forEach((value, key) => {
       const expireAtMs = expires.size === 0 ? null : (expires.get(key) ?? null);
-      if (expireAtMs !== null && expireAtMs <= nowMs) return;
       encoder.writeKey(key, value, expireAtMs);
       keysSaved++;
       if (keyDelayUs !== 0) delayMicroseconds(keyDelayUs);

@@ -169,7 +169,18 @@ export function lpReadInt(d: string, at: number): number | bigint {
   return typeof v === 'string' ? 0 : v;
 }
 
-/** Bytes of the element for `s` without building it. */
+/** Bytes of the element for `s` (lpStr(s).length) without building it. */
 export function lpStrSize(s: string): number {
-  return lpStr(s).length;
+  const asInt = s.length <= 20 ? canonicalInt(s) : null;
+  if (asInt !== null) {
+    if (typeof asInt === 'bigint') return 10;
+    if (asInt >= 0 && asInt <= 127) return 2;
+    if (asInt >= -4096 && asInt <= 4095) return 3;
+    if (asInt >= -32768 && asInt <= 32767) return 4;
+    if (asInt >= -8388608 && asInt <= 8388607) return 5;
+    return asInt >= -2147483648 && asInt <= 2147483647 ? 6 : 10;
+  }
+  const len = s.length;
+  const size = (len < 64 ? 1 : len < 4096 ? 2 : 5) + len;
+  return size + backlenBytes(size);
 }

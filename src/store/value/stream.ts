@@ -5,7 +5,8 @@
 // walking of t_stream.c (streamAppendItem, streamIterator*, streamTrim).
 
 import { ConsumerGroup } from './stream-group.js';
-import { type StreamId, MAX_ID, ZERO_ID, compareIds } from './stream-id.js';
+import { radixTreeNodes } from '../../util/radix-nodes.js';
+import { type StreamId, MAX_ID, ZERO_ID, compareIds, idKey } from './stream-id.js';
 import { type NodeEntry, StreamNode } from './stream-node.js';
 
 export { ConsumerGroup };
@@ -41,6 +42,19 @@ export class StreamValue {
   /** Number of nodes (XINFO's radix-tree-keys). */
   get nodeCount(): number {
     return this.#nodes.length - this.#head;
+  }
+
+  /**
+   * Nodes of Redis's radix tree over the macro nodes' master IDs (XINFO radix-tree-nodes, the
+   * lazy-free effort): IDs as 16-byte big-endian keys, so ID order is byte order.
+   */
+  radixTreeNodes(): number {
+    const keys: string[] = [];
+    for (let i = this.#head; i < this.#nodes.length; i++) {
+      const node = this.#nodes[i] as StreamNode;
+      keys.push(idKey({ ms: node.ms, seq: node.seq }));
+    }
+    return radixTreeNodes(keys);
   }
 
   /** The nodes, oldest first (RDB encoder). */
