@@ -16,6 +16,13 @@ export type NativeFn = (args: LuaValue[]) => LuaValue[];
 /** A function that may suspend (Lua functions and the few natives that call Lua yieldably). */
 export type GenFn = (args: LuaValue[]) => Generator<unknown, LuaValue[], unknown>;
 
+/** A local captured by closures: the closures and the declaring function share the cell. */
+export interface UpvalueCell {
+  v: LuaValue;
+}
+
+const NO_CELLS: UpvalueCell[] = [];
+
 /** Lua function value: exactly one of `native` and `gen` is set. */
 export class LuaFunction {
   readonly name: string;
@@ -23,6 +30,8 @@ export class LuaFunction {
   readonly gen: GenFn | null;
   /** The environment table (getfenv/setfenv); null: the state's globals. */
   env: LuaTable | null = null;
+  /** A compiled closure's upvalues, in the order its code indexes them. */
+  u: UpvalueCell[] = NO_CELLS;
   constructor(name: string, native: NativeFn | null, gen: GenFn | null = null) {
     this.name = name;
     this.native = native;
