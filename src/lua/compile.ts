@@ -84,6 +84,17 @@ function findUpvalues(main: FuncBody): Upvalues {
   return up;
 }
 
+/** The line a statement starts on, when the tree records one. */
+function statLine(s: Stat): number | undefined {
+  switch (s.k) {
+    case 'call': return s.e.k === 'call' || s.e.k === 'method' ? s.e.line : undefined;
+    case 'localfunc': return s.f.line;
+    case 'do': return s.body[0] === undefined ? undefined : statLine(s.body[0]);
+    case 'if': case 'break': return undefined;
+    default: return s.line;
+  }
+}
+
 function jsName(v: VarInfo): string {
   return `L${v.id}_${v.name}`;
 }
@@ -133,6 +144,15 @@ class Compiler {
   private site(line: number, n1: string | null = null, n2: string | null = null, call?: { fname: string; method: boolean }): string {
     this.sites.push(new Site(this.chunk, line, { n1, n2, ...call }));
     return `S[${this.sites.length - 1}]`;
+  }
+  /**
+   * Where a loop that spends its budget stands when the host stops it (SCRIPT KILL reports
+   * it): at the start of its body, so the line is the body's first statement, the line being
+   * run (as Lua's count hook reports for a one-statement body), not the loop's header.
+   */
+  private tickSite(body: Stat[], line: number): string {
+    const first = body[0];
+    return this.site(first === undefined ? line : statLine(first) ?? line);
   }
   private temp(): string {
     return `$${this.temps++}`;
@@ -189,9 +209,9 @@ class Compiler {
       case 'call': return this.multi(s.e) + ';\n';
       case 'do': return `{\n${this.block(s.body)}}\n`;
       case 'while':
-        return `while (${this.cond(s.cond)}) {\nif (--R.b < 0) yield (R.ts = ${this.site(s.line)}, 0);\n${this.block(s.body)}}\n`;
+        return `while (${this.cond(s.cond)}) {\nif (--R.b < 0) yield (R.ts = ${this.tickSite(s.body, s.line)}, 0);\n${this.block(s.body)}}\n`;
       case 'repeat':
-        return `for (;;) {\nif (--R.b < 0) yield (R.ts = ${this.site(s.line)}, 0);\n${this.block(s.body)}if (${this.cond(s.cond)}) break;\n}\n`;
+        return `for (;;) {\nif (--R.b < 0) yield (R.ts = ${this.tickSite(s.body, s.line)}, 0);\n${this.block(s.body)}if (${this.cond(s.cond)}) break;\n}\n`;
       case 'if': {
         let out = '';
         s.conds.forEach((c, i) => {
@@ -290,7 +310,7 @@ class Compiler {
     const step = s.step === null ? '1' : this.single(s.step);
     let out = `${i} = ${this.single(s.start)}; ${e} = ${this.single(s.limit)}; ${st} = ${step};\n`;
     out += `${i} = R.forNum(${i}, 'initial value', ${site}); ${e} = R.forNum(${e}, 'limit', ${site}); ${st} = R.forNum(${st}, 'step', ${site});\n`;
-    out += `for (; ${st} > 0 ? ${i} <= ${e} : ${i} >= ${e}; ${i} += ${st}) {\nif (--R.b < 0) yield (R.ts = ${site}, 0);\nlet ${jsName(s.v)} = ${this.init(s.v, i)};\n${this.block(s.body)}}\n`;
+    out += `for (; ${st} > 0 ? ${i} <= ${e} : ${i} >= ${e}; ${i} += ${st}) {\nif (--R.b < 0) yield (R.ts = ${this.tickSite(s.body, s.line)}, 0);\nlet ${jsName(s.v)} = ${this.init(s.v, i)};\n${this.block(s.body)}}\n`;
     return `{\n${out}}\n`;
   }
 
@@ -301,7 +321,7 @@ class Compiler {
     const r = this.temp();
     const site = this.site(s.line);
     let out = `${r} = ${this.list(s.exprs)}; ${f} = ${r}[0]; ${st} = ${r}[1]; ${c} = ${r}[2];\n`;
-    out += `for (;;) {\nif (--R.b < 0) yield (R.ts = ${site}, 0);\n`;
+    out += `for (;;) {\nif (--R.b < 0) yield (R.ts = ${this.tickSite(s.body, s.line)}, 0);\n`;
     out += `${r} = ${this.callCode(f, `[${st}, ${c}]`, site)};\n`;
     out += `if (${r}[0] === undefined) break;\n${c} = ${r}[0];\n`;
     out += `let ${s.vars.map((v, i) => `${jsName(v)} = ${this.init(v, `${r}[${i}]`)}`).join(', ')};\n`;
