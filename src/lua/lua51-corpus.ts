@@ -297,6 +297,9 @@ export const CORPUS_TABLES: string[] = [
   'print(-0) local x = 0 print(-x, -0.0, 0*-1)',
 ];
 export const CORPUS_MORE: string[] = [
+  // %.14g of integers of 15+ digits: rounding of exact digits, ties to even
+  'print(2^53, 123456789012344500, 123456789012345500, -99999999999999950, 99999999999999951, 1796676867094 * 4096, 2^63, -2^70, 1e15, 1e100)',
+  'print(123456789012345 .. "", tostring(-100000000000000), 12345678901234549, 12345678901234550, 12345678901234650)',
   // upvalues: shared cells, chains through intermediate functions, captured parameters and loop variables
   'local a = 1 local function get() return a end local function set(v) a = v end set(5) print(get(), a) a = 7 print(get())',
   'local x = 0 local function outer() return function() return function() x = x + 1 return x end end end local f = outer()() f() print(f(), x)',
