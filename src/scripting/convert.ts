@@ -228,15 +228,12 @@ function tableToReply(out: ReplyBuffer, table: LuaValue & object, ctx: ReplyCont
     for (const [k] of entries) luaToReply(out, k, ctx);
     return;
   }
-  const position = out.deferLen();
+  // The array up to its first nil: counted first, so the header needs no deferred insertion
+  // (which copies the client's whole output buffer).
   let count = 0;
-  for (let i = 1; ; i++) {
-    const item = tget(table, i);
-    if (item === undefined) break;
-    luaToReply(out, item, ctx);
-    count++;
-  }
-  out.setDeferredArrayLen(position, count);
+  while (tget(table, count + 1) !== undefined) count++;
+  out.addReplyArrayLen(count);
+  for (let i = 1; i <= count; i++) luaToReply(out, tget(table, i), ctx);
 }
 
 /** C's (long long) cast of a Lua number: truncation; out of range (and NaN) is INT64_MIN on x86. */
