@@ -5,11 +5,11 @@ import { ClientFlag, isLocal, type Client } from '../server/client.js';
 import { genInfoString } from '../observe/info.js';
 import { parseInt64 } from '../util/numbers.js';
 import { globMatch } from '../util/glob.js';
-import { commandKeys, encodeRespTree, getCommandSpec, type CommandSpec } from './spec.js';
+import { encodeRespTree, getCommandSpec, type CommandSpec } from './spec.js';
 import { arityAccepts, CommandFlag, type Command } from './table.js';
 import { SYNTAX, NOT_INTEGER, unknownSubcommand, wrongArity } from './errors.js';
 import { debugCommand } from './debug.js';
-import { keyArgumentsWithFlags } from '../server/acl.js';
+import { commandHasKeys, keyArgumentsWithFlags } from './key-args.js';
 import type { CommandDef } from './types.js';
 
 function infoCommand(c: Client, argv: string[]): void {
@@ -171,50 +171,40 @@ function commandListCommand(c: Client, argv: string[]): void {
   c.addReplyBulks(names);
 }
 
-// COMMAND GETKEYS and GETKEYSANDFLAGS refuse with the same texts.
-const GETKEYS_NO_COMMAND = 'ERR Invalid command specified';
-const GETKEYS_ARITY = 'ERR Invalid number of arguments specified for command';
-const GETKEYS_NO_KEYS = 'ERR The command has no key arguments';
-
-function commandGetkeysCommand(c: Client, argv: string[]): void {
+/**
+ * COMMAND GETKEYS / GETKEYSANDFLAGS: the command (or subcommand) named, then whether it has keys
+ * at all, then its arity, then the keys of this call (commands/key-args.ts), as Redis 7.0's
+ * getKeysSubcommandImpl checks them. No key found is an empty reply for commands whose keys are
+ * optional (EVAL, FCALL), an error for the rest. With flags, each key comes with its key-spec
+ * flags (a set in RESP3).
+ */
+function getkeysGeneric(c: Client, argv: string[], withFlags: boolean): void {
   const target = argv.slice(2);
-  const cmd = c.server.commands.lookup(target[0] as string);
+  let cmd = c.server.commands.lookup(target[0] as string);
+  if (cmd?.subcommands != null && target.length >= 2) cmd = cmd.subcommands.get((target[1] as string).toLowerCase());
   if (cmd === undefined) {
-    c.addReplyError(GETKEYS_NO_COMMAND);
+    c.addReplyError('ERR Invalid command specified');
+    return;
+  }
+  if (!commandHasKeys(cmd.spec)) {
+    c.addReplyError('ERR The command has no key arguments');
     return;
   }
   if (!arityAccepts(cmd.arity, target.length)) {
-    c.addReplyError(GETKEYS_ARITY);
+    c.addReplyError('ERR Invalid number of arguments specified for command');
     return;
   }
-  const keys = commandKeys(cmd.spec, target);
-  if (keys.length === 0) {
-    c.addReplyError(GETKEYS_NO_KEYS);
-    return;
-  }
-  c.addReplyBulks(keys.map((i) => target[i] as string));
-}
-
-/** COMMAND GETKEYSANDFLAGS: each key with its key-spec flags (a set in RESP3). */
-function commandGetkeysandflagsCommand(c: Client, argv: string[]): void {
-  const target = argv.slice(2);
-  const cmd = c.server.commands.lookup(target[0] as string);
-  if (cmd === undefined) {
-    c.addReplyError(GETKEYS_NO_COMMAND);
-    return;
-  }
-  if (!arityAccepts(cmd.arity, target.length)) {
-    c.addReplyError(GETKEYS_ARITY);
-    return;
-  }
-  const sub = cmd.subcommands?.get((target[1] ?? '').toLowerCase());
-  const keys = keyArgumentsWithFlags((sub ?? cmd).spec, target);
-  if (keys.length === 0) {
-    c.addReplyError(GETKEYS_NO_KEYS);
+  const keys = keyArgumentsWithFlags(cmd.spec, target);
+  if (keys.length === 0 && !cmd.spec.flags.has('no_mandatory_keys')) {
+    c.addReplyError('ERR Invalid arguments specified for command');
     return;
   }
   c.addReplyArrayLen(keys.length);
   for (const { index, flags } of keys) {
+    if (!withFlags) {
+      c.addReplyBulk(target[index] as string);
+      continue;
+    }
     c.addReplyArrayLen(2);
     c.addReplyBulk(target[index] as string);
     c.addReplySetLen(flags.length);
@@ -354,8 +344,8 @@ export const serverCommands: CommandDef[] = [
   { name: 'command|info', handler: commandInfoCommand },
   { name: 'command|docs', handler: commandDocsCommand },
   { name: 'command|list', handler: commandListCommand },
-  { name: 'command|getkeys', handler: commandGetkeysCommand },
-  { name: 'command|getkeysandflags', handler: commandGetkeysandflagsCommand },
+  { name: 'command|getkeys', handler: (c, argv) => getkeysGeneric(c, argv, false) },
+  { name: 'command|getkeysandflags', handler: (c, argv) => getkeysGeneric(c, argv, true) },
   { name: 'command|help', handler: commandHelpCommand },
   { name: 'shutdown', handler: shutdownCommand },
   { name: 'slowlog|get', handler: slowlogGetCommand },

@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { keyArgumentsWithFlags } from './key-args.js';
 
 import {
   allCommandSpecs,
-  commandKeys,
   encodeRespTree,
   getCommandSpec,
   type CommandSpec,
@@ -131,14 +131,19 @@ test('the table has the 240 commands COMMAND COUNT reports, sorted, each self-co
 // Key positions (compare `redis-cli COMMAND GETKEYS …`)
 // ---------------------------------------------------------------------------------------------
 
-test('commandKeys follows first/last/step like COMMAND GETKEYS', () => {
-  assert.deepEqual(commandKeys(spec('get'), ['get', 'k']), [1]);
-  assert.deepEqual(commandKeys(spec('mset'), ['mset', 'a', '1', 'b', '2']), [1, 3]);
-  assert.deepEqual(commandKeys(spec('del'), ['del', 'a', 'b', 'c']), [1, 2, 3]);
-  assert.deepEqual(commandKeys(spec('rpoplpush'), ['rpoplpush', 'a', 'b']), [1, 2]);
-  assert.deepEqual(commandKeys(spec('object|encoding'), ['object', 'encoding', 'k']), [2]);
-  assert.deepEqual(commandKeys(spec('config|get'), ['config', 'get', 'x']), []);
-  assert.deepEqual(commandKeys(spec('ping'), ['ping']), []);
+test('keyArgumentsWithFlags: ranges, subcommands, counted keys and the commands\' own finders', () => {
+  const at = (name: string, argv: string[]): number[] => keyArgumentsWithFlags(spec(name), argv).map((k) => k.index);
+  assert.deepEqual(at('get', ['get', 'k']), [1]);
+  assert.deepEqual(at('mset', ['mset', 'a', '1', 'b', '2']), [1, 3]);
+  assert.deepEqual(at('del', ['del', 'a', 'b', 'c']), [1, 2, 3]);
+  assert.deepEqual(at('rpoplpush', ['rpoplpush', 'a', 'b']), [1, 2]);
+  assert.deepEqual(at('object|encoding', ['object', 'encoding', 'k']), [2]);
+  assert.deepEqual(at('config|get', ['config', 'get', 'x']), []);
+  assert.deepEqual(at('ping', ['ping']), []);
+  assert.deepEqual(at('zunionstore', ['zunionstore', 'd', '2', 'a', 'b']), [1, 3, 4]);
+  assert.deepEqual(at('zunionstore', ['zunionstore', 'd', '01', 'a']), [3, 1]);
+  assert.deepEqual(at('sort', ['sort', 'k', 'by', 'store', 'store', 'd']), [1, 5]);
+  assert.deepEqual(at('eval', ['eval', 's', '3', 'a']), []);
 });
 
 // ---------------------------------------------------------------------------------------------

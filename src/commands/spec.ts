@@ -271,21 +271,6 @@ export function allCommandSpecs(): Iterable<CommandSpec> {
   return commandTable().values();
 }
 
-/**
- * The argv indexes of the key arguments, from the legacy first/last/step range, as
- * COMMAND GETKEYS reports them for simple commands. `argv[0]` is the command name (for a
- * subcommand, the parent's name; indexes are over the whole argv). A negative lastKey counts
- * from the end (-1 = last argument). Returns [] for commands without keys. Commands whose keys
- * the range cannot describe (keyStep 0 or the "movablekeys" flag) need their key specs instead.
- */
-export function commandKeys(spec: CommandSpec, argv: readonly string[]): number[] {
-  if (spec.firstKey <= 0 || spec.keyStep <= 0) return [];
-  const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
-  const keys: number[] = [];
-  for (let i = spec.firstKey; i <= last && i < argv.length; i += spec.keyStep) keys.push(i);
-  return keys;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Rendering
 // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assert } from '../assert.js';
 import { Config } from './config.js';
-import { MULTI_ARG_SPECIALS, lookupConfig, lookupFileOnly } from './schema.js';
+import { isMultiArg, lookupConfig, lookupFileOnly } from './schema.js';
 import { globMatch } from './glob.js';
 import { quoteArg, splitArgs } from './tokenize.js';
 
@@ -149,7 +149,8 @@ function strerror(error: Error): string {
  */
 function splitSingleArg(name: string, args: readonly string[]): readonly string[] {
   const [only] = args;
-  if (args.length !== 1 || only === undefined || only === '' || !MULTI_ARG_SPECIALS.has(name)) return args;
+  const entry = lookupConfig(name);
+  if (args.length !== 1 || only === undefined || only === '' || entry === undefined || !isMultiArg(entry)) return args;
   return splitArgs(only) ?? [];
 }
 
@@ -186,7 +187,7 @@ class Loader {
     if (entry !== undefined) {
       const args = splitSingleArg(entry.name, given);
       if (entry.name === 'save') return this.#save(args);
-      if (entry.kind !== 'special' && args.length !== 1) return 'wrong number of arguments';
+      if (!isMultiArg(entry) && entry.kind !== 'special' && args.length !== 1) return 'wrong number of arguments';
       return this.#config.setFromArgs(entry.name, args);
     }
     const args = given;

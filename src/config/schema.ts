@@ -51,6 +51,11 @@ export interface EnumEntry extends EntryBase {
   /** Allowed values, in the order Redis lists them in its error reply. */
   readonly values: readonly string[];
   readonly default: string;
+  /**
+   * A set of flags rather than one value (Redis's MULTI_ARG enum, shutdown-on-sigint): several
+   * words, kept in `values` order, with values[0] meaning "none".
+   */
+  readonly flags?: true;
 }
 export interface StringEntry extends EntryBase {
   readonly kind: 'string';
@@ -77,6 +82,11 @@ export type ConfigEntry =
 export type ConfigKind = ConfigEntry['kind'];
 /** A stored value: boolean for bool, bigint for int/memory/octal, string for the rest. */
 export type ConfigValue = boolean | bigint | string;
+
+/** A directive that takes several arguments (Redis's MULTI_ARG_CONFIG). */
+export function isMultiArg(entry: ConfigEntry): boolean {
+  return entry.kind === 'enum' ? entry.flags === true : entry.kind === 'special' && MULTI_ARG_SPECIALS.has(entry.name);
+}
 
 /** Special directives whose CONFIG SET value is split on spaces into several arguments. */
 export const MULTI_ARG_SPECIALS: ReadonlySet<string> = new Set([
@@ -232,8 +242,8 @@ export const CONFIG_TABLE: readonly ConfigEntry[] = [
   { name: 'server_cpulist', kind: 'string', default: '', mutable: false },
   { name: 'set-max-intset-entries', kind: 'int', min: 0n, max: 9223372036854775807n, default: 512n },
   { name: 'set-proc-title', kind: 'bool', default: true, mutable: false },
-  { name: 'shutdown-on-sigint', kind: 'enum', values: ['default', 'save', 'nosave', 'now', 'force'], default: 'default' },
-  { name: 'shutdown-on-sigterm', kind: 'enum', values: ['default', 'save', 'nosave', 'now', 'force'], default: 'default' },
+  { name: 'shutdown-on-sigint', kind: 'enum', values: ['default', 'save', 'nosave', 'now', 'force'], default: 'default', flags: true },
+  { name: 'shutdown-on-sigterm', kind: 'enum', values: ['default', 'save', 'nosave', 'now', 'force'], default: 'default', flags: true },
   { name: 'shutdown-timeout', kind: 'int', min: 0n, max: 2147483647n, default: 10n },
   { name: 'slowlog-log-slower-than', kind: 'int', min: -1n, max: 9223372036854775807n, default: 10000n },
   { name: 'slowlog-max-len', kind: 'int', min: 0n, max: 9223372036854775807n, default: 128n },

@@ -4,8 +4,8 @@
 // config type in config.c (behaviour observed on redis-server 7.0.15).
 
 import { unreachable } from '../assert.js';
-import { I64_MAX, U64_MAX, MULTI_ARG_SPECIALS } from './schema.js';
-import type { ConfigEntry, ConfigValue, MemoryEntry, SpecialEntry } from './schema.js';
+import { I64_MAX, U64_MAX, isMultiArg } from './schema.js';
+import type { ConfigEntry, ConfigValue, EnumEntry, MemoryEntry, SpecialEntry } from './schema.js';
 
 export type ParseResult = { ok: true; value: ConfigValue } | { ok: false; error: string };
 
@@ -66,6 +66,7 @@ function checkPlainName(name: string, value: string): ParseResult | null {
  */
 export function parseValue(entry: ConfigEntry, args: readonly string[], current: ConfigValue): ParseResult {
   if (entry.kind === 'special') return parseSpecial(entry, args, current);
+  if (entry.kind === 'enum' && entry.flags === true) return parseFlags(entry, args);
   if (args.length !== 1) return fail(REASON.wrongArgs);
   const arg = args[0] ?? '';
   switch (entry.kind) {
@@ -96,11 +97,29 @@ export function parseValue(entry: ConfigEntry, args: readonly string[], current:
 }
 
 /**
+ * A flags enum (shutdown-on-sigint "nosave now"): every word one of the values, at least one,
+ * kept in the schema's order; values[0] ("default") alone when no other flag is set.
+ */
+function parseFlags(entry: EnumEntry, args: readonly string[]): ParseResult {
+  const oneOf = `argument(s) must be one of the following: ${entry.values.join(', ')}`;
+  if (args.length === 0) return fail(oneOf);
+  const set = new Set<string>();
+  for (const arg of args) {
+    const lower = arg.toLowerCase();
+    if (!entry.values.includes(lower)) return fail(oneOf);
+    set.add(lower);
+  }
+  if (set.has('save') && set.has('nosave')) return fail("shutdown options SAVE and NOSAVE can't be used simultaneously");
+  const words = entry.values.slice(1).filter((v) => set.has(v));
+  return okValue(words.length === 0 ? entry.default : words.join(' '));
+}
+
+/**
  * CONFIG SET passes one string; multi-word directives split it at each single space, as Redis's
  * sdssplitlen does: "1 2  3 4" has an empty word (refused), "" has none (clears).
  */
 export function setArgs(entry: ConfigEntry, value: string): string[] {
-  if (entry.kind === 'special' && MULTI_ARG_SPECIALS.has(entry.name)) {
+  if (isMultiArg(entry)) {
     return value === '' ? [] : value.split(' ');
   }
   return [value];

@@ -6,7 +6,8 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { getCommandSpec, type CommandSpec, type KeySpec } from '../commands/spec.js';
+import { getCommandSpec, type CommandSpec } from '../commands/spec.js';
+import { keyArgumentsWithFlags } from '../commands/key-args.js';
 import { globMatch } from '../util/glob.js';
 import * as fsx from '../platform/fs.js';
 import { AclUser, KeyPermission, hashPassword } from './acl-user.js';
@@ -239,92 +240,17 @@ function deniedChannel(user: AclUser, name: string, argv: readonly string[]): st
 }
 
 /**
- * The key arguments of a call and the permission each needs, from the command's key specs
- * (Redis 7 begin_search / find_keys). A spec with `access` needs read; insert, update or delete
- * need write; one with neither (EXISTS's plain RO) is satisfied by any matching pattern.
+ * The key arguments of a call and the permission each needs (commands/key-args.ts finds them):
+ * `access` needs read; insert, update or delete need write; a key with neither (EXISTS's plain
+ * RO) is satisfied by any matching pattern, as Redis's ACLSelectorCheckKey.
  */
 export function keyArguments(spec: CommandSpec, argv: readonly string[]): { index: number; permission: number }[] {
-  const out: { index: number; permission: number }[] = [];
-  for (const keySpec of spec.keySpecs) {
-    if (keySpec.flags.includes('not_key')) continue;
+  return keyArgumentsWithFlags(spec, argv).map(({ index, flags }) => {
     let permission = 0;
-    if (keySpec.flags.includes('access') && accessesValue(spec, keySpec, argv)) {
-      permission |= KeyPermission.read;
-    }
-    if (['insert', 'update', 'delete'].some((f) => keySpec.flags.includes(f))) {
-      permission |= KeyPermission.write;
-    }
-    for (const index of keySpecIndexes(keySpec, argv)) out.push({ index, permission });
-  }
-  return out;
-}
-
-/**
- * The key arguments of a call with their key-spec flags, as COMMAND GETKEYSANDFLAGS reports
- * them. SET's flags depend on GET (RW access update with it, OW update without), as Redis's
- * setGetKeys decides; other specs report their flags as declared.
- */
-export function keyArgumentsWithFlags(spec: CommandSpec, argv: readonly string[]): { index: number; flags: readonly string[] }[] {
-  const out: { index: number; flags: readonly string[] }[] = [];
-  for (const keySpec of spec.keySpecs) {
-    let flags = keySpec.flags;
-    if (spec.name === 'set' && flags.includes('variable_flags')) {
-      flags = accessesValue(spec, keySpec, argv) ? ['RW', 'access', 'update'] : ['OW', 'update'];
-    }
-    for (const index of keySpecIndexes(keySpec, argv)) out.push({ index, flags });
-  }
-  return out;
-}
-
-/**
- * Key specs flagged variable_flags read the value only with some arguments (SET ... GET,
- * BITFIELD ... GET), as Redis's per-command key extraction reports.
- */
-function accessesValue(spec: CommandSpec, keySpec: KeySpec, argv: readonly string[]): boolean {
-  if (!keySpec.flags.includes('variable_flags')) return true;
-  const first = spec.name === 'set' ? 3 : 2;
-  return argv.slice(first).some((a) => a.toLowerCase() === 'get');
-}
-
-function keySpecIndexes(keySpec: KeySpec, argv: readonly string[]): number[] {
-  const start = beginIndex(keySpec, argv);
-  if (start === null) return [];
-  const find = keySpec.findKeys;
-  const indexes: number[] = [];
-  if (find.type === 'range') {
-    let last: number;
-    if (find.lastKey >= 0) last = start + find.lastKey;
-    else if (find.lastKey === -1 && find.limit > 1) {
-      last = start + Math.floor((argv.length - start) / find.limit) - 1;
-    } else last = argv.length + find.lastKey;
-    for (let i = start; i <= last && i < argv.length; i += Math.max(1, find.keyStep)) indexes.push(i);
-  } else if (find.type === 'keynum') {
-    const count = Number(argv[start + find.keyNumIdx] ?? 'x');
-    if (!Number.isSafeInteger(count) || count <= 0) return [];
-    const first = start + find.firstKey;
-    for (let n = 0; n < count; n++) {
-      const i = first + n * Math.max(1, find.keyStep);
-      if (i < argv.length) indexes.push(i);
-    }
-  }
-  return indexes;
-}
-
-function beginIndex(keySpec: KeySpec, argv: readonly string[]): number | null {
-  const begin = keySpec.beginSearch;
-  if (begin.type === 'index') return begin.index < argv.length ? begin.index : null;
-  if (begin.type !== 'keyword') return null;
-  const keyword = begin.keyword.toLowerCase();
-  if (begin.startFrom >= 0) {
-    for (let i = begin.startFrom; i < argv.length; i++) {
-      if ((argv[i] as string).toLowerCase() === keyword) return i + 1;
-    }
-    return null;
-  }
-  for (let i = argv.length + begin.startFrom; i > 0; i--) {
-    if ((argv[i] as string).toLowerCase() === keyword) return i + 1;
-  }
-  return null;
+    if (flags.includes('access')) permission |= KeyPermission.read;
+    if (flags.includes('insert') || flags.includes('update') || flags.includes('delete')) permission |= KeyPermission.write;
+    return { index, permission };
+  });
 }
 
 /** The spec dispatch resolved (a subcommand's own spec for "config get"). */

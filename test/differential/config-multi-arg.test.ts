@@ -10,7 +10,10 @@ import { test } from 'node:test';
 import { same, startPair, type Pair } from '../helpers/differential.js';
 import { requireRedis, tempDir } from '../helpers/servers.js';
 
-const MULTI = ['save', 'client-output-buffer-limit', 'oom-score-adj-values', 'latency-tracking-info-percentiles', 'bind'];
+const MULTI = [
+  'save', 'client-output-buffer-limit', 'oom-score-adj-values', 'latency-tracking-info-percentiles', 'bind',
+  'shutdown-on-sigint', 'shutdown-on-sigterm',
+];
 
 async function pairWith(configText: string, args: string[]): Promise<Pair> {
   const dir = tempDir('vesta-multi-');
@@ -28,6 +31,8 @@ test('one-word multi-argument directives in a config file and on the command lin
     "oom-score-adj-values '0  \"200\" 800'",
     'latency-tracking-info-percentiles "50 99.5"',
     'save " "',
+    'shutdown-on-sigint "nosave  now"',
+    'shutdown-on-sigterm force NOW save',
     '',
   ].join('\n');
   const pair = await pairWith(configText, [
@@ -59,6 +64,13 @@ test('CONFIG SET of a multi-argument directive splits at single spaces', async (
     for (const value of ['normal 1mb 2mb 60', 'normal 1mb 2mb  60', 'pubsub 1mb 2mb 3 normal 0 0 0', 'normal 1 2']) {
       const cob = 'client-output-buffer-limit';
       await same(pair, [['CONFIG', 'SET', cob, value], ['CONFIG', 'GET', cob]], value);
+    }
+    // shutdown-on-sigint is a set of flags: any order and case, kept in Redis's order.
+    for (const value of ['nosave now', 'now nosave', 'force now save', 'default', 'default force', 'NOSAVE',
+      'now now', '', ' ', 'now  nosave', 'save nosave', 'later', 'default default']) {
+      for (const name of ['shutdown-on-sigint', 'shutdown-on-sigterm']) {
+        await same(pair, [['CONFIG', 'SET', name, value], ['CONFIG', 'GET', name]], `${name} ${JSON.stringify(value)}`);
+      }
     }
     for (const value of ['50 99', '50  99', '', '99.9']) {
       const name = 'latency-tracking-info-percentiles';

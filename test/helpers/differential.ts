@@ -15,7 +15,14 @@ export interface Pair {
 }
 
 export async function startPair(options: StartOptions = {}): Promise<Pair> {
-  const [redis, vesta] = await Promise.all([startRedis(options), startVesta(options)]);
+  const started = await Promise.allSettled([startRedis(options), startVesta(options)]);
+  const [redisStart, vestaStart] = started;
+  if (redisStart.status === 'rejected' || vestaStart.status === 'rejected') {
+    // Stop the one that did start: a live child would keep the test process (and CI) waiting.
+    for (const one of started) if (one.status === 'fulfilled') await one.value.stop();
+    throw redisStart.status === 'rejected' ? redisStart.reason : (vestaStart as PromiseRejectedResult).reason;
+  }
+  const [redis, vesta] = [redisStart.value, vestaStart.value];
   const [redisClient, vestaClient] = await Promise.all([redis.client(), vesta.client()]);
   return {
     redis,
