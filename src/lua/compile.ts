@@ -469,9 +469,17 @@ class Compiler {
         kv.push(this.single(it.key), this.single(it.v));
       }
     });
+    if (pos.length === 0) {
+      // keyed items only: each set as it is evaluated (as Lua's SETTABLE), no item array
+      const t = this.temp();
+      const site = this.site(line);
+      let sets = '';
+      for (let i = 0; i < kv.length; i += 2) sets += `R.rawSet(${t}, ${kv[i] as string}, ${kv[i + 1] as string}, ${site}), `;
+      return `(${t} = R.newTable(${kv.length / 2}), ${sets}${t})`;
+    }
     const multret = isMulti(pos[pos.length - 1]) && items[items.length - 1]?.k === 'pos';
     const na = multret ? pos.length - 1 : pos.length;
-    let posCode = pos.length === 0 ? '[]' : this.list(pos);
+    let posCode = pos.length === 0 ? 'E' : this.list(pos);
     if (pos.length === 1 && multret) posCode = `[...${posCode}]`;
     const kvCode = kv.length === 0 ? 'null' : `[${kv.join(', ')}]`;
     return `R.table(${na}, ${kv.length / 2}, ${posCode}, ${kvCode}, ${this.site(line)})`;

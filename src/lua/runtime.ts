@@ -391,6 +391,11 @@ export class Runtime {
     return f;
   }
 
+  /** OP_NEWTABLE of a constructor with `nh` keyed items and no positional ones. */
+  newTable(nh: number): LuaTable {
+    return new LuaTable(0, fbRound(nh));
+  }
+
   /**
    * A table constructor: OP_NEWTABLE with the size hints of `na` positional and `nh` keyed
    * items, keyed items set in order, then OP_SETLIST of the positional ones (last to first).

@@ -66,6 +66,12 @@ function arrayIndex(k: unknown): number {
   return 0;
 }
 
+/**
+ * The array part of every table without one: shared, never written (every write to `arr` is
+ * to an index below its length, and a bigger array part is a new array).
+ */
+const NO_ARRAY: LuaValue[] = [];
+
 /** Node vectors up to this size are searched linearly; bigger ones get a key -> node Map. */
 const MAP_THRESHOLD = 8;
 
@@ -84,7 +90,7 @@ export class LuaTable {
 
   /** lua_createtable(L, narr, nrec). */
   constructor(narr = 0, nrec = 0) {
-    this.arr = narr > 0 ? new Array<LuaValue>(narr).fill(undefined) : [];
+    this.arr = narr > 0 ? new Array<LuaValue>(narr).fill(undefined) : NO_ARRAY;
     if (nrec > 0) this.setNodeVector(nrec);
   }
 
