@@ -7,7 +7,6 @@
 // readSyncBulkPayload, replicationSendAck and the replica half of replicationCron.
 
 import { connect, type Socket } from 'node:net';
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeCommand } from '../persistence/aof/writer.js';
 import { rdbLoadBufferSync } from '../persistence/rdb/load.js';
@@ -15,6 +14,7 @@ import { ClientFlag, type Client } from '../server/client.js';
 import { executeCommand } from '../server/dispatch.js';
 import { MASTER_CALLER } from '../server/caller.js';
 import type { Replication } from './replication.js';
+import { DumpFile } from './dump-file.js';
 
 export type LinkState = 'connect' | 'connecting' | 'handshake' | 'transfer' | 'connected';
 
@@ -251,36 +251,65 @@ export class MasterLink {
     if (eofMark !== null && eofMark.length !== EOF_MARK_BYTES) throw new Error('Bad EOF mark from MASTER');
     const size = eofMark === null ? Number(header.slice(1)) : 0;
     this.transferSize = size;
-    // The payload is gathered as a list of chunks (no copy per read); only the bytes around the
-    // end are searched for the EOF mark, which may be followed by the stream's first bytes.
+    // The payload is gathered as a list of chunks (no copy per read). Each chunk is searched
+    // for the EOF mark in place (the mark may be followed by the stream's first bytes), and the
+    // few bytes around each chunk boundary for a mark split across two reads.
     const chunks: Buffer[] = [this.#buf];
-    let total = this.#buf.length;
-    let tail = '';
+    const dump = this.#dumpWhileReceiving() ? new DumpFile(this.#dumpPath()) : null;
+    const mark = eofMark === null ? null : Buffer.from(eofMark, 'latin1');
+    let tail: Buffer = Buffer.alloc(0);
     this.#buf = Buffer.alloc(0);
     this.#chunks = chunks;
     let endAt = -1;
-    total = 0;
+    let total = 0;
     const check = (chunk: Buffer): void => {
+      const before = total;
       total += chunk.length;
-      if (eofMark === null) {
+      if (endAt < 0) dump?.append(chunk);
+      if (mark === null) {
         if (total >= size) endAt = size;
         return;
       }
-      const window = tail + chunk.toString('latin1');
-      const at = window.indexOf(eofMark);
-      if (at >= 0) endAt = total - window.length + at;
-      tail = window.slice(-EOF_MARK_BYTES);
+      if (endAt >= 0) return;
+      // A mark across the boundary: the previous chunk's last bytes and this one's first.
+      const seam = Buffer.concat([tail, chunk.subarray(0, EOF_MARK_BYTES - 1)]);
+      const across = seam.indexOf(mark);
+      if (across >= 0) {
+        endAt = before - tail.length + across;
+        return;
+      }
+      const at = chunk.indexOf(mark);
+      if (at >= 0) endAt = before + at;
+      else tail = Buffer.concat([tail, chunk.subarray(-(EOF_MARK_BYTES - 1))]).subarray(-(EOF_MARK_BYTES - 1));
     };
-    check(chunks[0] as Buffer);
-    this.#onChunk = check;
-    await this.#read(() => (endAt >= 0 ? true : null));
-    this.#chunks = null;
-    this.#onChunk = null;
+    try {
+      check(chunks[0] as Buffer);
+      this.#onChunk = check;
+      await this.#read(() => (endAt >= 0 ? true : null));
+    } catch (error: unknown) {
+      dump?.discard();
+      throw error;
+    } finally {
+      this.#chunks = null;
+      this.#onChunk = null;
+    }
     const all = Buffer.concat(chunks);
     const data = all.subarray(0, endAt);
     this.#buf = all.subarray(endAt + (eofMark === null ? 0 : EOF_MARK_BYTES));
-    this.#load(data);
+    this.#load(data, dump);
     this.#repl.adoptHistory(replid, offset);
+  }
+
+  /** Whether repl-diskless-load has the payload stored as the dump (decided as the transfer starts). */
+  #dumpWhileReceiving(): boolean {
+    const server = this.#repl.server;
+    const mode = server.config.str('repl-diskless-load');
+    return !(mode === 'swapdb' || (mode === 'on-empty-db' && totalKeys(server.keyspace.dbs) === 0));
+  }
+
+  #dumpPath(): string {
+    const config = this.#repl.server.config;
+    return join(config.str('dir'), config.str('dbfilename'));
   }
 
   /**
@@ -289,15 +318,16 @@ export class MasterLink {
    * `swapdb` keeps the old dataset aside and puts it back if the new one fails to load; with
    * `on-empty-db` on an empty dataset, or `swapdb`, nothing is written to disk.
    */
-  #load(data: Buffer): void {
+  #load(data: Buffer, dump: DumpFile | null): void {
     const server = this.#repl.server;
     const config = server.config;
     server.log.notice(`MASTER <-> REPLICA sync: receiving ${data.length} bytes from master`);
     this.#repl.disconnectPeers();
+    // A BGSAVE still running would replace the new dump with the old dataset: cancelled first.
     server.persistence?.jobs.cancel('replica full sync');
     const mode = config.str('repl-diskless-load');
-    const diskless = mode === 'swapdb' || (mode === 'on-empty-db' && totalKeys(server.keyspace.dbs) === 0);
-    if (!diskless) storeDump(join(config.str('dir'), config.str('dbfilename')), data);
+    const diskless = dump === null;
+    dump?.commit(data.length);
     let backup = null;
     if (mode === 'swapdb') {
       server.log.notice('MASTER <-> REPLICA sync: Backing up the old dataset (repl-diskless-load swapdb)');
@@ -414,20 +444,4 @@ function totalKeys(dbs: readonly { dict: { size: number } }[]): number {
   let n = 0;
   for (const db of dbs) n += db.dict.size;
   return n;
-}
-
-/** The payload becomes the dump file (written to a temp file, then renamed). */
-function storeDump(path: string, data: Buffer): void {
-  const temp = `${path}.temp-repl-${process.pid}`;
-  try {
-    writeFileSync(temp, data);
-    renameSync(temp, path);
-  } catch (error: unknown) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // nothing to clean
-    }
-    throw error;
-  }
 }

@@ -5,56 +5,21 @@
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RespClient } from '../helpers/resp-client.js';
 import { requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
-import { sleep, until } from './helpers.js';
-
-/** A master that completes the handshake and sends `payload` as the full sync. */
-function fakeMaster(payload: Buffer): Promise<{ server: Server; port: number; syncs: () => number }> {
-  let syncs = 0;
-  const server = createServer((socket: Socket) => {
-    let buffered = '';
-    socket.on('error', () => {});
-    socket.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('latin1');
-      for (;;) {
-        const m = /^\*(\d+)\r\n/.exec(buffered);
-        if (m === null) return;
-        const args: string[] = [];
-        let pos = m[0].length;
-        for (let i = 0; i < Number(m[1]); i++) {
-          const len = /^\$(\d+)\r\n/.exec(buffered.slice(pos));
-          if (len === null || buffered.length < pos + len[0].length + Number(len[1]) + 2) return;
-          pos += len[0].length;
-          args.push(buffered.slice(pos, pos + Number(len[1])));
-          pos += Number(len[1]) + 2;
-        }
-        buffered = buffered.slice(pos);
-        const name = (args[0] ?? '').toUpperCase();
-        if (name === 'PING') socket.write('+PONG\r\n');
-        else if (name === 'PSYNC' || name === 'SYNC') {
-          syncs++;
-          socket.write(`+FULLRESYNC ${'ab'.repeat(20)} 0\r\n$${payload.length}\r\n`);
-          socket.write(payload);
-        } else socket.write('+OK\r\n');
-      }
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    resolve({ server, port: typeof address === 'object' && address !== null ? address.port : 0, syncs: () => syncs });
-  }));
-}
+import { fakeMaster, sleep, until } from './helpers.js';
 
 /** RDB header, a SELECTDB 0, then a type byte no RDB has: the load fails after the flush. */
 const BAD = Buffer.concat([Buffer.from('REDIS0010', 'latin1'), Buffer.from([0xfe, 0x00, 0x00, 0x01, 0x6b, 0x01, 0x76, 0x77, 0x77, 0x77])]);
 
 test('repl-diskless-load swapdb: a payload that fails to load leaves the old dataset, as on redis-server', async (t) => {
   if (!requireRedis(t)) return;
-  const master = await fakeMaster(BAD);
+  const master = await fakeMaster((socket) => {
+    socket.write(`$${BAD.length}\r\n`);
+    socket.write(BAD);
+  });
   const replicas: RunningServer[] = [];
   try {
     const answers: string[][] = [];
@@ -98,7 +63,10 @@ const diskCases: [string, boolean, boolean][] = [
 ];
 for (const [mode, present, written] of diskCases) {
   test(`repl-diskless-load ${mode} with ${present ? 'keys' : 'no keys'}: the payload ${written ? 'is' : 'is not'} stored as the dump first; a failed load leaves no keys`, async () => {
-    const master = await fakeMaster(BAD);
+    const master = await fakeMaster((socket) => {
+    socket.write(`$${BAD.length}\r\n`);
+    socket.write(BAD);
+  });
     const replica = await startVesta({ args: ['--repl-diskless-load', mode] });
     try {
       const r = await replica.client();

@@ -2,6 +2,7 @@
 // replica to catch up, and digests (DEBUG DIGEST is the same function in Vesta and Redis).
 
 import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket } from 'node:net';
 import { parseReply, type RespClient } from '../helpers/resp-client.js';
 
 /** Fast syncs in tests: no diskless delay, short timeouts. */
@@ -83,4 +84,47 @@ export async function writeStream(client: RespClient, tag: string): Promise<void
   await sleep(1200);
   // Reading the expired keys on the master makes it delete them and stream the DELs.
   await client.pipeline([['SELECT', 5], ['GET', `${tag}:gone`], ['SELECT', 0], ['EXISTS', `${tag}:txl`]]);
+}
+
+/**
+ * A master that completes the handshake, answers PSYNC with +FULLRESYNC (replid ab..., offset 0)
+ * and lets `sendSync` write the payload (and anything after it) to the replica's socket.
+ */
+export function fakeMaster(sendSync: (socket: Socket) => void): Promise<{ server: Server; port: number; syncs: () => number }> {
+  let syncs = 0;
+  const server = createServer((socket: Socket) => {
+    let buffered = '';
+    // After the sync the replica's REPLCONF ACKs get no reply (as from a real master).
+    let synced = false;
+    socket.on('error', () => {});
+    socket.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      for (;;) {
+        const m = /^\*(\d+)\r\n/.exec(buffered);
+        if (m === null) return;
+        const args: string[] = [];
+        let pos = m[0].length;
+        for (let i = 0; i < Number(m[1]); i++) {
+          const len = /^\$(\d+)\r\n/.exec(buffered.slice(pos));
+          if (len === null || buffered.length < pos + len[0].length + Number(len[1]) + 2) return;
+          pos += len[0].length;
+          args.push(buffered.slice(pos, pos + Number(len[1])));
+          pos += Number(len[1]) + 2;
+        }
+        buffered = buffered.slice(pos);
+        const name = (args[0] ?? '').toUpperCase();
+        if (name === 'PING') socket.write('+PONG\r\n');
+        else if (name === 'PSYNC' || name === 'SYNC') {
+          syncs++;
+          synced = true;
+          socket.write(`+FULLRESYNC ${'ab'.repeat(20)} 0\r\n`);
+          sendSync(socket);
+        } else if (!synced) socket.write('+OK\r\n');
+      }
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    resolve({ server, port: typeof address === 'object' && address !== null ? address.port : 0, syncs: () => syncs });
+  }));
 }
