@@ -16,6 +16,7 @@ import { CRASH_SIGNALS, installCrashHandlers, type CrashSignal } from './observe
 import { logoBlock, runningModeLine, showLogo } from './observe/logo.js';
 import type { Server } from './server/server.js';
 import { composeServer } from './compose.js';
+import { preloadScripting } from './scripting/factory.js';
 import { renderProcTitle } from './config/proc-title.js';
 import { REDIS_VERSION, VESTA_VERSION } from './version.js';
 
@@ -44,6 +45,7 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
   // Redis chdir()s into dir, so CONFIG GET dir and every file path are absolute. An embedded
   // server must not change the host's cwd, so the path is made absolute instead.
   config.setFromArgs('dir', [resolve(dir)]);
+  await preloadScripting();
   const lock = lockDirs(config);
   const server = composeServer(config, log);
   server.addHooks({ closed: () => lock.release() });

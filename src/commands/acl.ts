@@ -2,7 +2,7 @@
 // with Redis 7.0's replies. The rules and checks themselves live in server/acl.ts.
 // Redis equivalent: aclCommand in acl.c.
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../platform/crypto.js';
 import { ACL_CATEGORIES, aclCommandUniverse } from '../server/acl-user.js';
 import { specOf } from '../server/acl.js';
 import { ClientFlag, type Client } from '../server/client.js';

@@ -2,7 +2,7 @@
 // DIGEST DIGEST-VALUE RELOAD LOADAOF, and debug-extra.ts's PROTOCOL LISTPACK QUICKLIST HTSTATS...), gated by enable-debug-command exactly as Redis 7.0 gates it.
 // Redis equivalent: debug.c.
 
-import { createHash } from 'node:crypto';
+import { createHash } from '../platform/crypto.js';
 import { isLocal, type Client } from '../server/client.js';
 import type { Database } from '../store/keyspace.js';
 import { quicklistNodes } from '../store/lazyfree.js';

@@ -3,6 +3,9 @@
 
 export const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 export const SYNTAX = 'ERR syntax error';
+/** A script past busy-reply-threshold (scripting/script-run.ts), for EVAL and for FCALL. */
+export const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+export const BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
 export const NOT_INTEGER = 'ERR value is not an integer or out of range';
 export const NOT_FLOAT = 'ERR value is not a valid float';
 export const OVERFLOW = 'ERR increment or decrement would overflow';

@@ -7,15 +7,14 @@ import { encodeFunctionsDump } from '../persistence/rdb/encoder.js';
 import { decodeFunctionsDump } from '../persistence/rdb/decoder.js';
 import { rdbEncoderOptions } from '../persistence/rdb/save.js';
 import { globMatch } from '../util/glob.js';
-import { type LibraryInfo, type RestorePolicy } from '../scripting/functions.js';
+import type { LibraryInfo, RestorePolicy } from '../scripting/functions.js';
 import type { LuaFunctionRef } from '../scripting/lua-adapter.js';
 import { scriptFlagNames } from '../scripting/shebang.js';
 import { eqIgnoreCase } from './args.js';
-import { BUSY_EVAL } from '../scripting/script-run.js';
 import { LAZYFREE_THRESHOLD } from '../store/lazyfree.js';
 import { flushIsAsync, killRunningOrReply, numKeysOrReply, replyHelp, scriptingOf } from './scripting.js';
 import type { CommandDef } from './types.js';
-import { DUMP_PAYLOAD_INVALID, unknownSubcommandOrArity } from './errors.js';
+import { BUSY_EVAL, DUMP_PAYLOAD_INVALID, unknownSubcommandOrArity } from './errors.js';
 
 function fcallGeneric(c: Client, argv: string[], readOnly: boolean): void {
   const scripting = scriptingOf(c);

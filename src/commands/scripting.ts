@@ -3,25 +3,25 @@
 // evalShaCommand and scriptCommand in eval.c.
 
 import type { Client } from '../server/client.js';
-import { setScriptingFactory } from '../scripting/factory.js';
-import { Scripting } from '../scripting/scripting.js';
-import { BUSY_EVAL, BUSY_FUNCTION } from '../scripting/script-run.js';
+import { assert } from '../assert.js';
+import { scriptingFactory } from '../scripting/factory.js';
+import type { Scripting } from '../scripting/scripting.js';
 import { eqIgnoreCase } from './args.js';
-import { NOT_INTEGER, NUMKEYS_TOO_MANY } from './errors.js';
+import { BUSY_EVAL, BUSY_FUNCTION, NOT_INTEGER, NUMKEYS_TOO_MANY } from './errors.js';
 import type { CommandDef } from './types.js';
-import { installLuaVm } from '../scripting/lua-vm.js';
 
 export const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
 
-/** The server's scripting service, created on first use. */
+/** The server's scripting service, created on first use (the Lua engine loads then). */
 export function scriptingOf(c: Client): Scripting {
   const server = c.server;
-  server.scripting ??= new Scripting(server);
+  if (server.scripting === null) {
+    const create = scriptingFactory();
+    assert(create !== null, 'the scripting engine loads');
+    server.scripting = create(server);
+  }
   return server.scripting;
 }
-
-setScriptingFactory((server) => new Scripting(server));
-installLuaVm();
 
 /** numkeys at argv[2] with EVAL/FCALL's checks; null after replying an error. */
 export function numKeysOrReply(c: Client, argv: string[], notInteger = NOT_INTEGER): number | null {

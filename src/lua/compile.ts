@@ -16,9 +16,83 @@ export interface Compiled {
 }
 
 export function compileChunk(main: FuncBody, chunk: string): Compiled {
-  const c = new Compiler(chunk);
+  const c = new Compiler(chunk, findUpvalues(main));
   const body = c.funcBody(main);
-  return { source: `"use strict"; return ${body};`, sites: c.sites };
+  return { source: `"use strict"; ${c.protos}return ${body};`, sites: c.sites };
+}
+
+/**
+ * Which locals inner functions capture, and each function's upvalues in order. A captured
+ * local lives in a cell ({v}) that the closures share; every function's JS generator is
+ * created once per chunk (not per closure), so V8 sees one generator shape per Lua function.
+ */
+interface Upvalues {
+  captured: Set<VarInfo>;
+  lists: Map<FuncBody, VarInfo[]>;
+}
+
+function findUpvalues(main: FuncBody): Upvalues {
+  const up: Upvalues = { captured: new Set(), lists: new Map() };
+  const use = (v: VarInfo, fn: FuncBody): void => {
+    if (v.fn === fn) return;
+    up.captured.add(v);
+    for (let f: FuncBody | null = fn; f !== null && f !== v.fn; f = f.parent) {
+      let list = up.lists.get(f);
+      if (list === undefined) up.lists.set(f, list = []);
+      if (!list.includes(v)) list.push(v);
+    }
+  };
+  const expr = (e: Expr, fn: FuncBody): void => {
+    switch (e.k) {
+      case 'local': use(e.v, fn); return;
+      case 'func': body(e.f); return;
+      case 'index': expr(e.obj, fn); expr(e.key, fn); return;
+      case 'call': expr(e.fn, fn); e.args.forEach((a) => expr(a, fn)); return;
+      case 'method': expr(e.obj, fn); e.args.forEach((a) => expr(a, fn)); return;
+      case 'bin': case 'and': case 'or': expr(e.a, fn); expr(e.b, fn); return;
+      case 'un': expr(e.a, fn); return;
+      case 'paren': expr(e.e, fn); return;
+      case 'table':
+        for (const it of e.items) {
+          if (it.k === 'kv') expr(it.key, fn);
+          expr(it.v, fn);
+        }
+        return;
+      default:
+    }
+  };
+  const stats = (list: Stat[], fn: FuncBody): void => {
+    for (const s of list) stat(s, fn);
+  };
+  const stat = (s: Stat, fn: FuncBody): void => {
+    switch (s.k) {
+      case 'local': s.exprs.forEach((e) => expr(e, fn)); return;
+      case 'assign': s.targets.forEach((e) => expr(e, fn)); s.exprs.forEach((e) => expr(e, fn)); return;
+      case 'call': expr(s.e, fn); return;
+      case 'do': stats(s.body, fn); return;
+      case 'while': case 'repeat': expr(s.cond, fn); stats(s.body, fn); return;
+      case 'if': s.conds.forEach((e) => expr(e, fn)); s.blocks.forEach((b) => stats(b, fn)); if (s.orelse !== null) stats(s.orelse, fn); return;
+      case 'fornum': expr(s.start, fn); expr(s.limit, fn); if (s.step !== null) expr(s.step, fn); stats(s.body, fn); return;
+      case 'forin': s.exprs.forEach((e) => expr(e, fn)); stats(s.body, fn); return;
+      case 'return': s.exprs.forEach((e) => expr(e, fn)); return;
+      case 'localfunc': body(s.f); return;
+      default:
+    }
+  };
+  const body = (f: FuncBody): void => stats(f.body, f);
+  body(main);
+  return up;
+}
+
+/** The line a statement starts on, when the tree records one. */
+function statLine(s: Stat): number | undefined {
+  switch (s.k) {
+    case 'call': return s.e.k === 'call' || s.e.k === 'method' ? s.e.line : undefined;
+    case 'localfunc': return s.f.line;
+    case 'do': return s.body[0] === undefined ? undefined : statLine(s.body[0]);
+    case 'if': case 'break': return undefined;
+    default: return s.line;
+  }
 }
 
 function jsName(v: VarInfo): string {
@@ -41,19 +115,44 @@ const ARITH: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/':
 
 class Compiler {
   readonly sites: Site[] = [];
+  /** Declarations of the hoisted generator functions of the chunk's inner functions. */
+  protos = '';
+  private nprotos = 0;
   private readonly chunk: string;
+  private readonly up: Upvalues;
   private fn: FuncBody | null = null;
   private temps = 0;
   /** Number constants of the current function: Lua 5.1 shares one slot for 0 and -0. */
   private consts = new Map<number, number>();
 
-  constructor(chunk: string) {
+  constructor(chunk: string, up: Upvalues) {
     this.chunk = chunk;
+    this.up = up;
+  }
+
+  /** The JS expression of local `v` as seen from the current function. */
+  private ref(v: VarInfo): string {
+    if (v.fn === this.fn) return this.up.captured.has(v) ? `${jsName(v)}.v` : jsName(v);
+    const list = this.up.lists.get(this.fn as FuncBody) as VarInfo[];
+    return `U[${list.indexOf(v)}].v`;
+  }
+  /** The initialiser of a declared local: its cell when captured. */
+  private init(v: VarInfo, value: string): string {
+    return this.up.captured.has(v) ? `{ v: ${value} }` : value;
   }
 
   private site(line: number, n1: string | null = null, n2: string | null = null, call?: { fname: string; method: boolean }): string {
     this.sites.push(new Site(this.chunk, line, { n1, n2, ...call }));
     return `S[${this.sites.length - 1}]`;
+  }
+  /**
+   * Where a loop that spends its budget stands when the host stops it (SCRIPT KILL reports
+   * it): at the start of its body, so the line is the body's first statement, the line being
+   * run (as Lua's count hook reports for a one-statement body), not the loop's header.
+   */
+  private tickSite(body: Stat[], line: number): string {
+    const first = body[0];
+    return this.site(first === undefined ? line : statLine(first) ?? line);
   }
   private temp(): string {
     return `$${this.temps++}`;
@@ -86,7 +185,8 @@ class Compiler {
     this.consts = new Map();
     const ov = this.site(f.line);
     let pro = `const d = ++R.d; if (d > R.maxDepth) R.overflow(R.ls[d - 1] ?? ${ov}); if (--R.b < 0) yield (R.ts = ${ov}, 0); const G = this.env;\n`;
-    f.params.forEach((p, i) => { pro += `let ${jsName(p)} = A[${i}];\n`; });
+    if (this.up.lists.has(f)) pro += 'const U = this.u;\n';
+    f.params.forEach((p, i) => { pro += `let ${jsName(p)} = ${this.init(p, `A[${i}]`)};\n`; });
     if (f.vararg) pro += `const VA = A.length > ${f.params.length} ? A.slice(${f.params.length}) : E;\n`;
     const body = this.block(f.body);
     const temps = this.temps > 0 ? `let ${Array.from({ length: this.temps }, (_, i) => `$${i}`).join(', ')};\n` : '';
@@ -109,9 +209,9 @@ class Compiler {
       case 'call': return this.multi(s.e) + ';\n';
       case 'do': return `{\n${this.block(s.body)}}\n`;
       case 'while':
-        return `while (${this.cond(s.cond)}) {\nif (--R.b < 0) yield (R.ts = ${this.site(s.line)}, 0);\n${this.block(s.body)}}\n`;
+        return `while (${this.cond(s.cond)}) {\nif (--R.b < 0) yield (R.ts = ${this.tickSite(s.body, s.line)}, 0);\n${this.block(s.body)}}\n`;
       case 'repeat':
-        return `for (;;) {\nif (--R.b < 0) yield (R.ts = ${this.site(s.line)}, 0);\n${this.block(s.body)}if (${this.cond(s.cond)}) break;\n}\n`;
+        return `for (;;) {\nif (--R.b < 0) yield (R.ts = ${this.tickSite(s.body, s.line)}, 0);\n${this.block(s.body)}if (${this.cond(s.cond)}) break;\n}\n`;
       case 'if': {
         let out = '';
         s.conds.forEach((c, i) => {
@@ -124,20 +224,23 @@ class Compiler {
       case 'forin': return this.forIn(s);
       case 'return': return this.ret(s.exprs);
       case 'break': return 'break;\n';
-      case 'localfunc': {
-        const n = jsName(s.v);
-        return `let ${n}; ${n} = ${this.closure(s.f)};\n`;
-      }
+      case 'localfunc':
+        return `let ${jsName(s.v)} = ${this.init(s.v, 'undefined')}; ${this.ref(s.v)} = ${this.closure(s.f)};\n`;
     }
   }
 
   private closure(f: FuncBody): string {
-    return `R.closure(${JSON.stringify(f.name)}, ${this.funcBody(f)}, G)`;
+    const proto = `P${this.nprotos++}`;
+    const body = this.funcBody(f);
+    this.protos += `const ${proto} = ${body};\n`;
+    const list = this.up.lists.get(f);
+    const cells = list === undefined ? 'E' : `[${list.map((v) => (v.fn === this.fn ? jsName(v) : `U[${(this.up.lists.get(this.fn as FuncBody) as VarInfo[]).indexOf(v)}]`)).join(', ')}]`;
+    return `R.closure(${JSON.stringify(f.name)}, ${proto}, G, ${cells})`;
   }
 
   private localStat(vars: VarInfo[], exprs: Expr[]): string {
     const names = vars.map(jsName);
-    if (exprs.length === 0) return `let ${names.join(', ')};\n`;
+    if (exprs.length === 0) return `let ${vars.map((v) => `${jsName(v)} = ${this.init(v, 'undefined')}`).join(', ')};\n`;
     let pre = '';
     const vals: string[] = [];
     exprs.forEach((e, i) => {
@@ -155,16 +258,16 @@ class Compiler {
     });
     while (vals.length < vars.length) vals.push('undefined');
     // extra expressions run (for their effects) after the declared ones, left to right
-    const decl = names.map((n, i) => `${n} = ${vals[i] as string}`).join(', ');
+    const decl = names.map((n, i) => `${n} = ${this.init(vars[i] as VarInfo, vals[i] as string)}`).join(', ');
     const extra = vals.slice(vars.length).map((v) => v + ';\n').join('');
     if (extra === '') return `${pre}let ${decl};\n`;
     const tmp = names.map(() => this.temp());
-    return `${pre}${tmp.map((t, i) => `${t} = ${vals[i] as string};\n`).join('')}${extra}let ${names.map((n, i) => `${n} = ${tmp[i] as string}`).join(', ')};\n`;
+    return `${pre}${tmp.map((t, i) => `${t} = ${vals[i] as string};\n`).join('')}${extra}let ${names.map((n, i) => `${n} = ${this.init(vars[i] as VarInfo, tmp[i] as string)}`).join(', ')};\n`;
   }
 
   private assignTo(t: Expr, v: string, obj?: string, key?: string): string {
     switch (t.k) {
-      case 'local': return `${jsName(t.v)} = ${v};\n`;
+      case 'local': return `${this.ref(t.v)} = ${v};\n`;
       case 'global': return `R.gset(G, ${JSON.stringify(t.name)}, ${v}, ${this.site(t.line)});\n`;
       case 'index': {
         const s = this.site(t.line, this.describe(t.obj));
@@ -207,7 +310,7 @@ class Compiler {
     const step = s.step === null ? '1' : this.single(s.step);
     let out = `${i} = ${this.single(s.start)}; ${e} = ${this.single(s.limit)}; ${st} = ${step};\n`;
     out += `${i} = R.forNum(${i}, 'initial value', ${site}); ${e} = R.forNum(${e}, 'limit', ${site}); ${st} = R.forNum(${st}, 'step', ${site});\n`;
-    out += `for (; ${st} > 0 ? ${i} <= ${e} : ${i} >= ${e}; ${i} += ${st}) {\nif (--R.b < 0) yield (R.ts = ${site}, 0);\nlet ${jsName(s.v)} = ${i};\n${this.block(s.body)}}\n`;
+    out += `for (; ${st} > 0 ? ${i} <= ${e} : ${i} >= ${e}; ${i} += ${st}) {\nif (--R.b < 0) yield (R.ts = ${this.tickSite(s.body, s.line)}, 0);\nlet ${jsName(s.v)} = ${this.init(s.v, i)};\n${this.block(s.body)}}\n`;
     return `{\n${out}}\n`;
   }
 
@@ -218,10 +321,10 @@ class Compiler {
     const r = this.temp();
     const site = this.site(s.line);
     let out = `${r} = ${this.list(s.exprs)}; ${f} = ${r}[0]; ${st} = ${r}[1]; ${c} = ${r}[2];\n`;
-    out += `for (;;) {\nif (--R.b < 0) yield (R.ts = ${site}, 0);\n`;
+    out += `for (;;) {\nif (--R.b < 0) yield (R.ts = ${this.tickSite(s.body, s.line)}, 0);\n`;
     out += `${r} = ${this.callCode(f, `[${st}, ${c}]`, site)};\n`;
     out += `if (${r}[0] === undefined) break;\n${c} = ${r}[0];\n`;
-    out += `let ${s.vars.map((v, i) => `${jsName(v)} = ${r}[${i}]`).join(', ')};\n`;
+    out += `let ${s.vars.map((v, i) => `${jsName(v)} = ${this.init(v, `${r}[${i}]`)}`).join(', ')};\n`;
     out += `${this.block(s.body)}}\n`;
     return `{\n${out}}\n`;
   }
@@ -303,7 +406,7 @@ class Compiler {
       case 'str': return JSON.stringify(e.v);
       case 'vararg': return 'VA[0]';
       case 'func': return this.closure(e.f);
-      case 'local': return jsName(e.v);
+      case 'local': return this.ref(e.v);
       case 'global': return `R.gget(G, ${JSON.stringify(e.name)}, ${this.site(e.line)})`;
       case 'paren': return this.single(e.e);
       case 'call': case 'method': return `${this.multi(e)}[0]`;
@@ -366,9 +469,17 @@ class Compiler {
         kv.push(this.single(it.key), this.single(it.v));
       }
     });
+    if (pos.length === 0) {
+      // keyed items only: each set as it is evaluated (as Lua's SETTABLE), no item array
+      const t = this.temp();
+      const site = this.site(line);
+      let sets = '';
+      for (let i = 0; i < kv.length; i += 2) sets += `R.rawSet(${t}, ${kv[i] as string}, ${kv[i + 1] as string}, ${site}), `;
+      return `(${t} = R.newTable(${kv.length / 2}), ${sets}${t})`;
+    }
     const multret = isMulti(pos[pos.length - 1]) && items[items.length - 1]?.k === 'pos';
     const na = multret ? pos.length - 1 : pos.length;
-    let posCode = pos.length === 0 ? '[]' : this.list(pos);
+    let posCode = pos.length === 0 ? 'E' : this.list(pos);
     if (pos.length === 1 && multret) posCode = `[...${posCode}]`;
     const kvCode = kv.length === 0 ? 'null' : `[${kv.join(', ')}]`;
     return `R.table(${na}, ${kv.length / 2}, ${posCode}, ${kvCode}, ${this.site(line)})`;

@@ -297,6 +297,20 @@ export const CORPUS_TABLES: string[] = [
   'print(-0) local x = 0 print(-x, -0.0, 0*-1)',
 ];
 export const CORPUS_MORE: string[] = [
+  // %.14g of integers of 15+ digits: rounding of exact digits, ties to even
+  'print(2^53, 123456789012344500, 123456789012345500, -99999999999999950, 99999999999999951, 1796676867094 * 4096, 2^63, -2^70, 1e15, 1e100)',
+  'print(123456789012345 .. "", tostring(-100000000000000), 12345678901234549, 12345678901234550, 12345678901234650)',
+  // upvalues: shared cells, chains through intermediate functions, captured parameters and loop variables
+  'local a = 1 local function get() return a end local function set(v) a = v end set(5) print(get(), a) a = 7 print(get())',
+  'local x = 0 local function outer() return function() return function() x = x + 1 return x end end end local f = outer()() f() print(f(), x)',
+  'local function mk(p) return function() p = p * 2 return p end, function() return p end end local d, g = mk(3) d() d() print(g())',
+  'local fs = {} for k, v in pairs({a = 1}) do fs[1] = function() return k .. v end end print(fs[1]())',
+  'local fs = {} for _, v in ipairs({10, 20, 30}) do fs[#fs + 1] = function() v = v + 1 return v end end print(fs[1](), fs[1](), fs[3]())',
+  'local i = 0 local fs = {} repeat local z = i fs[#fs + 1] = function() return z end i = i + 1 until z >= 2 print(fs[1](), fs[3]())',
+  'local function f(...) local a = ... return function(...) return a, ... end end print(f(1, 2)(3, 4))',
+  'local function outer() local function rec(n) if n == 0 then return "done" end return rec(n - 1) end return function() return rec(3) end end print(outer()())',
+  'local a, b = 1, 2 local function sw() a, b = b, a end sw() print(a, b) local t = {} local function st() t.x, a = a, 9 end st() print(t.x, a)',
+  'local n = 0 local function inc() n = n + 1 end for i = 1, 3 do inc() end local c1 = function() return n end n = 10 print(c1())',
   'print("10" < "9", "a" .. 1e100, 2^31 .. "", -0.0 % 1, 5 % math.huge, -5 % math.huge)',
   'for i = 0, 1, 0.1 do io = i end print(io) local n = 0 for i = 1, 2, 0.25 do n = n + 1 end print(n)',
   'print(string.format("%5.1f|%g|%e", -0.0, -0.0, -0.0))',

@@ -6,7 +6,7 @@
 import { fbRound, TableKeyError } from './table.js';
 import {
   EMPTY, LuaError, LuaFunction, LuaTable, LuaUserdata, numberToString, strToNumber, typeName,
-  type LuaValue,
+  type LuaValue, type UpvalueCell,
 } from './value.js';
 
 /** Static facts about one operation site in compiled code, for error messages. */
@@ -383,11 +383,17 @@ export class Runtime {
     this.onTick();
   }
 
-  /** A Lua closure created by compiled code. */
-  closure(name: string, gen: (a: LuaValue[]) => Gen, env: LuaTable): LuaFunction {
+  /** A Lua closure created by compiled code: its function's generator, globals and upvalue cells. */
+  closure(name: string, gen: (a: LuaValue[]) => Gen, env: LuaTable, cells: UpvalueCell[]): LuaFunction {
     const f = new LuaFunction(name, null, gen);
     f.env = env;
+    f.u = cells;
     return f;
+  }
+
+  /** OP_NEWTABLE of a constructor with `nh` keyed items and no positional ones. */
+  newTable(nh: number): LuaTable {
+    return new LuaTable(0, fbRound(nh));
   }
 
   /**

@@ -40,10 +40,14 @@ function objId(o: object): number {
 }
 
 function ceilLog2(x: number): number {
-  let l = 0;
+  if (x <= 2147483648) return x <= 1 ? 0 : 32 - Math.clz32(x - 1);
+  let l = 31;
   while (2 ** l < x) l++;
   return l;
 }
+
+/** rehash's per-slice key counts (nums[]), reused: a rehash runs to completion without nesting. */
+const NUMS = new Array<number>(MAXBITS + 1).fill(0);
 
 /** Lua's "floating point byte" rounding of table size hints (luaO_int2fb then fb2int). */
 export function fbRound(x: number): number {
@@ -61,6 +65,12 @@ function arrayIndex(k: unknown): number {
   if (typeof k === 'number' && Number.isInteger(k) && k > 0 && k <= MAXASIZE) return k;
   return 0;
 }
+
+/**
+ * The array part of every table without one: shared, never written (every write to `arr` is
+ * to an index below its length, and a bigger array part is a new array).
+ */
+const NO_ARRAY: LuaValue[] = [];
 
 /** Node vectors up to this size are searched linearly; bigger ones get a key -> node Map. */
 const MAP_THRESHOLD = 8;
@@ -80,7 +90,7 @@ export class LuaTable {
 
   /** lua_createtable(L, narr, nrec). */
   constructor(narr = 0, nrec = 0) {
-    this.arr = narr > 0 ? new Array<LuaValue>(narr).fill(undefined) : [];
+    this.arr = narr > 0 ? new Array<LuaValue>(narr).fill(undefined) : NO_ARRAY;
     if (nrec > 0) this.setNodeVector(nrec);
   }
 
@@ -250,7 +260,8 @@ export class LuaTable {
   }
 
   private rehash(extra: LuaValue): void {
-    const nums = new Array<number>(MAXBITS + 1).fill(0);
+    const nums = NUMS;
+    nums.fill(0);
     let nasize = 0;
     // numusearray
     const arr = this.arr;
@@ -267,24 +278,26 @@ export class LuaTable {
       nasize += lc;
     }
     let total = nasize;
-    const count = (k: unknown): void => {
-      const a = arrayIndex(k);
-      if (a > 0) {
-        const lg = ceilLog2(a);
-        nums[lg] = (nums[lg] as number) + 1;
-        nasize++;
-      }
-    };
     const nodes = this.nodes;
     if (nodes !== null) {
       for (let n = 0; n < nodes.length; n += 3) {
         if (nodes[n + 1] !== undefined) {
-          count(nodes[n]);
+          const a = arrayIndex(nodes[n]);
+          if (a > 0) {
+            const lg = ceilLog2(a);
+            nums[lg] = (nums[lg] as number) + 1;
+            nasize++;
+          }
           total++;
         }
       }
     }
-    count(extra);
+    const ea = arrayIndex(extra);
+    if (ea > 0) {
+      const lg = ceilLog2(ea);
+      nums[lg] = (nums[lg] as number) + 1;
+      nasize++;
+    }
     total++;
     // computesizes
     let a = 0;

@@ -16,6 +16,13 @@ export type NativeFn = (args: LuaValue[]) => LuaValue[];
 /** A function that may suspend (Lua functions and the few natives that call Lua yieldably). */
 export type GenFn = (args: LuaValue[]) => Generator<unknown, LuaValue[], unknown>;
 
+/** A local captured by closures: the closures and the declaring function share the cell. */
+export interface UpvalueCell {
+  v: LuaValue;
+}
+
+const NO_CELLS: UpvalueCell[] = [];
+
 /** Lua function value: exactly one of `native` and `gen` is set. */
 export class LuaFunction {
   readonly name: string;
@@ -23,6 +30,8 @@ export class LuaFunction {
   readonly gen: GenFn | null;
   /** The environment table (getfenv/setfenv); null: the state's globals. */
   env: LuaTable | null = null;
+  /** A compiled closure's upvalues, in the order its code indexes them. */
+  u: UpvalueCell[] = NO_CELLS;
   constructor(name: string, native: NativeFn | null, gen: GenFn | null = null) {
     this.name = name;
     this.native = native;
@@ -97,13 +106,38 @@ export function addressOf(o: object): string {
 
 /** %.14g as Lua 5.1's LUAI_NUMFFORMAT, with glibc's inf/-inf/nan spellings. */
 export function numberToString(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e14) return Object.is(n, -0) ? '-0' : String(n);
+  if (Number.isInteger(n)) {
+    if (Math.abs(n) < 1e14) return Object.is(n, -0) ? '-0' : String(n);
+    if (Number.isFinite(n)) return bigIntegerToString(n);
+  }
   if (n !== n) return '-nan';
   if (n === Infinity) return 'inf';
   if (n === -Infinity) return '-inf';
   const s = formatG14(n);
   // toExponential/toFixed round half up; C rounds exact ties to even: redo those exactly.
   return maybeTie(n) ? formatG14Exact(n) : s;
+}
+
+/**
+ * %.14g of an integer of 15 digits or more (scores, timestamps * 4096): its exact decimal
+ * digits rounded to 14 significant ones, ties to even as C does, in exponent form.
+ */
+function bigIntegerToString(n: number): string {
+  const abs = Math.abs(n);
+  const digits = abs <= Number.MAX_SAFE_INTEGER ? String(abs) : BigInt(abs).toString();
+  let exponent = digits.length - 1;
+  let kept = digits.slice(0, 14);
+  const next = digits.charCodeAt(14) - 48;
+  const rest = digits.slice(15);
+  const odd = (kept.charCodeAt(13) - 48) % 2 === 1;
+  if (next > 5 || (next === 5 && (odd || /[1-9]/.test(rest)))) {
+    const up = String(BigInt(kept) + 1n);
+    if (up.length > 14) exponent++;
+    kept = up.slice(0, 14);
+  }
+  let mantissa = kept.replace(/0+$/, '');
+  mantissa = mantissa.length > 1 ? mantissa[0] + '.' + mantissa.slice(1) : mantissa;
+  return (n < 0 ? '-' : '') + mantissa + 'e+' + String(exponent).padStart(2, '0');
 }
 
 let exactFormatter: ((n: number) => string) | null = null;

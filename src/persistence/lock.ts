@@ -96,9 +96,10 @@ function tryCreate(path: string): boolean {
     if (fs.errorCode(error) === 'EEXIST') return false;
     throw error;
   }
+  // No fsync: the lock only matters while this process lives; after a system crash the file
+  // may be empty or hold a dead pid, and both read as stale. (It cost every start an fsync.)
   try {
     fs.writeAllSync(fd, Buffer.from(`${process.pid}\n`, 'latin1'));
-    fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }

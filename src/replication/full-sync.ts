@@ -7,7 +7,7 @@
 // Redis equivalent: startBgsaveForReplication, rdbSaveToSlavesSockets, sendBulkToSlave,
 // updateSlavesWaitingBgsave in replication.c / rdb.c.
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../platform/crypto.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';

@@ -6,7 +6,7 @@
 // Redis equivalent: replication.c (replicationFeedSlaves, syncCommand, masterTryPartialResynchronization,
 // replconfCommand, waitCommand, refreshGoodSlavesCount, replicationCron).
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../platform/crypto.js';
 import { ClientFlag, type Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
 import { encodeCommand } from '../persistence/aof/writer.js';

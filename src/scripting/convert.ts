@@ -23,90 +23,121 @@ import {
 /** The field an error table carries once its error was counted (Redis's own name for it). */
 export const IGNORE_ERR_STATS = 'ignore_err_stats_update';
 
-/** Parses one reply from `text` at `pos`; returns the Lua value and the position after it. */
-export function respToLua(text: string, pos = 0): [LuaValue, number] {
-  const type = text[pos];
-  const eol = text.indexOf('\r\n', pos);
-  const line = text.slice(pos + 1, eol);
-  const next = eol + 2;
-  switch (type) {
-    case ':':
-      return [Number(line), next];
-    case '$': {
-      const length = Number(line);
-      if (length < 0) return [false, next];
-      return [text.slice(next, next + length), next + length + 2];
-    }
-    case '+':
-      return [fieldTable('ok', line), next];
-    case '-':
-      return [fieldTable('err', line), next];
-    case '*':
-    case '>': {
-      const count = Number(line);
-      if (count < 0) return [false, next];
-      return aggregate(text, next, count);
-    }
-    case '%':
-      return mapToLua(text, next, Number(line));
-    case '~':
-      return setToLua(text, next, Number(line));
-    case '_':
-      return [undefined, next];
-    case '#':
-      return [line === 't', next];
-    case ',':
-      return [fieldTable('double', parseRespDouble(line)), next];
-    case '(':
-      return [fieldTable('big_number', line), next];
-    case '=': {
-      const length = Number(line);
-      const body = text.slice(next, next + length);
-      const verbatim = newTable();
-      tset(verbatim, 'format', body.slice(0, 3));
-      tset(verbatim, 'string', body.slice(4));
-      return [fieldTable('verbatim_string', verbatim), next + length + 2];
-    }
-    case '|': {
-      // Attributes are skipped: the value that follows them is the reply.
-      let at = next;
-      for (let i = 0; i < Number(line) * 2; i++) at = respToLua(text, at)[1];
-      return respToLua(text, at);
-    }
-    default:
-      throw new Error(`unexpected reply type ${String(type)} in a script's command reply`);
-  }
+/** The Lua value of the reply `text` (one whole reply, as redis.call gets it). */
+export function replyToLua(text: string): LuaValue {
+  return new ReplyReader(text, 0).value();
 }
 
-function aggregate(text: string, pos: number, count: number): [LuaValue, number] {
-  const items: LuaValue[] = new Array<LuaValue>(count);
-  let at = pos;
-  for (let i = 0; i < count; i++) [items[i], at] = respToLua(text, at);
-  return [arrayTable(items), at];
-}
-
-function mapToLua(text: string, pos: number, count: number): [LuaValue, number] {
-  const map = newTable();
-  let at = pos;
-  for (let i = 0; i < count; i++) {
-    let key: LuaValue;
-    let value: LuaValue;
-    [key, at] = respToLua(text, at);
-    [value, at] = respToLua(text, at);
-    if (typeof key === 'string' || typeof key === 'number' || typeof key === 'boolean') tset(map, key, value);
+/** Reads replies from RESP text, one value at a time, without copying the header lines. */
+class ReplyReader {
+  readonly text: string;
+  pos: number;
+  constructor(text: string, pos: number) {
+    this.text = text;
+    this.pos = pos;
   }
-  return [fieldTable('map', map), at];
-}
 
-function setToLua(text: string, pos: number, count: number): [LuaValue, number] {
-  const set = newTable();
-  let at = pos;
-  for (let i = 0; i < count; i++) {
-    let key: LuaValue;
-    [key, at] = respToLua(text, at);
-    if (typeof key === 'string' || typeof key === 'number' || typeof key === 'boolean') tset(set, key, true);
+  /** The header line's text after the type byte; moves past its CRLF. */
+  private line(): string {
+    const text = this.text;
+    const eol = text.indexOf('\r\n', this.pos);
+    const line = text.slice(this.pos + 1, eol);
+    this.pos = eol + 2;
+    return line;
   }
-  return [fieldTable('set', set), at];
+
+  /** The header line's integer (lengths and counts); moves past its CRLF. */
+  private count(): number {
+    const text = this.text;
+    let i = this.pos + 1;
+    let neg = false;
+    if (text.charCodeAt(i) === 45) {
+      neg = true;
+      i++;
+    }
+    let n = 0;
+    for (let c = text.charCodeAt(i); c !== 13; c = text.charCodeAt(++i)) n = n * 10 + (c - 48);
+    this.pos = i + 2;
+    return neg ? -n : n;
+  }
+
+  private bulk(length: number): string {
+    const start = this.pos;
+    this.pos = start + length + 2;
+    return this.text.slice(start, start + length);
+  }
+
+  value(): LuaValue {
+    switch (this.text.charCodeAt(this.pos)) {
+      case 58: // ':'
+        return Number(this.line());
+      case 36: { // '$'
+        const length = this.count();
+        return length < 0 ? false : this.bulk(length);
+      }
+      case 43: // '+'
+        return fieldTable('ok', this.line());
+      case 45: // '-'
+        return fieldTable('err', this.line());
+      case 42: // '*'
+      case 62: { // '>'
+        const count = this.count();
+        return count < 0 ? false : this.array(count);
+      }
+      case 37: // '%'
+        return this.map(this.count());
+      case 126: // '~'
+        return this.set(this.count());
+      case 95: // '_'
+        this.line();
+        return undefined;
+      case 35: // '#'
+        return this.line() === 't';
+      case 44: // ','
+        return fieldTable('double', parseRespDouble(this.line()));
+      case 40: // '('
+        return fieldTable('big_number', this.line());
+      case 61: { // '='
+        const body = this.bulk(this.count());
+        const verbatim = newTable();
+        tset(verbatim, 'format', body.slice(0, 3));
+        tset(verbatim, 'string', body.slice(4));
+        return fieldTable('verbatim_string', verbatim);
+      }
+      case 124: { // '|': attributes are skipped, the value that follows them is the reply
+        const pairs = this.count();
+        for (let i = 0; i < pairs * 2; i++) this.value();
+        return this.value();
+      }
+      default:
+        throw new Error(`unexpected reply type ${String(this.text[this.pos])} in a script's command reply`);
+    }
+  }
+
+  private array(count: number): LuaValue {
+    const items = new Array<LuaValue>(count);
+    for (let i = 0; i < count; i++) items[i] = this.value();
+    return arrayTable(items);
+  }
+
+  private map(count: number): LuaValue {
+    const map = newTable();
+    for (let i = 0; i < count; i++) {
+      const key = this.value();
+      const value = this.value();
+      if (typeof key === 'string' || typeof key === 'number' || typeof key === 'boolean') tset(map, key, value);
+    }
+    return fieldTable('map', map);
+  }
+
+  private set(count: number): LuaValue {
+    const set = newTable();
+    for (let i = 0; i < count; i++) {
+      const key = this.value();
+      if (typeof key === 'string' || typeof key === 'number' || typeof key === 'boolean') tset(set, key, true);
+    }
+    return fieldTable('set', set);
+  }
 }
 
 function parseRespDouble(text: string): number {
@@ -197,15 +228,12 @@ function tableToReply(out: ReplyBuffer, table: LuaValue & object, ctx: ReplyCont
     for (const [k] of entries) luaToReply(out, k, ctx);
     return;
   }
-  const position = out.deferLen();
+  // The array up to its first nil: counted first, so the header needs no deferred insertion
+  // (which copies the client's whole output buffer).
   let count = 0;
-  for (let i = 1; ; i++) {
-    const item = tget(table, i);
-    if (item === undefined) break;
-    luaToReply(out, item, ctx);
-    count++;
-  }
-  out.setDeferredArrayLen(position, count);
+  while (tget(table, count + 1) !== undefined) count++;
+  out.addReplyArrayLen(count);
+  for (let i = 1; i <= count; i++) luaToReply(out, tget(table, i), ctx);
 }
 
 /** C's (long long) cast of a Lua number: truncation; out of range (and NaN) is INT64_MIN on x86. */

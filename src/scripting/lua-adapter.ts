@@ -43,16 +43,24 @@ export function tentries(t: LuaTable): [LuaValue, LuaValue][] {
   return out;
 }
 
-/** A table from an array of values: {v1, v2, ...}. */
+/**
+ * A table from an array of values, as lua_newtable + settable of 1..n builds it: without nils
+ * that is an array part of the next power of two (LuaTable.fromArray, one allocation instead
+ * of a rehash per power of two); nils (RESP3 nulls) take the step-by-step path.
+ */
 export function arrayTable(values: readonly LuaValue[]): LuaTable {
+  if (!values.includes(undefined)) return LuaTable.fromArray(values as LuaValue[]);
   const t = new LuaTable();
   for (let i = 0; i < values.length; i++) t.set(i + 1, values[i]);
   return t;
 }
 
-/** A one-field table: {err=...}, {ok=...}, {double=...}. */
+/**
+ * A one-field table: {err=...}, {ok=...}, {double=...}. Created with its one hash node, the
+ * node vector lua_settable's rehash gives a new table's first key.
+ */
 export function fieldTable(field: string, value: LuaValue): LuaTable {
-  const t = new LuaTable();
+  const t = new LuaTable(0, 1);
   t.set(field, value);
   return t;
 }

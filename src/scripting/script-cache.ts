@@ -2,7 +2,7 @@
 // the memory it holds for INFO. EVAL and SCRIPT LOAD add to it; SCRIPT FLUSH empties it.
 // Redis equivalent: lctx.lua_scripts and luaCreateFunction in eval.c.
 
-import { createHash } from 'node:crypto';
+import { createHash } from '../platform/crypto.js';
 
 /** Redis's sha1hex: lower-case hex SHA1 of the latin1 bytes. */
 export function sha1hex(body: string): string {

@@ -8,7 +8,7 @@ import { executeForReply, findCommand } from '../server/dispatch.js';
 import type { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
 import { PropagateTarget } from '../server/propagation.js';
-import { IGNORE_ERR_STATS, respToLua } from './convert.js';
+import { IGNORE_ERR_STATS, replyToLua } from './convert.js';
 import { type LuaValue, type LuaTableValue, LuaThrow, fieldTable, isTable, luaToString, tset } from './lua-adapter.js';
 import { ScriptFlag } from './shebang.js';
 
@@ -92,7 +92,7 @@ function runCommand(state: RunState, args: readonly LuaValue[]): { value: LuaVal
     propagation.target = PropagateTarget.all;
   }
   if (server.keyspace.dirty !== dirty) state.wrote = true;
-  const [value] = respToLua(reply, 0);
+  const value = replyToLua(reply);
   const error = reply.charCodeAt(0) === 45;
   // The command's error was counted when it was replied: passed on as the script's reply (by
   // redis.call raising it, or a script returning pcall's table) it is not counted again.

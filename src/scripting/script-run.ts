@@ -18,8 +18,7 @@ const SLICE_INSTRUCTIONS = 50_000;
 /** How long a suspended run keeps the loop before letting I/O in again. */
 const BUSY_SLICE_MS = 20;
 
-export const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
-export const BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
+export { BUSY_EVAL, BUSY_FUNCTION } from '../commands/errors.js';
 
 export interface RunHost {
   /** Clears the running state and closes the propagation block. */

@@ -4,7 +4,7 @@
 // Redis equivalent: ACLSetSelector / ACLSetUser / ACLDescribeUser in acl.c (behaviour learned by
 // black-box testing redis-server 7.0.15).
 
-import { createHash } from 'node:crypto';
+import { createHash } from '../platform/crypto.js';
 import { allCommandSpecs, type CommandSpec } from '../commands/spec.js';
 
 /** The categories in Redis 7.0's order (ACL CAT lists them so; the describer tries them so). */

@@ -8,7 +8,7 @@
 
 import type { Scripting } from '../scripting/scripting.js';
 import { scriptingFactory } from '../scripting/factory.js';
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../platform/crypto.js';
 import type { Socket } from 'node:net';
 import { totalmem } from 'node:os';
 import { allCommandDefs } from '../commands/index.js';

@@ -34,7 +34,7 @@
 // switches to HalfSipHash-1-3 under a random 64-bit key and rebuilds its buckets, so a
 // hash-flooding client cannot make lookups linear (Redis uses SipHash throughout).
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../platform/crypto.js';
 import { assert } from '../assert.js';
 
 const SEEDS = randomBytes(12);

@@ -125,3 +125,37 @@ test('before the threshold other clients wait for the script instead of getting 
     await vesta.stop();
   }
 });
+
+/** Multi-line loops killed by SCRIPT KILL: the error names the body's line, as Lua's hook does. */
+async function killLineScenario(server: RunningServer): Promise<string[]> {
+  const admin = await server.client();
+  await admin.call('CONFIG', 'SET', 'busy-reply-threshold', 100);
+  const out: string[] = [];
+  const scripts = [
+    'local x = 0\nwhile true do\n  x = x + 1\nend',
+    'local x = 0\nlocal function f()\n  for i = 1, 1e12 do\n    x = x + i\n  end\nend\nf()',
+    'local x = 0\nrepeat\n  x = x + 1\nuntil x < 0',
+  ];
+  for (const body of scripts) {
+    const long = await startLong(server, ['EVAL', body, 0]);
+    out.push(await admin.call('SCRIPT', 'KILL'));
+    out.push(await long.reply);
+    long.conn.close();
+  }
+  admin.close();
+  return out;
+}
+
+test('SCRIPT KILL of a multi-line loop reports the line in the loop body as redis-server', async (t) => {
+  if (!requireRedis(t)) return;
+  const redis = await startRedis();
+  const vesta = await startVesta();
+  try {
+    const [expected, actual] = await Promise.all([killLineScenario(redis), killLineScenario(vesta)]);
+    assert.deepEqual(actual, expected);
+    assert.ok(expected.some((r) => r.includes('on @user_script:3.')));
+    assert.ok(expected.some((r) => r.includes('on @user_script:4.')));
+  } finally {
+    await Promise.all([redis.stop(), vesta.stop()]);
+  }
+});

@@ -260,7 +260,9 @@ export class RdbEncoder {
     this.#writeLength(nodes.length);
     for (const node of nodes) {
       this.#writeString(idBytes({ ms: node.ms, seq: node.seq }));
-      this.#writeString(node.toListpack());
+      const bytes = node.lpBytes;
+      if (this.#scratchIn.length < bytes) this.#scratchIn = Buffer.allocUnsafe(scratchSize(bytes));
+      this.#writeBlob(this.#scratchIn, node.writeListpack(this.#scratchIn, 0));
     }
     this.#writeLength(s.length);
     for (const id of [s.lastId, s.firstId, s.maxDeletedId]) this.#writeId(id);
@@ -454,14 +456,13 @@ export class RdbEncoder {
   }
 
   /** A binary blob (listpack, intset) as an RDB string, compressed when it pays. */
-  #writeBlob(blob: Buffer): void {
-    const length = blob.length;
+  #writeBlob(blob: Buffer, length = blob.length): void {
     const compressible = this.#compression && length >= COMPRESS_MIN_BYTES;
     if (compressible && this.#tryWriteCompressed(blob, length)) return;
     this.#writeLength(length);
     if (length >= DIRECT_WRITE_MIN_BYTES) {
       this.#handOff(true);
-      this.#handOffChunk(Buffer.from(blob));
+      this.#handOffChunk(Buffer.from(blob.subarray(0, length)));
       return;
     }
     this.#ensure(length);

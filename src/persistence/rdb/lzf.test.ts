@@ -26,6 +26,18 @@ test('lzf round trip on random and repetitive data', () => {
   }), { numRuns: 300 });
 });
 
+test('lzf round trip of a sub-range, calls in a row sharing the hash table', () => {
+  fc.assert(fc.property(compressibleBytes, fc.nat(50), fc.nat(50), (data, before, after) => {
+    const input = Buffer.concat([Buffer.alloc(before, 'x'), data, Buffer.alloc(after, 'x')]);
+    for (let call = 0; call < 2; call++) {
+      const out = Buffer.alloc(data.length + 64);
+      const n = lzfCompress(input, before, before + data.length, out, out.length);
+      if (data.length === 0) return;
+      assert.deepEqual(lzfDecompress(out, 0, n, data.length, 0), data);
+    }
+  }), { numRuns: 300 });
+});
+
 test('lzf compresses repetitive data well', () => {
   const data = Buffer.alloc(100_000, 'abcdefgh');
   const packed = compress(data);

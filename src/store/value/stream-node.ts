@@ -10,6 +10,7 @@
 //
 // flags: 1 deleted, 2 same fields as the master entry (only values are stored).
 
+import { assert } from '../../assert.js';
 import { type StreamId, U64_MAX } from './stream-id.js';
 import { flatCopy } from '../../util/latin1.js';
 import { lpEnd, lpInt, lpRead, lpReadText, lpSkip, lpStr } from './stream-listpack.js';
@@ -212,13 +213,25 @@ export class StreamNode {
     this.live--;
   }
 
-  /** The whole listpack as Redis stores it (for RDB). */
-  toListpack(): string {
-    const body = lpInt(this.live) + lpInt(this.total - this.live) + this.data;
-    const bytes = 6 + body.length + 1;
+  /**
+   * Writes the whole listpack as Redis stores it (for RDB) at `at`, without building it as a
+   * string first; returns its length (lpBytes). `out` must have lpBytes bytes from `at`.
+   */
+  writeListpack(out: Buffer, at: number): number {
+    const bytes = this.lpBytes;
     const count = this.elements + 2;
-    return le32(bytes) + String.fromCharCode(count >= 65535 ? 255 : count & 255, count >= 65535 ? 255 : count >>> 8) + body + '\xff';
+    out.writeUInt32LE(bytes, at);
+    out[at + 4] = count >= 65535 ? 255 : count & 255;
+    out[at + 5] = count >= 65535 ? 255 : count >>> 8;
+    let p = at + 6;
+    p += out.write(lpInt(this.live), p, 'latin1');
+    p += out.write(lpInt(this.total - this.live), p, 'latin1');
+    p += out.write(this.data, p, 'latin1');
+    out[p++] = 0xff;
+    assert(p - at === bytes, 'stream node listpack size');
+    return bytes;
   }
+
 
   /**
    * A node from a listpack Redis wrote (RDB), keyed by its master ID; null when the listpack is
@@ -304,8 +317,4 @@ function idFrom(node: StreamNode, msDiff: number | bigint | string, seqDiff: num
   const ms = typeof msDiff === 'number' && msDiff >= 0 ? node.ms + BigInt(msDiff) : BigInt.asUintN(64, node.ms + BigInt(msDiff));
   const seq = seqDiff === 0 ? node.seq : BigInt.asUintN(64, node.seq + BigInt(seqDiff));
   return { ms: ms > U64_MAX ? BigInt.asUintN(64, ms) : ms, seq };
-}
-
-function le32(n: number): string {
-  return String.fromCharCode(n & 255, (n >>> 8) & 255, (n >>> 16) & 255, (n >>> 24) & 255);
 }
