@@ -153,9 +153,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   setProcTitle(server);
   config.onApply('proc-title-template', () => setProcTitle(server));
   const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    // A second SIGINT while a shutdown waits (for replicas, or a save) exits at once, as Redis.
+    if (signal === 'SIGINT' && server.shuttingDown) {
+      server.log.warning('You insist... exiting now.');
+      process.exit(1);
+    }
     server.log.warning(`Received ${signal} scheduling shutdown...`);
     const flags = signalShutdownFlags(config.str(signal === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm'));
-    server.requestShutdown({ save: flags.save, force: flags.force, reason: 'User requested shutdown' });
+    server.requestShutdown({ save: flags.save, force: flags.force, now: flags.now, reason: 'User requested shutdown' });
   };
   installCrashHandlers(server, exitAfterCrash);
   process.on('SIGTERM', () => onSignal('SIGTERM'));
@@ -167,13 +172,13 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /**
  * shutdown-on-sigint / shutdown-on-sigterm words as SHUTDOWN flags: save / nosave choose whether
- * to save (default: as the save points say), force exits even when that save fails. "now" skips
- * waiting for lagging replicas, which Vesta never does (its shutdown does not wait).
+ * to save (default: as the save points say), force exits even when that save fails, now skips
+ * waiting for lagging replicas (shutdown-timeout).
  */
-export function signalShutdownFlags(value: string): { save: boolean | null; force: boolean } {
+export function signalShutdownFlags(value: string): { save: boolean | null; force: boolean; now: boolean } {
   const words = value.split(' ');
   const save = words.includes('nosave') ? false : words.includes('save') ? true : null;
-  return { save, force: words.includes('force') };
+  return { save, force: words.includes('force'), now: words.includes('now') };
 }
 
 /** set-proc-title: what ps shows for this process, from proc-title-template (as Redis). */

@@ -244,12 +244,14 @@ function shutdownCommand(c: Client, argv: string[]): void {
   let nosave = false;
   let saveFlag = false;
   let abort = false;
-  let otherFlags = false;
+  let now = false;
+  let force = false;
   for (let i = 1; i < argv.length; i++) {
     const opt = (argv[i] as string).toUpperCase();
     if (opt === 'NOSAVE') nosave = true;
     else if (opt === 'SAVE') saveFlag = true;
-    else if (opt === 'NOW' || opt === 'FORCE') otherFlags = true;
+    else if (opt === 'NOW') now = true;
+    else if (opt === 'FORCE') force = true;
     else if (opt === 'ABORT') abort = true;
     else {
       c.addReplyError(SYNTAX);
@@ -257,12 +259,13 @@ function shutdownCommand(c: Client, argv: string[]): void {
     }
   }
   // As Redis 7.0: ABORT takes no other flag, and NOSAVE and SAVE exclude each other.
-  if ((abort && (nosave || saveFlag || otherFlags)) || (nosave && saveFlag)) {
+  if ((abort && (nosave || saveFlag || now || force)) || (nosave && saveFlag)) {
     c.addReplyError(SYNTAX);
     return;
   }
   if (abort) {
-    c.addReplyError('ERR No shutdown in progress.');
+    if (c.server.abortShutdown()) c.addReplyStatus('OK');
+    else c.addReplyError('ERR No shutdown in progress.');
     return;
   }
   const save = nosave ? false : saveFlag ? true : null;
@@ -277,7 +280,7 @@ function shutdownCommand(c: Client, argv: string[]): void {
     c.server.scripting?.dropRunning();
   }
   c.flags |= ClientFlag.closeAsap;
-  c.server.requestShutdown({ save, reason: 'User requested shutdown', client: c });
+  c.server.requestShutdown({ save, reason: 'User requested shutdown', client: c, now, force });
 }
 
 // ------------------------------------------------------------------------ SLOWLOG

@@ -153,9 +153,9 @@ export const NOTES: Readonly<Record<string, string>> = {
   'aof-disable-auto-gc': 'Keep the files a rewrite replaced (marked history in the manifest) instead of deleting them.',
 
   // SHUTDOWN
-  'shutdown-on-sigint': 'What SIGINT does: default, or save, nosave, now, force combined ("nosave now"). force exits even if the save fails; now: Vesta never waits for replicas.',
+  'shutdown-on-sigint': 'What SIGINT does: default, or save, nosave, now, force combined ("nosave now"). force exits even if the save fails; now does not wait for replicas.',
   'shutdown-on-sigterm': 'What SIGTERM does, as shutdown-on-sigint.',
-  'shutdown-timeout': 'Seconds a shutdown waits for lagging replicas to catch up. VESTA: NOT HONOURED, accepted because 10 is Redis\'s default: Vesta\'s shutdown does not wait for replicas.',
+  'shutdown-timeout': 'Seconds a SHUTDOWN (or SIGTERM/SIGINT) waits, writes paused, for lagging replicas to acknowledge everything; 0 does not wait.',
 
   // LONG BLOCKING COMMANDS
   'busy-reply-threshold': 'Milliseconds a script or function may run before other clients get -BUSY (and SCRIPT KILL is allowed).',

@@ -403,6 +403,40 @@ export class Replication {
     });
   }
 
+  /** SHUTDOWN: every replica acknowledged our whole stream (Redis's isReadyToShutdown). */
+  replicasInSync(): boolean {
+    const offset = this.offset;
+    for (const peer of this.peers.values()) if (peer.ackOffset !== offset) return false;
+    return true;
+  }
+
+  /**
+   * SHUTDOWN, before it pauses writes: REPLCONF GETACK goes out now, so the replicas' acks
+   * count it (not while clients are paused: it would move the offset they wait for).
+   */
+  requestAckNow(): void {
+    if (this.link !== null || this.backlog === null || this.server.pause.type !== 0) return;
+    this.#turn += encodeCommand(['REPLCONF', 'GETACK', '*']);
+    this.#flushTurn();
+  }
+
+  /** finishShutdown's report: each lagging replica, then how many are in sync. */
+  logShutdownSync(): void {
+    if (this.peers.size === 0) return;
+    const offset = this.offset;
+    const nowSec = Math.floor(Date.now() / 1000);
+    let lagging = 0;
+    for (const peer of this.peers.values()) {
+      if (peer.ackOffset === offset) continue;
+      lagging++;
+      const lag = peer.state === 'online' ? nowSec - Math.floor(peer.ackTimeMs / 1000) : 0;
+      this.server.log.warning(
+        `Lagging replica ${peer.ip}:${peer.listeningPort} reported offset ${offset - peer.ackOffset} behind master, lag=${lag}, state=${peer.state}.`,
+      );
+    }
+    this.server.log.notice(`${this.peers.size - lagging} of ${this.peers.size} replicas are in sync when shutting down.`);
+  }
+
   /** min-replicas-to-write: replicas online whose last ack is at most min-replicas-max-lag old. */
   goodReplicas(): number {
     const maxLagMs = this.server.config.num('min-replicas-max-lag') * 1000;

@@ -27,11 +27,12 @@ function maybeReplicates(flags: number, name: string): boolean {
 export const PauseType = { none: 0, write: 1, all: 2 } as const;
 
 /**
- * Who asked for a pause: CLIENT PAUSE, or a FAILOVER in progress (Redis's pause purposes). Each
+ * Who asked for a pause: CLIENT PAUSE, a FAILOVER in progress, or a SHUTDOWN waiting for its
+ * replicas (Redis's pause purposes). Each
  * has its own type and end; the pause in force is the strictest type and the latest end, and
  * CLIENT UNPAUSE ends only the client's.
  */
-export type PausePurpose = 'client' | 'failover';
+export type PausePurpose = 'client' | 'failover' | 'shutdown';
 
 export class ClientPause {
   /** PauseType of the pause in force; none costs dispatch one integer test. */

@@ -51,11 +51,22 @@ export { PROTECTED_MODE_DENIED, protectedModeDenies } from './listeners.js';
 import { PropagateTarget, PropagationStream } from './propagation.js';
 import { KeyspaceEvents } from './notify.js';
 import { Tracking } from './tracking.js';
-import { ClientPause } from './pause.js';
+import { ClientPause, PauseType } from './pause.js';
 import { publishMessage } from '../commands/pubsub.js';
 
 /** The longest error code errorstats keeps apart; a longer first word counts as ERR. */
 const ERROR_CODE_MAX = 30;
+
+/** A SHUTDOWN's flags: SAVE/NOSAVE (null: as the save points say), NOW, FORCE. */
+export interface ShutdownRequest {
+  save: boolean | null;
+  reason: string;
+  client?: Client;
+  /** Do not wait for lagging replicas. */
+  now?: boolean;
+  /** Exit even when the final save fails. */
+  force?: boolean;
+}
 
 export class Server {
   readonly config: Config;
@@ -153,6 +164,8 @@ export class Server {
   #nextClientId = 1;
   #cronTimer: NodeJS.Timeout | null = null;
   #closing: Promise<void> | null = null;
+  /** A SHUTDOWN waiting for its replicas to catch up (shutdown-timeout), with its blocked clients. */
+  #shutdownWait: { options: ShutdownRequest; deadlineMs: number; clients: Client[] } | null = null;
   /** Resolves when the server has fully stopped (SHUTDOWN, close(), or a signal). */
   readonly stopped: Promise<void>;
   #resolveStopped: () => void = () => {};
@@ -554,27 +567,90 @@ export class Server {
   }
 
   /**
-   * SHUTDOWN from a client or a signal. On success the process (or embedded host) is told via
-   * `stopped`; a failed save aborts the shutdown and the client gets Redis's error.
+   * SHUTDOWN from a client or a signal. Unless NOW (or shutdown-timeout 0), a master whose
+   * replicas have not acknowledged its whole stream first pauses writes and waits for them, up
+   * to shutdown-timeout seconds (checked by cron), as Redis 7.0's prepareForShutdown. Then
+   * finishShutdown: on success the process (or embedded host) is told via `stopped`; a failed
+   * save cancels the shutdown (unless FORCE) and the waiting clients get Redis's error.
    */
-  requestShutdown(options: { save: boolean | null; reason: string; client?: Client; force?: boolean }): void {
+  requestShutdown(options: ShutdownRequest): void {
+    const waiting = this.#shutdownWait;
+    if (waiting !== null || this.#closing !== null) {
+      // Already under way: a later SHUTDOWN waits with the first (Redis keeps it blocked).
+      if (waiting !== null && options.client !== undefined) this.#blockOnShutdown(waiting.clients, options.client);
+      return;
+    }
+    const replication = this.replication;
+    const timeoutSec = this.config.num('shutdown-timeout');
+    if (options.now !== true && timeoutSec !== 0 && replication !== null && !replication.replicasInSync()) {
+      replication.requestAckNow();
+      this.pause.pause(Infinity, PauseType.write, 'shutdown');
+      this.#shutdownWait = { options, deadlineMs: Date.now() + timeoutSec * 1000, clients: [] };
+      if (options.client !== undefined) this.#blockOnShutdown(this.#shutdownWait.clients, options.client);
+      this.log.notice('Waiting for replicas before shutting down.');
+      return;
+    }
+    this.#finishShutdown(options, options.client === undefined ? [] : [options.client]);
+  }
+
+  /** SHUTDOWN ABORT: false when no shutdown is waiting (Redis's abortShutdown). */
+  abortShutdown(): boolean {
+    const waiting = this.#shutdownWait;
+    if (waiting === null) return false;
+    this.#cancelShutdown(waiting.clients);
+    this.log.notice('Shutdown manually aborted.');
+    return true;
+  }
+
+  /** Whether a shutdown was asked for and is waiting or under way (a second SIGINT exits). */
+  get shuttingDown(): boolean {
+    return this.#shutdownWait !== null || this.#closing !== null;
+  }
+
+  #blockOnShutdown(clients: Client[], c: Client): void {
+    c.flags |= ClientFlag.blocked;
+    clients.push(c);
+  }
+
+  /** Cron: the wait ends when every replica caught up or shutdown-timeout passed. */
+  #checkShutdownWait(): void {
+    const waiting = this.#shutdownWait;
+    if (waiting === null) return;
+    if (Date.now() < waiting.deadlineMs && !(this.replication?.replicasInSync() ?? true)) return;
+    this.#shutdownWait = null;
+    this.#finishShutdown(waiting.options, waiting.clients);
+  }
+
+  #finishShutdown(options: ShutdownRequest, clients: Client[]): void {
+    this.replication?.logShutdownSync();
     this.shutdown({ save: options.save, reason: options.reason }).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       this.log.warning(`Error trying to shut down: ${message}`);
       this.#closing = null;
-      // FORCE (shutdown-on-sigint/sigterm force): a failed save does not stop the exit.
+      // FORCE (SHUTDOWN FORCE, shutdown-on-sigint/sigterm force): a failed save does not stop the exit.
       if (options.force === true) {
         this.log.warning('Errors trying to shut down ignored (force): exiting without saving.');
-        this.requestShutdown({ save: false, reason: options.reason });
+        this.#finishShutdown({ ...options, save: false }, clients);
         return;
       }
-      const c = options.client;
-      if (c !== undefined && !c.socket?.destroyed) {
-        c.flags &= ~ClientFlag.closeAsap;
-        c.addReplyError('ERR Errors trying to SHUTDOWN. Check logs.');
-        this.#replies.writeNow(c);
-      }
+      this.#cancelShutdown(clients);
     });
+  }
+
+  /** The shutdown is off: writes resume, the clients that asked get Redis's error. */
+  #cancelShutdown(clients: Client[]): void {
+    this.#shutdownWait = null;
+    this.pause.unpause('shutdown');
+    for (const c of clients) {
+      if (c.socket?.destroyed !== false) continue;
+      c.flags &= ~(ClientFlag.closeAsap | ClientFlag.blocked);
+      c.addReplyError('ERR Errors trying to SHUTDOWN. Check logs.');
+      c.commandDone();
+      this.#replies.writeNow(c);
+      setImmediate(() => {
+        if (this.clients.has(c.id) && !c.has(ClientFlag.blocked)) this.processInputBuffer(c);
+      });
+    }
   }
 
   staleDeniedReason(): string | null {
@@ -638,6 +714,7 @@ export class Server {
     sampleOps(this.stats, Date.now());
     this.#closeIdleClients();
     for (const h of this.#hooks) h.cron?.();
+    this.#checkShutdownWait();
     this.#replies.requeuePending();
   }
 
