@@ -415,8 +415,7 @@ export class Replication {
    * count it (not while clients are paused: it would move the offset they wait for).
    */
   requestAckNow(): void {
-    if (this.link !== null || this.backlog === null || this.server.pause.type !== 0) return;
-    this.#turn += encodeCommand(['REPLCONF', 'GETACK', '*']);
+    this.#ackRequested = true;
     this.#flushTurn();
   }
 
