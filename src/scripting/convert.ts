@@ -25,7 +25,26 @@ export const IGNORE_ERR_STATS = 'ignore_err_stats_update';
 
 /** The Lua value of the reply `text` (one whole reply, as redis.call gets it). */
 export function replyToLua(text: string): LuaValue {
+  // The common single-line replies without the reader: an integer, a bulk string.
+  const type = text.charCodeAt(0);
+  if (type === 58) return integerReply(text); // ':'
+  if (type === 36 && text.charCodeAt(1) !== 45) { // '$' not '$-1'
+    const eol = text.indexOf('\r\n', 1);
+    return text.slice(eol + 2, text.length - 2);
+  }
   return new ReplyReader(text, 0).value();
+}
+
+/** An integer reply's value: up to 15 digits exactly by hand, longer ones as Number() rounds. */
+function integerReply(text: string): number {
+  const end = text.length - 2;
+  let i = 1;
+  const neg = text.charCodeAt(1) === 45;
+  if (neg) i = 2;
+  if (end - i > 15) return Number(text.slice(1, end));
+  let n = 0;
+  for (; i < end; i++) n = n * 10 + (text.charCodeAt(i) - 48);
+  return neg ? -n : n;
 }
 
 /** Reads replies from RESP text, one value at a time, without copying the header lines. */

@@ -48,27 +48,39 @@ export function errorTable(message: string): LuaTableValue {
 
 /** redis.call (raise = true) or redis.pcall (raise = false). */
 export function scriptCall(state: RunState, args: readonly LuaValue[], raise: boolean): LuaValue {
-  const result = runCommand(state, args);
-  if (typeof result === 'string') {
-    const table = errorTable(result);
+  const reply = runCommand(state, args);
+  if (typeof reply !== 'string') {
+    const table = errorTable(reply.text);
     if (raise) throw new LuaThrow(table);
     return table;
   }
-  if (raise && isTable(result.value) && result.error) throw new LuaThrow(result.value);
-  return result.value;
+  const value = replyToLua(reply);
+  if (reply.charCodeAt(0) === 45 && isTable(value)) {
+    // The command's error was counted when it was replied: passed on as the script's reply (by
+    // redis.call raising it, or a script returning pcall's table) it is not counted again.
+    tset(value, IGNORE_ERR_STATS, true);
+    if (raise) throw new LuaThrow(value);
+  }
+  return value;
+}
+
+/** A refusal made before the executor (argument types, Redis's OOM rule for scripts). */
+interface Refusal {
+  readonly text: string;
 }
 
 /**
  * Runs the command through the one executor (lookup, arity, noscript, the script user's ACL,
- * read-only refusal, MISCONF/OOM, stats, propagation); a string is a refusal made here, before
- * it (argument types, Redis's OOM rule for scripts).
+ * read-only refusal, MISCONF/OOM, stats, propagation) and returns its reply (RESP text), or a
+ * refusal made here, before it.
  */
-function runCommand(state: RunState, args: readonly LuaValue[]): { value: LuaValue; error: boolean } | string {
-  if (args.length === 0) return 'Please specify at least one argument for this redis lib call';
+function runCommand(state: RunState, args: readonly LuaValue[]): string | Refusal {
+  if (args.length === 0) return { text: 'Please specify at least one argument for this redis lib call' };
   const argv: string[] = new Array<string>(args.length);
   for (let i = 0; i < args.length; i++) {
-    const text = luaToString(args[i]);
-    if (text === null) return 'Lua redis lib command arguments must be strings or integers';
+    const arg = args[i];
+    const text = typeof arg === 'string' ? arg : luaToString(arg);
+    if (text === null) return { text: 'Lua redis lib command arguments must be strings or integers' };
     argv[i] = text;
   }
   const server = state.server;
@@ -77,25 +89,24 @@ function runCommand(state: RunState, args: readonly LuaValue[]): { value: LuaVal
   if (state.oom && (state.flags & ScriptFlag.allowOom) === 0) {
     const cmd = findCommand(server, argv);
     if (cmd !== undefined && (cmd.flags & CommandFlag.denyoom) !== 0) {
-      return "-OOM command not allowed when used memory > 'maxmemory'.";
+      return { text: "-OOM command not allowed when used memory > 'maxmemory'." };
     }
   }
   c.resp = state.resp;
   const dirty = server.keyspace.dirty;
-  // redis.set_repl: where this command's effects propagate (AOF, replicas, both or none).
-  const propagation = server.propagation;
-  propagation.target = state.repl;
   let reply: string;
-  try {
+  if (state.repl === PropagateTarget.all) {
     reply = executeForReply(server, c, argv);
-  } finally {
-    propagation.target = PropagateTarget.all;
+  } else {
+    // redis.set_repl: where this command's effects propagate (AOF, replicas, or none).
+    const propagation = server.propagation;
+    propagation.target = state.repl;
+    try {
+      reply = executeForReply(server, c, argv);
+    } finally {
+      propagation.target = PropagateTarget.all;
+    }
   }
   if (server.keyspace.dirty !== dirty) state.wrote = true;
-  const value = replyToLua(reply);
-  const error = reply.charCodeAt(0) === 45;
-  // The command's error was counted when it was replied: passed on as the script's reply (by
-  // redis.call raising it, or a script returning pcall's table) it is not counted again.
-  if (error && isTable(value)) tset(value, IGNORE_ERR_STATS, true);
-  return { value, error };
+  return reply;
 }

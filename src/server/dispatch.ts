@@ -5,6 +5,8 @@
 // (Client#caller, see server/caller.ts), never a copy of this code. Redis equivalent:
 // processCommand() and call() in server.c, and scriptCall() in script.c for a script's rules.
 
+// The module's own binding: the global `performance` is a lazy getter Node runs on every read.
+import { performance } from 'node:perf_hooks';
 import { arityAccepts, CommandFlag, type Command } from '../commands/table.js';
 import { formatClientInfo } from '../commands/client-info.js';
 import { ClientFlag, type Client } from './client.js';
