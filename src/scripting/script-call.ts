@@ -64,6 +64,27 @@ export function scriptCall(state: RunState, args: readonly LuaValue[], raise: bo
   return value;
 }
 
+/**
+ * The command's arguments as strings (numbers converted as lua_tostring does), or the error.
+ * Arguments that are all strings already (the usual call) are used as they are: the array is
+ * the call's own (the compiled call site builds it; the VM and the handlers never change an
+ * argument array), so copying it would only make garbage.
+ */
+function commandArgv(args: readonly LuaValue[]): string[] | string {
+  const count = args.length;
+  if (count === 0) return 'Please specify at least one argument for this redis lib call';
+  let i = 0;
+  while (i < count && typeof args[i] === 'string') i++;
+  if (i === count) return args as string[];
+  const argv = args.slice(0, i) as string[];
+  for (; i < count; i++) {
+    const text = luaToString(args[i]);
+    if (text === null) return 'Lua redis lib command arguments must be strings or integers';
+    argv.push(text);
+  }
+  return argv;
+}
+
 /** A refusal made before the executor (argument types, Redis's OOM rule for scripts). */
 interface Refusal {
   readonly text: string;
@@ -75,14 +96,8 @@ interface Refusal {
  * refusal made here, before it.
  */
 function runCommand(state: RunState, args: readonly LuaValue[]): string | Refusal {
-  if (args.length === 0) return { text: 'Please specify at least one argument for this redis lib call' };
-  const argv: string[] = new Array<string>(args.length);
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const text = typeof arg === 'string' ? arg : luaToString(arg);
-    if (text === null) return { text: 'Lua redis lib command arguments must be strings or integers' };
-    argv[i] = text;
-  }
+  const argv = commandArgv(args);
+  if (typeof argv === 'string') return { text: argv };
   const server = state.server;
   const c = state.client;
   // Redis decides OOM for a script once, when it starts; allow-oom scripts are never refused.
