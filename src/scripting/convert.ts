@@ -35,15 +35,21 @@ export function replyToLua(text: string): LuaValue {
   return new ReplyReader(text, 0).value();
 }
 
-/** An integer reply's value: up to 15 digits exactly by hand, longer ones as Number() rounds. */
+/**
+ * An integer reply's value: up to 15 digits by hand (exact), anything else (longer, which
+ * Number() rounds as before) through Number().
+ */
 function integerReply(text: string): number {
   const end = text.length - 2;
-  let i = 1;
   const neg = text.charCodeAt(1) === 45;
-  if (neg) i = 2;
-  if (end - i > 15) return Number(text.slice(1, end));
+  let i = neg ? 2 : 1;
+  if (i === end || end - i > 15) return Number(text.slice(1, end));
   let n = 0;
-  for (; i < end; i++) n = n * 10 + (text.charCodeAt(i) - 48);
+  for (; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number(text.slice(1, end));
+    n = n * 10 + digit;
+  }
   return neg ? -n : n;
 }
 

@@ -50,6 +50,9 @@ export function errorTable(message: string): LuaTableValue {
 export function scriptCall(state: RunState, args: readonly LuaValue[], raise: boolean): LuaValue {
   const reply = runCommand(state, args);
   if (typeof reply !== 'string') {
+    // An integer reply, as replyToLua reads ":<n>": a double (-0 is "0"), a bigint rounded.
+    if (typeof reply === 'number') return reply === 0 ? 0 : reply;
+    if (typeof reply === 'bigint') return Number(reply);
     const table = errorTable(reply.text);
     if (raise) throw new LuaThrow(table);
     return table;
@@ -92,10 +95,10 @@ interface Refusal {
 
 /**
  * Runs the command through the one executor (lookup, arity, noscript, the script user's ACL,
- * read-only refusal, MISCONF/OOM, stats, propagation) and returns its reply (RESP text), or a
- * refusal made here, before it.
+ * read-only refusal, MISCONF/OOM, stats, propagation) and returns its reply (RESP text, or the
+ * number of an integer reply), or a refusal made here, before it.
  */
-function runCommand(state: RunState, args: readonly LuaValue[]): string | Refusal {
+function runCommand(state: RunState, args: readonly LuaValue[]): string | number | bigint | Refusal {
   const argv = commandArgv(args);
   if (typeof argv === 'string') return { text: argv };
   const server = state.server;
@@ -109,7 +112,7 @@ function runCommand(state: RunState, args: readonly LuaValue[]): string | Refusa
   }
   c.resp = state.resp;
   const dirty = server.keyspace.dirty;
-  let reply: string;
+  let reply: string | number | bigint;
   if (state.repl === PropagateTarget.all) {
     reply = executeForReply(server, c, argv);
   } else {

@@ -103,14 +103,26 @@ export function executeCommand(server: Server, c: Client, argv: string[]): Outco
 
 /**
  * Runs one command (as executeCommand) and returns its reply, RESP2 or RESP3 per c.resp, taking
- * it out of the client's buffer: what a script's redis.call needs. The client's caller must
- * keep replies (SCRIPT_CALLER does).
+ * it out of the client's buffer: what a script's redis.call needs. A reply that is one integer
+ * comes as that number (or bigint) instead of its RESP text (ReplyBuffer#captureInteger). The
+ * client's caller must keep replies (SCRIPT_CALLER does).
  */
-export function executeForReply(server: Server, c: Client, argv: string[]): string {
+export function executeForReply(server: Server, c: Client, argv: string[]): string | number | bigint {
   const before = c.out;
   c.out = '';
-  executeCommand(server, c, argv);
-  const reply = c.out;
+  c.captureInteger = true;
+  try {
+    executeCommand(server, c, argv);
+  } finally {
+    c.captureInteger = false;
+  }
+  let reply: string | number | bigint = c.out;
+  const integer = c.capturedInteger;
+  if (integer !== null) {
+    c.capturedInteger = null;
+    // Written after it (never by a single command's reply): the text in order, as without capture.
+    reply = reply === '' ? integer : ':' + String(integer) + '\r\n' + reply;
+  }
   c.out = before;
   return reply;
 }
