@@ -122,6 +122,8 @@ class Compiler {
   private readonly up: Upvalues;
   private fn: FuncBody | null = null;
   private temps = 0;
+  /** The most temps live at once in the current function (its `let $0..` declaration). */
+  private maxTemps = 0;
   /** Number constants of the current function: Lua 5.1 shares one slot for 0 and -0. */
   private consts = new Map<number, number>();
 
@@ -155,6 +157,7 @@ class Compiler {
     return this.site(first === undefined ? line : statLine(first) ?? line);
   }
   private temp(): string {
+    if (this.temps === this.maxTemps) this.maxTemps++;
     return `$${this.temps++}`;
   }
 
@@ -179,9 +182,11 @@ class Compiler {
   funcBody(f: FuncBody): string {
     const saveFn = this.fn;
     const saveTemps = this.temps;
+    const saveMax = this.maxTemps;
     const saveConsts = this.consts;
     this.fn = f;
     this.temps = 0;
+    this.maxTemps = 0;
     this.consts = new Map();
     const ov = this.site(f.line);
     let pro = `const d = ++R.d; if (d > R.maxDepth) R.overflow(R.ls[d - 1] ?? ${ov}); if (--R.b < 0) yield (R.ts = ${ov}, 0); const G = this.env;\n`;
@@ -189,16 +194,26 @@ class Compiler {
     f.params.forEach((p, i) => { pro += `let ${jsName(p)} = ${this.init(p, `A[${i}]`)};\n`; });
     if (f.vararg) pro += `const VA = A.length > ${f.params.length} ? A.slice(${f.params.length}) : E;\n`;
     const body = this.block(f.body);
-    const temps = this.temps > 0 ? `let ${Array.from({ length: this.temps }, (_, i) => `$${i}`).join(', ')};\n` : '';
+    const temps = this.maxTemps > 0 ? `let ${Array.from({ length: this.maxTemps }, (_, i) => `$${i}`).join(', ')};\n` : '';
     this.fn = saveFn;
     this.temps = saveTemps;
+    this.maxTemps = saveMax;
     this.consts = saveConsts;
-    return `function* (A) {\n${pro}${temps}${body}R.d = d - 1; return E;\n}`;
+    return `function* ${f.parent === null ? `main${this.sites.length}` : ""}(A) {\n${pro}${temps}${body}R.d = d - 1; return E;\n}`;
   }
 
+  /**
+   * A statement's temps are dead once it has run (loops allocate theirs before their body's
+   * statements), so each statement reuses the temps of the ones before it: fewer registers
+   * for V8 to save at every suspension point of the generator.
+   */
   private block(stats: Stat[]): string {
     let out = '';
-    for (const s of stats) out += this.stat(s);
+    for (const s of stats) {
+      const mark = this.temps;
+      out += this.stat(s);
+      this.temps = mark;
+    }
     return out;
   }
 
@@ -372,7 +387,8 @@ class Compiler {
   /** A call of the function in temp `f` with the JS array expression `args`. */
   private callCode(f: string, args: string, site: string): string {
     const a = this.temp();
-    return `(${a} = ${args}, R.ls[d] = ${site}, ${f} instanceof LF ? (${f}.native !== null ? ${f}.native(${a}) : yield* ${f}.gen(${a})) : yield* R.callMeta(${f}, ${a}, ${site}))`;
+    // one yield* per call site: each is a loop and a suspension point in the generator's code
+    return `(${a} = ${args}, R.ls[d] = ${site}, ${f} instanceof LF && ${f}.native !== null ? ${f}.native(${a}) : yield* (${f} instanceof LF ? ${f}.gen(${a}) : R.callMeta(${f}, ${a}, ${site})))`;
   }
 
   private cond(e: Expr): string {
