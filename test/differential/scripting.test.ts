@@ -161,6 +161,21 @@ const SEQUENCES: Record<string, (string | number)[][]> = {
     e("local ok, e = pcall(error, 'x'); return e", 0),
     e("return pcall(function() error({err='in pcall'}) end)", 0),
   ],
+  // leaves: functions with no loop that call only natives (Vesta runs them as plain functions)
+  'leaf functions': [
+    ['SET', 'str', 'text'],
+    e("local rcall = redis.call\nlocal function get(k)\n  return rcall('GET', k)\nend\nreturn {get(KEYS[1]), get('nokey')}", 1, 'str'),
+    e("local rcall = redis.call\nlocal function bad()\n  return rcall('INCR', 'str')\nend\nreturn bad()", 0),
+    e("local rcall = redis.call\nlocal function bad()\n  return rcall('INCR', 'str')\nend\nreturn {pcall(bad)}", 0),
+    e("local function f(x)\n  return x.y\nend\nreturn f(nil)", 0),
+    e("local function f()\n  error('at two', 2)\nend\nlocal function g()\n  f()\nend\ng()", 0),
+    e("local function f()\n  error('lvl1')\nend\nreturn {pcall(f)}", 0),
+    e("local function f(...)\n  return select('#', ...), tostring(...)\nend\nreturn {f(1, nil, 3)}", 0),
+    e("local n = 0\nlocal function f()\n  return tonumber('7') + n\nend\nn = 5\nreturn f()", 0),
+    e("local fmt = string.format\nlocal function f(a)\n  if a then return fmt('%d-%s', a, 'x') else return cjson.encode({a = 1}) end\nend\nreturn {f(3), f(nil)}", 0),
+    e("local t = setmetatable({}, {__index = function(_, k) return k .. '!' end})\nlocal function f()\n  return t.key\nend\nreturn f()", 0),
+    e("local function f()\n  return redis.call('PING')\nend\nlocal function g()\n  return f()\nend\nreturn {g(), g()}", 0),
+  ],
   'sandbox': [
     e('string.x = 1', 0),
     e('KEYS = 1', 0),
