@@ -420,7 +420,6 @@ export class Runtime {
    * now and stays one: an upvalue that no assignment changes, or a global path through
    * read-only tables (Redis's protected globals and libraries).
    */
-  // eslint-disable-next-line max-params -- called by compiled Lua for every leaf closure
   leaf(fn: LuaFunction, sync: NativeFn, ups: readonly number[], paths: readonly (readonly string[])[]): LuaFunction {
     for (const i of ups) if (!isNative((fn.u[i] as UpvalueCell).v)) return fn;
     for (const path of paths) if (!isNative(readonlyPath(fn.env, path))) return fn;
