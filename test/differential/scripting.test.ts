@@ -257,6 +257,12 @@ const SEQUENCES: Record<string, (string | number)[][]> = {
     e("return cjson.encode(cjson.null)", 0),
     e("return cjson.encode({})", 0),
     e("local t = cjson.decode('[1,2,{\"a\":null}]') return {t[1], t[2], type(t[3].a)}", 0),
+    // decoded arrays: their length, their order, and keys added afterwards (array part sizes)
+    e("local t = cjson.decode('[1,2,3,4,5]') t[7] = 7 t.x = 1 t[6] = 6 local ks = {} for k in pairs(t) do ks[#ks + 1] = tostring(k) end return {#t, table.concat(ks, ',')}", 0),
+    e("local t = cjson.decode('[null,2,null]') t[5] = 1 return {#t, cjson.encode(t)}", 0),
+    e("local t = cmsgpack.unpack(cmsgpack.pack({1, 2, 3, 4, 5, 6, 7, 8, 9})) t[11] = 1 t.k = 2 local ks = {} for k in pairs(t) do ks[#ks + 1] = tostring(k) end return {#t, table.concat(ks, ',')}", 0),
+    e("local t = cmsgpack.unpack('\\147\\192\\2\\192') t[4] = 4 local ks = {} for k in pairs(t) do ks[#ks + 1] = tostring(k) end return {#t, table.concat(ks, ',')}", 0),
+    e("local t = cmsgpack.unpack('\\147\\1\\192\\3') t[5] = 5 local ks = {} for k in pairs(t) do ks[#ks + 1] = tostring(k) end return {#t, table.concat(ks, ',')}", 0),
     e("local t = cjson.decode('{\"n\": 12345678901234567890}') return tostring(t.n)", 0),
     e("return cjson.decode('[1,2')", 0),
     e("return cjson.encode(function() end)", 0),
