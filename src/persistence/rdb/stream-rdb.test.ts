@@ -1,7 +1,6 @@
-// Streams through the RDB codec: a stream of many nodes (its listpacks are loaded in chunks of
-// several nodes, stream-rdb.ts) comes back entry for entry, its nodes can change after the load,
-// and an invalid listpack is reported before a later problem in the same stream, as when every
-// node was parsed as soon as it was read.
+// Streams through the RDB codec: a stream of many nodes comes back entry for entry, compressed
+// or not, its nodes can change after the load, and an invalid listpack is reported where it is,
+// before a later problem in the same stream.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeRdb, RdbError } from './decoder.js';
@@ -44,7 +43,7 @@ function load(data: Buffer): StreamValue {
 
 test('a stream of many nodes round trips, compressed or not, and changes after the load', () => {
   const s = build(20_000);
-  assert.ok(s.nodeCount > 150, 'several chunks of nodes');
+  assert.ok(s.nodeCount > 150, 'many nodes');
   for (const compression of [true, false]) {
     const back = load(dump(s, compression));
     assert.equal(back.nodeCount, s.nodeCount);

@@ -11,7 +11,6 @@ import { StreamNode } from '../../store/value/stream-node.js';
 import { StreamValue } from '../../store/value/stream.js';
 import { corruptError } from './errors.js';
 import type { RdbReader } from './reader.js';
-import { latin1Slice } from '../../util/latin1.js';
 
 const STREAM_LISTPACKS_2 = 19;
 
@@ -31,87 +30,18 @@ function readId(reader: RdbReader): StreamId {
   return { ms, seq };
 }
 
-/**
- * The nodes' listpacks are copied into one buffer until it holds this many bytes, and that is
- * made one string whose slices become the nodes' data. A string this large is allocated in V8's
- * large-object space, outside the young generation, so the scavenges that run during a load
- * no longer copy every node's bytes twice (young generation, then old), and a load makes one
- * string per chunk instead of one per node. A chunk stays alive while any of its nodes is
- * unchanged (a node's first change makes it its own string: StreamNode.flatten, markDeleted).
- */
-const CHUNK_BYTES = 64 * 1024;
-
-/** A listpack read and copied into the chunk, not yet parsed into a node. */
-interface PendingNode {
-  master: StreamId;
-  start: number;
-  end: number;
-  /** File offset of the listpack, for errors. */
-  at: number;
-}
-
-/** Gathers a stream's listpacks into chunks (see CHUNK_BYTES) and makes the nodes from them. */
-class NodeChunks {
-  readonly #stream: StreamValue;
-  #buf: Buffer | null = null;
-  #pos = 0;
-  readonly #pending: PendingNode[] = [];
-
-  constructor(stream: StreamValue) {
-    this.#stream = stream;
-  }
-
-  add(master: StreamId, lp: Buffer, at: number): void {
-    const n = lp.length;
-    if (n > CHUNK_BYTES) {
-      this.flush();
-      this.#make(latin1Slice(lp, 0, n), [{ master, start: 0, end: n, at }]);
-      return;
-    }
-    if (this.#pos + n > CHUNK_BYTES) this.flush();
-    this.#buf ??= Buffer.allocUnsafe(CHUNK_BYTES);
-    lp.copy(this.#buf, this.#pos);
-    this.#pending.push({ master, start: this.#pos, end: this.#pos + n, at });
-    this.#pos += n;
-  }
-
-  /** Makes the nodes of the listpacks gathered so far; throws at the first invalid one. */
-  flush(): void {
-    if (this.#pending.length === 0) return;
-    const text = latin1Slice(this.#buf as Buffer, 0, this.#pos);
-    const pending = this.#pending.splice(0);
-    this.#pos = 0;
-    this.#make(text, pending);
-  }
-
-  #make(text: string, pending: readonly PendingNode[]): void {
-    for (const p of pending) {
-      const node = StreamNode.fromListpack(p.master, text.slice(p.start, p.end));
-      if (node === null) throw corruptError('invalid stream listpack', p.at);
-      if (node.total === 0) throw corruptError('empty listpack inside stream', p.at);
-      this.#stream.addNode(node);
-    }
-  }
-}
-
 export function loadStream(reader: RdbReader, type: number): StreamValue {
   const s = new StreamValue();
   const nodeCount = reader.count(2);
-  const chunks = new NodeChunks(s);
-  try {
-    for (let i = 0; i < nodeCount; i++) {
-      const at = reader.offset;
-      const master = idFromBytes(reader.blob(), at);
-      const lpAt = reader.offset;
-      chunks.add(master, reader.blob(), lpAt);
-    }
-  } catch (error: unknown) {
-    // A listpack gathered earlier may be invalid: that error comes first, as it would have
-    // without the gathering.
-    chunks.flush();
-    throw error;
+  for (let i = 0; i < nodeCount; i++) {
+    const at = reader.offset;
+    const master = idFromBytes(reader.blob(), at);
+    const lpAt = reader.offset;
+    const node = StreamNode.fromListpack(master, reader.string());
+    if (node === null) throw corruptError('invalid stream listpack', lpAt);
+    if (node.total === 0) throw corruptError('empty listpack inside stream', lpAt);
+    s.addNode(node);
   }
-  chunks.flush();
   s.length = Number(reader.lengthBig());
   s.lastId = readId(reader);
   if (type === STREAM_LISTPACKS_2) {
