@@ -462,14 +462,15 @@ export class Replication {
 
   // ------------------------------------------------------------------ roles
 
-  /** REPLICAOF host port: follow a master (PSYNC with our own history first). */
+  /** REPLICAOF host port: follow a master (PSYNC with our own history first); our replicas stay. */
   replicaOf(host: string, port: number): void {
     if (this.link === null) {
       this.server.log.notice('Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.');
     }
     this.link?.close();
     this.#flushTurn();
-    this.disconnectPeers();
+    // Our replicas stay connected (they may continue with us partially): they are disconnected
+    // when our history changes, by a full sync (#load) or a +CONTINUE with a new ID.
     this.#failWaiters();
     this.server.pause.setActiveExpire(false);
     this.server.evictor.isReplica = true;
