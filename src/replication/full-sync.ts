@@ -29,6 +29,7 @@ export class FullSync {
   readonly #repl: Replication;
   #peers: ReplicaPeer[];
   readonly #snapshot: Snapshot;
+  readonly #diskless: boolean;
 
   /** Starts a full sync for the replicas waiting for one, when the time and the engine allow. */
   static maybeStart(repl: Replication): void {
@@ -57,6 +58,7 @@ export class FullSync {
   private constructor(repl: Replication, jobs: BackgroundJobs, peers: ReplicaPeer[], diskless: boolean) {
     this.#repl = repl;
     this.#peers = peers;
+    this.#diskless = diskless;
     const server = repl.server;
     const config = server.config;
     for (const peer of peers) repl.beginFullSync(peer);
@@ -90,12 +92,16 @@ export class FullSync {
     return out;
   }
 
+  /** The dump to each replica (send_bulk from now on); done when the sockets took it all. */
   async #sendFile(path: string): Promise<void> {
     const data = await readFile(path);
-    for (const socket of this.#sockets()) {
+    for (const peer of this.#peers) peer.bulkStarted = true;
+    const sockets = this.#sockets();
+    for (const socket of sockets) {
       socket.write(`$${data.length}\r\n`, 'latin1');
       socket.write(data);
     }
+    await Promise.all(sockets.map((s) => drainedOrClosed(s)));
   }
 
   #finish(error: Error | null): void {
@@ -103,7 +109,7 @@ export class FullSync {
     repl.fullSync = null;
     for (const peer of this.#peers) {
       if (!repl.peers.has(peer.c)) continue;
-      if (error === null) repl.peerOnline(peer);
+      if (error === null) repl.peerOnline(peer, this.#diskless);
       else repl.dropPeer(peer, `full sync failed: ${error.message}`);
     }
     this.#peers = [];
@@ -119,6 +125,14 @@ export class FullSync {
   cancel(reason: string): void {
     this.#snapshot.cancel(new Error(reason));
   }
+}
+
+function drainedOrClosed(socket: Socket): Promise<void> {
+  if (socket.writableLength === 0 || socket.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    socket.once('drain', resolve);
+    socket.once('close', resolve);
+  });
 }
 
 /** Streams the cut as RDB into the replicas' sockets, pausing while they are backed up. */

@@ -35,7 +35,7 @@ export function replicationInfo(server: Server): InfoFields {
   }
   let i = 0;
   for (const peer of repl.peers.values()) {
-    const state = peer.state === 'online' ? 'online' : peer.state;
+    const state = peer.shownState;
     const lag = Math.floor((now - peer.ackTimeMs) / 1000);
     fields.push([`slave${i++}`, `ip=${peer.ip},port=${peer.listeningPort},state=${state},offset=${peer.ackOffset},lag=${lag}`]);
   }

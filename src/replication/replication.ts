@@ -34,9 +34,21 @@ export class ReplicaPeer {
   /** The stream produced while this replica's snapshot is sent. */
   pending: string[] = [];
   pendingBytes = 0;
+  /** A disk-backed payload's file is being written to it (before that INFO shows wait_bgsave). */
+  bulkStarted = false;
+  /**
+   * Online after a diskless payload: the stream waits for its first REPLCONF ACK, so nothing
+   * follows the EOF mark in the same read (Redis: repl_start_cmd_stream_on_ack).
+   */
+  streamOnAck = false;
 
   constructor(c: Client) {
     this.c = c;
+  }
+
+  /** The state INFO and the logs show: a payload not yet going out is still wait_bgsave (Redis: WAIT_BGSAVE_END). */
+  get shownState(): PeerState {
+    return this.state === 'send_bulk' && !this.bulkStarted ? 'wait_bgsave' : this.state;
   }
 
   get ip(): string {
@@ -181,7 +193,7 @@ export class Replication {
     if (socket === null || socket.destroyed) return;
     // Before its cut a replica needs nothing: the snapshot will hold it.
     if (peer.state === 'wait_bgsave') return;
-    if (peer.state !== 'online') {
+    if (peer.state !== 'online' || peer.streamOnAck) {
       peer.pending.push(text);
       peer.pendingBytes += text.length;
       if (this.#overLimit(peer, peer.pendingBytes)) this.dropPeer(peer, 'output buffer limit');
@@ -196,15 +208,30 @@ export class Replication {
     return this.server.outputLimits.exceeded(peer.c, 'replica', bytes, Date.now());
   }
 
-  /** The snapshot reached the replica: the buffered stream follows, then it is online. */
-  peerOnline(peer: ReplicaPeer): void {
+  /**
+   * The snapshot reached the replica: it is online, and the buffered stream follows (after a
+   * diskless payload, once the replica's first REPLCONF ACK says it found the EOF mark).
+   */
+  peerOnline(peer: ReplicaPeer, diskless: boolean): void {
     peer.state = 'online';
     peer.ackTimeMs = Date.now();
+    if (diskless) {
+      peer.streamOnAck = true;
+      this.server.log.notice(
+        `Streamed RDB transfer with replica ${peer.ip}:${peer.listeningPort} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming`,
+      );
+    } else {
+      this.#sendPending(peer);
+    }
+    this.server.log.notice(`Synchronization with replica ${peer.ip}:${peer.listeningPort} succeeded`);
+  }
+
+  #sendPending(peer: ReplicaPeer): void {
+    peer.streamOnAck = false;
     const pending = peer.pending.join('');
     peer.pending = [];
     peer.pendingBytes = 0;
     if (pending !== '') this.sendToPeer(peer, pending);
-    this.server.log.notice(`Synchronization with replica ${peer.ip}:${peer.listeningPort} succeeded`);
   }
 
   dropPeer(peer: ReplicaPeer, why: string): void {
@@ -323,6 +350,7 @@ export class Replication {
     if (peer === undefined) return false;
     if (offset > peer.ackOffset) peer.ackOffset = offset;
     peer.ackTimeMs = Date.now();
+    if (peer.streamOnAck) this.#sendPending(peer);
     if (this.#waiters.length > 0) this.#checkWaiters(false);
     if (this.failover.state === 'waiting-for-sync') this.server.requestBeforeSleep();
     return true;
@@ -430,7 +458,7 @@ export class Replication {
       lagging++;
       const lag = peer.state === 'online' ? nowSec - Math.floor(peer.ackTimeMs / 1000) : 0;
       this.server.log.warning(
-        `Lagging replica ${peer.ip}:${peer.listeningPort} reported offset ${offset - peer.ackOffset} behind master, lag=${lag}, state=${peer.state}.`,
+        `Lagging replica ${peer.ip}:${peer.listeningPort} reported offset ${offset - peer.ackOffset} behind master, lag=${lag}, state=${peer.shownState}.`,
       );
     }
     this.server.log.notice(`${this.peers.size - lagging} of ${this.peers.size} replicas are in sync when shutting down.`);
