@@ -68,12 +68,12 @@ export class FullSync {
       const mark = randomBytes(20).toString('hex');
       for (const peer of peers) peer.c.socket?.write(`$EOF:${mark}\r\n`, 'latin1');
       const sockets = (): Socket[] => this.#sockets();
-      visitor = new SocketVisitor(server.config, { sockets, mark, replInfo: server.replInfo });
+      visitor = new SocketVisitor(server.config, { sockets, mark, replInfo: server.replInfo, functionCodes: server.functionCodes() });
       send = () => Promise.resolve();
       server.log.notice(`Starting BGSAVE for SYNC with target: replicas sockets (${peers.length} replicas)`);
     } else {
       const writer = new RdbSnapshotWriter(config, { dir: config.str('dir'), name: config.str('dbfilename') },
-        { aofBase: false, replInfo: server.replInfo });
+        { aofBase: false, replInfo: server.replInfo, functionCodes: server.functionCodes() });
       visitor = writer;
       send = () => this.#sendFile(join(config.str('dir'), config.str('dbfilename')));
       server.log.notice('Starting BGSAVE for SYNC with target: disk');
@@ -141,13 +141,15 @@ class SocketVisitor implements SnapshotVisitor, RdbSink {
   readonly #sockets: () => Socket[];
   readonly #mark: string;
 
-  constructor(config: Config, options: { sockets: () => Socket[]; mark: string; replInfo: DumpReplInfo }) {
+  constructor(config: Config, options: { sockets: () => Socket[]; mark: string; replInfo: DumpReplInfo; functionCodes: readonly string[] }) {
     this.#sockets = options.sockets;
     this.#mark = options.mark;
     this.#encoder = new RdbEncoder(this, rdbEncoderOptions(config));
     this.#encoder.writeHeader();
     this.#encoder.writeDefaultAux(rdbAuxInfo(false));
     options.replInfo.writeAux((name, value) => this.#encoder.writeAux(name, value));
+    // The function libraries, before the keys (as in a dump).
+    for (const code of options.functionCodes) this.#encoder.writeFunction(code);
   }
 
   write(chunk: Buffer): void {

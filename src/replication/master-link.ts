@@ -350,6 +350,10 @@ export class MasterLink {
     // background; swapdb always discards in the background, as Redis 7.0 does.
     const lazyFlush = config.bool('replica-lazy-flush');
     let backup = null;
+    // The function libraries go with the dataset (the payload carries the master's); swapdb
+    // keeps ours aside as well.
+    const functions = server.scripting?.functions;
+    const oldLibraries = functions === undefined ? [] : [...functions.libraries.values()];
     if (mode === 'swapdb') {
       server.log.notice('MASTER <-> REPLICA sync: Backing up the old dataset (repl-diskless-load swapdb)');
       backup = server.keyspace.detachAll();
@@ -357,6 +361,9 @@ export class MasterLink {
       server.log.notice('MASTER <-> REPLICA sync: Flushing old data');
       server.keyspace.flushAll(lazyFlush);
     }
+    functions?.flush();
+    // Tracking clients get the flush's null invalidation, as for FLUSHALL.
+    server.tracking.flushed(lazyFlush);
     server.log.notice(`MASTER <-> REPLICA sync: Loading DB in memory${diskless ? ' (diskless)' : ''}`);
     let result;
     try {
@@ -366,6 +373,7 @@ export class MasterLink {
       if (backup !== null) {
         server.log.notice('MASTER <-> REPLICA sync: Restoring the old dataset (repl-diskless-load swapdb)');
         server.keyspace.reattachAll(backup, true);
+        server.scripting?.functions.install(oldLibraries, 'flush');
       } else {
         server.keyspace.flushAll(lazyFlush);
       }
