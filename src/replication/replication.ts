@@ -83,8 +83,6 @@ export class Replication {
   selectedDb = -1;
   /** Stream text of this event-loop turn, not yet in the backlog or sent. */
   #turn = '';
-  /** master_repl_offset after the last write of ours (not PING/GETACK): what WAIT waits for. */
-  #lastWriteOffset = 0;
   readonly peers = new Map<Client, ReplicaPeer>();
   readonly stats = { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0, replInputBytes: 0, replOutputBytes: 0 };
   /** Our link to our master when we are a replica. */
@@ -165,7 +163,6 @@ export class Replication {
       this.selectedDb = dbIndex;
     }
     this.#turn += encodeCommand(argv);
-    this.#lastWriteOffset = this.offset;
   }
 
   /** Bytes of our master's stream that we applied: they go on unchanged (same offsets). */
@@ -376,9 +373,12 @@ export class Replication {
     return n;
   }
 
-  /** WAIT numreplicas timeout: blocks the client unless enough replicas already acknowledged. */
+  /**
+   * WAIT numreplicas timeout: blocks the client unless enough replicas already acknowledged
+   * the stream as it was after the client's previous command (Redis's c->woff).
+   */
   wait(c: Client, wanted: number, timeoutMs: number): void {
-    const target = this.#lastWriteOffset;
+    const target = c.replWriteOffset;
     const count = this.ackedCount(target);
     if (count >= wanted || c.has(ClientFlag.multi)) {
       c.addReplyLongLong(count);

@@ -1,6 +1,7 @@
 // The replication commands' replies and errors, compared with redis-server 7.0 byte for byte
 // (ROLE, WAIT, REPLCONF, REPLICAOF / SLAVEOF, min-replicas-to-write), and the start of the
-// PSYNC / SYNC protocol as a raw replica sees it from either server.
+// PSYNC / SYNC protocol as a raw replica sees it from either server; WAIT waits for the
+// stream as it was after the calling client's previous command (any command).
 
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -8,6 +9,7 @@ import { after, test } from 'node:test';
 import { sequenceTests, sharedPair } from '../helpers/differential.js';
 import { encodeCommand } from '../helpers/resp-client.js';
 import { requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
+import { freeze, pair } from './failover-helpers.js';
 
 const p = sharedPair();
 
@@ -91,3 +93,30 @@ for (const [name, start] of [['redis-server', startRedis], ['Vesta', startVesta]
     assert.match(info, /sync_full:2\r\n/);
   });
 }
+
+test('WAIT waits for the stream as it was after the calling client\'s previous command (as Redis 7.0)', async (t) => {
+  if (!requireRedis(t)) return;
+  const seen: string[][] = [];
+  for (const kind of ['redis', 'vesta'] as const) {
+    const group = await pair(kind, kind);
+    const other = await group.master.client();
+    try {
+      // The replica stops acknowledging: only offsets it acknowledged already count.
+      freeze(group.replica, true);
+      const log = [await group.m.call('SET', 'w', '1')];
+      // A new client has run nothing: it waits for nothing (then for the SET, like any command after it).
+      log.push(await other.call('WAIT', '1', '200'), await other.call('WAIT', '1', '200'), await group.m.call('WAIT', '1', '200'));
+      const third = await group.master.client();
+      log.push(await third.call('PING'), await third.call('WAIT', '1', '200'));
+      third.close();
+      seen.push(log);
+    } finally {
+      freeze(group.replica, false);
+      other.close();
+      await group.stop();
+    }
+  }
+  assert.deepEqual(seen[0], ['+OK\r\n', ':1\r\n', ':0\r\n', ':0\r\n', '+PONG\r\n', ':0\r\n'],
+    'redis: a client waits for what the stream held after its previous command');
+  assert.deepEqual(seen[1], seen[0]);
+});
