@@ -498,8 +498,9 @@ export class Replication {
     this.link?.close();
     this.#flushTurn();
     // Our replicas stay connected (they may continue with us partially): they are disconnected
-    // when our history changes, by a full sync (#load) or a +CONTINUE with a new ID.
-    this.#failWaiters();
+    // when our history changes, by a full sync (#load) or a +CONTINUE with a new ID. Clients
+    // blocked (on keys, in WAIT) get an error and are closed.
+    this.#disconnectBlocked();
     this.server.pause.setActiveExpire(false);
     this.server.evictor.isReplica = true;
     const cached = this.#cachedHistory();
@@ -591,9 +592,16 @@ export class Replication {
     return { streamDb, replId: this.replid, offset: this.offset };
   }
 
-  #failWaiters(): void {
-    for (const w of this.#waiters) w.deadlineMs = 0;
-    this.#checkWaiters(true);
+  #disconnectBlocked(): void {
+    const error = 'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)';
+    this.server.blocking.disconnectAll(error);
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) {
+      w.c.addReplyError(error);
+      w.c.flags |= ClientFlag.closeAfterReply;
+      this.#endWait(w.c, { complete: false, replyNs: 0, failed: false });
+    }
   }
 
   /**
