@@ -3,13 +3,14 @@
 // changes. An unreachable new master or a +CONTINUE with the same replication ID keeps C online
 // (no new sync); a +CONTINUE with a new ID (D was promoted) disconnects C, which continues
 // partially; a full resync from the new master disconnects C, which then syncs fully. INFO
-// replication and ROLE are compared field by field in each state.
+// replication and ROLE are compared field by field in each state, and in FAILOVER's.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseReply, type RespClient } from '../helpers/resp-client.js';
 import { freePort, requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
 import { caughtUp, FAST, info, sleep, until } from './helpers.js';
+import { failoverState, freeze, pair, type Kind } from './failover-helpers.js';
 
 type Start = (options: { args?: string[] }) => Promise<RunningServer>;
 
@@ -118,5 +119,37 @@ test('REPLICAOF on a replica with replicas: they stay connected until the histor
   const unreachable = redis.indexOf('unreachable');
   assert.ok((redis[unreachable + 3] as string[]).includes('master_link_status:up'), 'redis: C stays up');
   assert.deepEqual(redis[unreachable + 6], [0, 0], 'redis: no sync while B has no master');
+  assert.deepEqual(vesta, redis);
+});
+
+/** FAILOVER on a pair of one kind: INFO replication and ROLE of both while it waits and after. */
+async function failoverStates(kind: Kind): Promise<unknown[]> {
+  const group = await pair(kind, kind);
+  try {
+    const log: unknown[] = [];
+    freeze(group.replica, true);
+    await group.m.call('SET', 'k', 'unacked');
+    log.push(await group.m.call('FAILOVER', 'TIMEOUT', '60000'));
+    await until('the failover to wait', async () => (await failoverState(group.m)) === 'waiting-for-sync');
+    log.push('waiting', await replShape(group.m), await roleShape(group.m));
+    freeze(group.replica, false);
+    await until('the roles to swap', async () => (await info(group.r, 'replication', 'role')) === 'master' &&
+      (await info(group.m, 'replication', 'master_link_status')) === 'up');
+    await until('the failover to end', async () => (await failoverState(group.m)) === 'no-failover');
+    await caughtUp(group.r, group.m);
+    await until('the old master online', async () => (await info(group.r, 'replication', 'slave0')).includes('state=online'));
+    log.push('after', await replShape(group.m), await roleShape(group.m), await replShape(group.r), await roleShape(group.r));
+    return log;
+  } finally {
+    freeze(group.replica, false);
+    await group.stop();
+  }
+}
+
+test('FAILOVER: INFO replication and ROLE of both nodes while it waits and after, as Redis 7.0', async (t) => {
+  if (!requireRedis(t)) return;
+  const redis = await failoverStates('redis');
+  const vesta = await failoverStates('vesta');
+  assert.ok((redis[2] as string[]).includes('master_failover_state:waiting-for-sync'), 'redis: waiting');
   assert.deepEqual(vesta, redis);
 });
