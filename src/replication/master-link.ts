@@ -263,12 +263,16 @@ export class MasterLink {
   async #transfer(replid: string, offset: number): Promise<void> {
     this.state = 'transfer';
     this.transferRead = 0;
+    // Unknown until the header (Redis shows -1), then the length; 0 for an `$EOF:` payload.
+    this.transferSize = -1;
     const header = await this.#readLine();
     if (!header.startsWith('$')) throw new Error(`Bad protocol from MASTER, the first byte is not '$': ${header}`);
     const eofMark = header.startsWith('$EOF:') ? header.slice(5) : null;
     if (eofMark !== null && eofMark.length !== EOF_MARK_BYTES) throw new Error('Bad EOF mark from MASTER');
     const size = eofMark === null ? Number(header.slice(1)) : 0;
     this.transferSize = size;
+    // The payload bytes that came with the header count as read.
+    this.transferRead = this.#buf.length;
     // The payload is gathered as a list of chunks (no copy per read). Each chunk is searched
     // for the EOF mark in place (the mark may be followed by the stream's first bytes), and the
     // few bytes around each chunk boundary for a mark split across two reads.
