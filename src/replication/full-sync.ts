@@ -92,25 +92,32 @@ export class FullSync {
     return out;
   }
 
-  /** The dump to each replica (send_bulk from now on); done when the sockets took it all. */
+  /** The dump to each replica (send_bulk from now on). */
   async #sendFile(path: string): Promise<void> {
     const data = await readFile(path);
     for (const peer of this.#peers) peer.bulkStarted = true;
-    const sockets = this.#sockets();
-    for (const socket of sockets) {
+    for (const socket of this.#sockets()) {
       socket.write(`$${data.length}\r\n`, 'latin1');
       socket.write(data);
     }
-    await Promise.all(sockets.map((s) => drainedOrClosed(s)));
   }
 
+  /**
+   * The payload is out: diskless replicas are online now, disk-backed ones once their socket
+   * took the whole file (each on its own: a slow one does not hold the next sync back).
+   */
   #finish(error: Error | null): void {
     const repl = this.#repl;
     repl.fullSync = null;
     for (const peer of this.#peers) {
       if (!repl.peers.has(peer.c)) continue;
-      if (error === null) repl.peerOnline(peer, this.#diskless);
-      else repl.dropPeer(peer, `full sync failed: ${error.message}`);
+      if (error !== null) repl.dropPeer(peer, `full sync failed: ${error.message}`);
+      else if (this.#diskless || peer.c.socket === null) repl.peerOnline(peer, this.#diskless);
+      else {
+        void drainedOrClosed(peer.c.socket).then(() => {
+          if (repl.peers.get(peer.c) === peer) repl.peerOnline(peer, false);
+        });
+      }
     }
     this.#peers = [];
     FullSync.maybeStart(repl);

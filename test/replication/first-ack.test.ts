@@ -83,8 +83,9 @@ async function scenario(start: Start, diskless: boolean, stall: boolean): Promis
     if (stall) {
       await until('the sync to start', async () => (await info(m, 'stats', 'sync_full')) === '1');
       log.push('snapshot', await slaveState(m));
-      // Disk-backed, the dump is written, then sent (and stalls); diskless, the payload stalls.
-      const deadline = Date.now() + 2000;
+      // Disk-backed, the dump is written (which takes a while on a busy machine), then sent
+      // (and stalls); diskless, the payload stalls and the state stays.
+      const deadline = Date.now() + (diskless ? 1000 : 20_000);
       while ((await slaveState(m)) === 'wait_bgsave' && Date.now() < deadline) await sleep(25);
       log.push('stalled', await slaveState(m), await info(m, 'replication', 'min_slaves_good_slaves'));
       replica.socket.resume();
