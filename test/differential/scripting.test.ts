@@ -125,6 +125,23 @@ const SEQUENCES: Record<string, (string | number)[][]> = {
     e('return redis.setresp(4)', 0),
     e('return redis.setresp()', 0),
   ],
+  // Integer replies reach the script as numbers without their RESP text (a captured reply):
+  // beyond 2^53 they round as Redis's strtod of the text does, zero stays +0.
+  'integer replies into lua': [
+    ['FLUSHALL'],
+    ['SET', 'big', '9223372036854775806'],
+    e("return tostring(redis.call('incr', 'big'))", 0),
+    e("return redis.pcall('incr', 'big')", 0),
+    e("local n = redis.call('incrby', 'b2', '9007199254740993'); return {tostring(n), tostring(n == 9007199254740992)}", 0),
+    e("return tostring(redis.call('decrby', 'b3', '12345678901234567'))", 0),
+    e("return tostring(redis.call('decrby', 'b4', '-5'))", 0),
+    e("local z = redis.call('incrby', 'z0', 0); return {tostring(z), tostring(1 / z)}", 0),
+    e("local z = redis.call('decrby', 'z1', 0); return tostring(1 / z)", 0),
+    e("return redis.call('hset', 'hh', 'a', 1, 'b', 2) + redis.call('hlen', 'hh') * 10", 0),
+    e("return {redis.call('exists', 'hh'), redis.call('del', 'nothing'), redis.call('strlen', 'big')}", 0),
+    e("redis.setresp(3); return tostring(redis.call('incrby', 'c3', -7))", 0),
+    e("return redis.pcall('incr', 'hh')", 0),
+  ],
   'redis.call errors': [
     ['FLUSHALL'],
     e("return redis.call('nope')", 0),
