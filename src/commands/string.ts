@@ -233,7 +233,9 @@ function getexCommand(c: CommandContext, argv: string[]): void {
   }
   const ks = c.keyspace;
   if (expireAtMs !== null) {
-    if (expireAtMs <= ks.now) {
+    // A time in the past deletes the key, but not while loading nor on a replica: there the
+    // expire is set (Redis's checkAlreadyExpired, as for PEXPIREAT in keyspace.ts).
+    if (expireAtMs <= ks.now && !c.services.isLoading() && !c.services.isReplica()) {
       ks.delete(c.db, key, ks.lazyExpire ? 'async' : 'sync');
       c.propagateArgv = [c.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key];
       notifyKeyspaceEvent(c, NOTIFY.generic, 'del', key);

@@ -29,6 +29,7 @@ export class FullSync {
   readonly #repl: Replication;
   #peers: ReplicaPeer[];
   readonly #snapshot: Snapshot;
+  readonly #diskless: boolean;
 
   /** Starts a full sync for the replicas waiting for one, when the time and the engine allow. */
   static maybeStart(repl: Replication): void {
@@ -57,6 +58,7 @@ export class FullSync {
   private constructor(repl: Replication, jobs: BackgroundJobs, peers: ReplicaPeer[], diskless: boolean) {
     this.#repl = repl;
     this.#peers = peers;
+    this.#diskless = diskless;
     const server = repl.server;
     const config = server.config;
     for (const peer of peers) repl.beginFullSync(peer);
@@ -66,12 +68,12 @@ export class FullSync {
       const mark = randomBytes(20).toString('hex');
       for (const peer of peers) peer.c.socket?.write(`$EOF:${mark}\r\n`, 'latin1');
       const sockets = (): Socket[] => this.#sockets();
-      visitor = new SocketVisitor(server.config, { sockets, mark, replInfo: server.replInfo });
+      visitor = new SocketVisitor(server.config, { sockets, mark, replInfo: server.replInfo, functionCodes: server.functionCodes() });
       send = () => Promise.resolve();
       server.log.notice(`Starting BGSAVE for SYNC with target: replicas sockets (${peers.length} replicas)`);
     } else {
       const writer = new RdbSnapshotWriter(config, { dir: config.str('dir'), name: config.str('dbfilename') },
-        { aofBase: false, replInfo: server.replInfo });
+        { aofBase: false, replInfo: server.replInfo, functionCodes: server.functionCodes() });
       visitor = writer;
       send = () => this.#sendFile(join(config.str('dir'), config.str('dbfilename')));
       server.log.notice('Starting BGSAVE for SYNC with target: disk');
@@ -90,21 +92,32 @@ export class FullSync {
     return out;
   }
 
+  /** The dump to each replica (send_bulk from now on). */
   async #sendFile(path: string): Promise<void> {
     const data = await readFile(path);
+    for (const peer of this.#peers) peer.bulkStarted = true;
     for (const socket of this.#sockets()) {
       socket.write(`$${data.length}\r\n`, 'latin1');
       socket.write(data);
     }
   }
 
+  /**
+   * The payload is out: diskless replicas are online now, disk-backed ones once their socket
+   * took the whole file (each on its own: a slow one does not hold the next sync back).
+   */
   #finish(error: Error | null): void {
     const repl = this.#repl;
     repl.fullSync = null;
     for (const peer of this.#peers) {
       if (!repl.peers.has(peer.c)) continue;
-      if (error === null) repl.peerOnline(peer);
-      else repl.dropPeer(peer, `full sync failed: ${error.message}`);
+      if (error !== null) repl.dropPeer(peer, `full sync failed: ${error.message}`);
+      else if (this.#diskless || peer.c.socket === null) repl.peerOnline(peer, this.#diskless);
+      else {
+        void drainedOrClosed(peer.c.socket).then(() => {
+          if (repl.peers.get(peer.c) === peer) repl.peerOnline(peer, false);
+        });
+      }
     }
     this.#peers = [];
     FullSync.maybeStart(repl);
@@ -121,19 +134,29 @@ export class FullSync {
   }
 }
 
+function drainedOrClosed(socket: Socket): Promise<void> {
+  if (socket.writableLength === 0 || socket.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    socket.once('drain', resolve);
+    socket.once('close', resolve);
+  });
+}
+
 /** Streams the cut as RDB into the replicas' sockets, pausing while they are backed up. */
 class SocketVisitor implements SnapshotVisitor, RdbSink {
   readonly #encoder: RdbEncoder;
   readonly #sockets: () => Socket[];
   readonly #mark: string;
 
-  constructor(config: Config, options: { sockets: () => Socket[]; mark: string; replInfo: DumpReplInfo }) {
+  constructor(config: Config, options: { sockets: () => Socket[]; mark: string; replInfo: DumpReplInfo; functionCodes: readonly string[] }) {
     this.#sockets = options.sockets;
     this.#mark = options.mark;
     this.#encoder = new RdbEncoder(this, rdbEncoderOptions(config));
     this.#encoder.writeHeader();
     this.#encoder.writeDefaultAux(rdbAuxInfo(false));
     options.replInfo.writeAux((name, value) => this.#encoder.writeAux(name, value));
+    // The function libraries, before the keys (as in a dump).
+    for (const code of options.functionCodes) this.#encoder.writeFunction(code);
   }
 
   write(chunk: Buffer): void {

@@ -35,7 +35,7 @@ export function replicationInfo(server: Server): InfoFields {
   }
   let i = 0;
   for (const peer of repl.peers.values()) {
-    const state = peer.state === 'online' ? 'online' : peer.state;
+    const state = peer.shownState;
     const lag = Math.floor((now - peer.ackTimeMs) / 1000);
     fields.push([`slave${i++}`, `ip=${peer.ip},port=${peer.listeningPort},state=${state},offset=${peer.ackOffset},lag=${lag}`]);
   }
@@ -73,11 +73,15 @@ function replicaFields(server: Server, repl: Replication, now: number): InfoFiel
     ['slave_repl_offset', repl.offset],
   );
   if (syncing) {
+    // Redis's arithmetic: an `$EOF:` payload (size 0) has negative bytes left; before the
+    // header (size -1) the share is -0.00.
+    const size = link.transferSize;
+    const perc = size === 0 ? 0 : (link.transferRead / size) * 100;
     fields.push(
-      ['master_sync_total_bytes', link.transferSize],
+      ['master_sync_total_bytes', size],
       ['master_sync_read_bytes', link.transferRead],
-      ['master_sync_left_bytes', link.transferSize > 0 ? link.transferSize - link.transferRead : -1],
-      ['master_sync_perc', link.transferSize > 0 ? ((link.transferRead * 100) / link.transferSize).toFixed(2) : '0.00'],
+      ['master_sync_left_bytes', size - link.transferRead],
+      ['master_sync_perc', Object.is(perc, -0) ? '-0.00' : perc.toFixed(2)],
       ['master_sync_last_io_seconds_ago', Math.floor((now - link.lastIoMs) / 1000)],
     );
   }

@@ -263,12 +263,16 @@ export class MasterLink {
   async #transfer(replid: string, offset: number): Promise<void> {
     this.state = 'transfer';
     this.transferRead = 0;
+    // Unknown until the header (Redis shows -1), then the length; 0 for an `$EOF:` payload.
+    this.transferSize = -1;
     const header = await this.#readLine();
     if (!header.startsWith('$')) throw new Error(`Bad protocol from MASTER, the first byte is not '$': ${header}`);
     const eofMark = header.startsWith('$EOF:') ? header.slice(5) : null;
     if (eofMark !== null && eofMark.length !== EOF_MARK_BYTES) throw new Error('Bad EOF mark from MASTER');
     const size = eofMark === null ? Number(header.slice(1)) : 0;
     this.transferSize = size;
+    // The payload bytes that came with the header count as read.
+    this.transferRead = this.#buf.length;
     // The payload is gathered as a list of chunks (no copy per read). Each chunk is searched
     // for the EOF mark in place (the mark may be followed by the stream's first bytes), and the
     // few bytes around each chunk boundary for a mark split across two reads.
@@ -350,6 +354,10 @@ export class MasterLink {
     // background; swapdb always discards in the background, as Redis 7.0 does.
     const lazyFlush = config.bool('replica-lazy-flush');
     let backup = null;
+    // The function libraries go with the dataset (the payload carries the master's); swapdb
+    // keeps ours aside as well.
+    const functions = server.scripting?.functions;
+    const oldLibraries = functions === undefined ? [] : [...functions.libraries.values()];
     if (mode === 'swapdb') {
       server.log.notice('MASTER <-> REPLICA sync: Backing up the old dataset (repl-diskless-load swapdb)');
       backup = server.keyspace.detachAll();
@@ -357,6 +365,9 @@ export class MasterLink {
       server.log.notice('MASTER <-> REPLICA sync: Flushing old data');
       server.keyspace.flushAll(lazyFlush);
     }
+    functions?.flush();
+    // Tracking clients get the flush's null invalidation, as for FLUSHALL.
+    server.tracking.flushed(lazyFlush);
     server.log.notice(`MASTER <-> REPLICA sync: Loading DB in memory${diskless ? ' (diskless)' : ''}`);
     let result;
     try {
@@ -366,6 +377,7 @@ export class MasterLink {
       if (backup !== null) {
         server.log.notice('MASTER <-> REPLICA sync: Restoring the old dataset (repl-diskless-load swapdb)');
         server.keyspace.reattachAll(backup, true);
+        server.scripting?.functions.install(oldLibraries, 'flush');
       } else {
         server.keyspace.flushAll(lazyFlush);
       }

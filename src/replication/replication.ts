@@ -34,9 +34,21 @@ export class ReplicaPeer {
   /** The stream produced while this replica's snapshot is sent. */
   pending: string[] = [];
   pendingBytes = 0;
+  /** A disk-backed payload's file is being written to it (before that INFO shows wait_bgsave). */
+  bulkStarted = false;
+  /**
+   * Online after a diskless payload: the stream waits for its first REPLCONF ACK, so nothing
+   * follows the EOF mark in the same read (Redis: repl_start_cmd_stream_on_ack).
+   */
+  streamOnAck = false;
 
   constructor(c: Client) {
     this.c = c;
+  }
+
+  /** The state INFO and the logs show: a payload not yet going out is still wait_bgsave (Redis: WAIT_BGSAVE_END). */
+  get shownState(): PeerState {
+    return this.state === 'send_bulk' && !this.bulkStarted ? 'wait_bgsave' : this.state;
   }
 
   get ip(): string {
@@ -71,8 +83,6 @@ export class Replication {
   selectedDb = -1;
   /** Stream text of this event-loop turn, not yet in the backlog or sent. */
   #turn = '';
-  /** master_repl_offset after the last write of ours (not PING/GETACK): what WAIT waits for. */
-  #lastWriteOffset = 0;
   readonly peers = new Map<Client, ReplicaPeer>();
   readonly stats = { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0, replInputBytes: 0, replOutputBytes: 0 };
   /** Our link to our master when we are a replica. */
@@ -154,7 +164,6 @@ export class Replication {
       this.selectedDb = dbIndex;
     }
     this.#turn += encodeCommand(argv);
-    this.#lastWriteOffset = this.offset;
   }
 
   /** Bytes of our master's stream that we applied: they go on unchanged (same offsets). */
@@ -182,7 +191,7 @@ export class Replication {
     if (socket === null || socket.destroyed) return;
     // Before its cut a replica needs nothing: the snapshot will hold it.
     if (peer.state === 'wait_bgsave') return;
-    if (peer.state !== 'online') {
+    if (peer.state !== 'online' || peer.streamOnAck) {
       peer.pending.push(text);
       peer.pendingBytes += text.length;
       if (this.#overLimit(peer, peer.pendingBytes)) this.dropPeer(peer, 'output buffer limit');
@@ -197,15 +206,30 @@ export class Replication {
     return this.server.outputLimits.exceeded(peer.c, 'replica', bytes, Date.now());
   }
 
-  /** The snapshot reached the replica: the buffered stream follows, then it is online. */
-  peerOnline(peer: ReplicaPeer): void {
+  /**
+   * The snapshot reached the replica: it is online, and the buffered stream follows (after a
+   * diskless payload, once the replica's first REPLCONF ACK says it found the EOF mark).
+   */
+  peerOnline(peer: ReplicaPeer, diskless: boolean): void {
     peer.state = 'online';
     peer.ackTimeMs = Date.now();
+    if (diskless) {
+      peer.streamOnAck = true;
+      this.server.log.notice(
+        `Streamed RDB transfer with replica ${peer.ip}:${peer.listeningPort} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming`,
+      );
+    } else {
+      this.#sendPending(peer);
+    }
+    this.server.log.notice(`Synchronization with replica ${peer.ip}:${peer.listeningPort} succeeded`);
+  }
+
+  #sendPending(peer: ReplicaPeer): void {
+    peer.streamOnAck = false;
     const pending = peer.pending.join('');
     peer.pending = [];
     peer.pendingBytes = 0;
     if (pending !== '') this.sendToPeer(peer, pending);
-    this.server.log.notice(`Synchronization with replica ${peer.ip}:${peer.listeningPort} succeeded`);
   }
 
   dropPeer(peer: ReplicaPeer, why: string): void {
@@ -324,6 +348,7 @@ export class Replication {
     if (peer === undefined) return false;
     if (offset > peer.ackOffset) peer.ackOffset = offset;
     peer.ackTimeMs = Date.now();
+    if (peer.streamOnAck) this.#sendPending(peer);
     if (this.#waiters.length > 0) this.#checkWaiters(false);
     if (this.failover.state === 'waiting-for-sync') this.server.requestBeforeSleep();
     return true;
@@ -349,9 +374,12 @@ export class Replication {
     return n;
   }
 
-  /** WAIT numreplicas timeout: blocks the client unless enough replicas already acknowledged. */
+  /**
+   * WAIT numreplicas timeout: blocks the client unless enough replicas already acknowledged
+   * the stream as it was after the client's previous command (Redis's c->woff).
+   */
   wait(c: Client, wanted: number, timeoutMs: number): void {
-    const target = this.#lastWriteOffset;
+    const target = c.replWriteOffset;
     const count = this.ackedCount(target);
     if (count >= wanted || c.has(ClientFlag.multi)) {
       c.addReplyLongLong(count);
@@ -431,7 +459,7 @@ export class Replication {
       lagging++;
       const lag = peer.state === 'online' ? nowSec - Math.floor(peer.ackTimeMs / 1000) : 0;
       this.server.log.warning(
-        `Lagging replica ${peer.ip}:${peer.listeningPort} reported offset ${offset - peer.ackOffset} behind master, lag=${lag}, state=${peer.state}.`,
+        `Lagging replica ${peer.ip}:${peer.listeningPort} reported offset ${offset - peer.ackOffset} behind master, lag=${lag}, state=${peer.shownState}.`,
       );
     }
     this.server.log.notice(`${this.peers.size - lagging} of ${this.peers.size} replicas are in sync when shutting down.`);
@@ -466,15 +494,17 @@ export class Replication {
 
   // ------------------------------------------------------------------ roles
 
-  /** REPLICAOF host port: follow a master (PSYNC with our own history first). */
+  /** REPLICAOF host port: follow a master (PSYNC with our own history first); our replicas stay. */
   replicaOf(host: string, port: number): void {
     if (this.link === null) {
       this.server.log.notice('Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.');
     }
     this.link?.close();
     this.#flushTurn();
-    this.disconnectPeers();
-    this.#failWaiters();
+    // Our replicas stay connected (they may continue with us partially): they are disconnected
+    // when our history changes, by a full sync (#load) or a +CONTINUE with a new ID. Clients
+    // blocked (on keys, in WAIT) get an error and are closed.
+    this.#disconnectBlocked();
     this.server.pause.setActiveExpire(false);
     this.server.evictor.isReplica = true;
     const cached = this.#cachedHistory();
@@ -566,9 +596,16 @@ export class Replication {
     return { streamDb, replId: this.replid, offset: this.offset };
   }
 
-  #failWaiters(): void {
-    for (const w of this.#waiters) w.deadlineMs = 0;
-    this.#checkWaiters(true);
+  #disconnectBlocked(): void {
+    const error = 'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)';
+    this.server.blocking.disconnectAll(error);
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) {
+      w.c.addReplyError(error);
+      w.c.flags |= ClientFlag.closeAfterReply;
+      this.#endWait(w.c, { complete: false, replyNs: 0, failed: false });
+    }
   }
 
   /**

@@ -136,6 +136,20 @@ export class Blocking implements KeyspaceHooks {
     return true;
   }
 
+  /**
+   * REPLICAOF: every client blocked on keys gets `error` and is closed after it (Redis's
+   * disconnectAllBlockedClients: the instance's state changed under them).
+   */
+  disconnectAll(error: string): void {
+    for (const c of [...this.#states.keys()]) {
+      this.#unblock(c);
+      c.addReplyError(error);
+      c.flags |= ClientFlag.closeAfterReply;
+      afterUnblock(this.#server, c, { complete: false, replyNs: 0, failed: false });
+      this.#afterUnblock(c);
+    }
+  }
+
   // ------------------------------------------------------------------ keyspace hooks
 
   /** Streams wake on any write to the key (XADD, XGROUP DESTROY, DEL...), as Redis signals them. */

@@ -85,6 +85,8 @@ export class Client extends ReplyBuffer implements CommandContext {
   currentCommand: Command | null = null;
   /** Who runs commands through this client: which checks apply, reply/propagate/count or not. */
   caller: Caller = CLIENT_CALLER;
+  /** master_repl_offset after this client's last command: what its WAIT waits for (Redis: woff). */
+  replWriteOffset = 0;
 
   constructor(options: {
     server: Server;

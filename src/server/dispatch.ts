@@ -312,6 +312,10 @@ function call(server: Server, c: Client, cmd: Command, argv: string[]): void {
     const logged = c.propagateArgv as string[] | null;
     if (logged === null || logged.length !== 0) server.propagate(dbIndex, logged ?? argv);
   }
+  // A later WAIT of this client waits for the stream up to here, whatever the command was
+  // (Redis sets c->woff after every command it runs outside MULTI).
+  const repl = server.replication;
+  if (repl !== null) c.replWriteOffset = repl.offset;
 }
 
 // The time commands see. Redis reads the wall clock at every call(); here it is read once per

@@ -1,13 +1,17 @@
 // The replication commands' replies and errors, compared with redis-server 7.0 byte for byte
 // (ROLE, WAIT, REPLCONF, REPLICAOF / SLAVEOF, min-replicas-to-write), and the start of the
-// PSYNC / SYNC protocol as a raw replica sees it from either server.
+// PSYNC / SYNC protocol as a raw replica sees it from either server; WAIT waits for the
+// stream as it was after the calling client's previous command (any command); REPLICAOF
+// ends blocked clients' waits with an error and closes them.
 
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, test } from 'node:test';
 import { sequenceTests, sharedPair } from '../helpers/differential.js';
 import { encodeCommand } from '../helpers/resp-client.js';
-import { requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
+import { freePort, requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
+import { freeze, pair } from './failover-helpers.js';
+import { info, until } from './helpers.js';
 
 const p = sharedPair();
 
@@ -91,3 +95,62 @@ for (const [name, start] of [['redis-server', startRedis], ['Vesta', startVesta]
     assert.match(info, /sync_full:2\r\n/);
   });
 }
+
+test('WAIT waits for the stream as it was after the calling client\'s previous command (as Redis 7.0)', async (t) => {
+  if (!requireRedis(t)) return;
+  const seen: string[][] = [];
+  for (const kind of ['redis', 'vesta'] as const) {
+    const group = await pair(kind, kind);
+    const other = await group.master.client();
+    try {
+      // The replica stops acknowledging: only offsets it acknowledged already count.
+      freeze(group.replica, true);
+      const log = [await group.m.call('SET', 'w', '1')];
+      // A new client has run nothing: it waits for nothing (then for the SET, like any command after it).
+      log.push(await other.call('WAIT', '1', '200'), await other.call('WAIT', '1', '200'), await group.m.call('WAIT', '1', '200'));
+      const third = await group.master.client();
+      log.push(await third.call('PING'), await third.call('WAIT', '1', '200'));
+      third.close();
+      seen.push(log);
+    } finally {
+      freeze(group.replica, false);
+      other.close();
+      await group.stop();
+    }
+  }
+  assert.deepEqual(seen[0], ['+OK\r\n', ':1\r\n', ':0\r\n', ':0\r\n', '+PONG\r\n', ':0\r\n'],
+    'redis: a client waits for what the stream held after its previous command');
+  assert.deepEqual(seen[1], seen[0]);
+});
+
+test('REPLICAOF unblocks blocked clients (BLPOP, XREAD BLOCK, WAIT) with an error and closes them (as Redis 7.0)', async (t) => {
+  if (!requireRedis(t)) return;
+  const deadPort = String(await freePort());
+  const seen: unknown[][] = [];
+  for (const start of [startRedis, startVesta]) {
+    const server = await start();
+    servers.push(server);
+    const admin = await server.client();
+    const blocked = [await server.client(), await server.client(), await server.client()];
+    const idle = await server.client();
+    const replies = [
+      blocked[0]?.call('BLPOP', 'nolist', '0'),
+      blocked[1]?.call('XREAD', 'BLOCK', '0', 'STREAMS', 'nostream', '$'),
+      blocked[2]?.call('WAIT', '1', '0'),
+    ];
+    await until('the clients to block', async () => (await info(admin, 'clients', 'blocked_clients')) === '3');
+    const log: unknown[] = [await admin.call('REPLICAOF', '127.0.0.1', deadPort)];
+    // A client still blocked after 5 s shows as such (instead of the test hanging).
+    const stillBlocked = new Promise<string>((resolve) => setTimeout(() => resolve('still blocked'), 5000).unref());
+    log.push(...(await Promise.all(replies.map((r) => Promise.race([r, stillBlocked])))));
+    await until('the connections to close', async () => blocked.every((c) => c.closed), 5000).catch(() => log.push('not closed'));
+    // A client that was not blocked stays.
+    log.push(await idle.call('PING'), await admin.call('REPLICAOF', 'NO', 'ONE'));
+    seen.push(log);
+    admin.close();
+    idle.close();
+  }
+  const error = '-UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)\r\n';
+  assert.deepEqual(seen[0], ['+OK\r\n', error, error, error, '+PONG\r\n', '+OK\r\n'], 'redis');
+  assert.deepEqual(seen[1], seen[0]);
+});

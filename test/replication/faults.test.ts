@@ -121,7 +121,7 @@ test('kill -9 of the master during a full sync and while streaming: the replica 
     const r = await replica.client();
     await r.call('SET', 'own', 'data');
     await r.call('REPLICAOF', '127.0.0.1', String(port));
-    await until('the sync to start', async () => /state=send_bulk/.test(await info(m, 'replication', 'slave0')));
+    await until('the sync to start', async () => (await info(r, 'replication', 'master_sync_in_progress')) === '1');
     await master.kill();
     await sleep(300);
     assert.equal(await r.call('PING'), '+PONG\r\n');
