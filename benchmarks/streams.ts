@@ -1,7 +1,7 @@
 // Issue 20's stream workloads, Redis and Vesta interleaved: XADD with 50 clients at pipeline 1
 // (>= 0.6x), XRANGE COUNT 10 on a 10k-entry stream (>= 0.5x), a consumer-group worker loop of
 // XREADGROUP COUNT 1 + XACK (>= 0.5x), and a 1M-entry stream's RSS (<= 2.5x), SAVE and load time
-// (<= 2x) through the dataset workload.
+// (<= 2x; the load as restart time minus an empty start) through the dataset workload.
 
 import { BenchServer, customCommandBenchmark, median, type ServerKind } from './harness.js';
 import { judge, type Row, type Target } from './report.js';
