@@ -298,7 +298,8 @@ export class MasterLink {
     if (eofMark !== null && eofMark.length !== EOF_MARK_BYTES) throw new Error('Bad EOF mark from MASTER');
     const size = eofMark === null ? Number(header.slice(1)) : 0;
     this.transferSize = size;
-    // The payload is gathered as a list of chunks (no copy per read). Each chunk is searched
+    // The payload is gathered as a list of chunks (no copy per read), or by the loader when it
+    // is loaded while it arrives (#loadWhileReceiving). Each chunk is searched
     // for the EOF mark in place (the mark may be followed by the stream's first bytes), and the
     // few bytes around each chunk boundary for a mark split across two reads.
     const chunks: Buffer[] = [this.#buf];
@@ -330,10 +331,15 @@ export class MasterLink {
       if (at >= 0) endAt = before + at;
       else tail = Buffer.concat([tail, chunk.subarray(-(EOF_MARK_BYTES - 1))]).subarray(-(EOF_MARK_BYTES - 1));
     };
+    let dropped = 0;
     const check = (chunk: Buffer): void => {
+      const ended = endAt >= 0;
       find(chunk);
-      if (aside === null) return;
+      if (aside === null || ended) return;
       aside.rdb.append(chunk);
+      // The loader keeps the payload: from the read where the stream starts on is kept here.
+      chunks.splice(0, chunks.length - 1);
+      dropped = total - chunk.length;
       // The bytes known to be the payload's: up to its end, or short of a mark begun in them.
       aside.rdb.advance(endAt >= 0 ? endAt : mark === null ? total : total - (EOF_MARK_BYTES - 1));
     };
@@ -349,11 +355,11 @@ export class MasterLink {
       this.#chunks = null;
       this.#onChunk = null;
     }
-    this.#loadPayload(chunks, { endAt, restAt: endAt + (eofMark === null ? 0 : EOF_MARK_BYTES) }, { aside, dump });
+    this.#loadPayload(chunks, { endAt, restAt: endAt + (eofMark === null ? 0 : EOF_MARK_BYTES) - dropped }, { aside, dump });
     this.#repl.adoptHistory(replid, offset);
   }
 
-  /** The payload is chunks' first `endAt` bytes; the stream goes on at `restAt`. */
+  /** The payload is chunks' first `endAt` bytes (the aside's: it has them); the stream goes on at `restAt` of chunks. */
   #loadPayload(chunks: Buffer[], at: { endAt: number; restAt: number },
     into: { aside: AsideLoad | null; dump: DumpFile | null }): void {
     if (into.aside === null) {
