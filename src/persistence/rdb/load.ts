@@ -166,7 +166,8 @@ export class RdbStreamLoad {
     this.#target = target;
     this.#name = name;
     this.#expectedBytes = expectedBytes;
-    this.#buf = Buffer.allocUnsafe(Math.max(64 * 1024, Math.min(expectedBytes + 1024, 64 * 1024 * 1024)));
+    // Doubled as reads arrive: no memory is taken for a size the master only claims.
+    this.#buf = Buffer.allocUnsafe(Math.min(expectedBytes + 1024, 1024 * 1024));
   }
 
   /** Keeps one read of the payload (it may run past the dump's end). */
