@@ -23,6 +23,11 @@ import { REDIS_VERSION, VESTA_VERSION } from './version.js';
 export interface StartOptions {
   /** Where log lines go: the config's logfile/stdout (default), or a function, or nowhere. */
   log?: 'config' | ((line: string) => void) | false;
+  /**
+   * Runs just before "Ready to accept connections" is logged. The program installs its signal
+   * handlers here: a harness that sends SIGTERM as soon as it reads that line must find them.
+   */
+  beforeReady?: (server: Server) => void;
 }
 
 /** Builds, loads and starts a server from a Config. Throws with a clear message on failure. */
@@ -78,6 +83,7 @@ export async function startFromConfig(config: Config, options: StartOptions = {}
   }
   // `replicaof` in the config: connect once the dataset (and its replication ID) is loaded.
   server.replication?.start();
+  options.beforeReady?.(server);
   // Only now, as Redis: a harness waiting for this line may rely on the dataset being there.
   log.notice('Ready to accept connections');
   return server;
@@ -143,7 +149,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   let server: Server;
   try {
-    server = await startFromConfig(config);
+    server = await startFromConfig(config, { beforeReady: (started) => installSignalHandlers(started, config) });
   } catch (error: unknown) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`Vesta could not start: ${message}\n`);
@@ -152,6 +158,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   const pidfile = writePidFile(config, server);
   setProcTitle(server);
   config.onApply('proc-title-template', () => setProcTitle(server));
+  await server.stopped;
+  if (pidfile !== null) removePidFile(pidfile);
+  return 0;
+}
+
+/** Crash reports, and SIGTERM/SIGINT as shutdown-on-sigterm/-sigint say. */
+function installSignalHandlers(server: Server, config: Config): void {
   const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
     // A second SIGINT while a shutdown waits (for replicas, or a save) exits at once, as Redis.
     if (signal === 'SIGINT' && server.shuttingDown) {
@@ -165,9 +178,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   installCrashHandlers(server, exitAfterCrash);
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
-  await server.stopped;
-  if (pidfile !== null) removePidFile(pidfile);
-  return 0;
 }
 
 /**

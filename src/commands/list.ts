@@ -406,8 +406,19 @@ function lremCommand(c: CommandContext, argv: string[]): void {
     return;
   }
   const element = argv[3] as string;
-  const items = list.toArray();
   const limit = count === 0 ? Infinity : Math.abs(count);
+  if (limit === 1) {
+    // LREM key ±1 element (a queue dropping one finished job): no copy of the whole list
+    const index = list.indexOf(element, count < 0);
+    if (index >= 0) {
+      list.removeAt(index);
+      listPopped(c, key, list, 1);
+      listEvent(c, 'lrem', key, list);
+    }
+    c.addReplyLongLong(index >= 0 ? 1 : 0);
+    return;
+  }
+  const items = list.toArray();
   const keep = new Array<boolean>(items.length).fill(true);
   let removed = 0;
   for (let step = 0; step < items.length && removed < limit; step++) {

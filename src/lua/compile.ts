@@ -7,6 +7,7 @@
 // Redis equivalent: lcode.c (code generation), executed by lvm.c.
 
 import type { Expr, FuncBody, Stat, TableItem, VarInfo } from './ast.js';
+import { leafCallees } from './leaf.js';
 import { Site } from './runtime.js';
 
 export interface Compiled {
@@ -29,10 +30,15 @@ export function compileChunk(main: FuncBody, chunk: string): Compiled {
 interface Upvalues {
   captured: Set<VarInfo>;
   lists: Map<FuncBody, VarInfo[]>;
+  /**
+   * Locals that some assignment statement writes (the others keep their initial value), and
+   * locals declared as Lua functions (`local function f`): neither can be a leaf's callee.
+   */
+  assigned: Set<VarInfo>;
 }
 
 function findUpvalues(main: FuncBody): Upvalues {
-  const up: Upvalues = { captured: new Set(), lists: new Map() };
+  const up: Upvalues = { captured: new Set(), lists: new Map(), assigned: new Set() };
   const use = (v: VarInfo, fn: FuncBody): void => {
     if (v.fn === fn) return;
     up.captured.add(v);
@@ -67,7 +73,9 @@ function findUpvalues(main: FuncBody): Upvalues {
   const stat = (s: Stat, fn: FuncBody): void => {
     switch (s.k) {
       case 'local': s.exprs.forEach((e) => expr(e, fn)); return;
-      case 'assign': s.targets.forEach((e) => expr(e, fn)); s.exprs.forEach((e) => expr(e, fn)); return;
+      case 'assign':
+        for (const t of s.targets) if (t.k === 'local') up.assigned.add(t.v);
+        s.targets.forEach((e) => expr(e, fn)); s.exprs.forEach((e) => expr(e, fn)); return;
       case 'call': expr(s.e, fn); return;
       case 'do': stats(s.body, fn); return;
       case 'while': case 'repeat': expr(s.cond, fn); stats(s.body, fn); return;
@@ -75,7 +83,7 @@ function findUpvalues(main: FuncBody): Upvalues {
       case 'fornum': expr(s.start, fn); expr(s.limit, fn); if (s.step !== null) expr(s.step, fn); stats(s.body, fn); return;
       case 'forin': s.exprs.forEach((e) => expr(e, fn)); stats(s.body, fn); return;
       case 'return': s.exprs.forEach((e) => expr(e, fn)); return;
-      case 'localfunc': body(s.f); return;
+      case 'localfunc': up.assigned.add(s.v); body(s.f); return;
       default:
     }
   };
@@ -121,7 +129,11 @@ class Compiler {
   private readonly chunk: string;
   private readonly up: Upvalues;
   private fn: FuncBody | null = null;
+  /** Emitting the plain-function form of a leaf: no yield anywhere. */
+  private sync = false;
   private temps = 0;
+  /** The most temps live at once in the current function (its `let $0..` declaration). */
+  private maxTemps = 0;
   /** Number constants of the current function: Lua 5.1 shares one slot for 0 and -0. */
   private consts = new Map<number, number>();
 
@@ -155,6 +167,7 @@ class Compiler {
     return this.site(first === undefined ? line : statLine(first) ?? line);
   }
   private temp(): string {
+    if (this.temps === this.maxTemps) this.maxTemps++;
     return `$${this.temps++}`;
   }
 
@@ -176,29 +189,46 @@ class Compiler {
     }
   }
 
-  funcBody(f: FuncBody): string {
+  funcBody(f: FuncBody, sync = false): string {
+    const saveSync = this.sync;
+    this.sync = sync;
     const saveFn = this.fn;
     const saveTemps = this.temps;
+    const saveMax = this.maxTemps;
     const saveConsts = this.consts;
     this.fn = f;
     this.temps = 0;
+    this.maxTemps = 0;
     this.consts = new Map();
     const ov = this.site(f.line);
-    let pro = `const d = ++R.d; if (d > R.maxDepth) R.overflow(R.ls[d - 1] ?? ${ov}); if (--R.b < 0) yield (R.ts = ${ov}, 0); const G = this.env;\n`;
+    // a leaf spends its budget without yielding: its caller's next check yields
+    const spend = sync ? '--R.b;' : `if (--R.b < 0) yield (R.ts = ${ov}, 0);`;
+    let pro = `const d = ++R.d; if (d > R.maxDepth) R.overflow(R.ls[d - 1] ?? ${ov}); ${spend} const G = this.env;\n`;
     if (this.up.lists.has(f)) pro += 'const U = this.u;\n';
     f.params.forEach((p, i) => { pro += `let ${jsName(p)} = ${this.init(p, `A[${i}]`)};\n`; });
     if (f.vararg) pro += `const VA = A.length > ${f.params.length} ? A.slice(${f.params.length}) : E;\n`;
     const body = this.block(f.body);
-    const temps = this.temps > 0 ? `let ${Array.from({ length: this.temps }, (_, i) => `$${i}`).join(', ')};\n` : '';
+    const temps = this.maxTemps > 0 ? `let ${Array.from({ length: this.maxTemps }, (_, i) => `$${i}`).join(', ')};\n` : '';
     this.fn = saveFn;
     this.temps = saveTemps;
+    this.maxTemps = saveMax;
     this.consts = saveConsts;
-    return `function* (A) {\n${pro}${temps}${body}R.d = d - 1; return E;\n}`;
+    this.sync = saveSync;
+    return `function${sync ? '' : '*'} ${f.parent === null ? 'main' : ''}(A) {\n${pro}${temps}${body}R.d = d - 1; return E;\n}`;
   }
 
+  /**
+   * A statement's temps are dead once it has run (loops allocate theirs before their body's
+   * statements), so each statement reuses the temps of the ones before it: fewer registers
+   * for V8 to save at every suspension point of the generator.
+   */
   private block(stats: Stat[]): string {
     let out = '';
-    for (const s of stats) out += this.stat(s);
+    for (const s of stats) {
+      const mark = this.temps;
+      out += this.stat(s);
+      this.temps = mark;
+    }
     return out;
   }
 
@@ -235,7 +265,12 @@ class Compiler {
     this.protos += `const ${proto} = ${body};\n`;
     const list = this.up.lists.get(f);
     const cells = list === undefined ? 'E' : `[${list.map((v) => (v.fn === this.fn ? jsName(v) : `U[${(this.up.lists.get(this.fn as FuncBody) as VarInfo[]).indexOf(v)}]`)).join(', ')}]`;
-    return `R.closure(${JSON.stringify(f.name)}, ${proto}, G, ${cells})`;
+    const make = `R.closure(${JSON.stringify(f.name)}, ${proto}, G, ${cells})`;
+    const leaf = leafCallees(f, this.up.assigned);
+    if (leaf === null) return make;
+    const ups = leaf.ups.map((v) => (list as VarInfo[]).indexOf(v));
+    this.protos += `const ${proto}s = ${this.funcBody(f, true)}, ${proto}u = ${JSON.stringify(ups)}, ${proto}p = ${JSON.stringify(leaf.paths)};\n`;
+    return `R.leaf(${make}, ${proto}s, ${proto}u, ${proto}p)`;
   }
 
   private localStat(vars: VarInfo[], exprs: Expr[]): string {
@@ -372,7 +407,10 @@ class Compiler {
   /** A call of the function in temp `f` with the JS array expression `args`. */
   private callCode(f: string, args: string, site: string): string {
     const a = this.temp();
-    return `(${a} = ${args}, R.ls[d] = ${site}, ${f} instanceof LF ? (${f}.native !== null ? ${f}.native(${a}) : yield* ${f}.gen(${a})) : yield* R.callMeta(${f}, ${a}, ${site}))`;
+    // a leaf calls natives only (R.callSync: never taken while its callees stay natives)
+    if (this.sync) return `(${a} = ${args}, R.ls[d] = ${site}, ${f} instanceof LF && ${f}.native !== null ? ${f}.native(${a}) : R.callSync(${f}, ${a}))`;
+    // one yield* per call site: each is a loop and a suspension point in the generator's code
+    return `(${a} = ${args}, R.ls[d] = ${site}, ${f} instanceof LF && ${f}.direct !== null ? ${f}.direct(${a}) : yield* (${f} instanceof LF ? ${f}.gen(${a}) : R.callMeta(${f}, ${a}, ${site})))`;
   }
 
   private cond(e: Expr): string {

@@ -322,18 +322,19 @@ class Decoder {
 
   private array(): LuaTable {
     this.descend();
-    const t = new LuaTable();
+    // JSON null decodes to cjson.null, never nil: the table of keys 1..n set in order
+    const values: LuaValue[] = [];
     let tok = this.next();
     if (tok.t === 'T_ARR_END') {
       this.depth--;
-      return t;
+      return new LuaTable();
     }
-    for (let i = 1; ; i++) {
-      t.set(i, this.value(tok));
+    for (;;) {
+      values.push(this.value(tok));
       tok = this.next();
       if (tok.t === 'T_ARR_END') {
         this.depth--;
-        return t;
+        return LuaTable.fromOwnedArray(values);
       }
       if (tok.t !== 'T_COMMA') this.expected('comma or array end', tok);
       tok = this.next();

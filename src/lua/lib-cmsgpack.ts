@@ -177,8 +177,17 @@ function decode(R: Runtime, c: Cursor): LuaValue {
 }
 
 function array(R: Runtime, c: Cursor, n: number): LuaTable {
+  const values: LuaValue[] = [];
+  let holes = false;
+  for (let j = 0; j < n; j++) {
+    const v = decode(R, c);
+    if (v === undefined) holes = true;
+    values.push(v);
+  }
+  if (!holes) return LuaTable.fromOwnedArray(values);
+  // a nil element makes the table's growth (and so its array part) differ: set them in order
   const t = new LuaTable();
-  for (let j = 0; j < n; j++) t.set(j + 1, decode(R, c));
+  for (let j = 0; j < n; j++) t.set(j + 1, values[j]);
   return t;
 }
 

@@ -6,7 +6,7 @@
 import { fbRound, TableKeyError } from './table.js';
 import {
   EMPTY, LuaError, LuaFunction, LuaTable, LuaUserdata, numberToString, strToNumber, typeName,
-  type LuaValue, type UpvalueCell,
+  type LuaValue, type NativeFn, type UpvalueCell,
 } from './value.js';
 
 /** Static facts about one operation site in compiled code, for error messages. */
@@ -60,6 +60,30 @@ function arithRaw(op: string, a: number, b: number): number {
     case 'pow': return Math.pow(a, b);
     default: return -a;
   }
+}
+
+function isNative(v: LuaValue): boolean {
+  return v instanceof LuaFunction && v.native !== null;
+}
+
+/**
+ * The value at a global path when every table it reads (and every __index table it falls back
+ * to) is read-only, so that it cannot change later; else undefined.
+ */
+function readonlyPath(env: LuaTable | null, path: readonly string[]): LuaValue {
+  let v: LuaValue = env ?? undefined;
+  for (const key of path) {
+    let t: LuaValue = v;
+    v = undefined;
+    for (let hops = 0; hops < 4 && t instanceof LuaTable && t.readonly; hops++) {
+      v = t.getStr(key);
+      const mt: LuaTable | null = t.metatable;
+      if (v !== undefined || mt === null || !mt.readonly) break;
+      t = mt.getStr('__index');
+    }
+    if (v === undefined) return undefined;
+  }
+  return v;
 }
 
 export class Runtime {
@@ -389,6 +413,18 @@ export class Runtime {
     f.env = env;
     f.u = cells;
     return f;
+  }
+
+  /**
+   * A leaf closure (leaf.ts) gets its plain-function form `sync` when every callee is a native
+   * now and stays one: an upvalue that no assignment changes, or a global path through
+   * read-only tables (Redis's protected globals and libraries).
+   */
+  leaf(fn: LuaFunction, sync: NativeFn, ups: readonly number[], paths: readonly (readonly string[])[]): LuaFunction {
+    for (const i of ups) if (!isNative((fn.u[i] as UpvalueCell).v)) return fn;
+    for (const path of paths) if (!isNative(readonlyPath(fn.env, path))) return fn;
+    fn.direct = sync;
+    return fn;
   }
 
   /** OP_NEWTABLE of a constructor with `nh` keyed items and no positional ones. */

@@ -96,14 +96,22 @@ export class LuaTable {
 
   /** The table lua_newtable + lua_rawseti(1..n) builds (KEYS, ARGV): array part 2^k >= n. */
   static fromArray(values: LuaValue[]): LuaTable {
+    return LuaTable.fromOwnedArray(values.slice());
+  }
+
+  /**
+   * fromArray taking `values` over (padded in place): also the exact table that setting keys
+   * 1..n in order on an empty table builds when no value is nil (its rehashes end with the
+   * same array part and no hash part), as cmsgpack and cjson decode arrays.
+   */
+  static fromOwnedArray(values: LuaValue[]): LuaTable {
     const t = new LuaTable();
     const n = values.length;
     if (n === 0) return t;
     let size = 1;
     while (size < n) size *= 2;
-    const arr = values.slice();
-    while (arr.length < size) arr.push(undefined);
-    t.arr = arr;
+    while (values.length < size) values.push(undefined);
+    t.arr = values;
     return t;
   }
 

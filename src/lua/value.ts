@@ -32,10 +32,16 @@ export class LuaFunction {
   env: LuaTable | null = null;
   /** A compiled closure's upvalues, in the order its code indexes them. */
   u: UpvalueCell[] = NO_CELLS;
+  /**
+   * What compiled code may call without a generator: the native, or the plain-function form
+   * of a Lua leaf whose callees are all natives (see leaf.ts); null: call `gen`.
+   */
+  direct: NativeFn | null;
   constructor(name: string, native: NativeFn | null, gen: GenFn | null = null) {
     this.name = name;
     this.native = native;
     this.gen = gen;
+    this.direct = native;
   }
 }
 

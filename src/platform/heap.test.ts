@@ -4,7 +4,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GrowthRule, SEMI_SPACE_CAP_BYTES, SEMI_SPACE_CAP_MAX_BYTES, semiSpaceCapBytes } from './heap.js';
+import {
+  GrowthRule, SEMI_SPACE_CAP_BYTES, SEMI_SPACE_CAP_MAX_BYTES, SEMI_SPACE_CAP_MIN_BYTES, semiSpaceCapBytes,
+} from './heap.js';
 
 const MiB = 1024 * 1024;
 
@@ -50,14 +52,19 @@ test('the semi-space size is read only under traffic', () => {
   assert.equal(reads, 0);
 });
 
-test('the cap grows with the old generation, from 4 MiB up to V8\'s 16 MiB', () => {
-  assert.equal(semiSpaceCapBytes(0), SEMI_SPACE_CAP_BYTES);
+test('the cap grows with the old generation, from 1 MiB (no growth) up to V8\'s 16 MiB', () => {
+  assert.equal(semiSpaceCapBytes(0), SEMI_SPACE_CAP_MIN_BYTES);
+  assert.equal(semiSpaceCapBytes(19 * MiB), MiB); // a 300k-entry stream: no growth
+  assert.equal(semiSpaceCapBytes(32 * MiB), 2 * MiB);
+  assert.equal(semiSpaceCapBytes(63 * MiB), 2 * MiB);
+  assert.equal(semiSpaceCapBytes(64 * MiB), SEMI_SPACE_CAP_BYTES);
   assert.equal(semiSpaceCapBytes(400 * MiB), 4 * MiB); // the mixed 1M-key bench dataset
   assert.equal(semiSpaceCapBytes(512 * MiB), 8 * MiB);
   assert.equal(semiSpaceCapBytes(1024 * MiB), 16 * MiB);
   assert.equal(semiSpaceCapBytes(64 * 1024 * MiB), SEMI_SPACE_CAP_MAX_BYTES);
   const rule = new GrowthRule();
   feed(rule, { startMs: 0, turns: 10, gapMs: 10 }, { semi: MiB });
+  assert.deepEqual(feed(rule, { startMs: 95, turns: 1, gapMs: 10 }, { semi: MiB, old: 20 * MiB }), [false]);
   assert.deepEqual(feed(rule, { startMs: 100, turns: 1, gapMs: 10 }, { semi: 4 * MiB, old: 100 * MiB }), [false]);
   assert.deepEqual(feed(rule, { startMs: 110, turns: 1, gapMs: 10 }, { semi: 4 * MiB, old: 1200 * MiB }), [true]);
   assert.deepEqual(feed(rule, { startMs: 120, turns: 1, gapMs: 10 }, { semi: 16 * MiB, old: 1200 * MiB }), [false]);

@@ -13,9 +13,9 @@
 // semi-spaces against 4 or 16 MiB).
 //
 // So the young generation stays at 1 MiB semi-spaces by default and may grow, up to
-// SEMI_SPACE_CAP_BYTES (more on a heap of over 512 MiB, see semiSpaceCapBytes), only while
-// scavenges are seen in many separate event-loop turns (traffic), never during one long
-// synchronous burst. `--max-semi-space-size` would cap it directly, but V8 reads it only when
+// SEMI_SPACE_CAP_BYTES (less on a heap under 64 MiB, more on one over 512 MiB: see
+// semiSpaceCapBytes), only while scavenges are seen in many separate event-loop turns
+// (traffic), never during one long synchronous burst. `--max-semi-space-size` would cap it directly, but V8 reads it only when
 // the heap is created, so it works on the node command line and not from setFlagsFromString;
 // the growth factor is read at every scavenge, so toggling it between 1 (no growth) and 2 (V8's
 // default) works at run time.
@@ -28,6 +28,18 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  * heaps up to HEAP_PER_SEMI_SPACE_BYTE x this; bigger heaps get up to SEMI_SPACE_CAP_MAX_BYTES.
  */
 export const SEMI_SPACE_CAP_BYTES = 4 * 1024 * 1024;
+/** The semi-space V8 starts with: a cap this low means no growth. */
+export const SEMI_SPACE_CAP_MIN_BYTES = 1024 * 1024;
+/**
+ * On a small heap the young generation grows only while the old generation is at least this
+ * many times one semi-space (young generation <= 1/8 of the old): 4 MiB semi-spaces from a
+ * 64 MiB old generation, 2 MiB from 32 MiB. A bigger young generation on a small heap is mostly
+ * RSS holding nothing once traffic stops (V8 does not give it back while allocation goes on):
+ * a stream of 300k entries added by pipelined XADD grew it to 2 x 4 MiB, 20 B of RSS per entry
+ * against Redis's 26.5 B for the whole entry, and old-generation GCs of a small heap are cheap,
+ * which is what the growth saves.
+ */
+const SMALL_HEAP_PER_SEMI_SPACE_BYTE = 16;
 /** Node 20's own maximum semi-space (V8's --max-semi-space-size default). */
 export const SEMI_SPACE_CAP_MAX_BYTES = 16 * 1024 * 1024;
 /**
@@ -132,9 +144,14 @@ export interface HeapSizes {
   oldBytes: number;
 }
 
-/** The semi-space cap for an old generation of `oldBytes`: 4 MiB, 8 MiB or 16 MiB. */
+/**
+ * The semi-space cap for an old generation of `oldBytes`: 1 MiB (no growth) to 4 MiB on small
+ * heaps, then 4 MiB, 8 MiB or 16 MiB.
+ */
 export function semiSpaceCapBytes(oldBytes: number): number {
-  let cap = SEMI_SPACE_CAP_BYTES;
+  let cap = SEMI_SPACE_CAP_MIN_BYTES;
+  while (cap < SEMI_SPACE_CAP_BYTES && cap * 2 * SMALL_HEAP_PER_SEMI_SPACE_BYTE <= oldBytes) cap *= 2;
+  if (cap < SEMI_SPACE_CAP_BYTES) return cap;
   while (cap < SEMI_SPACE_CAP_MAX_BYTES && cap * 2 * HEAP_PER_SEMI_SPACE_BYTE <= oldBytes) cap *= 2;
   return cap;
 }

@@ -91,6 +91,7 @@ export class Replication {
 
   constructor(server: Server) {
     this.server = server;
+    this.#minReplicas = server.config.numCell('min-replicas-to-write');
     server.replInfo.source = () => this.#replInfo();
     server.addHooks({
       propagate: (dbIndex, argv) => this.feed(dbIndex, argv),
@@ -447,13 +448,16 @@ export class Replication {
     return n;
   }
 
+  /** min-replicas-to-write, read before every write command (a cell, not a map lookup). */
+  readonly #minReplicas: { readonly value: number };
+
   #writeDeniedReason(): string | null {
     if (this.applying) return null;
     const config = this.server.config;
     if (this.link !== null) {
       return config.bool('replica-read-only') ? "READONLY You can't write against a read only replica." : null;
     }
-    const minimum = config.num('min-replicas-to-write');
+    const minimum = this.#minReplicas.value;
     if (minimum > 0 && config.num('min-replicas-max-lag') > 0 && this.goodReplicas() < minimum) {
       return 'NOREPLICAS Not enough good replicas to write.';
     }

@@ -25,7 +25,32 @@ export const IGNORE_ERR_STATS = 'ignore_err_stats_update';
 
 /** The Lua value of the reply `text` (one whole reply, as redis.call gets it). */
 export function replyToLua(text: string): LuaValue {
+  // The common single-line replies without the reader: an integer, a bulk string.
+  const type = text.charCodeAt(0);
+  if (type === 58) return integerReply(text); // ':'
+  if (type === 36 && text.charCodeAt(1) !== 45) { // '$' not '$-1'
+    const eol = text.indexOf('\r\n', 1);
+    return text.slice(eol + 2, text.length - 2);
+  }
   return new ReplyReader(text, 0).value();
+}
+
+/**
+ * An integer reply's value: up to 15 digits by hand (exact), anything else (longer, which
+ * Number() rounds as before) through Number().
+ */
+function integerReply(text: string): number {
+  const end = text.length - 2;
+  const neg = text.charCodeAt(1) === 45;
+  let i = neg ? 2 : 1;
+  if (i === end || end - i > 15) return Number(text.slice(1, end));
+  let n = 0;
+  for (; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number(text.slice(1, end));
+    n = n * 10 + digit;
+  }
+  return neg ? -n : n;
 }
 
 /** Reads replies from RESP text, one value at a time, without copying the header lines. */

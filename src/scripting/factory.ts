@@ -6,7 +6,9 @@
 //
 // Handlers are synchronous, so the first use loads the engine synchronously: require() of an ES
 // module (Node >= 20.19 and 22.12). On a Node without it, preloadScripting() (awaited by
-// start-up) imports the engine at start instead.
+// start-up) imports the engine at start instead. './install.js' is found next to this module's
+// code: in dist/src/scripting/ as tsc emits it, and in dist/bin/ in the server's bundle, where
+// scripts/bundle-server.mjs puts the engine as the entry point install.js beside its chunks.
 
 import { createRequire } from 'node:module';
 import type { Server } from '../server/server.js';

@@ -48,54 +48,83 @@ export function errorTable(message: string): LuaTableValue {
 
 /** redis.call (raise = true) or redis.pcall (raise = false). */
 export function scriptCall(state: RunState, args: readonly LuaValue[], raise: boolean): LuaValue {
-  const result = runCommand(state, args);
-  if (typeof result === 'string') {
-    const table = errorTable(result);
+  const reply = runCommand(state, args);
+  if (typeof reply !== 'string') {
+    // An integer reply, as replyToLua reads ":<n>": a double (-0 is "0"), a bigint rounded.
+    if (typeof reply === 'number') return reply === 0 ? 0 : reply;
+    if (typeof reply === 'bigint') return Number(reply);
+    const table = errorTable(reply.text);
     if (raise) throw new LuaThrow(table);
     return table;
   }
-  if (raise && isTable(result.value) && result.error) throw new LuaThrow(result.value);
-  return result.value;
+  const value = replyToLua(reply);
+  if (reply.charCodeAt(0) === 45 && isTable(value)) {
+    // The command's error was counted when it was replied: passed on as the script's reply (by
+    // redis.call raising it, or a script returning pcall's table) it is not counted again.
+    tset(value, IGNORE_ERR_STATS, true);
+    if (raise) throw new LuaThrow(value);
+  }
+  return value;
+}
+
+/**
+ * The command's arguments as strings (numbers converted as lua_tostring does), or the error.
+ * Arguments that are all strings already (the usual call) are used as they are: the array is
+ * the call's own (the compiled call site builds it; the VM and the handlers never change an
+ * argument array), so copying it would only make garbage.
+ */
+function commandArgv(args: readonly LuaValue[]): string[] | string {
+  const count = args.length;
+  if (count === 0) return 'Please specify at least one argument for this redis lib call';
+  let i = 0;
+  while (i < count && typeof args[i] === 'string') i++;
+  if (i === count) return args as string[];
+  const argv = args.slice(0, i) as string[];
+  for (; i < count; i++) {
+    const text = luaToString(args[i]);
+    if (text === null) return 'Lua redis lib command arguments must be strings or integers';
+    argv.push(text);
+  }
+  return argv;
+}
+
+/** A refusal made before the executor (argument types, Redis's OOM rule for scripts). */
+interface Refusal {
+  readonly text: string;
 }
 
 /**
  * Runs the command through the one executor (lookup, arity, noscript, the script user's ACL,
- * read-only refusal, MISCONF/OOM, stats, propagation); a string is a refusal made here, before
- * it (argument types, Redis's OOM rule for scripts).
+ * read-only refusal, MISCONF/OOM, stats, propagation) and returns its reply (RESP text, or the
+ * number of an integer reply), or a refusal made here, before it.
  */
-function runCommand(state: RunState, args: readonly LuaValue[]): { value: LuaValue; error: boolean } | string {
-  if (args.length === 0) return 'Please specify at least one argument for this redis lib call';
-  const argv: string[] = new Array<string>(args.length);
-  for (let i = 0; i < args.length; i++) {
-    const text = luaToString(args[i]);
-    if (text === null) return 'Lua redis lib command arguments must be strings or integers';
-    argv[i] = text;
-  }
+function runCommand(state: RunState, args: readonly LuaValue[]): string | number | bigint | Refusal {
+  const argv = commandArgv(args);
+  if (typeof argv === 'string') return { text: argv };
   const server = state.server;
   const c = state.client;
   // Redis decides OOM for a script once, when it starts; allow-oom scripts are never refused.
   if (state.oom && (state.flags & ScriptFlag.allowOom) === 0) {
     const cmd = findCommand(server, argv);
     if (cmd !== undefined && (cmd.flags & CommandFlag.denyoom) !== 0) {
-      return "-OOM command not allowed when used memory > 'maxmemory'.";
+      return { text: "-OOM command not allowed when used memory > 'maxmemory'." };
     }
   }
   c.resp = state.resp;
   const dirty = server.keyspace.dirty;
-  // redis.set_repl: where this command's effects propagate (AOF, replicas, both or none).
-  const propagation = server.propagation;
-  propagation.target = state.repl;
-  let reply: string;
-  try {
+  let reply: string | number | bigint;
+  if (state.repl === PropagateTarget.all) {
     reply = executeForReply(server, c, argv);
-  } finally {
-    propagation.target = PropagateTarget.all;
+  } else {
+    // redis.set_repl: where this command's effects propagate (AOF, replicas, or none).
+    const propagation = server.propagation;
+    propagation.target = state.repl;
+    try {
+      reply = executeForReply(server, c, argv);
+    } finally {
+      propagation.target = PropagateTarget.all;
+    }
   }
   if (server.keyspace.dirty !== dirty) state.wrote = true;
-  const value = replyToLua(reply);
-  const error = reply.charCodeAt(0) === 45;
-  // The command's error was counted when it was replied: passed on as the script's reply (by
-  // redis.call raising it, or a script returning pcall's table) it is not counted again.
-  if (error && isTable(value)) tset(value, IGNORE_ERR_STATS, true);
-  return { value, error };
+  return reply;
 }

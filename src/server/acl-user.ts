@@ -332,6 +332,12 @@ export class AclUser {
    */
   #runsEverything: boolean | null = null;
 
+  /** Every command, key and channel allowed: nothing to check per command (the default user). */
+  allowsEverything(): boolean {
+    this.#runsEverything ??= [...aclCommandUniverse().byName.keys()].every((name) => this.allowed.has(name));
+    return this.#runsEverything && this.allKeys && this.allChannels;
+  }
+
   /** May this user run `cmd` (a command or subcommand) with first argument `firstArg`? */
   canRun(fullName: string, firstArg: string | undefined): boolean {
     this.#runsEverything ??= [...aclCommandUniverse().byName.keys()].every((name) => this.allowed.has(name));

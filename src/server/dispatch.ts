@@ -5,6 +5,8 @@
 // (Client#caller, see server/caller.ts), never a copy of this code. Redis equivalent:
 // processCommand() and call() in server.c, and scriptCall() in script.c for a script's rules.
 
+// The module's own binding: the global `performance` is a lazy getter Node runs on every read.
+import { performance } from 'node:perf_hooks';
 import { arityAccepts, CommandFlag, type Command } from '../commands/table.js';
 import { formatClientInfo } from '../commands/client-info.js';
 import { ClientFlag, type Client } from './client.js';
@@ -101,14 +103,26 @@ export function executeCommand(server: Server, c: Client, argv: string[]): Outco
 
 /**
  * Runs one command (as executeCommand) and returns its reply, RESP2 or RESP3 per c.resp, taking
- * it out of the client's buffer: what a script's redis.call needs. The client's caller must
- * keep replies (SCRIPT_CALLER does).
+ * it out of the client's buffer: what a script's redis.call needs. A reply that is one integer
+ * comes as that number (or bigint) instead of its RESP text (ReplyBuffer#captureInteger). The
+ * client's caller must keep replies (SCRIPT_CALLER does).
  */
-export function executeForReply(server: Server, c: Client, argv: string[]): string {
+export function executeForReply(server: Server, c: Client, argv: string[]): string | number | bigint {
   const before = c.out;
   c.out = '';
-  executeCommand(server, c, argv);
-  const reply = c.out;
+  c.captureInteger = true;
+  try {
+    executeCommand(server, c, argv);
+  } finally {
+    c.captureInteger = false;
+  }
+  let reply: string | number | bigint = c.out;
+  const integer = c.capturedInteger;
+  if (integer !== null) {
+    c.capturedInteger = null;
+    // Written after it (never by a single command's reply): the text in order, as without capture.
+    reply = reply === '' ? integer : ':' + String(integer) + '\r\n' + reply;
+  }
   c.out = before;
   return reply;
 }

@@ -60,7 +60,19 @@ export class ReplyBuffer {
     this.out += this.resp === 3 ? '_\r\n' : '*-1\r\n';
   }
 
+  /**
+   * Set while a script's redis.call runs its command (executeForReply): an integer that is the
+   * whole reply is kept in `capturedInteger` instead of being written, so the script takes the
+   * number without it being formatted and parsed back.
+   */
+  captureInteger = false;
+  capturedInteger: number | bigint | null = null;
+
   addReplyLongLong(value: number | bigint): void {
+    if (this.captureInteger && this.out === '' && this.capturedInteger === null) {
+      this.capturedInteger = value;
+      return;
+    }
     this.out += ':' + String(value) + '\r\n';
   }
 

@@ -159,6 +159,8 @@ export class Server {
   readonly #queryBufferLimit: { readonly value: number };
   readonly #parserLimits = { bulkLenMax: 0, unauthenticated: false };
   #writeDeniedFns: (() => string | null)[] = [];
+  /** The hooks' staleDeniedReason, bound: asked before every command (as #writeDeniedFns). */
+  #staleDeniedFns: (() => string | null)[] = [];
   readonly #listeners: Listeners;
   readonly #replies: ReplyWriter;
   #nextClientId = 1;
@@ -287,6 +289,7 @@ export class Server {
       });
     }
     if (hooks.writeDeniedReason !== undefined) this.#writeDeniedFns.push(hooks.writeDeniedReason.bind(hooks));
+    if (hooks.staleDeniedReason !== undefined) this.#staleDeniedFns.push(hooks.staleDeniedReason.bind(hooks));
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -654,8 +657,9 @@ export class Server {
   }
 
   staleDeniedReason(): string | null {
-    for (const h of this.#hooks) {
-      const reason = h.staleDeniedReason?.() ?? null;
+    const fns = this.#staleDeniedFns;
+    for (let i = 0; i < fns.length; i++) {
+      const reason = (fns[i] as () => string | null)();
       if (reason !== null) return reason;
     }
     return null;

@@ -125,6 +125,23 @@ const SEQUENCES: Record<string, (string | number)[][]> = {
     e('return redis.setresp(4)', 0),
     e('return redis.setresp()', 0),
   ],
+  // Integer replies reach the script as numbers without their RESP text (a captured reply):
+  // beyond 2^53 they round as Redis's strtod of the text does, zero stays +0.
+  'integer replies into lua': [
+    ['FLUSHALL'],
+    ['SET', 'big', '9223372036854775806'],
+    e("return tostring(redis.call('incr', 'big'))", 0),
+    e("return redis.pcall('incr', 'big')", 0),
+    e("local n = redis.call('incrby', 'b2', '9007199254740993'); return {tostring(n), tostring(n == 9007199254740992)}", 0),
+    e("return tostring(redis.call('decrby', 'b3', '12345678901234567'))", 0),
+    e("return tostring(redis.call('decrby', 'b4', '-5'))", 0),
+    e("local z = redis.call('incrby', 'z0', 0); return {tostring(z), tostring(1 / z)}", 0),
+    e("local z = redis.call('decrby', 'z1', 0); return tostring(1 / z)", 0),
+    e("return redis.call('hset', 'hh', 'a', 1, 'b', 2) + redis.call('hlen', 'hh') * 10", 0),
+    e("return {redis.call('exists', 'hh'), redis.call('del', 'nothing'), redis.call('strlen', 'big')}", 0),
+    e("redis.setresp(3); return tostring(redis.call('incrby', 'c3', -7))", 0),
+    e("return redis.pcall('incr', 'hh')", 0),
+  ],
   'redis.call errors': [
     ['FLUSHALL'],
     e("return redis.call('nope')", 0),
@@ -160,6 +177,21 @@ const SEQUENCES: Record<string, (string | number)[][]> = {
     e("\nreturn tostring(undefinedvar)", 0),
     e("local ok, e = pcall(error, 'x'); return e", 0),
     e("return pcall(function() error({err='in pcall'}) end)", 0),
+  ],
+  // leaves: functions with no loop that call only natives (Vesta runs them as plain functions)
+  'leaf functions': [
+    ['SET', 'str', 'text'],
+    e("local rcall = redis.call\nlocal function get(k)\n  return rcall('GET', k)\nend\nreturn {get(KEYS[1]), get('nokey')}", 1, 'str'),
+    e("local rcall = redis.call\nlocal function bad()\n  return rcall('INCR', 'str')\nend\nreturn bad()", 0),
+    e("local rcall = redis.call\nlocal function bad()\n  return rcall('INCR', 'str')\nend\nreturn {pcall(bad)}", 0),
+    e("local function f(x)\n  return x.y\nend\nreturn f(nil)", 0),
+    e("local function f()\n  error('at two', 2)\nend\nlocal function g()\n  f()\nend\ng()", 0),
+    e("local function f()\n  error('lvl1')\nend\nreturn {pcall(f)}", 0),
+    e("local function f(...)\n  return select('#', ...), tostring(...)\nend\nreturn {f(1, nil, 3)}", 0),
+    e("local n = 0\nlocal function f()\n  return tonumber('7') + n\nend\nn = 5\nreturn f()", 0),
+    e("local fmt = string.format\nlocal function f(a)\n  if a then return fmt('%d-%s', a, 'x') else return cjson.encode({a = 1}) end\nend\nreturn {f(3), f(nil)}", 0),
+    e("local t = setmetatable({}, {__index = function(_, k) return k .. '!' end})\nlocal function f()\n  return t.key\nend\nreturn f()", 0),
+    e("local function f()\n  return redis.call('PING')\nend\nlocal function g()\n  return f()\nend\nreturn {g(), g()}", 0),
   ],
   'sandbox': [
     e('string.x = 1', 0),
@@ -242,6 +274,12 @@ const SEQUENCES: Record<string, (string | number)[][]> = {
     e("return cjson.encode(cjson.null)", 0),
     e("return cjson.encode({})", 0),
     e("local t = cjson.decode('[1,2,{\"a\":null}]') return {t[1], t[2], type(t[3].a)}", 0),
+    // decoded arrays: their length, their order, and keys added afterwards (array part sizes)
+    e("local t = cjson.decode('[1,2,3,4,5]') t[7] = 7 t.x = 1 t[6] = 6 local ks = {} for k in pairs(t) do ks[#ks + 1] = tostring(k) end return {#t, table.concat(ks, ',')}", 0),
+    e("local t = cjson.decode('[null,2,null]') t[5] = 1 return {#t, cjson.encode(t)}", 0),
+    e("local t = cmsgpack.unpack(cmsgpack.pack({1, 2, 3, 4, 5, 6, 7, 8, 9})) t[11] = 1 t.k = 2 local ks = {} for k in pairs(t) do ks[#ks + 1] = tostring(k) end return {#t, table.concat(ks, ',')}", 0),
+    e("local t = cmsgpack.unpack('\\147\\192\\2\\192') t[4] = 4 local ks = {} for k in pairs(t) do ks[#ks + 1] = tostring(k) end return {#t, table.concat(ks, ',')}", 0),
+    e("local t = cmsgpack.unpack('\\147\\1\\192\\3') t[5] = 5 local ks = {} for k in pairs(t) do ks[#ks + 1] = tostring(k) end return {#t, table.concat(ks, ',')}", 0),
     e("local t = cjson.decode('{\"n\": 12345678901234567890}') return tostring(t.n)", 0),
     e("return cjson.decode('[1,2')", 0),
     e("return cjson.encode(function() end)", 0),

@@ -30,7 +30,7 @@ before(() => {
   const copy = join(work, 'project');
   mkdirSync(copy);
   for (const name of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md',
-    'LICENSE', 'vesta.conf', 'src', 'bin', 'docs']) {
+    'LICENSE', 'vesta.conf', 'src', 'bin', 'docs', 'scripts']) {
     cpSync(join(root, name), join(copy, name), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));

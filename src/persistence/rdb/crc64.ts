@@ -17,8 +17,11 @@ const TABLE_COUNT = 8;
 const UPDATE_BLOCK_BYTES = 4096;
 const TABLE_HI = new Uint32Array(256 * TABLE_COUNT);
 const TABLE_LO = new Uint32Array(256 * TABLE_COUNT);
+let tablesBuilt = false;
 
+/** Fills the tables on the first CRC, not at import: a server that never saves skips it. */
 function buildTables(): void {
+  tablesBuilt = true;
   for (let n = 0; n < 256; n++) {
     let hi = 0;
     let lo = n;
@@ -46,7 +49,6 @@ function buildTables(): void {
     }
   }
 }
-buildTables();
 
 /**
  * Running CRC-64 state. `update` may be called any number of times; `value` is the CRC of all
@@ -57,6 +59,7 @@ export class Crc64 {
   #lo = 0;
 
   constructor(initial = 0n) {
+    if (!tablesBuilt) buildTables();
     this.#hi = Number((initial >> 32n) & 0xffffffffn);
     this.#lo = Number(initial & 0xffffffffn);
   }

@@ -259,7 +259,7 @@ export class RdbEncoder {
     const nodes = s.nodes();
     this.#writeLength(nodes.length);
     for (const node of nodes) {
-      this.#writeString(idBytes({ ms: node.ms, seq: node.seq }));
+      this.#writeIdKey(node.ms, node.seq);
       const bytes = node.lpBytes;
       if (this.#scratchIn.length < bytes) this.#scratchIn = Buffer.allocUnsafe(scratchSize(bytes));
       this.#writeBlob(this.#scratchIn, node.writeListpack(this.#scratchIn, 0));
@@ -288,6 +288,15 @@ export class RdbEncoder {
         for (const p of consumer.pel.values()) this.#writeAscii(idBytes(p.id));
       }
     }
+  }
+
+  /** A node's key, idBytes() as an RDB string, written without building the string. */
+  #writeIdKey(ms: bigint, seq: bigint): void {
+    this.#writeLength(16);
+    this.#ensure(16);
+    this.#buf.writeBigUInt64BE(ms, this.#pos);
+    this.#buf.writeBigUInt64BE(seq, this.#pos + 8);
+    this.#pos += 16;
   }
 
   #writeId(id: StreamId): void {

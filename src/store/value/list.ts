@@ -173,6 +173,28 @@ export class ListValue implements Iterable<string> {
     this.#replace(items);
   }
 
+  /** The logical index of the first (last: `fromEnd`) element equal to `value`, or -1. */
+  indexOf(value: string, fromEnd = false): number {
+    const packed = this.#packed;
+    if (packed === null) {
+      for (let step = 0; step < this.#length; step++) {
+        const index = fromEnd ? this.#length - 1 - step : step;
+        if (this.at(index) === value) return index;
+      }
+      return -1;
+    }
+    // packed: compares in place, allocates nothing
+    let found = -1;
+    let index = 0;
+    for (let offset = 0; offset < packed.length; offset = nextEntry(packed, offset), index++) {
+      if (packed.charCodeAt(offset) === value.length && packed.startsWith(value, offset + 1)) {
+        if (!fromEnd) return index;
+        found = index;
+      }
+    }
+    return found;
+  }
+
   /** Replaces the whole content (used by LTRIM, LREM and friends). */
   replaceAll(items: string[]): void {
     this.#replace(items);

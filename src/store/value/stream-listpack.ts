@@ -80,6 +80,69 @@ function backlen(size: number): string {
     ((size >>> 7) & 127) | 128, (size & 127) | 128);
 }
 
+let scratch = Buffer.allocUnsafe(4096);
+
+/**
+ * A buffer of at least `bytes` bytes for lpPutInt / lpPutStr (shared: the caller turns what it
+ * wrote into a string before anything else uses it). Building an entry there and making it one
+ * string spares the dozen short strings and cons strings per entry that lpInt / lpStr make.
+ */
+export function lpScratch(bytes: number): Buffer {
+  if (scratch.length < bytes) scratch = Buffer.allocUnsafe(Math.max(bytes, scratch.length * 2));
+  return scratch;
+}
+
+/** Bytes lpPutStr may write for `s` at most. */
+export function lpPutStrMax(s: string): number {
+  return s.length + 10;
+}
+
+/** Writes lpInt(v) into b at p (bytes the caller reserved); returns the offset past it. */
+export function lpPutInt(b: Buffer, p: number, v: number | bigint): number {
+  if (typeof v === 'number' && v >= -4096 && v <= 4095) {
+    if (v >= 0 && v <= 127) {
+      b[p] = v;
+      b[p + 1] = 1;
+      return p + 2;
+    }
+    const raw = v & 0x1fff;
+    b[p] = 0xc0 | (raw >>> 8);
+    b[p + 1] = raw & 255;
+    b[p + 2] = 2;
+    return p + 3;
+  }
+  const e = lpInt(v);
+  for (let i = 0; i < e.length; i++) b[p + i] = e.charCodeAt(i);
+  return p + e.length;
+}
+
+/** Writes lpStr(s) into b at p (lpPutStrMax(s) bytes reserved); returns the offset past it. */
+export function lpPutStr(b: Buffer, p: number, s: string): number {
+  const asInt = s.length <= 20 ? canonicalInt(s) : null;
+  if (asInt !== null) return lpPutInt(b, p, asInt);
+  const len = s.length;
+  const start = p;
+  if (len < 64) b[p++] = 0x80 | len;
+  else if (len < 4096) {
+    b[p++] = 0xe0 | (len >>> 8);
+    b[p++] = len & 255;
+  } else {
+    b[p++] = 0xf0;
+    b.writeUInt32LE(len, p);
+    p += 4;
+  }
+  if (len <= 32) for (let i = 0; i < len; i++) b[p++] = s.charCodeAt(i);
+  else p += b.write(s, p, len, 'latin1');
+  const size = p - start;
+  if (size <= 127) {
+    b[p] = size;
+    return p + 1;
+  }
+  const back = backlen(size);
+  for (let i = 0; i < back.length; i++) b[p + i] = back.charCodeAt(i);
+  return p + back.length;
+}
+
 function backlenBytes(size: number): number {
   if (size <= 127) return 1;
   if (size < 16383) return 2;

@@ -12,8 +12,10 @@
 
 import { assert } from '../../assert.js';
 import { type StreamId, U64_MAX } from './stream-id.js';
-import { flatCopy } from '../../util/latin1.js';
-import { lpEnd, lpInt, lpRead, lpReadText, lpSkip, lpStr } from './stream-listpack.js';
+import { flatCopy, latin1Slice } from '../../util/latin1.js';
+import {
+  lpEnd, lpInt, lpPutInt, lpPutStr, lpPutStrMax, lpRead, lpReadText, lpScratch, lpSkip, lpStr,
+} from './stream-listpack.js';
 
 export const FLAG_DELETED = 1;
 export const FLAG_SAME_FIELDS = 2;
@@ -93,24 +95,28 @@ export class StreamNode {
     const n = fields.length >> 1;
     let same = n === this.masterFields.length;
     for (let i = 0; same && i < n; i++) same = fields[2 * i] === this.masterFields[i];
-    const msDiff = BigInt.asIntN(64, id.ms - this.ms);
-    const seqDiff = BigInt.asIntN(64, id.seq - this.seq);
-    let out = lpInt(same ? FLAG_SAME_FIELDS : 0) + lpInt(msDiff) + lpInt(seqDiff);
+    let bytes = 60;
+    for (const f of fields) bytes += lpPutStrMax(f);
+    const b = lpScratch(bytes);
+    let p = lpPutInt(b, 0, same ? FLAG_SAME_FIELDS : 0);
+    p = lpPutInt(b, p, diff(id.ms, this.ms));
+    p = lpPutInt(b, p, diff(id.seq, this.seq));
     if (same) {
-      for (let i = 1; i < fields.length; i += 2) out += lpStr(fields[i] as string);
-      out += lpInt(n + 3);
+      for (let i = 1; i < fields.length; i += 2) p = lpPutStr(b, p, fields[i] as string);
+      p = lpPutInt(b, p, n + 3);
       this.elements += n + 4;
     } else {
-      out += lpInt(n);
-      for (const f of fields) out += lpStr(f);
-      out += lpInt(2 * n + 4);
+      p = lpPutInt(b, p, n);
+      for (const f of fields) p = lpPutStr(b, p, f);
+      p = lpPutInt(b, p, 2 * n + 4);
       this.elements += 2 * n + 5;
     }
     this.lastOffset = this.data.length;
-    this.data += out;
+    // One flat string for the entry (no pieces, nothing of the command's arguments pinned).
+    this.data += latin1Slice(b, 0, p);
     this.total++;
-    // Appends chain cons strings (~56 B a link) that pin the commands' argument strings: made
-    // one flat string every 16 entries and when the node is closed (flatten()).
+    // Appends chain cons strings (32 B a link, plus the entry's own string): made one flat
+    // string every 16 entries and when the node is closed (flatten()).
     if ((this.total & 15) === 0) this.flatten();
     this.live++;
     this.lastMs = id.ms;
@@ -283,7 +289,8 @@ function parseListpack(master: StreamId, lp: string): StreamNode | null {
   at = lpEnd;
   node.ms = master.ms;
   node.seq = master.seq;
-  // lp is the flat string the RDB reader made: the slice shares it (no copy per node).
+  // lp is a slice of the string the RDB reader made for a chunk of nodes: this slice shares it
+  // too (no copy per node).
   node.data = lp.slice(dataStart, end);
   node.entriesStart = at - dataStart;
   node.elements = nf + 2;
@@ -304,12 +311,22 @@ function parseListpack(master: StreamId, lp: string): StreamNode | null {
     offset = end;
   }
   if (node.lastOffset >= 0) {
-    const last = node.entryAt(node.lastOffset);
-    node.lastMs = last.id.ms;
-    node.lastSeq = last.id.seq;
+    node.header(node.lastOffset);
+    const last = node.headerId();
+    node.lastMs = last.ms;
+    node.lastSeq = last.seq;
   }
   if (offset !== node.data.length || node.live !== live || node.total - node.live !== deleted) return null;
   return node;
+}
+
+const SAFE = 2n ** 53n;
+
+/** a - b as Redis's int64 ID diff: a number when it is one exactly, else a bigint. */
+function diff(a: bigint, b: bigint): number | bigint {
+  if (a === b) return 0;
+  const d = a - b;
+  return d >= -SAFE && d <= SAFE ? Number(d) : BigInt.asIntN(64, d);
 }
 
 /** An entry's ID from its diffs against the node's master ID (wrapping as Redis's int64 diffs do). */
