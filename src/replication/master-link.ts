@@ -9,7 +9,9 @@
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { encodeCommand } from '../persistence/aof/writer.js';
-import { rdbLoadBufferSync } from '../persistence/rdb/load.js';
+import { rdbLoadBufferSync, RdbStreamLoad, type RdbLoadTarget } from '../persistence/rdb/load.js';
+import { Keyspace } from '../store/keyspace.js';
+import { Logger, type LogLevel } from '../observe/log.js';
 import { ClientFlag, type Client } from '../server/client.js';
 import { executeCommand } from '../server/dispatch.js';
 import { MASTER_CALLER } from '../server/caller.js';
@@ -28,6 +30,33 @@ export const ROLE_STATE: Record<LinkState, string> = {
 };
 
 const EOF_MARK_BYTES = 40;
+/** How the payload is named in load errors. */
+const PAYLOAD_NAME = '(payload from master)';
+/** The size assumed for a `$EOF:` payload (unknown until its end) when sizing tables. */
+const UNKNOWN_PAYLOAD_BYTES = 16 * 1024 * 1024;
+
+/** A payload loaded while it arrives (MasterLink#loadAside). */
+interface AsideLoad {
+  rdb: RdbStreamLoad;
+  keyspace: Keyspace;
+  functions: string[];
+  /** The loader's lines, logged where a load after the transfer logs them. */
+  log: HeldLog;
+}
+
+/** Keeps lines to log later, in order. */
+class HeldLog extends Logger {
+  readonly #held: [Exclude<LogLevel, 'nothing'>, string][] = [];
+
+  override log(level: Exclude<LogLevel, 'nothing'>, message: string): void {
+    this.#held.push([level, message]);
+  }
+
+  /** Logs the lines held so far to `log`. */
+  release(log: Logger): void {
+    for (const [level, message] of this.#held.splice(0)) log.log(level, message);
+  }
+}
 
 export class MasterLink {
   readonly host: string;
@@ -273,18 +302,20 @@ export class MasterLink {
     this.transferSize = size;
     // The payload bytes that came with the header count as read.
     this.transferRead = this.#buf.length;
-    // The payload is gathered as a list of chunks (no copy per read). Each chunk is searched
+    // The payload is gathered as a list of chunks (no copy per read), or by the loader when it
+    // is loaded while it arrives (#loadWhileReceiving). Each chunk is searched
     // for the EOF mark in place (the mark may be followed by the stream's first bytes), and the
     // few bytes around each chunk boundary for a mark split across two reads.
     const chunks: Buffer[] = [this.#buf];
     const dump = this.#dumpWhileReceiving() ? new DumpFile(this.#dumpPath()) : null;
+    const aside = this.#loadWhileReceiving() ? this.#loadAside(size) : null;
     const mark = eofMark === null ? null : Buffer.from(eofMark, 'latin1');
     let tail: Buffer = Buffer.alloc(0);
     this.#buf = Buffer.alloc(0);
     this.#chunks = chunks;
     let endAt = -1;
     let total = 0;
-    const check = (chunk: Buffer): void => {
+    const find = (chunk: Buffer): void => {
       const before = total;
       total += chunk.length;
       if (endAt < 0) dump?.append(chunk);
@@ -304,22 +335,75 @@ export class MasterLink {
       if (at >= 0) endAt = before + at;
       else tail = Buffer.concat([tail, chunk.subarray(-(EOF_MARK_BYTES - 1))]).subarray(-(EOF_MARK_BYTES - 1));
     };
+    let dropped = 0;
+    const check = (chunk: Buffer): void => {
+      const ended = endAt >= 0;
+      find(chunk);
+      if (aside === null || ended) return;
+      aside.rdb.append(chunk);
+      // The loader keeps the payload: from the read where the stream starts on is kept here.
+      chunks.splice(0, chunks.length - 1);
+      dropped = total - chunk.length;
+      // The bytes known to be the payload's: up to its end, or short of a mark begun in them.
+      aside.rdb.advance(endAt >= 0 ? endAt : mark === null ? total : total - (EOF_MARK_BYTES - 1));
+    };
     try {
       check(chunks[0] as Buffer);
       this.#onChunk = check;
       await this.#read(() => (endAt >= 0 ? true : null));
     } catch (error: unknown) {
       dump?.discard();
+      aside?.rdb.abort();
       throw error;
     } finally {
       this.#chunks = null;
       this.#onChunk = null;
     }
-    const all = Buffer.concat(chunks);
-    const data = all.subarray(0, endAt);
-    this.#buf = all.subarray(endAt + (eofMark === null ? 0 : EOF_MARK_BYTES));
-    this.#load(data, dump);
+    this.#loadPayload(chunks, { endAt, restAt: endAt + (eofMark === null ? 0 : EOF_MARK_BYTES) - dropped }, { aside, dump });
     this.#repl.adoptHistory(replid, offset);
+  }
+
+  /** The payload is chunks' first `endAt` bytes (the aside's: it has them); the stream goes on at `restAt` of chunks. */
+  #loadPayload(chunks: Buffer[], at: { endAt: number; restAt: number },
+    into: { aside: AsideLoad | null; dump: DumpFile | null }): void {
+    if (into.aside === null) {
+      const all = Buffer.concat(chunks);
+      this.#buf = all.subarray(at.restAt);
+      this.#load(all.subarray(0, at.endAt), into.dump);
+    } else {
+      this.#buf = bytesFrom(chunks, at.restAt);
+      this.#install(into.aside, at.endAt, into.dump);
+    }
+  }
+
+  /**
+   * Whether the payload is loaded while it arrives, into a dataset aside that replaces ours at
+   * the end (Redis's repl-diskless-load swapdb keeps the old one the same way): with `swapdb`,
+   * and whenever our dataset is empty as the transfer starts (`on-empty-db` loads it straight
+   * from the socket then; `disabled` stores it as the dump as well, and loading it aside costs
+   * no more memory than loading it afterwards). `disabled` or `on-empty-db` with keys present
+   * load it after the transfer, once the old keys are flushed: memory never holds both.
+   */
+  #loadWhileReceiving(): boolean {
+    const server = this.#repl.server;
+    return server.config.str('repl-diskless-load') === 'swapdb' || totalKeys(server.keyspace.dbs) === 0;
+  }
+
+  /** The dataset aside a streamed payload loads into, and the libraries it holds (installed with it). */
+  #loadAside(size: number): AsideLoad {
+    const server = this.#repl.server;
+    const keyspace = new Keyspace(server.keyspace.dbs.length);
+    const functions: string[] = [];
+    const target: RdbLoadTarget = {
+      config: server.config, keyspace, log: new HeldLog(), loading: false, replInfo: server.replInfo,
+      loadFunctionLibrary: (code) => {
+        functions.push(code);
+        return null;
+      },
+    };
+    // A `$EOF:` payload's size is unknown: RESIZEDB may size tables for up to ~5M keys.
+    const rdb = new RdbStreamLoad(target, PAYLOAD_NAME, size > 0 ? size : UNKNOWN_PAYLOAD_BYTES);
+    return { rdb, keyspace, functions, log: target.log as HeldLog };
   }
 
   /** Whether repl-diskless-load has the payload stored as the dump (decided as the transfer starts). */
@@ -371,7 +455,7 @@ export class MasterLink {
     server.log.notice(`MASTER <-> REPLICA sync: Loading DB in memory${diskless ? ' (diskless)' : ''}`);
     let result;
     try {
-      result = rdbLoadBufferSync(server, data, '(payload from master)');
+      result = rdbLoadBufferSync(server, data, PAYLOAD_NAME);
     } catch (error: unknown) {
       server.log.warning('Failed trying to load the MASTER synchronization DB from socket');
       if (backup !== null) {
@@ -389,6 +473,64 @@ export class MasterLink {
     server.log.notice(`MASTER <-> REPLICA sync: Finished with success (${result.keysLoaded} keys)`);
     // The AOF must describe the new dataset: rewrite it from the loaded keys (Redis restarts
     // appendonly after a full sync for the same reason).
+    const aof = server.persistence?.aof;
+    if (aof !== undefined && aof.state !== 'off') {
+      server.log.notice('MASTER <-> REPLICA sync: rewriting the AOF for the new dataset');
+      aof.requestRewrite();
+    }
+  }
+
+  /**
+   * The payload, loaded aside while it arrived, replaces the dataset: as #load, with the same
+   * log lines and outcomes (a failed load keeps the old dataset with `swapdb`, leaves none
+   * otherwise), but the keys are in memory already.
+   */
+  #install(aside: AsideLoad, length: number, dump: DumpFile | null): void {
+    const server = this.#repl.server;
+    const config = server.config;
+    server.log.notice(`MASTER <-> REPLICA sync: receiving ${length} bytes from master`);
+    this.#repl.disconnectPeers();
+    server.persistence?.jobs.cancel('replica full sync');
+    const swapdb = config.str('repl-diskless-load') === 'swapdb';
+    dump?.commit(length);
+    const lazyFlush = config.bool('replica-lazy-flush');
+    server.log.notice(swapdb ? 'MASTER <-> REPLICA sync: Backing up the old dataset (repl-diskless-load swapdb)'
+      : 'MASTER <-> REPLICA sync: Flushing old data');
+    // The function libraries go with the dataset, as in #load: ours are replaced by the
+    // payload's (swapdb puts ours back if it fails), and tracking clients get the flush's null
+    // invalidation. Nothing runs between here and the swap below.
+    const functions = server.scripting?.functions;
+    const oldLibraries = functions === undefined ? [] : [...functions.libraries.values()];
+    server.tracking.flushed(lazyFlush);
+    server.log.notice(`MASTER <-> REPLICA sync: Loading DB in memory${dump === null ? ' (diskless)' : ''}`);
+    let result;
+    try {
+      try {
+        result = aside.rdb.end(length);
+      } finally {
+        aside.log.release(server.log);
+      }
+      functions?.flush();
+      for (const code of aside.functions) {
+        const error = server.loadFunctionLibrary(code);
+        if (error !== null) throw new Error(`a function library failed to load: ${error}`);
+      }
+    } catch (error: unknown) {
+      server.log.warning('Failed trying to load the MASTER synchronization DB from socket');
+      if (swapdb) {
+        server.log.notice('MASTER <-> REPLICA sync: Restoring the old dataset (repl-diskless-load swapdb)');
+        functions?.install(oldLibraries, 'flush');
+      } else {
+        server.keyspace.flushAll(lazyFlush);
+        functions?.flush();
+      }
+      throw error;
+    } finally {
+      server.keyspace.activeExpire = false;
+    }
+    // swapdb always discards the old dataset in the background, as Redis 7.0 does.
+    server.keyspace.replaceAll(aside.keyspace.dbs, swapdb || lazyFlush);
+    server.log.notice(`MASTER <-> REPLICA sync: Finished with success (${result.keysLoaded} keys)`);
     const aof = server.persistence?.aof;
     if (aof !== undefined && aof.state !== 'off') {
       server.log.notice('MASTER <-> REPLICA sync: rewriting the AOF for the new dataset');
@@ -472,6 +614,21 @@ export class MasterLink {
     this.#repl.proxy(this.#raw.toString('latin1', this.#rawPos, end));
     this.#rawPos = end;
   }
+}
+
+/** The bytes of `chunks` (read one after the other) from position `from` on. */
+function bytesFrom(chunks: readonly Buffer[], from: number): Buffer {
+  let skip = from;
+  const out: Buffer[] = [];
+  for (const chunk of chunks) {
+    if (skip >= chunk.length) {
+      skip -= chunk.length;
+      continue;
+    }
+    out.push(skip === 0 ? chunk : chunk.subarray(skip));
+    skip = 0;
+  }
+  return out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out);
 }
 
 function totalKeys(dbs: readonly { dict: { size: number } }[]): number {

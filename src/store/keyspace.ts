@@ -347,6 +347,22 @@ export class Keyspace {
     });
   }
 
+  /**
+   * Replaces every db's contents with those of `dbs` (another Keyspace's, loaded aside: a
+   * replica's full sync), as a flush then a load: the old contents are flushed (in the
+   * background when `async`) and the keys that come in are not counted as changes.
+   */
+  replaceAll(dbs: readonly DbContents[], async = false): void {
+    this.flushAll(async);
+    dbs.forEach((c, i) => {
+      const db = this.dbs[i];
+      if (db === undefined) return;
+      db.dict = c.dict;
+      db.expires = c.expires;
+      db.avgTtlMs = c.avgTtlMs;
+    });
+  }
+
   swapDb(a: Database, b: Database): void {
     for (const h of this.#hooks) h.beforeSwap?.(a, b);
     const dict = a.dict;

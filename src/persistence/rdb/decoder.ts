@@ -91,8 +91,8 @@ export type RdbKeyEvent = Extract<RdbEvent, { kind: 'key' }>;
  * allocation per key beyond the key and its value) or iterate `events()` once (fresh objects).
  */
 export class RdbDecoder {
-  readonly #reader: RdbReader;
-  readonly #data: Buffer;
+  #reader: RdbReader;
+  #data: Buffer;
   readonly #verifyChecksum: boolean;
   readonly #thresholds: Thresholds;
   /** The one key event next() fills in; its fields are valid until the following call. */
@@ -109,6 +109,23 @@ export class RdbDecoder {
     this.#reader = new RdbReader(data);
     this.#verifyChecksum = options.verifyChecksum ?? true;
     this.#thresholds = thresholdsFrom(options);
+  }
+
+  /** Where the next item starts (the bytes before it are decoded). */
+  get offset(): number {
+    return this.#reader.offset;
+  }
+
+  /**
+   * Goes on with `data`, which holds the same dump from its first byte, from `offset` (an
+   * item's start, as `offset` was before a next()): a dump decoded while it arrives is handed
+   * over again as it grows, and an item cut off by the end of the bytes so far (an EOF error)
+   * is read again from its start once more bytes are there. The decoder's state (version, db)
+   * changes only when an item is complete.
+   */
+  resumeAt(data: Buffer, offset: number): void {
+    this.#data = data;
+    this.#reader = new RdbReader(data, offset);
   }
 
   /** The events of the dump in file order; throws RdbError at the first problem. */
@@ -168,9 +185,12 @@ export class RdbDecoder {
         case C.RDB_OPCODE_FUNCTION_PRE_GA:
           throw new RdbError('VESTA_ERR_RDB_UNSUPPORTED', 'Vesta cannot load functions saved by ' +
             `a Redis 7.0 release candidate (opcode 246 at offset ${offset})`, offset);
-        case C.RDB_OPCODE_EOF:
+        case C.RDB_OPCODE_EOF: {
+          // Ended once the checksum is read (resumeAt may read the item again).
+          const eof = this.#finish(this.#version, offset);
           this.#ended = true;
-          return this.#finish(this.#version, offset);
+          return eof;
+        }
         default:
           return this.#keyRecord(type, offset, expireAtMs, lruIdleSec, lfuFreq);
       }

@@ -54,6 +54,8 @@ export interface RdbLoadOptions {
   allowDuplicates?: boolean;
   /** Kept up to date while loading, for INFO. */
   progress?: LoadingProgress;
+  /** The whole dump's size when the load starts with its first bytes only (a stream). */
+  expectedBytes?: number;
 }
 
 /** What the loader needs from the server. */
@@ -135,6 +137,97 @@ export function rdbLoadBufferSync(target: RdbLoadTarget, data: Buffer, name: str
   return loader.result();
 }
 
+/** Bytes of a stream kept past the last cut-off item before it is decoded again, at least. */
+const STREAM_RETRY_BYTES_MIN = 4096;
+
+/**
+ * A dump loaded while it arrives (a replica's full sync): append() keeps each read, advance()
+ * loads the complete items within the bytes known to be the dump's, end() loads the rest once
+ * the dump's length is known. Keys go in through Keyspace.loadKey, so `target.keyspace` is
+ * one nobody else sees yet (the caller swaps it in). A failure is kept and thrown by end(), so
+ * the outcome is the one a load of the whole dump after the transfer would have had. An item
+ * cut off by the end of the bytes so far is decoded again once the bytes after its start have
+ * doubled: a big value costs O(its size) in retries, not O(size^2 / read size).
+ */
+export class RdbStreamLoad {
+  readonly #target: RdbLoadTarget;
+  readonly #name: string;
+  readonly #expectedBytes: number;
+  #loader: RdbLoader | null = null;
+  #buf: Buffer;
+  #filled = 0;
+  /** advance() decodes again once this many bytes are known to be the dump's. */
+  #retryAt = 0;
+  #done = false;
+  #failure: Error | null = null;
+
+  /** `expectedBytes`: the dump's size if known, else a guess (it bounds RESIZEDB's table sizing). */
+  constructor(target: RdbLoadTarget, name: string, expectedBytes: number) {
+    this.#target = target;
+    this.#name = name;
+    this.#expectedBytes = expectedBytes;
+    // Doubled as reads arrive: no memory is taken for a size the master only claims.
+    this.#buf = Buffer.allocUnsafe(Math.min(expectedBytes + 1024, 1024 * 1024));
+  }
+
+  /** Keeps one read of the payload (it may run past the dump's end). */
+  append(chunk: Buffer): void {
+    if (this.#failure !== null || this.#done) return;
+    if (this.#filled + chunk.length > this.#buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#filled + chunk.length));
+      this.#buf.copy(grown, 0, 0, this.#filled);
+      this.#buf = grown;
+    }
+    chunk.copy(this.#buf, this.#filled);
+    this.#filled += chunk.length;
+  }
+
+  /** Loads the complete items within the first `limit` bytes received (all known to be the dump's). */
+  advance(limit: number): void {
+    if (this.#failure !== null || this.#done || limit < this.#retryAt) return;
+    this.#run(Math.min(limit, this.#filled), true);
+  }
+
+  /** The dump is the first `length` bytes received: loads the rest; throws the first failure. */
+  end(length: number): RdbLoadResult {
+    if (this.#failure === null && !this.#done) {
+      if (length > this.#filled) this.#failure = new RdbLoadError(this.#name, this.#filled, 'payload shorter than announced');
+      else this.#run(length, false);
+    }
+    this.#loader?.finish();
+    if (this.#failure !== null) throw this.#failure;
+    const loader = this.#loader;
+    assert(loader !== null && this.#done, 'stream load ended without its EOF');
+    return loader.result();
+  }
+
+  /** The transfer failed: the loader's state is restored (the caller drops the keyspace). */
+  abort(): void {
+    this.#loader?.finish();
+    this.#done = true;
+  }
+
+  #run(limit: number, partial: boolean): void {
+    const data = this.#buf.subarray(0, limit);
+    try {
+      let loader = this.#loader;
+      if (loader === null) {
+        loader = RdbLoader.fromBuffer(this.#target, this.#name, data, Math.max(this.#expectedBytes, limit));
+        this.#loader = loader;
+      } else {
+        loader.grow(data);
+      }
+      this.#done = loader.step(Infinity, partial);
+      if (!this.#done) {
+        if (!partial) throw new RdbLoadError(this.#name, limit, 'the payload ends before its EOF item');
+        this.#retryAt = limit + Math.max(STREAM_RETRY_BYTES_MIN, limit - loader.offset);
+      }
+    } catch (error: unknown) {
+      this.#failure = error instanceof Error ? error : new Error(String(error));
+    }
+  }
+}
+
 /**
  * One load in progress. open() reads the file and sets the server's loading state; step()
  * applies events for a time budget; finish() restores the state whatever happened.
@@ -157,6 +250,8 @@ class RdbLoader {
    */
   readonly #dropExpired: boolean;
   #db: Database;
+  /** The dump's bytes (its first ones only while it arrives, see grow()). */
+  #data: Buffer;
   #version = 0;
   #keysLoaded = 0;
   #keysExpired = 0;
@@ -180,11 +275,12 @@ class RdbLoader {
       zsetMaxListpackValue: config.num('zset-max-listpack-value'),
       setMaxIntsetEntries: config.num('set-max-intset-entries'),
     });
+    this.#data = data;
     this.#keyDelay = config.num('key-load-delay');
     this.#progress = options.progress ?? { startSec: 0, totalBytes: 0, loadedBytes: 0,
       rdbUsedMemBytes: 0 };
     this.#progress.startSec = Math.floor(Date.now() / 1000);
-    this.#progress.totalBytes = data.length;
+    this.#progress.totalBytes = options.expectedBytes ?? data.length;
     this.#progress.loadedBytes = 0;
     this.#progress.rdbUsedMemBytes = 0;
     this.#db = target.keyspace.db(0);
@@ -211,21 +307,41 @@ class RdbLoader {
     return new RdbLoader(target, { path, data }, options, intoEmpty);
   }
 
-  /** A load of bytes already in memory, into an emptied keyspace. */
-  static fromBuffer(target: RdbLoadTarget, name: string, data: Buffer): RdbLoader {
-    return new RdbLoader(target, { path: name, data }, {}, true);
+  /** A load of bytes in memory (all of them, or the first ones: grow()), into an emptied keyspace. */
+  static fromBuffer(target: RdbLoadTarget, name: string, data: Buffer, expectedBytes?: number): RdbLoader {
+    return new RdbLoader(target, { path: name, data }, expectedBytes === undefined ? {} : { expectedBytes }, true);
   }
 
-  /** Applies events for up to budgetMs; true when the whole dump has been loaded. */
-  step(budgetMs: number): boolean {
+  /** Where the next item of the dump starts. */
+  get offset(): number {
+    return this.#decoder.offset;
+  }
+
+  /** More of the dump arrived: `data` holds it from its first byte (partial step()s go on in it). */
+  grow(data: Buffer): void {
+    this.#data = data;
+    this.#decoder.resumeAt(data, this.#decoder.offset);
+  }
+
+  /**
+   * Applies events for up to budgetMs; true when the whole dump has been loaded. With
+   * `partial` (the dump's first bytes only), an item cut off by their end is left for the
+   * next call (after grow()) and the call returns false.
+   */
+  step(budgetMs: number, partial = false): boolean {
     const started = performance.now();
     let count = 0;
     while (!this.#done) {
       let event: RdbEvent | null;
+      const at = this.#decoder.offset;
       try {
         event = this.#decoder.next();
       } catch (error: unknown) {
         if (!(error instanceof RdbError)) throw error;
+        if (partial && error.code === 'VESTA_ERR_RDB_EOF') {
+          this.#decoder.resumeAt(this.#data, at);
+          return false;
+        }
         throw new RdbLoadError(this.#path, error.offset, `${error.message} (${error.code})`,
           error);
       }
