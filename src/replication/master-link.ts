@@ -289,8 +289,8 @@ export class MasterLink {
 
   // ------------------------------------------------------------------ the payload
 
-  async #transfer(replid: string, offset: number): Promise<void> {
-    this.state = 'transfer';
+  /** The payload's header: `$<length>` or `$EOF:<mark>` (size 0). */
+  async #payloadHeader(): Promise<{ eofMark: string | null; size: number }> {
     this.transferRead = 0;
     // Unknown until the header (Redis shows -1), then the length; 0 for an `$EOF:` payload.
     this.transferSize = -1;
@@ -300,12 +300,17 @@ export class MasterLink {
     if (eofMark !== null && eofMark.length !== EOF_MARK_BYTES) throw new Error('Bad EOF mark from MASTER');
     const size = eofMark === null ? Number(header.slice(1)) : 0;
     this.transferSize = size;
-    // The payload bytes that came with the header count as read.
-    this.transferRead = this.#buf.length;
+    this.transferRead = this.#buf.length; // the payload bytes that came with the header
+    return { eofMark, size };
+  }
+
+  async #transfer(replid: string, offset: number): Promise<void> {
+    this.state = 'transfer';
+    const { eofMark, size } = await this.#payloadHeader();
     // The payload is gathered as a list of chunks (no copy per read), or by the loader when it
-    // is loaded while it arrives (#loadWhileReceiving). Each chunk is searched
-    // for the EOF mark in place (the mark may be followed by the stream's first bytes), and the
-    // few bytes around each chunk boundary for a mark split across two reads.
+    // is loaded while it arrives (#loadWhileReceiving). Each chunk is searched for the EOF mark
+    // in place (the stream's first bytes may follow it), and the few bytes around each chunk
+    // boundary for a mark split across two reads.
     const chunks: Buffer[] = [this.#buf];
     const dump = this.#dumpWhileReceiving() ? new DumpFile(this.#dumpPath()) : null;
     const aside = this.#loadWhileReceiving() ? this.#loadAside(size) : null;
