@@ -336,15 +336,9 @@ export class Keyspace {
    * background when `async`).
    */
   reattachAll(contents: readonly DbContents[], async = false): void {
-    this.flushAll(async);
-    contents.forEach((c, i) => {
-      const db = this.dbs[i];
-      if (db === undefined) return;
-      db.dict = c.dict;
-      db.expires = c.expires;
-      db.avgTtlMs = c.avgTtlMs;
-      this.dirty += c.dict.size;
-    });
+    this.replaceAll(contents, async);
+    // Unlike a load, putting the old keys back counts as changing them.
+    for (const c of contents.slice(0, this.dbs.length)) this.dirty += c.dict.size;
   }
 
   /**
