@@ -13,6 +13,7 @@ import { parseReply, type RespClient } from '../helpers/resp-client.js';
 import { freePort, requireBinary, requireRedis, startRedis, startVesta, tempDir,
   type RunningServer } from '../helpers/servers.js';
 import { until, sleep, info } from '../replication/helpers.js';
+import { aofDirWith } from '../helpers/aof-dir.js';
 
 const CHECK_RDB = '/usr/bin/redis-check-rdb';
 
@@ -186,15 +187,8 @@ test('loading a dump: a master drops expired keys, a replica keeps them; an AOF 
  * loading, Redis's checkAlreadyExpired), then the active cycle expires it (expired_keys).
  */
 async function loadAofCommands(start: Start): Promise<string> {
-  const dir = tempDir('expired-aof-cmd-');
-  const aofDir = join(dir, 'appendonlydir');
-  mkdirSync(aofDir);
-  const resp = (args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
-  writeFileSync(join(aofDir, 'appendonly.aof.1.base.aof'),
-    resp(['SELECT', '0']) + resp(['SET', 'gone', 'v']) + resp(['PEXPIREAT', 'gone', '1000']) + resp(['SET', 'live', 'v']));
-  writeFileSync(join(aofDir, 'appendonly.aof.1.incr.aof'), '');
-  writeFileSync(join(aofDir, 'appendonly.aof.manifest'),
-    'file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+  const dir = aofDirWith('expired-aof-cmd-',
+    [['SELECT', '0'], ['SET', 'gone', 'v'], ['PEXPIREAT', 'gone', '1000'], ['SET', 'live', 'v']]);
   const s = await start({ dir, args: ['--appendonly', 'yes'] });
   try {
     const c = await s.client();

@@ -5,31 +5,22 @@
 // replica's key stays until it expires as usual.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { freePort, requireRedis, startRedis, startVesta, tempDir, type RunningServer } from '../helpers/servers.js';
+import { aofDirWith } from '../helpers/aof-dir.js';
+import { freePort, requireRedis, startRedis, startVesta, type RunningServer } from '../helpers/servers.js';
 import { info, until } from '../replication/helpers.js';
 
 type Start = (options: { args?: string[]; dir?: string }) => Promise<RunningServer>;
 const KINDS: [string, Start][] = [['redis-server', startRedis], ['Vesta', startVesta]];
 
-const resp = (args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
-
 /** Loads an AOF with GETEX ... PXAT/EXAT in the past; what the keyspace holds after. */
 async function loadAof(start: Start): Promise<string[]> {
-  const dir = tempDir('getex-aof-');
-  const aofDir = join(dir, 'appendonlydir');
-  mkdirSync(aofDir);
-  writeFileSync(join(aofDir, 'appendonly.aof.1.base.aof'), [
+  const dir = aofDirWith('getex-aof-', [
     ['SELECT', '0'],
     ['SET', 'kept', 'v1'], ['GETEX', 'kept', 'PXAT', '1000'], ['PERSIST', 'kept'],
     ['SET', 'gone', 'v2'], ['GETEX', 'gone', 'EXAT', '1'],
     ['SET', 'live', 'v3'],
-  ].map(resp).join(''));
-  writeFileSync(join(aofDir, 'appendonly.aof.1.incr.aof'), '');
-  writeFileSync(join(aofDir, 'appendonly.aof.manifest'),
-    'file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+  ]);
   const s = await start({ dir, args: ['--appendonly', 'yes'] });
   try {
     const c = await s.client();
