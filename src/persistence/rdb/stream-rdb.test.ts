@@ -79,3 +79,34 @@ test('an invalid listpack is reported before a truncation later in the stream', 
   // The same truncation without the bad listpack is an EOF.
   assert.throws(() => load(Buffer.from(raw.subarray(0, later + 10))), (e: unknown) => e instanceof RdbError && /EOF/.test(e.message));
 });
+
+test('a stream whose nodes fill several load batches, and one node larger than a batch, round trip', () => {
+  // The loader gathers node listpacks into strings of about 1 MiB that the nodes slice: entries
+  // of ~300 bytes put ~4 MiB across several batches; the last stream has a 3 MiB node.
+  const s = new StreamValue();
+  for (let i = 1; i <= 12_000; i++) {
+    s.append({ ms: BigInt(i), seq: 0n }, ['field', `${i}:${'z'.repeat(280 + (i % 17))}`], LIMITS);
+    s.entriesAdded++;
+  }
+  const huge = new StreamValue();
+  for (let i = 1; i <= 3; i++) {
+    huge.append({ ms: BigInt(i), seq: 0n }, ['f', String(i).repeat(1 << 20)], { maxBytes: 0, maxEntries: 0 });
+    huge.entriesAdded++;
+  }
+  for (const compression of [true, false]) {
+    const data = encodeRdb([{ db: 0, entries: [
+      { key: 'a', value: s, expireAtMs: null }, { key: 'h', value: huge, expireAtMs: null },
+    ] }], AUX, { compression, checksum: false });
+    const loaded = new Map<string, Value>();
+    for (const e of decodeRdb(data)) if (e.kind === 'key') loaded.set(e.key, e.value);
+    const back = loaded.get('a');
+    const hugeBack = loaded.get('h');
+    assert.ok(back instanceof StreamValue && hugeBack instanceof StreamValue);
+    assert.deepEqual(entries(back), entries(s));
+    assert.deepEqual(entries(hugeBack), entries(huge));
+    assert.equal(hugeBack.nodeCount, 1);
+    // Changing one loaded node leaves the nodes sliced from the same batch as they were.
+    assert.equal(back.delete({ ms: 3000n, seq: 0n }), true);
+    assert.deepEqual(entries(back), entries(s).filter((e) => !e.startsWith('3000-0 ')));
+  }
+});
