@@ -10,6 +10,7 @@
 // recursion, and every failure is an RdbError with the byte offset.
 
 import { HashValue, ListValue, SetValue, ZSetValue, type Value } from '../../store/value/types.js';
+import { assert } from '../../assert.js';
 import { Crc64 } from './crc64.js';
 import { corruptError, describeKey, RdbError } from './errors.js';
 import { loadStream } from './stream-rdb.js';
@@ -103,6 +104,10 @@ export class RdbDecoder {
   #version = -1;
   #db = 0;
   #ended = false;
+  /** The dump offset of #data[0], and the checksum of the dump's bytes before #crcThrough. */
+  #base = 0;
+  readonly #crc = new Crc64();
+  #crcThrough = 0;
 
   constructor(data: Buffer, options: RdbDecoderOptions = {}) {
     this.#data = data;
@@ -123,9 +128,22 @@ export class RdbDecoder {
    * is read again from its start once more bytes are there. The decoder's state (version, db)
    * changes only when an item is complete.
    */
-  resumeAt(data: Buffer, offset: number): void {
+  resumeAt(data: Buffer, offset: number, base = 0): void {
+    assert(base <= offset && base >= this.#crcThrough, 'decoder window starts at checksummed bytes');
     this.#data = data;
-    this.#reader = new RdbReader(data, offset);
+    this.#base = base;
+    this.#reader = new RdbReader(data, offset - base, data.length, base);
+  }
+
+  /**
+   * The bytes before `upTo` (an item's start, at or after the window's) may leave the window:
+   * they go into the checksum now. A dump decoded while it arrives keeps only a window of it
+   * (RdbStreamLoad), not every byte until the checksum at its end.
+   */
+  release(upTo: number): void {
+    assert(upTo >= this.#crcThrough && upTo - this.#base <= this.#data.length, 'release within the window');
+    if (this.#verifyChecksum) this.#crc.update(this.#data, this.#crcThrough - this.#base, upTo - this.#base);
+    this.#crcThrough = upTo;
   }
 
   /** The events of the dump in file order; throws RdbError at the first problem. */
@@ -243,8 +261,9 @@ export class RdbDecoder {
     if (stored === 0n || !this.#verifyChecksum) {
       return { kind: 'eof', checksum: stored, checksumVerified: false, offset: eofOffset };
     }
-    const crc = new Crc64();
-    crc.update(this.#data, 0, eofOffset + 1);
+    const crc = this.#crc;
+    crc.update(this.#data, this.#crcThrough - this.#base, eofOffset + 1 - this.#base);
+    this.#crcThrough = eofOffset + 1;
     if (crc.value !== stored) {
       throw new RdbError('VESTA_ERR_RDB_CHECKSUM', `Bad RDB checksum: expected ${hex64(stored)}, ` +
         `got ${hex64(crc.value)} (offset ${eofOffset + 1})`, eofOffset + 1);

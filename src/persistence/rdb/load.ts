@@ -139,6 +139,8 @@ export function rdbLoadBufferSync(target: RdbLoadTarget, data: Buffer, name: str
 
 /** Bytes of a stream kept past the last cut-off item before it is decoded again, at least. */
 const STREAM_RETRY_BYTES_MIN = 4096;
+/** The window a streamed dump is decoded in, unless one item needs more. */
+const STREAM_WINDOW_BYTES = 1024 * 1024;
 
 /**
  * A dump loaded while it arrives (a replica's full sync): append() keeps each read, advance()
@@ -154,30 +156,37 @@ export class RdbStreamLoad {
   readonly #name: string;
   readonly #expectedBytes: number;
   #loader: RdbLoader | null = null;
+  /**
+   * A window of the dump: its bytes from offset #base, #filled of them. The bytes before the
+   * next item are dropped when room is needed (they are checksummed first), so the window
+   * holds about one read plus the item being read, not the whole dump: memory stays flat, and
+   * the pages are reused (first touches of fresh memory cost ~11 us a page on a VM: a doubling
+   * buffer took ~200 ms of a 1M-key sync in page faults and copies).
+   */
   #buf: Buffer;
+  #base = 0;
   #filled = 0;
   /** advance() decodes again once this many bytes are known to be the dump's. */
   #retryAt = 0;
   #done = false;
   #failure: Error | null = null;
 
-  /** `expectedBytes`: the dump's size if known, else a guess (it bounds RESIZEDB's table sizing). */
-  constructor(target: RdbLoadTarget, name: string, expectedBytes: number) {
+  /**
+   * `expectedBytes`: the dump's size if known, else a guess (it bounds RESIZEDB's table sizing).
+   * `windowBytes`: the window's size to start with (tests make it tiny).
+   */
+  constructor(target: RdbLoadTarget, name: string, expectedBytes: number, windowBytes = STREAM_WINDOW_BYTES) {
     this.#target = target;
     this.#name = name;
     this.#expectedBytes = expectedBytes;
-    // Doubled as reads arrive: no memory is taken for a size the master only claims.
-    this.#buf = Buffer.allocUnsafe(Math.min(expectedBytes + 1024, 1024 * 1024));
+    // Grown only for an item larger than the window: no memory is taken for a size the master only claims.
+    this.#buf = Buffer.allocUnsafe(Math.max(1, Math.min(expectedBytes + 1024, windowBytes)));
   }
 
   /** Keeps one read of the payload (it may run past the dump's end). */
   append(chunk: Buffer): void {
     if (this.#failure !== null || this.#done) return;
-    if (this.#filled + chunk.length > this.#buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#filled + chunk.length));
-      this.#buf.copy(grown, 0, 0, this.#filled);
-      this.#buf = grown;
-    }
+    if (this.#filled + chunk.length > this.#buf.length) this.#makeRoom(chunk.length);
     chunk.copy(this.#buf, this.#filled);
     this.#filled += chunk.length;
   }
@@ -185,13 +194,14 @@ export class RdbStreamLoad {
   /** Loads the complete items within the first `limit` bytes received (all known to be the dump's). */
   advance(limit: number): void {
     if (this.#failure !== null || this.#done || limit < this.#retryAt) return;
-    this.#run(Math.min(limit, this.#filled), true);
+    this.#run(Math.min(limit, this.#base + this.#filled), true);
   }
 
   /** The dump is the first `length` bytes received: loads the rest; throws the first failure. */
   end(length: number): RdbLoadResult {
     if (this.#failure === null && !this.#done) {
-      if (length > this.#filled) this.#failure = new RdbLoadError(this.#name, this.#filled, 'payload shorter than announced');
+      const received = this.#base + this.#filled;
+      if (length > received) this.#failure = new RdbLoadError(this.#name, received, 'payload shorter than announced');
       else this.#run(length, false);
     }
     this.#loader?.finish();
@@ -207,15 +217,32 @@ export class RdbStreamLoad {
     this.#done = true;
   }
 
+  /** Room for `bytes` more: the decoded bytes leave the window, and it grows if that is not enough. */
+  #makeRoom(bytes: number): void {
+    const loader = this.#loader;
+    const decoded = loader === null ? 0 : loader.offset - this.#base;
+    if (loader !== null && decoded > 0) {
+      loader.release();
+      this.#buf.copyWithin(0, decoded, this.#filled);
+      this.#filled -= decoded;
+      this.#base += decoded;
+    }
+    if (this.#filled + bytes > this.#buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#filled + bytes));
+      this.#buf.copy(grown, 0, 0, this.#filled);
+      this.#buf = grown;
+    }
+  }
+
   #run(limit: number, partial: boolean): void {
-    const data = this.#buf.subarray(0, limit);
+    const data = this.#buf.subarray(0, limit - this.#base);
     try {
       let loader = this.#loader;
       if (loader === null) {
         loader = RdbLoader.fromBuffer(this.#target, this.#name, data, Math.max(this.#expectedBytes, limit));
         this.#loader = loader;
       } else {
-        loader.grow(data);
+        loader.grow(data, this.#base);
       }
       this.#done = loader.step(Infinity, partial);
       if (!this.#done) {
@@ -250,8 +277,9 @@ class RdbLoader {
    */
   readonly #dropExpired: boolean;
   #db: Database;
-  /** The dump's bytes (its first ones only while it arrives, see grow()). */
+  /** The dump's bytes (a window of them while it arrives, see grow()), from dump offset #base. */
   #data: Buffer;
+  #base = 0;
   #version = 0;
   #keysLoaded = 0;
   #keysExpired = 0;
@@ -317,10 +345,19 @@ class RdbLoader {
     return this.#decoder.offset;
   }
 
-  /** More of the dump arrived: `data` holds it from its first byte (partial step()s go on in it). */
-  grow(data: Buffer): void {
+  /**
+   * More of the dump arrived: `data` holds it from dump offset `base` (at or before the next
+   * item; partial step()s go on in it).
+   */
+  grow(data: Buffer, base = 0): void {
     this.#data = data;
-    this.#decoder.resumeAt(data, this.#decoder.offset);
+    this.#base = base;
+    this.#decoder.resumeAt(data, this.#decoder.offset, base);
+  }
+
+  /** The bytes before the next item may leave the window given to grow() (see RdbDecoder#release). */
+  release(): void {
+    this.#decoder.release(this.#decoder.offset);
   }
 
   /**
@@ -339,7 +376,7 @@ class RdbLoader {
       } catch (error: unknown) {
         if (!(error instanceof RdbError)) throw error;
         if (partial && error.code === 'VESTA_ERR_RDB_EOF') {
-          this.#decoder.resumeAt(this.#data, at);
+          this.#decoder.resumeAt(this.#data, at, this.#base);
           return false;
         }
         throw new RdbLoadError(this.#path, error.offset, `${error.message} (${error.code})`,

@@ -16,16 +16,20 @@ export class RdbReader {
   readonly #data: Buffer;
   readonly #end: number;
   #pos: number;
+  /** The dump offset of data[0] (a window of a longer dump: see RdbDecoder#resumeAt). */
+  readonly #base: number;
 
-  /** Reads data[start, end); offsets reported are positions in `data`. */
-  constructor(data: Buffer, start = 0, end = data.length) {
+  /** Reads data[start, end); offsets reported are positions in `data` plus `base`. */
+  constructor(data: Buffer, start = 0, end = data.length, base = 0) {
     this.#data = data;
     this.#pos = start;
     this.#end = end;
+    this.#base = base;
   }
 
+  /** The dump offset of the next byte. */
   get offset(): number {
-    return this.#pos;
+    return this.#base + this.#pos;
   }
 
   get remaining(): number {
@@ -34,7 +38,7 @@ export class RdbReader {
 
   /** Throws the EOF error unless `bytes` more bytes are available. */
   need(bytes: number): void {
-    if (bytes > this.#end - this.#pos) throw eofError(this.#end);
+    if (bytes > this.#end - this.#pos) throw eofError(this.#base + this.#end);
   }
 
   u8(): number {
@@ -70,7 +74,7 @@ export class RdbReader {
     const hi = this.#data.readInt32LE(at + 4);
     this.#pos += 8;
     const value = hi * 0x100000000 + lo;
-    if (!Number.isSafeInteger(value)) throw corruptError(`${what} out of range`, at);
+    if (!Number.isSafeInteger(value)) throw corruptError(`${what} out of range`, this.#base + at);
     return value;
   }
 
@@ -86,7 +90,7 @@ export class RdbReader {
    * 11|OBKIND form (so -1 is INT8, -4 is LZF). 64-bit lengths above 2^53 are corrupt for us.
    */
   lengthOrEncoding(): number {
-    const at = this.#pos;
+    const at = this.offset;
     const first = this.u8();
     switch (first >>> 6) {
       case 0:
@@ -118,7 +122,7 @@ export class RdbReader {
 
   /** A plain length (an encoded-string marker here is corruption). */
   length(): number {
-    const at = this.#pos;
+    const at = this.offset;
     const v = this.lengthOrEncoding();
     if (v < 0) throw corruptError('encoded value where a length was expected', at);
     return v;
@@ -145,14 +149,14 @@ export class RdbReader {
     const n = this.length();
     if (n * minBytesEach > this.remaining) {
       throw new RdbError('VESTA_ERR_RDB_EOF', `Unexpected EOF reading RDB file at offset ` +
-        `${this.#end}: count ${n} exceeds the ${this.remaining} bytes left`, this.#end);
+        `${this.#base + this.#end}: count ${n} exceeds the ${this.remaining} bytes left`, this.#base + this.#end);
     }
     return n;
   }
 
   /** An RDB string as a latin1 JS string. */
   string(): string {
-    const at = this.#pos;
+    const at = this.offset;
     const n = this.lengthOrEncoding();
     if (n >= 0) {
       this.need(n);
@@ -174,7 +178,7 @@ export class RdbReader {
    * must be done with it before reading on.
    */
   blob(): Buffer {
-    const at = this.#pos;
+    const at = this.offset;
     const n = this.lengthOrEncoding();
     if (n >= 0) return this.bytes(n);
     if (n === -1 - RDB_ENC_LZF) return this.#lzf(at);
@@ -183,7 +187,7 @@ export class RdbReader {
 
   /** Skips an RDB string without decoding it. */
   skipString(): void {
-    const at = this.#pos;
+    const at = this.offset;
     const n = this.lengthOrEncoding();
     if (n >= 0) this.skip(n);
     else if (n === -1 - RDB_ENC_LZF) {
@@ -223,7 +227,7 @@ export class RdbReader {
     if (length > this.#lzfScratch.length) {
       this.#lzfScratch = Buffer.allocUnsafe(Math.max(length, this.#lzfScratch.length * 2));
     }
-    return lzfDecompress(this.#data, start, start + compressedLength, length, start, this.#lzfScratch);
+    return lzfDecompress(this.#data, start, start + compressedLength, length, this.#base + start, this.#lzfScratch);
   }
 
   /** Where compressed strings are expanded (see blob()); grown to the largest one seen. */
@@ -231,7 +235,7 @@ export class RdbReader {
 
   /** Old text double (RDB_TYPE_ZSET): a length byte, or 253/254/255 for nan/+inf/-inf. */
   textDouble(): number {
-    const at = this.#pos;
+    const at = this.offset;
     const length = this.u8();
     if (length === RDB_DOUBLE_NAN) return NaN;
     if (length === RDB_DOUBLE_POS_INF) return Infinity;

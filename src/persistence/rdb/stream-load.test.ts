@@ -28,10 +28,15 @@ function contents(keyspace: Keyspace): Map<string, unknown> {
   return out;
 }
 
-/** Loads `dump` fed in pieces cut at `cuts`, `heldBack` bytes short of what arrived (a mark's). */
-function streamed(dump: Buffer, cuts: number[], heldBack: number): { keys: Map<string, unknown> } | { error: string } {
+/**
+ * Loads `dump` fed in pieces cut at `cuts`, `heldBack` bytes short of what arrived (a mark's),
+ * decoded in a window of `windowBytes` to start with (small ones drop decoded bytes at almost
+ * every read: the checksum must still cover every byte, and errors keep their dump offsets).
+ */
+function streamed(dump: Buffer, cuts: number[], heldBack: number, windowBytes: number):
+  { keys: Map<string, unknown> } | { error: string } {
   const t = target();
-  const load = new RdbStreamLoad(t, 'payload', dump.length);
+  const load = new RdbStreamLoad(t, 'payload', dump.length, windowBytes);
   let at = 0;
   for (const cut of [...new Set(cuts.map((c) => c % (dump.length + 1)))].sort((a, b) => a - b)) {
     load.append(dump.subarray(at, cut));
@@ -59,25 +64,26 @@ function whole(dump: Buffer): { keys: Map<string, unknown> } | { error: string }
 }
 
 const cuts = fc.array(fc.nat(), { maxLength: 40 });
+const windows = fc.constantFrom(16, 300, 1 << 20);
 
 test('a dump fed in reads of any size loads the keys a load of the whole dump loads', () => {
-  fc.assert(fc.property(dataset, cuts, fc.constantFrom(0, 39), (databases, at, heldBack) => {
+  fc.assert(fc.property(dataset, cuts, fc.constantFrom(0, 39), windows, (databases, at, heldBack, window) => {
     const dump = encodeRdb(databases, { ctimeSec: 1700000000, usedMemBytes: 1, aofBase: false },
       { compression: true, checksum: true });
     const expected = whole(dump);
     assert.ok('keys' in expected);
-    assert.deepEqual(streamed(dump, at, heldBack), expected);
+    assert.deepEqual(streamed(dump, at, heldBack, window), expected);
   }), { numRuns: 300 });
 });
 
 test('a damaged dump fed in pieces fails as a load of the whole dump fails, or loads the same', () => {
-  fc.assert(fc.property(dataset, cuts, fc.nat(), fc.integer({ min: 1, max: 255 }), (databases, at, where, xor) => {
+  fc.assert(fc.property(dataset, cuts, fc.nat(), fc.integer({ min: 1, max: 255 }), windows, (databases, at, where, xor, window) => {
     const dump = encodeRdb(databases, { ctimeSec: 1700000000, usedMemBytes: 1, aofBase: false },
       { compression: true, checksum: true });
     const damaged = Buffer.from(dump);
     const i = where % damaged.length;
     damaged[i] = (damaged[i] as number) ^ xor;
-    assert.deepEqual(streamed(damaged, at, 0), whole(damaged));
+    assert.deepEqual(streamed(damaged, at, 0, window), whole(damaged));
   }), { numRuns: 300 });
 });
 
@@ -85,7 +91,7 @@ test('a dump cut short fails at its end with the whole load\'s error', () => {
   const dump = encodeRdb([{ db: 0, entries: [{ key: 'k', value: 'v'.repeat(5000), expireAtMs: null }] }],
     { ctimeSec: 1700000000, usedMemBytes: 1, aofBase: false }, { compression: false, checksum: true });
   const short = dump.subarray(0, dump.length - 100);
-  const result = streamed(short, [10, 200, 3000], 0);
+  const result = streamed(short, [10, 200, 3000], 0, 64);
   assert.ok('error' in result);
   assert.deepEqual(result, whole(short));
   assert.match(result.error, /Unexpected EOF/);
@@ -96,8 +102,26 @@ test('a value spanning many reads is loaded once complete', () => {
   const dump = encodeRdb([{ db: 3, entries: [{ key: 'big', value: big, expireAtMs: null }, { key: 'k', value: 'v', expireAtMs: null }] }],
     { ctimeSec: 1700000000, usedMemBytes: 1, aofBase: false }, { compression: false, checksum: true });
   const pieces = Array.from({ length: 200 }, (_, i) => 100 + i * 1500);
-  const result = streamed(dump, pieces, 39);
+  const result = streamed(dump, pieces, 39, 4096);
   assert.ok('keys' in result);
   assert.equal(result.keys.size, 2);
   assert.deepEqual(result.keys.get('3/big'), [['string', big], null]);
+});
+
+test('a dump many times the window loads in it: a flipped byte anywhere still fails the checksum', () => {
+  const entries = Array.from({ length: 2000 }, (_, i) => ({ key: `key:${i}`, value: `value:${i}:${'p'.repeat(i % 50)}`, expireAtMs: null }));
+  const dump = encodeRdb([{ db: 0, entries }], { ctimeSec: 1700000000, usedMemBytes: 1, aofBase: false },
+    { compression: true, checksum: true });
+  const pieces = Array.from({ length: Math.ceil(dump.length / 700) }, (_, i) => i * 700 + 13);
+  const result = streamed(dump, pieces, 39, 1024);
+  assert.ok('keys' in result);
+  assert.deepEqual(result, whole(dump));
+  // A value's byte (a string's content: still decodable) changed early on, long out of the window by the end.
+  const damaged = Buffer.from(dump);
+  const at = damaged.indexOf('value:7:');
+  damaged[at + 6] = '9'.charCodeAt(0);
+  const failed = streamed(damaged, pieces, 39, 1024);
+  assert.ok('error' in failed);
+  assert.match(failed.error, /checksum/i);
+  assert.deepEqual(failed, whole(damaged));
 });
