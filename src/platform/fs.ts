@@ -233,6 +233,16 @@ export function realpathSync(path: string): string {
   return nodeFs.realpathSync(path);
 }
 
+/**
+ * Reads up to `length` bytes of an open file at `position` into buf[offset...]; the bytes read
+ * (0 at the end of the file). Faults are injected as for readFile (reading a file's content).
+ */
+// eslint-disable-next-line max-params -- pread(2)'s contract: buffer, range, file position
+export function readAtSync(fd: number, buf: Uint8Array, offset: number, length: number, position: number): number {
+  check('readFile', pathOf(fd));
+  return nodeFs.readSync(fd, buf, offset, length, position);
+}
+
 /** The whole file as bytes. Throws ENOENT like fs.readFileSync when it is missing. */
 export function readFileSync(path: string): Buffer {
   check('readFile', path);

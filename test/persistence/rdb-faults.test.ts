@@ -56,11 +56,11 @@ function loadTarget(dir: string): Parameters<typeof rdbLoadSync>[0] {
 }
 
 /** Loads `bytes` as dir/dump.rdb; returns the error or null when it loaded. */
-function tryLoad(dir: string, bytes: Buffer): unknown {
+function tryLoad(dir: string, bytes: Buffer, windowBytes?: number): unknown {
   writeFileSync(join(dir, 'dump.rdb'), bytes);
   const target = loadTarget(dir);
   try {
-    rdbLoadSync(target);
+    rdbLoadSync(target, windowBytes === undefined ? {} : { windowBytes });
     return null;
   } catch (error: unknown) {
     assert.equal(target.loading, false, 'loading flag left set');
@@ -107,6 +107,43 @@ test('random byte flips are refused (checksum on), never crash or load silently'
     const error = tryLoad(dir, copy);
     assert.ok(error instanceof RdbLoadError, `flip at ${index}: ${String(error)}`);
     assert.ok(error.offset !== null, `flip at ${index}`);
+  }
+});
+
+test('a dump many times the read window loads; one byte changed early fails its checksum; EIO mid-file is an error', () => {
+  // The loader reads a dump file a window at a time: values cross window edges, one value is
+  // larger than the window, and the checksum covers the bytes that left the window long ago.
+  const dir = tempDir('rdb-window-');
+  const entries = Array.from({ length: 30_000 }, (_, i) => ({ key: `key:${i}`, value: `${i}:${'v'.repeat(40 + (i % 90))}`, expireAtMs: null }));
+  const big = 'b'.repeat(2_500_000);
+  entries.splice(15_000, 0, { key: 'big', value: big, expireAtMs: null });
+  const dump = encodeRdb([{ db: 0, entries }], { ctimeSec: 1700000000, usedMemBytes: 1, aofBase: false }, { compression: false });
+  assert.ok(dump.length > 5 * 1024 * 1024, `${dump.length} bytes`);
+  writeFileSync(join(dir, 'dump.rdb'), dump);
+  const target = loadTarget(dir);
+  const WINDOW = 1024 * 1024;
+  assert.equal(rdbLoadSync(target, { windowBytes: WINDOW })?.keysLoaded, 30_001);
+  assert.equal(target.keyspace.db(0).dict.get('big'), big);
+  assert.equal(target.keyspace.db(0).dict.get('key:29999'), `29999:${'v'.repeat(40 + (29999 % 90))}`);
+
+  const damaged = Buffer.from(dump);
+  const at = damaged.indexOf(`7:${'v'.repeat(47)}`);
+  assert.ok(at > 0 && at < 1024 * 1024, `at ${at}`);
+  damaged[at + 5] = 'w'.charCodeAt(0);
+  const error = tryLoad(dir, damaged, WINDOW);
+  assert.ok(error instanceof RdbLoadError);
+  assert.match(error.message, /checksum/i);
+  assert.equal(error.offset, dump.length - 8);
+
+  let reads = 0;
+  setFaultInjector((op) => (op === 'readFile' && ++reads === 3 ? 'EIO' : null));
+  try {
+    const failed = tryLoad(dir, dump, WINDOW);
+    assert.ok(failed instanceof RdbLoadError, String(failed));
+    assert.match(failed.message, /Input\/output error/);
+    assert.ok(failed.offset !== null && failed.offset >= 1024 * 1024, `offset ${failed.offset}`);
+  } finally {
+    setFaultInjector(null);
   }
 });
 

@@ -56,6 +56,8 @@ export interface RdbLoadOptions {
   progress?: LoadingProgress;
   /** The whole dump's size when the load starts with its first bytes only (a stream). */
   expectedBytes?: number;
+  /** The window a dump file is read in (FILE_WINDOW_BYTES; tests make it small). */
+  windowBytes?: number;
 }
 
 /** What the loader needs from the server. */
@@ -256,6 +258,38 @@ export class RdbStreamLoad {
 }
 
 /**
+ * The window a dump file is read into, unless one item needs more. An item that runs past the
+ * window is decoded again from its start once the window has doubled, so the window is large:
+ * a dump up to this size is read in one piece as before (a 1M-entry stream is one 8 MB item,
+ * and a 1 MiB window made its load 45% slower), while a larger one needs only this much
+ * memory and is not limited by the 2 GiB a whole-file read allows.
+ */
+const FILE_WINDOW_BYTES = 16 * 1024 * 1024;
+
+/** A dump file and the window of it in memory: buf[0, filled) holds the bytes before file offset `next`. */
+interface FileWindow {
+  fd: number;
+  size: number;
+  next: number;
+  buf: Buffer;
+  filled: number;
+}
+
+/** Reads the file's next bytes into the window's free space; the bytes read. */
+function readMore(file: FileWindow): number {
+  const want = Math.min(file.buf.length - file.filled, file.size - file.next);
+  let got = 0;
+  while (got < want) {
+    const n = fs.readAtSync(file.fd, file.buf, file.filled + got, want - got, file.next + got);
+    if (n === 0) break;
+    got += n;
+  }
+  file.filled += got;
+  file.next += got;
+  return got;
+}
+
+/**
  * One load in progress. open() reads the file and sets the server's loading state; step()
  * applies events for a time budget; finish() restores the state whatever happened.
  */
@@ -280,6 +314,8 @@ class RdbLoader {
   /** The dump's bytes (a window of them while it arrives, see grow()), from dump offset #base. */
   #data: Buffer;
   #base = 0;
+  /** The file read a window at a time (open()); null for bytes in memory. */
+  #file: FileWindow | null = null;
   #version = 0;
   #keysLoaded = 0;
   #keysExpired = 0;
@@ -319,20 +355,35 @@ class RdbLoader {
     target.keyspace.activeExpire = false;
   }
 
-  /** Reads the file; null when it does not exist. Throws RdbLoadError when it can't be read. */
+  /**
+   * Opens the file, to be read a window at a time (#pull); null when it does not exist. Throws
+   * RdbLoadError when it can't be read.
+   */
   static open(target: RdbLoadTarget, options: RdbLoadOptions, intoEmpty: boolean):
     RdbLoader | null {
     const path = rdbFilePath(target.config);
-    let data: Buffer;
+    let file: FileWindow;
     try {
-      data = fs.readFileSync(path);
+      const fd = fs.openSync(path, 'read');
+      try {
+        const size = fs.fstatSizeSync(fd);
+        const buf = Buffer.allocUnsafe(Math.max(1, Math.min(size, options.windowBytes ?? FILE_WINDOW_BYTES)));
+        file = { fd, size, next: 0, buf, filled: 0 };
+        readMore(file);
+      } catch (error: unknown) {
+        fs.closeSync(fd);
+        throw error;
+      }
     } catch (error: unknown) {
       const code = fs.errorCode(error);
       if (code === 'ENOENT') return null;
       if (code === null) throw error;
       throw new RdbLoadError(path, null, fs.describeFsError(error), error);
     }
-    return new RdbLoader(target, { path, data }, options, intoEmpty);
+    const loader = new RdbLoader(target, { path, data: file.buf.subarray(0, file.filled) },
+      { ...options, expectedBytes: file.size }, intoEmpty);
+    loader.#file = file;
+    return loader;
   }
 
   /** A load of bytes in memory (all of them, or the first ones: grow()), into an emptied keyspace. */
@@ -379,6 +430,7 @@ class RdbLoader {
           this.#decoder.resumeAt(this.#data, at, this.#base);
           return false;
         }
+        if (error.code === 'VESTA_ERR_RDB_EOF' && this.#pull(at)) continue;
         throw new RdbLoadError(this.#path, error.offset, `${error.message} (${error.code})`,
           error);
       }
@@ -392,8 +444,43 @@ class RdbLoader {
     return this.#done;
   }
 
+  /**
+   * A file's next bytes, for the item at `itemStart` that ran past the window: the bytes
+   * before it leave the window (checksummed first), the window grows if the item fills it,
+   * and the decoder goes on from the item's start. False at the end of the file.
+   */
+  #pull(itemStart: number): boolean {
+    const file = this.#file;
+    if (file === null || file.next >= file.size) return false;
+    const decoded = itemStart - this.#base;
+    if (decoded > 0) {
+      this.#decoder.release(itemStart);
+      file.buf.copyWithin(0, decoded, file.filled);
+      file.filled -= decoded;
+      this.#base += decoded;
+    }
+    if (file.filled === file.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.min(file.buf.length * 2, file.size - this.#base));
+      file.buf.copy(grown, 0, 0, file.filled);
+      file.buf = grown;
+    }
+    try {
+      if (readMore(file) === 0) return false;
+    } catch (error: unknown) {
+      if (fs.errorCode(error) === null) throw error;
+      throw new RdbLoadError(this.#path, file.next, fs.describeFsError(error), error);
+    }
+    this.#data = file.buf.subarray(0, file.filled);
+    this.#decoder.resumeAt(this.#data, itemStart, this.#base);
+    return true;
+  }
+
   /** Restores the server's normal state; the dirty counter ignores the keys loaded. */
   finish(): void {
+    if (this.#file !== null) {
+      fs.closeSync(this.#file.fd);
+      this.#file = null;
+    }
     const keyspace = this.#target.keyspace;
     keyspace.dirty = this.#dirtyBefore;
     keyspace.activeExpire = this.#activeExpireBefore;
