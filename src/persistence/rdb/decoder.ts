@@ -18,7 +18,7 @@ import { intsetMembers } from './intset.js';
 import { parseCanonicalInt64 } from './integer-string.js';
 import { listpackEntries, listpackPacked } from './listpack.js';
 import { PackedBuilder } from '../../store/value/packed.js';
-import { parseRedisDouble, RdbReader } from './reader.js';
+import { parseRedisDouble, RdbReader, type RdbSource } from './reader.js';
 import { ziplistEntries } from './ziplist.js';
 import { zipmapEntries } from './zipmap.js';
 import * as C from './constants.js';
@@ -109,9 +109,25 @@ export class RdbDecoder {
   readonly #crc = new Crc64();
   #crcThrough = 0;
 
-  constructor(data: Buffer, options: RdbDecoderOptions = {}) {
+  /**
+   * `source`: where a dump file's next bytes come from when `data` (its first ones) is read
+   * (see RdbSource); the bytes that leave the window are checksummed first.
+   */
+  constructor(data: Buffer, options: RdbDecoderOptions = {}, source: RdbSource | null = null) {
     this.#data = data;
-    this.#reader = new RdbReader(data);
+    const windowed: RdbSource | null = source === null ? null : {
+      size: source.size,
+      refill: (keepFrom, minBytes) => {
+        this.release(keepFrom);
+        const next = source.refill(keepFrom, minBytes);
+        if (next !== null) {
+          this.#data = next;
+          this.#base = keepFrom;
+        }
+        return next;
+      },
+    };
+    this.#reader = new RdbReader(data, 0, data.length, 0, windowed);
     this.#verifyChecksum = options.verifyChecksum ?? true;
     this.#thresholds = thresholdsFrom(options);
   }

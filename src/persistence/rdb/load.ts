@@ -12,6 +12,7 @@ import type { Logger } from '../../observe/log.js';
 import * as fs from '../../platform/fs.js';
 import type { Database, Keyspace } from '../../store/keyspace.js';
 import { RdbDecoder, type RdbEvent } from './decoder.js';
+import type { RdbSource } from './reader.js';
 import { describeKey, RdbError } from './errors.js';
 import { delayMicroseconds } from './save.js';
 import { RDB_KEY_BYTES_MIN } from './constants.js';
@@ -258,21 +259,41 @@ export class RdbStreamLoad {
 }
 
 /**
- * The window a dump file is read into, unless one item needs more. An item that runs past the
- * window is decoded again from its start once the window has doubled, so the window is large:
- * a dump up to this size is read in one piece as before (a 1M-entry stream is one 8 MB item,
- * and a 1 MiB window made its load 45% slower), while a larger one needs only this much
- * memory and is not limited by the 2 GiB a whole-file read allows.
+ * The window a dump file is read into, unless one item needs more: the reader refills it in
+ * place as it reads (RdbSource), so an item crossing its edge is not decoded again, the same
+ * pages are reused (no fresh memory to fault in: an 8 MB readFileSync took ~25 ms here), and a
+ * dump is not limited by the 2 GiB a whole-file read allows.
  */
-const FILE_WINDOW_BYTES = 16 * 1024 * 1024;
+const FILE_WINDOW_BYTES = 1024 * 1024;
 
-/** A dump file and the window of it in memory: buf[0, filled) holds the bytes before file offset `next`. */
+/** A dump file and the window of it in memory: buf[0, filled) holds its bytes from `base` to `next`. */
 interface FileWindow {
   fd: number;
   size: number;
   next: number;
   buf: Buffer;
+  base: number;
   filled: number;
+}
+
+/**
+ * RdbSource#refill for a file: the bytes before `keepFrom` leave the window, which grows if
+ * `minBytes` do not fit, and is filled from the file. Null if the file has too few bytes left.
+ */
+function refillWindow(file: FileWindow, keepFrom: number, minBytes: number): Buffer | null {
+  if (keepFrom + minBytes > file.size) return null;
+  const drop = keepFrom - file.base;
+  assert(drop >= 0 && drop <= file.filled, 'refill from within the window');
+  file.buf.copyWithin(0, drop, file.filled);
+  file.filled -= drop;
+  file.base = keepFrom;
+  if (minBytes > file.buf.length) {
+    const grown = Buffer.allocUnsafe(Math.min(Math.max(file.buf.length * 2, minBytes), file.size - keepFrom));
+    file.buf.copy(grown, 0, 0, file.filled);
+    file.buf = grown;
+  }
+  readMore(file);
+  return file.filled < minBytes ? null : file.buf.subarray(0, file.filled);
 }
 
 /** Reads the file's next bytes into the window's free space; the bytes read. */
@@ -323,8 +344,8 @@ class RdbLoader {
   #lastProgressLogMs = performance.now();
   #done = false;
 
-  private constructor(target: RdbLoadTarget, file: { path: string; data: Buffer }, options: RdbLoadOptions,
-    intoEmpty: boolean) {
+  private constructor(target: RdbLoadTarget, file: { path: string; data: Buffer; source?: RdbSource },
+    options: RdbLoadOptions, intoEmpty: boolean) {
     const { path, data } = file;
     this.#target = target;
     this.#intoEmpty = intoEmpty;
@@ -338,7 +359,7 @@ class RdbLoader {
       zsetMaxListpackEntries: config.num('zset-max-listpack-entries'),
       zsetMaxListpackValue: config.num('zset-max-listpack-value'),
       setMaxIntsetEntries: config.num('set-max-intset-entries'),
-    });
+    }, file.source ?? null);
     this.#data = data;
     this.#keyDelay = config.num('key-load-delay');
     this.#progress = options.progress ?? { startSec: 0, totalBytes: 0, loadedBytes: 0,
@@ -368,7 +389,7 @@ class RdbLoader {
       try {
         const size = fs.fstatSizeSync(fd);
         const buf = Buffer.allocUnsafe(Math.max(1, Math.min(size, options.windowBytes ?? FILE_WINDOW_BYTES)));
-        file = { fd, size, next: 0, buf, filled: 0 };
+        file = { fd, size, next: 0, buf, base: 0, filled: 0 };
         readMore(file);
       } catch (error: unknown) {
         fs.closeSync(fd);
@@ -380,7 +401,18 @@ class RdbLoader {
       if (code === null) throw error;
       throw new RdbLoadError(path, null, fs.describeFsError(error), error);
     }
-    const loader = new RdbLoader(target, { path, data: file.buf.subarray(0, file.filled) },
+    const source: RdbSource = {
+      size: file.size,
+      refill: (keepFrom, minBytes) => {
+        try {
+          return refillWindow(file, keepFrom, minBytes);
+        } catch (error: unknown) {
+          if (fs.errorCode(error) === null) throw error;
+          throw new RdbLoadError(path, file.next, fs.describeFsError(error), error);
+        }
+      },
+    };
+    const loader = new RdbLoader(target, { path, data: file.buf.subarray(0, file.filled), source },
       { ...options, expectedBytes: file.size }, intoEmpty);
     loader.#file = file;
     return loader;
@@ -430,7 +462,6 @@ class RdbLoader {
           this.#decoder.resumeAt(this.#data, at, this.#base);
           return false;
         }
-        if (error.code === 'VESTA_ERR_RDB_EOF' && this.#pull(at)) continue;
         throw new RdbLoadError(this.#path, error.offset, `${error.message} (${error.code})`,
           error);
       }
@@ -442,37 +473,6 @@ class RdbLoader {
       }
     }
     return this.#done;
-  }
-
-  /**
-   * A file's next bytes, for the item at `itemStart` that ran past the window: the bytes
-   * before it leave the window (checksummed first), the window grows if the item fills it,
-   * and the decoder goes on from the item's start. False at the end of the file.
-   */
-  #pull(itemStart: number): boolean {
-    const file = this.#file;
-    if (file === null || file.next >= file.size) return false;
-    const decoded = itemStart - this.#base;
-    if (decoded > 0) {
-      this.#decoder.release(itemStart);
-      file.buf.copyWithin(0, decoded, file.filled);
-      file.filled -= decoded;
-      this.#base += decoded;
-    }
-    if (file.filled === file.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.min(file.buf.length * 2, file.size - this.#base));
-      file.buf.copy(grown, 0, 0, file.filled);
-      file.buf = grown;
-    }
-    try {
-      if (readMore(file) === 0) return false;
-    } catch (error: unknown) {
-      if (fs.errorCode(error) === null) throw error;
-      throw new RdbLoadError(this.#path, file.next, fs.describeFsError(error), error);
-    }
-    this.#data = file.buf.subarray(0, file.filled);
-    this.#decoder.resumeAt(this.#data, itemStart, this.#base);
-    return true;
   }
 
   /** Restores the server's normal state; the dirty counter ignores the keys loaded. */

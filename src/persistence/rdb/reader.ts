@@ -1,7 +1,7 @@
 // Bounded byte reader for the RDB decoder: every read checks the bytes remaining first, and every
-// failure is an RdbError carrying the file offset. This implementation holds the whole dump in one
-// Buffer; a streaming implementation (reading a file in slices) can replace it by offering the
-// same methods, since the decoder never touches the Buffer directly.
+// failure is an RdbError carrying the file offset. It reads a dump held in memory, or a window of
+// one: either the window is all there is so far (a replica's payload: an item cut off by its end
+// is an EOF error, decoded again later), or an RdbSource refills it in place (a dump file).
 // Redis equivalent: rio.h read side plus rdbLoadLen / rdbGenericLoadStringObject (rdb.c).
 
 import { corruptError, eofError, RdbError } from './errors.js';
@@ -12,19 +12,34 @@ import {
   RDB_DOUBLE_POS_INF, RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8, RDB_ENC_LZF,
 } from './constants.js';
 
+/**
+ * Where a reader of a window gets the dump's next bytes (a file read a window at a time):
+ * refill() returns a window that starts at dump offset `keepFrom` and holds at least
+ * `minBytes`, or null when the dump has fewer bytes left. The bytes before `keepFrom` may be
+ * gone afterwards, so views the reader handed out (bytes(), blob()) are invalid after any read.
+ */
+export interface RdbSource {
+  /** The dump's size. */
+  readonly size: number;
+  refill(keepFrom: number, minBytes: number): Buffer | null;
+}
+
 export class RdbReader {
-  readonly #data: Buffer;
-  readonly #end: number;
+  #data: Buffer;
+  #end: number;
   #pos: number;
   /** The dump offset of data[0] (a window of a longer dump: see RdbDecoder#resumeAt). */
-  readonly #base: number;
+  #base: number;
+  readonly #source: RdbSource | null;
 
   /** Reads data[start, end); offsets reported are positions in `data` plus `base`. */
-  constructor(data: Buffer, start = 0, end = data.length, base = 0) {
+  // eslint-disable-next-line max-params -- a window: bytes, range, its dump offset, where more comes from
+  constructor(data: Buffer, start = 0, end = data.length, base = 0, source: RdbSource | null = null) {
     this.#data = data;
     this.#pos = start;
     this.#end = end;
     this.#base = base;
+    this.#source = source;
   }
 
   /** The dump offset of the next byte. */
@@ -32,13 +47,26 @@ export class RdbReader {
     return this.#base + this.#pos;
   }
 
-  get remaining(): number {
-    return this.#end - this.#pos;
+  /** The dump's size (the window's end without a source). */
+  get #totalEnd(): number {
+    return this.#source === null ? this.#base + this.#end : this.#source.size;
   }
 
-  /** Throws the EOF error unless `bytes` more bytes are available. */
+  get remaining(): number {
+    return this.#totalEnd - this.offset;
+  }
+
+  /** Throws the EOF error unless `bytes` more bytes are available (refilling the window from the source). */
   need(bytes: number): void {
-    if (bytes > this.#end - this.#pos) throw eofError(this.#base + this.#end);
+    if (bytes <= this.#end - this.#pos) return;
+    const source = this.#source;
+    const data = source === null || bytes > this.remaining ? null : source.refill(this.offset, bytes);
+    if (data === null) throw eofError(this.#totalEnd);
+    this.#base += this.#pos;
+    this.#pos = 0;
+    this.#data = data;
+    this.#end = data.length;
+    if (bytes > this.#end) throw eofError(this.#totalEnd);
   }
 
   u8(): number {
@@ -130,11 +158,10 @@ export class RdbReader {
 
   /** A 64-bit length as bigint (module ids use all 64 bits). */
   lengthBig(): bigint {
-    const at = this.#pos;
-    const first = this.#data[at];
-    if (first === RDB_64BITLEN) {
+    this.need(1);
+    if (this.#data[this.#pos] === RDB_64BITLEN) {
       this.need(9);
-      const v = this.#data.readBigUInt64BE(at + 1);
+      const v = this.#data.readBigUInt64BE(this.#pos + 1);
       this.#pos += 9;
       return v;
     }
@@ -149,7 +176,7 @@ export class RdbReader {
     const n = this.length();
     if (n * minBytesEach > this.remaining) {
       throw new RdbError('VESTA_ERR_RDB_EOF', `Unexpected EOF reading RDB file at offset ` +
-        `${this.#base + this.#end}: count ${n} exceeds the ${this.remaining} bytes left`, this.#base + this.#end);
+        `${this.#totalEnd}: count ${n} exceeds the ${this.remaining} bytes left`, this.#totalEnd);
     }
     return n;
   }
@@ -159,8 +186,8 @@ export class RdbReader {
     const at = this.offset;
     const n = this.lengthOrEncoding();
     if (n >= 0) {
-      this.need(n);
       if (n > MAX_STRING_BYTES) throw corruptError(`string of ${n} bytes is too large`, at);
+      this.need(n);
       const s = latin1Slice(this.#data, this.#pos, this.#pos + n);
       this.#pos += n;
       return s;
