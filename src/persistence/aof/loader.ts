@@ -18,9 +18,12 @@ import type { Logger } from '../../observe/log.js';
 import type { Keyspace } from '../../store/keyspace.js';
 import type { LogReplayer } from '../host.js';
 import { RdbDecoder, RdbError } from '../rdb/decoder.js';
+import { rdbDecoderOptions } from '../rdb/load.js';
 import { RDB_KEY_BYTES_MIN } from '../rdb/constants.js';
 import { STRING_BYTES_MAX } from '../../limits.js';
 import { rdbFailureLines } from '../load-failure.js';
+import { closeWindow, type FileWindow, openWindow, refillWindow, windowBytes } from '../file-window.js';
+import type { RdbSource } from '../rdb/reader.js';
 
 /** An AOF that cannot be loaded; the server refuses to start. */
 export class AofLoadError extends Error {
@@ -56,6 +59,8 @@ export interface AofLoadTarget {
 }
 
 export interface AofFileLoadOptions {
+  /** The window the file is read in (file-window.ts; tests make it small). */
+  windowBytes?: number;
   /** Runs the file's commands (the server's executor, as the AOF client). */
   replayer: LogReplayer;
   /** This is the last file of the AOF: a torn tail may be truncated (aof-load-truncated). */
@@ -74,9 +79,9 @@ const CHECK_AOF_HINT = 'make a backup of your AOF file, then use ./redis-check-a
 export function loadAofFile(server: AofLoadTarget, dir: string, name: string,
   options: AofFileLoadOptions): AofFileLoadResult {
   const path = join(dir, name);
-  let data: Buffer;
+  let file: FileWindow;
   try {
-    data = fs.readFileSync(path);
+    file = openWindow(path, options.windowBytes);
   } catch (error: unknown) {
     const code = fs.errorCode(error);
     if (code === null) throw error;
@@ -88,33 +93,45 @@ export function loadAofFile(server: AofLoadTarget, dir: string, name: string,
     throw new AofLoadError(path, null, `Fatal error: can't open the append log file ${path} ` +
       `for reading: ${reason}`, [redisLine]);
   }
-  let start = 0;
-  let keysFromRdb = 0;
-  if (data.length >= 5 && data.toString('latin1', 0, 5) === 'REDIS') {
-    const rdb = loadRdbImage(server, path, data);
-    keysFromRdb = rdb.keys;
-    start = rdb.endOffset;
-    server.log.notice(`Reading RDB base file on AOF loading...`);
+  try {
+    let start = 0;
+    let keysFromRdb = 0;
+    if (file.filled >= 5 && file.buf.toString('latin1', 0, 5) === 'REDIS') {
+      const rdb = loadRdbImage(server, file);
+      keysFromRdb = rdb.keys;
+      start = rdb.endOffset;
+      server.log.notice(`Reading RDB base file on AOF loading...`);
+    }
+    const replay = replayCommands(options.replayer, file, start, options.manifestName);
+    if (replay.tornAt === null) {
+      return { commands: replay.commands, keysFromRdb, bytes: file.size };
+    }
+    return { commands: replay.commands, keysFromRdb, bytes: handleTornTail(server, file, replay, options) };
+  } finally {
+    closeWindow(file);
   }
-  const file: AofFileImage = { path, data };
-  const replay = replayCommands(options.replayer, file, start, options.manifestName);
-  if (replay.tornAt === null) {
-    return { commands: replay.commands, keysFromRdb, bytes: data.length };
-  }
-  return { commands: replay.commands, keysFromRdb, bytes: handleTornTail(server, file, replay, options) };
 }
 
-/** One AOF file's path and its bytes, read whole. */
-interface AofFileImage {
-  path: string;
-  data: Buffer;
+/**
+ * The window's next bytes for a read at `keepFrom` that needs `minBytes`; null at the end of
+ * the file. A read error is the file's load error.
+ */
+function refill(file: FileWindow, keepFrom: number, minBytes: number): Buffer | null {
+  try {
+    return refillWindow(file, keepFrom, minBytes);
+  } catch (error: unknown) {
+    if (fs.errorCode(error) === null) throw error;
+    const reason = fs.describeFsError(error);
+    throw new AofLoadError(file.path, file.next, `Unrecoverable error reading the append only file ` +
+      `${file.path}: ${reason}`, [`Unrecoverable error reading the append only file ${basename(file.path)}: ${reason}`]);
+  }
 }
 
 /** A torn last command: refuses or truncates the file as configured; returns the bytes kept. */
-function handleTornTail(server: AofLoadTarget, file: AofFileImage, replay: ReplayResult,
+function handleTornTail(server: AofLoadTarget, file: FileWindow, replay: ReplayResult,
   options: AofFileLoadOptions): number {
-  const { path, data } = file;
-  const validBytes = replay.tornAt ?? data.length;
+  const path = file.path;
+  const validBytes = replay.tornAt ?? file.size;
   const name = path.slice(path.lastIndexOf('/') + 1);
   if (replay.incompleteMulti) {
     server.log.warning(`Revert incomplete MULTI/EXEC transaction in AOF file ${name}`);
@@ -166,19 +183,14 @@ function badFormatLine(path: string): string {
   return `Bad file format reading the append only file ${basename(path)}: ${CHECK_AOF_HINT} <filename.manifest>`;
 }
 
-/** Applies the RDB image at the start of `data`; returns the key count and where it ends. */
-function loadRdbImage(server: AofLoadTarget, path: string, data: Buffer): { keys: number;
+/** Applies the RDB image at the start of the file; returns the key count and where it ends. */
+function loadRdbImage(server: AofLoadTarget, file: FileWindow): { keys: number;
   endOffset: number } {
+  const path = file.path;
   const config = server.config;
   const keyspace = server.keyspace;
-  const decoder = new RdbDecoder(data, {
-    verifyChecksum: config.bool('rdbchecksum'),
-    hashMaxListpackEntries: config.num('hash-max-listpack-entries'),
-    hashMaxListpackValue: config.num('hash-max-listpack-value'),
-    zsetMaxListpackEntries: config.num('zset-max-listpack-entries'),
-    zsetMaxListpackValue: config.num('zset-max-listpack-value'),
-    setMaxIntsetEntries: config.num('set-max-intset-entries'),
-  });
+  const source: RdbSource = { size: file.size, refill: (keepFrom, minBytes) => refill(file, keepFrom, minBytes) };
+  const decoder = new RdbDecoder(windowBytes(file), rdbDecoderOptions(config), source);
   let db = keyspace.db(0);
   let version = 0;
   let keys = 0;
@@ -221,7 +233,7 @@ function loadRdbImage(server: AofLoadTarget, path: string, data: Buffer): { keys
           return { keys, endOffset: event.offset + 1 + (version >= 5 ? 8 : 0) };
         case 'resizedb':
           keyspace.reserve(db, Math.min(event.keyCount,
-            Math.floor((data.length - event.offset) / RDB_KEY_BYTES_MIN)));
+            Math.floor((file.size - event.offset) / RDB_KEY_BYTES_MIN)));
           break;
         case 'aux':
         case 'module-aux':
@@ -234,7 +246,7 @@ function loadRdbImage(server: AofLoadTarget, path: string, data: Buffer): { keys
       `${path} at offset ${error.offset}: the RDB preamble is corrupt (${error.message}): ` +
       `${CHECK_AOF_HINT}`, rdbFailureLines(error));
   }
-  throw new AofLoadError(path, data.length,
+  throw new AofLoadError(path, file.size,
     `Unexpected end of file in the RDB preamble of ${path}`);
 }
 
@@ -278,6 +290,9 @@ export function parseRecord(data: Buffer, pos: number): Parsed {
   return { argv, end: p };
 }
 
+/** Bytes a header line ("*<count>\r\n", "$<length>\r\n") may take before its newline, at most. */
+const HEADER_LINE_MAX = 32;
+
 /** Reads "<prefix><digits>\r\n" at pos. */
 function readNumberLine(data: Buffer, pos: number, prefix: number):
   { value: number; end: number } | { torn: true } | { bad: string; offset: number } {
@@ -286,10 +301,19 @@ function readNumberLine(data: Buffer, pos: number, prefix: number):
     return { bad: `expected '${String.fromCharCode(prefix)}', got '${describeByte(data[pos])}'`,
       offset: pos };
   }
-  const nl = data.indexOf(0x0a, pos + 1);
+  // A header line is short: no newline in its first 33 bytes is corruption, not a tear. Only
+  // those bytes are looked at, so the answer is the same whether `data` is the whole file or
+  // a window of it that holds them.
+  const limit = Math.min(data.length, pos + HEADER_LINE_MAX + 1);
+  let nl = -1;
+  for (let i = pos + 1; i < limit; i++) {
+    if (data[i] === 0x0a) {
+      nl = i;
+      break;
+    }
+  }
   if (nl < 0) {
-    // A header line is short: a long run of bytes without a newline is corruption, not a tear.
-    if (data.length - pos > 32) return { bad: 'header line without a newline', offset: pos };
+    if (data.length - pos > HEADER_LINE_MAX) return { bad: 'header line without a newline', offset: pos };
     return { torn: true };
   }
   const text = data.toString('latin1', pos + 1, nl - 1);
@@ -305,28 +329,41 @@ function describeByte(byte: number | undefined): string {
   return byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `\\x${byte.toString(16)}`;
 }
 
-/** Replays every command of `data` from `start`. Throws AofLoadError on corruption. */
-function replayCommands(replayer: LogReplayer, file: AofFileImage, start: number,
+/**
+ * Replays every command of the file from offset `start`. Throws AofLoadError on corruption.
+ * A record the window cuts off is parsed again once the window holds more of it (refill).
+ */
+function replayCommands(replayer: LogReplayer, file: FileWindow, start: number,
   manifest: string): ReplayResult {
-  const { path, data } = file;
+  const path = file.path;
+  let data = windowBytes(file);
   let pos = start;
   let commands = 0;
   let multi: string[][] | null = null;
   let beforeMulti = 0;
-  while (pos < data.length) {
-    if (data[pos] === 0x23 /* '#' */) {
-      const nl = data.indexOf(0x0a, pos);
-      if (nl < 0) return tornResult(commands, pos, multi === null ? null : beforeMulti);
-      pos = nl + 1;
+  while (pos < file.size) {
+    const at = pos - file.base;
+    let parsed: Parsed | null = null;
+    if (data[at] === 0x23 /* '#' */) {
+      const nl = data.indexOf(0x0a, at);
+      if (nl >= 0) {
+        pos = file.base + nl + 1;
+        continue;
+      }
+    } else {
+      parsed = parseRecord(data, at);
+    }
+    if (parsed === null || 'torn' in parsed) {
+      // Cut off by the window's end, or the file's: more of it, or a torn tail.
+      const more = refill(file, pos, file.base + file.filled - pos + 1);
+      if (more === null) return tornResult(commands, pos, multi === null ? null : beforeMulti);
+      data = more;
       continue;
     }
-    const parsed = parseRecord(data, pos);
-    if ('torn' in parsed) {
-      return tornResult(commands, pos, multi === null ? null : beforeMulti);
-    }
     if ('bad' in parsed) {
-      throw new AofLoadError(path, parsed.offset, `Bad file format reading the append only file ` +
-        `${path} at offset ${parsed.offset} (${parsed.bad}): ${CHECK_AOF_HINT} ${manifest}`, [badFormatLine(path)]);
+      const offset = file.base + parsed.offset;
+      throw new AofLoadError(path, offset, `Bad file format reading the append only file ` +
+        `${path} at offset ${offset} (${parsed.bad}): ${CHECK_AOF_HINT} ${manifest}`, [badFormatLine(path)]);
     }
     const argv = parsed.argv;
     const name = (argv[0] as string).toLowerCase();
@@ -342,7 +379,7 @@ function replayCommands(replayer: LogReplayer, file: AofFileImage, start: number
       runCommand(replayer, path, pos, argv);
     }
     commands++;
-    pos = parsed.end;
+    pos = file.base + parsed.end;
   }
   if (multi !== null) return { commands, tornAt: beforeMulti, incompleteMulti: true };
   return { commands, tornAt: null, incompleteMulti: false };

@@ -11,8 +11,9 @@ import type { Config } from '../../config/config.js';
 import type { Logger } from '../../observe/log.js';
 import * as fs from '../../platform/fs.js';
 import type { Database, Keyspace } from '../../store/keyspace.js';
-import { RdbDecoder, type RdbEvent } from './decoder.js';
+import { RdbDecoder, type RdbDecoderOptions, type RdbEvent } from './decoder.js';
 import type { RdbSource } from './reader.js';
+import { closeWindow, type FileWindow, openWindow, refillWindow, windowBytes } from '../file-window.js';
 import { describeKey, RdbError } from './errors.js';
 import { delayMicroseconds } from './save.js';
 import { RDB_KEY_BYTES_MIN } from './constants.js';
@@ -57,7 +58,7 @@ export interface RdbLoadOptions {
   progress?: LoadingProgress;
   /** The whole dump's size when the load starts with its first bytes only (a stream). */
   expectedBytes?: number;
-  /** The window a dump file is read in (FILE_WINDOW_BYTES; tests make it small). */
+  /** The window a dump file is read in (file-window.ts; tests make it small). */
   windowBytes?: number;
 }
 
@@ -77,6 +78,18 @@ export interface RdbLoadTarget {
 const LOAD_SLICE_MS = 20;
 /** Progress is logged at most this often on large files. */
 const PROGRESS_LOG_INTERVAL_MS = 5000;
+
+/** The decoder settings the config asks for: rdbchecksum, and the encodings' thresholds. */
+export function rdbDecoderOptions(config: Config): RdbDecoderOptions {
+  return {
+    verifyChecksum: config.bool('rdbchecksum'),
+    hashMaxListpackEntries: config.num('hash-max-listpack-entries'),
+    hashMaxListpackValue: config.num('hash-max-listpack-value'),
+    zsetMaxListpackEntries: config.num('zset-max-listpack-entries'),
+    zsetMaxListpackValue: config.num('zset-max-listpack-value'),
+    setMaxIntsetEntries: config.num('set-max-intset-entries'),
+  };
+}
 
 /** dir/dbfilename. */
 export function rdbFilePath(config: Config): string {
@@ -259,58 +272,6 @@ export class RdbStreamLoad {
 }
 
 /**
- * The window a dump file is read into, unless one item needs more: the reader refills it in
- * place as it reads (RdbSource), so an item crossing its edge is not decoded again, the same
- * pages are reused (no fresh memory to fault in: an 8 MB readFileSync took ~25 ms here), and a
- * dump is not limited by the 2 GiB a whole-file read allows.
- */
-const FILE_WINDOW_BYTES = 1024 * 1024;
-
-/** A dump file and the window of it in memory: buf[0, filled) holds its bytes from `base` to `next`. */
-interface FileWindow {
-  fd: number;
-  size: number;
-  next: number;
-  buf: Buffer;
-  base: number;
-  filled: number;
-}
-
-/**
- * RdbSource#refill for a file: the bytes before `keepFrom` leave the window, which grows if
- * `minBytes` do not fit, and is filled from the file. Null if the file has too few bytes left.
- */
-function refillWindow(file: FileWindow, keepFrom: number, minBytes: number): Buffer | null {
-  if (keepFrom + minBytes > file.size) return null;
-  const drop = keepFrom - file.base;
-  assert(drop >= 0 && drop <= file.filled, 'refill from within the window');
-  file.buf.copyWithin(0, drop, file.filled);
-  file.filled -= drop;
-  file.base = keepFrom;
-  if (minBytes > file.buf.length) {
-    const grown = Buffer.allocUnsafe(Math.min(Math.max(file.buf.length * 2, minBytes), file.size - keepFrom));
-    file.buf.copy(grown, 0, 0, file.filled);
-    file.buf = grown;
-  }
-  readMore(file);
-  return file.filled < minBytes ? null : file.buf.subarray(0, file.filled);
-}
-
-/** Reads the file's next bytes into the window's free space; the bytes read. */
-function readMore(file: FileWindow): number {
-  const want = Math.min(file.buf.length - file.filled, file.size - file.next);
-  let got = 0;
-  while (got < want) {
-    const n = fs.readAtSync(file.fd, file.buf, file.filled + got, want - got, file.next + got);
-    if (n === 0) break;
-    got += n;
-  }
-  file.filled += got;
-  file.next += got;
-  return got;
-}
-
-/**
  * One load in progress. open() reads the file and sets the server's loading state; step()
  * applies events for a time budget; finish() restores the state whatever happened.
  */
@@ -352,14 +313,7 @@ class RdbLoader {
     this.#path = path;
     this.#allowDuplicates = options.allowDuplicates ?? false;
     const config = target.config;
-    this.#decoder = new RdbDecoder(data, {
-      verifyChecksum: config.bool('rdbchecksum'),
-      hashMaxListpackEntries: config.num('hash-max-listpack-entries'),
-      hashMaxListpackValue: config.num('hash-max-listpack-value'),
-      zsetMaxListpackEntries: config.num('zset-max-listpack-entries'),
-      zsetMaxListpackValue: config.num('zset-max-listpack-value'),
-      setMaxIntsetEntries: config.num('set-max-intset-entries'),
-    }, file.source ?? null);
+    this.#decoder = new RdbDecoder(data, rdbDecoderOptions(config), file.source ?? null);
     this.#data = data;
     this.#keyDelay = config.num('key-load-delay');
     this.#progress = options.progress ?? { startSec: 0, totalBytes: 0, loadedBytes: 0,
@@ -377,24 +331,15 @@ class RdbLoader {
   }
 
   /**
-   * Opens the file, to be read a window at a time (#pull); null when it does not exist. Throws
-   * RdbLoadError when it can't be read.
+   * Opens the file, read a window at a time as the decoder goes (file-window.ts); null when it
+   * does not exist. Throws RdbLoadError when it can't be read.
    */
   static open(target: RdbLoadTarget, options: RdbLoadOptions, intoEmpty: boolean):
     RdbLoader | null {
     const path = rdbFilePath(target.config);
     let file: FileWindow;
     try {
-      const fd = fs.openSync(path, 'read');
-      try {
-        const size = fs.fstatSizeSync(fd);
-        const buf = Buffer.allocUnsafe(Math.max(1, Math.min(size, options.windowBytes ?? FILE_WINDOW_BYTES)));
-        file = { fd, size, next: 0, buf, base: 0, filled: 0 };
-        readMore(file);
-      } catch (error: unknown) {
-        fs.closeSync(fd);
-        throw error;
-      }
+      file = openWindow(path, options.windowBytes);
     } catch (error: unknown) {
       const code = fs.errorCode(error);
       if (code === 'ENOENT') return null;
@@ -412,7 +357,7 @@ class RdbLoader {
         }
       },
     };
-    const loader = new RdbLoader(target, { path, data: file.buf.subarray(0, file.filled), source },
+    const loader = new RdbLoader(target, { path, data: windowBytes(file), source },
       { ...options, expectedBytes: file.size }, intoEmpty);
     loader.#file = file;
     return loader;
@@ -478,7 +423,7 @@ class RdbLoader {
   /** Restores the server's normal state; the dirty counter ignores the keys loaded. */
   finish(): void {
     if (this.#file !== null) {
-      fs.closeSync(this.#file.fd);
+      closeWindow(this.#file);
       this.#file = null;
     }
     const keyspace = this.#target.keyspace;
