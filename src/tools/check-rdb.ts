@@ -10,9 +10,10 @@
 // reports how many bytes it had consumed when it noticed. So for a bad checksum Redis says
 // <file size> and Vesta says <file size - 8>; for a truncated file both name the end region.
 
-import { decodeRdb, type RdbEvent } from '../persistence/rdb/decoder.js';
+import { RdbDecoder, type RdbEvent } from '../persistence/rdb/decoder.js';
+import type { RdbSource } from '../persistence/rdb/reader.js';
+import { closeWindow, type FileWindow, openWindow, refillWindow, windowBytes } from '../persistence/file-window.js';
 import { describeKey, RdbError } from '../persistence/rdb/errors.js';
-import * as fs from '../platform/fs.js';
 import { typeName, type TypeName, type Value } from '../store/value/types.js';
 import { fileError } from './tool-error.js';
 
@@ -77,15 +78,32 @@ export interface RdbCheckReport {
   stats: RdbStats | null;
 }
 
-/** Reads and checks the dump at `path`; throws ToolError when it cannot be read at all. */
+/**
+ * Reads and checks the dump at `path`, a window at a time as the server loads it (a dump of
+ * any size, in 1 MiB of memory); throws ToolError when it cannot be read.
+ */
 export function checkRdbFile(path: string, options: RdbCheckOptions = {}): RdbCheckReport {
-  let data: Buffer;
+  let file: FileWindow;
   try {
-    data = fs.readFileSync(path);
+    file = openWindow(path);
   } catch (error: unknown) {
     throw fileError('read', path, error);
   }
-  return checkRdbBuffer(data, path, options);
+  try {
+    const source: RdbSource = {
+      size: file.size,
+      refill: (keepFrom, minBytes) => {
+        try {
+          return refillWindow(file, keepFrom, minBytes);
+        } catch (error: unknown) {
+          throw fileError('read', path, error);
+        }
+      },
+    };
+    return checkRdbDecoder(new RdbDecoder(windowBytes(file), { verifyChecksum: true }, source), file.size, path, options);
+  } finally {
+    closeWindow(file);
+  }
 }
 
 /**
@@ -94,10 +112,15 @@ export function checkRdbFile(path: string, options: RdbCheckOptions = {}): RdbCh
  */
 export function checkRdbBuffer(data: Buffer, path: string, options: RdbCheckOptions = {}):
   RdbCheckReport {
-  const report = emptyReport(path, data.length, options.stats === true);
+  return checkRdbDecoder(new RdbDecoder(data, { verifyChecksum: true }), data.length, path, options);
+}
+
+function checkRdbDecoder(decoder: RdbDecoder, sizeBytes: number, path: string, options: RdbCheckOptions):
+  RdbCheckReport {
+  const report = emptyReport(path, sizeBytes, options.stats === true);
   const walk = new Walk(report, options);
   try {
-    for (const event of decodeRdb(data, { verifyChecksum: true })) walk.event(event);
+    for (const event of decoder.events()) walk.event(event);
   } catch (error: unknown) {
     if (!(error instanceof RdbError)) throw error;
     walk.finishPending(error.offset);

@@ -140,3 +140,26 @@ test('a dump written by Vesta passes both checkers', async (t) => {
   if (!requireBinary(t, '/usr/bin/redis-check-rdb')) return;
   assert.equal(runRedisTool('redis-check-rdb', [dump]).code, 0);
 });
+
+test('a dump several times the 1 MiB read window checks as it does whole; a flipped early byte fails on the checksum', async () => {
+  const { encodeRdb } = await import('../../src/persistence/rdb/encoder.js');
+  const { checkRdbBuffer, checkRdbFile } = await import('../../src/tools/check-rdb.js');
+  const entries = Array.from({ length: 40_000 }, (_, i) => ({ key: `k:${i}`, value: `${i}:${'x'.repeat(60 + (i % 50))}`, expireAtMs: null }));
+  const dump = encodeRdb([{ db: 0, entries }], { ctimeSec: 1700000000, usedMemBytes: 1, aofBase: false }, { compression: false });
+  assert.ok(dump.length > 3 * 1024 * 1024, `${dump.length} bytes`);
+  const file = join(work, 'big.rdb');
+  writeFileSync(file, dump);
+  const whole = checkRdbBuffer(dump, file, { stats: true });
+  const windowed = checkRdbFile(file, { stats: true });
+  assert.equal(windowed.error, null);
+  assert.equal(windowed.keys, 40_000);
+  assert.deepEqual(windowed, whole);
+  const damaged = Buffer.from(dump);
+  const at = damaged.indexOf(`5:${'x'.repeat(65)}`);
+  assert.ok(at > 0 && at < 1024 * 1024);
+  damaged[at + 3] = 'y'.charCodeAt(0);
+  writeFileSync(file, damaged);
+  const failed = checkRdbFile(file);
+  assert.match(failed.error?.message ?? '', /checksum/i);
+  assert.deepEqual(failed, checkRdbBuffer(damaged, file));
+});
