@@ -7,6 +7,7 @@
 
 import { assert } from '../assert.js';
 import * as fs from '../platform/fs.js';
+import type { RdbSource } from './rdb/reader.js';
 
 /** The window's size unless one item needs more (then it grows, and stays grown until closed). */
 export const FILE_WINDOW_BYTES = 1024 * 1024;
@@ -83,4 +84,21 @@ function readMore(file: FileWindow): number {
   file.filled += got;
   file.next += got;
   return got;
+}
+
+/**
+ * The window as an RdbSource for the RDB decoder; a read error is thrown as `mapError` makes it
+ * (each caller has its own error type: a load error, a tool's message).
+ */
+export function windowSource(file: FileWindow, mapError: (error: unknown) => Error): RdbSource {
+  return {
+    size: file.size,
+    refill: (keepFrom, minBytes) => {
+      try {
+        return refillWindow(file, keepFrom, minBytes);
+      } catch (error: unknown) {
+        throw mapError(error);
+      }
+    },
+  };
 }

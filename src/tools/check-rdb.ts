@@ -11,8 +11,7 @@
 // <file size> and Vesta says <file size - 8>; for a truncated file both name the end region.
 
 import { RdbDecoder, type RdbEvent } from '../persistence/rdb/decoder.js';
-import type { RdbSource } from '../persistence/rdb/reader.js';
-import { closeWindow, type FileWindow, openWindow, refillWindow, windowBytes } from '../persistence/file-window.js';
+import { closeWindow, type FileWindow, openWindow, windowBytes, windowSource } from '../persistence/file-window.js';
 import { describeKey, RdbError } from '../persistence/rdb/errors.js';
 import { typeName, type TypeName, type Value } from '../store/value/types.js';
 import { fileError } from './tool-error.js';
@@ -90,16 +89,7 @@ export function checkRdbFile(path: string, options: RdbCheckOptions = {}): RdbCh
     throw fileError('read', path, error);
   }
   try {
-    const source: RdbSource = {
-      size: file.size,
-      refill: (keepFrom, minBytes) => {
-        try {
-          return refillWindow(file, keepFrom, minBytes);
-        } catch (error: unknown) {
-          throw fileError('read', path, error);
-        }
-      },
-    };
+    const source = windowSource(file, (error) => fileError('read', path, error));
     return checkRdbDecoder(new RdbDecoder(windowBytes(file), { verifyChecksum: true }, source), file.size, path, options);
   } finally {
     closeWindow(file);

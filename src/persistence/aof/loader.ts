@@ -22,8 +22,7 @@ import { rdbDecoderOptions } from '../rdb/load.js';
 import { RDB_KEY_BYTES_MIN } from '../rdb/constants.js';
 import { STRING_BYTES_MAX } from '../../limits.js';
 import { rdbFailureLines } from '../load-failure.js';
-import { closeWindow, type FileWindow, openWindow, refillWindow, windowBytes } from '../file-window.js';
-import type { RdbSource } from '../rdb/reader.js';
+import { closeWindow, type FileWindow, openWindow, refillWindow, windowBytes, windowSource } from '../file-window.js';
 
 /** An AOF that cannot be loaded; the server refuses to start. */
 export class AofLoadError extends Error {
@@ -120,11 +119,16 @@ function refill(file: FileWindow, keepFrom: number, minBytes: number): Buffer | 
   try {
     return refillWindow(file, keepFrom, minBytes);
   } catch (error: unknown) {
-    if (fs.errorCode(error) === null) throw error;
-    const reason = fs.describeFsError(error);
-    throw new AofLoadError(file.path, file.next, `Unrecoverable error reading the append only file ` +
-      `${file.path}: ${reason}`, [`Unrecoverable error reading the append only file ${basename(file.path)}: ${reason}`]);
+    throw readError(file, error);
   }
+}
+
+/** A failed read of the file as its load error (anything else as it is). */
+function readError(file: FileWindow, error: unknown): Error {
+  if (fs.errorCode(error) === null) return error instanceof Error ? error : new Error(String(error));
+  const reason = fs.describeFsError(error);
+  return new AofLoadError(file.path, file.next, `Unrecoverable error reading the append only file ` +
+    `${file.path}: ${reason}`, [`Unrecoverable error reading the append only file ${basename(file.path)}: ${reason}`]);
 }
 
 /** A torn last command: refuses or truncates the file as configured; returns the bytes kept. */
@@ -189,7 +193,7 @@ function loadRdbImage(server: AofLoadTarget, file: FileWindow): { keys: number;
   const path = file.path;
   const config = server.config;
   const keyspace = server.keyspace;
-  const source: RdbSource = { size: file.size, refill: (keepFrom, minBytes) => refill(file, keepFrom, minBytes) };
+  const source = windowSource(file, (error) => readError(file, error));
   const decoder = new RdbDecoder(windowBytes(file), rdbDecoderOptions(config), source);
   let db = keyspace.db(0);
   let version = 0;

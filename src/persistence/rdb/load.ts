@@ -13,7 +13,7 @@ import * as fs from '../../platform/fs.js';
 import type { Database, Keyspace } from '../../store/keyspace.js';
 import { RdbDecoder, type RdbDecoderOptions, type RdbEvent } from './decoder.js';
 import type { RdbSource } from './reader.js';
-import { closeWindow, type FileWindow, openWindow, refillWindow, windowBytes } from '../file-window.js';
+import { closeWindow, type FileWindow, openWindow, windowBytes, windowSource } from '../file-window.js';
 import { describeKey, RdbError } from './errors.js';
 import { delayMicroseconds } from './save.js';
 import { RDB_KEY_BYTES_MIN } from './constants.js';
@@ -89,6 +89,10 @@ export function rdbDecoderOptions(config: Config): RdbDecoderOptions {
     zsetMaxListpackValue: config.num('zset-max-listpack-value'),
     setMaxIntsetEntries: config.num('set-max-intset-entries'),
   };
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** dir/dbfilename. */
@@ -346,17 +350,8 @@ class RdbLoader {
       if (code === null) throw error;
       throw new RdbLoadError(path, null, fs.describeFsError(error), error);
     }
-    const source: RdbSource = {
-      size: file.size,
-      refill: (keepFrom, minBytes) => {
-        try {
-          return refillWindow(file, keepFrom, minBytes);
-        } catch (error: unknown) {
-          if (fs.errorCode(error) === null) throw error;
-          throw new RdbLoadError(path, file.next, fs.describeFsError(error), error);
-        }
-      },
-    };
+    const source = windowSource(file, (error) => (fs.errorCode(error) === null ? asError(error)
+      : new RdbLoadError(path, file.next, fs.describeFsError(error), error)));
     const loader = new RdbLoader(target, { path, data: windowBytes(file), source },
       { ...options, expectedBytes: file.size }, intoEmpty);
     loader.#file = file;
