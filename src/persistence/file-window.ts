@@ -59,17 +59,28 @@ export function windowBytes(file: FileWindow): Buffer {
 export function refillWindow(file: FileWindow, keepFrom: number, minBytes: number): Buffer | null {
   if (keepFrom + minBytes > file.size) return null;
   const drop = keepFrom - file.base;
-  assert(drop >= 0 && drop <= file.filled, 'refill from within the window');
-  file.buf.copyWithin(0, drop, file.filled);
+  file.buf = slideWindow(file.buf, drop, file.filled, minBytes, file.size - keepFrom);
   file.filled -= drop;
   file.base = keepFrom;
-  if (minBytes > file.buf.length) {
-    const grown = Buffer.allocUnsafe(Math.min(Math.max(file.buf.length * 2, minBytes), file.size - keepFrom));
-    file.buf.copy(grown, 0, 0, file.filled);
-    file.buf = grown;
-  }
   readMore(file);
   return file.filled < minBytes ? null : windowBytes(file);
+}
+
+/**
+ * A window's bytes [drop, filled) moved to the front of `buf`, or of a buffer twice as large
+ * (at least `capacity`, at most `cap` bytes) when `capacity` bytes do not fit: the buffer to use
+ * from now on. Shared by the file window and the replica's payload window (rdb/load.ts).
+ */
+// eslint-disable-next-line max-params -- a window: its buffer, the bytes leaving, the bytes held, the room needed and its cap
+export function slideWindow(buf: Buffer, drop: number, filled: number, capacity: number, cap = Infinity): Buffer {
+  assert(drop >= 0 && drop <= filled && filled <= buf.length, 'slide within the window');
+  if (capacity <= buf.length) {
+    buf.copyWithin(0, drop, filled);
+    return buf;
+  }
+  const grown = Buffer.allocUnsafe(Math.min(Math.max(buf.length * 2, capacity), cap));
+  buf.copy(grown, 0, drop, filled);
+  return grown;
 }
 
 /** Reads the file's next bytes into the window's free space; the bytes read. */

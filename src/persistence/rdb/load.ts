@@ -13,7 +13,7 @@ import * as fs from '../../platform/fs.js';
 import type { Database, Keyspace } from '../../store/keyspace.js';
 import { RdbDecoder, type RdbDecoderOptions, type RdbEvent } from './decoder.js';
 import type { RdbSource } from './reader.js';
-import { closeWindow, type FileWindow, openWindow, windowBytes, windowSource } from '../file-window.js';
+import { closeWindow, type FileWindow, openWindow, slideWindow, windowBytes, windowSource } from '../file-window.js';
 import { describeKey, RdbError } from './errors.js';
 import { delayMicroseconds } from './save.js';
 import { RDB_KEY_BYTES_MIN } from './constants.js';
@@ -241,17 +241,10 @@ export class RdbStreamLoad {
   #makeRoom(bytes: number): void {
     const loader = this.#loader;
     const decoded = loader === null ? 0 : loader.offset - this.#base;
-    if (loader !== null && decoded > 0) {
-      loader.release();
-      this.#buf.copyWithin(0, decoded, this.#filled);
-      this.#filled -= decoded;
-      this.#base += decoded;
-    }
-    if (this.#filled + bytes > this.#buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#filled + bytes));
-      this.#buf.copy(grown, 0, 0, this.#filled);
-      this.#buf = grown;
-    }
+    if (decoded > 0) loader?.release();
+    this.#buf = slideWindow(this.#buf, decoded, this.#filled, this.#filled - decoded + bytes);
+    this.#filled -= decoded;
+    this.#base += decoded;
   }
 
   #run(limit: number, partial: boolean): void {
