@@ -112,9 +112,15 @@ test('volatile-ttl and volatile-random evict only keys with a TTL; then OOM', as
       assert.ok((await info(c, 'evicted_keys')) > 0, `${policy}: evicted`);
       assert.equal(await c.call('EXISTS', ...Array.from({ length: 2000 }, (_, i) => `keep:${i}`)), ':2000\r\n');
       if (policy === 'volatile-ttl') {
-        // The TTLs grow with the index: the survivors are the latest-expiring keys.
-        assert.equal(await c.call('EXISTS', 'ttl:0'), ':0\r\n');
-        assert.equal(await c.call('EXISTS', 'ttl:19999'), ':1\r\n');
+        // The TTLs grow with the index: the survivors are the latest-expiring keys. Eviction
+        // samples keys (maxmemory-samples, as Redis), so a few early-expiring ones survive it:
+        // 4-8% of the first 1000 in 8 runs here. One key (ttl:0) was asserted before, which
+        // failed about one run in six.
+        const exists = async (from: number): Promise<number> =>
+          Number((await c.call('EXISTS', ...Array.from({ length: 1000 }, (_, i) => `ttl:${from + i}`))).slice(1));
+        const early = await exists(0);
+        assert.ok(early <= 200, `${early} of the 1000 earliest-expiring keys survived`);
+        assert.equal(await exists(19_000), 1000, 'the 1000 latest-expiring keys all survive');
       }
       // With every volatile key gone, writes get OOM.
       const value = 'v'.repeat(100_000);
